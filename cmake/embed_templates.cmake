@@ -1,0 +1,16 @@
+# Generates a C++ file holding every file under DIR as a string, keyed by its relative path.
+file(GLOB_RECURSE files RELATIVE ${DIR} ${DIR}/*)
+list(SORT files)
+set(body "#include <map>\n#include <string>\n#include <string_view>\nnamespace sc::templates_data {\nconst std::map<std::string, std::string_view>& all() {\n  static const std::map<std::string, std::string_view> m = {\n")
+foreach(f ${files})
+  file(READ ${DIR}/${f} content HEX)
+  string(LENGTH "${content}" hexlen)
+  math(EXPR n "${hexlen} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" esc "${content}")
+  # Split the literal every 200 escaped bytes to keep compilers happy.
+  string(REGEX REPLACE "((\\\\x[0-9a-f][0-9a-f]){200})" "\\1\"\n\"" esc "${esc}")
+  string(APPEND body "    {\"${f}\", std::string_view(\"${esc}\", ${n})},\n")
+endforeach()
+string(APPEND body "  };\n  return m;\n}\n}\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

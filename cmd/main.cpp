@@ -1,0 +1,3 @@
+#include <cmd/app.hpp>
+
+int main(int argc, char** argv) { return sc::run_app(argc, argv); }

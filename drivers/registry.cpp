@@ -1,0 +1,25 @@
+#include <drivers/amazonec2/driver.hpp>
+#include <drivers/generic/generic.hpp>
+#include <drivers/generic/none.hpp>
+#include <drivers/local/driver.hpp>
+#include <drivers/registry.hpp>
+#include <drivers/virtualbox/driver.hpp>
+
+namespace sc {
+const std::vector<DriverInfo>& driver_table() {
+  static const std::vector<DriverInfo> table = {
+      {"amazonec2", [] { return make_amazonec2_driver(); }},
+      {"generic", [] { return make_generic_driver(); }},
+      {"local", [] { return make_local_driver(); }},
+      {"none", [] { return make_none_driver(); }},
+      {"virtualbox", [] { return make_virtualbox_driver(); }},
+  };
+  return table;
+}
+
+std::unique_ptr<Driver> make_driver(std::string_view name) {
+  for (const auto& d : driver_table())
+    if (d.name == name) return d.make();
+  return nullptr;
+}
+}  // namespace sc

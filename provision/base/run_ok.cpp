@@ -1,0 +1,28 @@
+#include <fmt/format.h>
+#include <provision/ssh/runner.hpp>
+#include <vector>
+
+namespace sc {
+namespace {
+std::string tail_lines(const std::string& s, size_t n) {
+  std::string t = s;
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' ' || t.back() == '\r')) t.pop_back();
+  size_t pos = t.size();
+  for (size_t i = 0; i < n && pos != std::string::npos && pos > 0; ++i) pos = t.rfind('\n', pos - 1);
+  return pos == std::string::npos || pos == 0 ? t : t.substr(pos + 1);
+}
+}  // namespace
+
+Result<CommandResult> run_ok(CommandRunner& r, std::string_view what, const std::string& cmd,
+                             const RunOptions& opts) {
+  auto res = r.run(cmd, opts);
+  if (!res) return fail(res.error().context(what));
+  if (res->exit_code != 0) {
+    std::string out = tail_lines(res->err.empty() ? res->out : res->err + "\n" + res->out, 8);
+    if (!res->err.empty()) out = tail_lines(res->err, 8);
+    return fail(Errc::remote_failed, fmt::format("{}: exited {}{}{}", what, res->exit_code,
+                                                 out.empty() ? "" : ": ", out));
+  }
+  return res;
+}
+}  // namespace sc

@@ -1,0 +1,42 @@
+#pragma once
+// The seam between provisioning and transport: everything a provisioner does on a host goes
+// through a CommandRunner. Real implementation: one libssh session per host, reused for every
+// command (provision/ssh/libssh_runner.hpp). Tests use a scripted fake (tests/support).
+#include <chrono>
+#include <provision/base/result.hpp>
+#include <string>
+#include <string_view>
+
+namespace sc {
+
+struct CommandResult {
+  int exit_code = 0;
+  std::string out;
+  std::string err;
+};
+
+struct RunOptions {
+  std::chrono::milliseconds timeout{std::chrono::minutes(10)};
+  std::string stdin_data;  // sent on the channel's stdin, then EOF
+  bool secret = false;     // the command text must not be logged (it carries a secret)
+};
+
+class CommandRunner {
+ public:
+  virtual ~CommandRunner() = default;
+  // Runs `cmd` through the remote user's shell. A non-zero exit is not an error here.
+  virtual Result<CommandResult> run(const std::string& cmd, const RunOptions& opts = {}) = 0;
+  // Writes bytes to a remote path (content over stdin, temp + rename, mode set before content).
+  virtual Status put_file(const std::string& path, std::string_view bytes, unsigned mode) = 0;
+  // "root@192.168.99.12:22", for messages.
+  virtual std::string target() const = 0;
+  // Number of commands sent so far (round trips), for benchmarks and tests.
+  virtual int round_trips() const = 0;
+};
+
+// Runs cmd and turns a non-zero exit into Errc::remote_failed with "<what>: exited N: <output
+// tail>" (stderr preferred, last lines only).
+Result<CommandResult> run_ok(CommandRunner& r, std::string_view what, const std::string& cmd,
+                             const RunOptions& opts = {});
+
+}  // namespace sc
