@@ -80,13 +80,14 @@ struct HostRecord {
   std::string failed_step;          // the step that failed, for `create` resume hints
   std::string cert_ip;              // IP the server certificate was issued for (auto-regenerate)
   std::string swarm_cluster;        // name of the `up` cluster that owns this machine, if any
+  std::vector<std::string> preload_images;  // image tarballs `docker load`ed after the engine is up
 };
 
 // docker-machine's name rule: ^[a-zA-Z0-9][a-zA-Z0-9\-\.]*$
 bool valid_machine_name(std::string_view name);
 
-// JSON in docker-machine's shape (4-space indent when dumped by the store).
-nlohmann::json to_json(const HostRecord& h);
+// JSON in docker-machine's shape and key order (4-space indent when dumped by the store).
+nlohmann::ordered_json to_json(const HostRecord& h);
 // Errc::parse with a clear message on a malformed document; a ConfigVersion newer than 3 is
 // refused ("config version is from the future").
 Result<HostRecord> host_from_json(const nlohmann::json& j);

@@ -1,0 +1,101 @@
+#include <unistd.h>
+
+#include <cmd/app.hpp>
+#include <cmd/commands.hpp>
+#include <cmd/version.hpp>
+#include <cstdlib>
+#include <fmt/format.h>
+
+namespace sc {
+
+int report(Services& s, const Error& e) {
+  s.ui.error(e.message);
+  return exit_code_for(e);
+}
+int report_status(Services& s, const Status& st) { return st ? 0 : report(s, st.error()); }
+
+namespace {
+std::string join_argv(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (i == 0 && (a.find(' ') != std::string::npos || a.find('\\') != std::string::npos))
+      a = "\"" + a + "\"";
+    if (i) out += ' ';
+    out += a;
+  }
+  return out;
+}
+
+bool env_true(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v) return false;
+  std::string s = v;
+  return s == "1" || s == "true" || s == "TRUE" || s == "True" || s == "yes";
+}
+}  // namespace
+
+int run_app(int argc, char** argv) {
+  Services s;
+  s.command_line = join_argv(argc, argv);
+  int rc = 0;
+
+  CLI::App app{"swarmctl: create Docker hosts and clusters (docker-machine compatible)", "swarmctl"};
+  app.set_version_flag("-v,--version", std::string("swarmctl version ") + k_version);
+  app.add_flag("-D,--debug", s.g.debug, "Enable debug mode (shows every remote command)")->envname("MACHINE_DEBUG");
+  app.add_option("-s,--storage-path", s.g.storage_path, "Configures storage path (default ~/.swarmctl)")
+      ->envname("SWARMCTL_STORAGE_PATH");
+  app.add_option("--tls-ca-cert", s.g.tls_ca_cert, "CA to verify remotes against")->envname("MACHINE_TLS_CA_CERT");
+  app.add_option("--tls-ca-key", s.g.tls_ca_key, "Private key to generate certificates")->envname("MACHINE_TLS_CA_KEY");
+  app.add_option("--tls-client-cert", s.g.tls_client_cert, "Client cert to use for TLS")->envname("MACHINE_TLS_CLIENT_CERT");
+  app.add_option("--tls-client-key", s.g.tls_client_key, "Private key used in client TLS auth")->envname("MACHINE_TLS_CLIENT_KEY");
+  bool native_ssh = false;
+  app.add_flag("--native-ssh", native_ssh, "Accepted for compatibility (swarmctl always uses libssh)");
+  app.require_subcommand(1, 1);
+  app.fallthrough();
+
+  add_create(app, s, rc);
+  add_ls(app, s, rc);
+  add_env(app, s, rc);
+  add_info(app, s, rc);
+  add_actions(app, s, rc);
+  add_ssh(app, s, rc);
+  add_cluster(app, s, rc);
+
+  // Store and UI are ready before any callback runs (callbacks run after parsing).
+  app.parse_complete_callback([&] {
+    s.ui.debug_enabled = s.g.debug || env_true("SWARMCTL_DEBUG");
+    fs::path root = s.g.storage_path.empty() ? default_store_path() : fs::path(s.g.storage_path);
+    s.store = std::make_unique<Store>(fs::absolute(root));
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::RequiredError& e) {
+    if (argc < 2) {
+      std::fputs(app.help().c_str(), stderr);
+      return 2;
+    }
+    fmt::print(stderr, "{}\n", e.what());
+    return 2;
+  } catch (const CLI::ExtrasError& e) {
+    if (argc >= 2 && argv[1][0] != '-' && !app.get_subcommand_no_throw(argv[1])) {
+      fmt::print(stderr, "swarmctl: '{}' is not a swarmctl command. See 'swarmctl --help'.\n", argv[1]);
+      return 2;
+    }
+    fmt::print(stderr, "{}\n", e.what());
+    return 2;
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return 2;
+  }
+  return rc;
+}
+
+}  // namespace sc

@@ -1,0 +1,275 @@
+#include <chrono>
+#include <cmd/cluster_file.hpp>
+#include <cmd/cluster_role.hpp>
+#include <cmd/commands.hpp>
+#include <cmd/create_flow.hpp>
+#include <drivers/registry.hpp>
+#include <fmt/format.h>
+#include <future>
+#include <mutex>
+#include <set>
+
+namespace sc {
+
+namespace {
+
+// Driver options from the cluster file, completed with environment variables and defaults.
+Result<FlagValues> fill_driver_flags(const std::string& driver,
+                                     const std::map<std::string, std::vector<std::string>>& given) {
+  auto d = make_driver(driver);
+  if (!d) return fail(Errc::usage, fmt::format("unknown driver \"{}\"", driver));
+  FlagValues fv;
+  std::set<std::string> known;
+  for (const auto& sp : d->create_flags()) {
+    known.insert(sp.name);
+    auto it = given.find(sp.name);
+    if (it != given.end()) fv.set(sp.name, it->second);
+    else if (!sp.env.empty() && std::getenv(sp.env.c_str()) && *std::getenv(sp.env.c_str())) fv.set(sp.name, {std::getenv(sp.env.c_str())});
+    else if (!sp.def.empty()) fv.set(sp.name, {sp.def});
+  }
+  for (const auto& [k, v] : given)
+    if (!known.count(k)) return fail(Errc::usage, fmt::format("driver option \"{}\" is not a flag of the {} driver", k, driver));
+  return fv;
+}
+
+CreateRequest request_for(const ClusterFile& f, const ClusterMachine& cm) {
+  CreateRequest req;
+  auto& r = req.rec;
+  r.name = cm.name;
+  r.driver_name = cm.driver;
+  r.swarm_cluster = f.name;
+  const auto& e = cm.engine;
+  r.engine.install_method = e.install_method.empty() ? "package" : e.install_method;
+  r.engine.version = e.version;
+  r.engine.storage_driver = e.storage_driver;
+  r.engine.arbitrary_flags = e.opts;
+  r.engine.labels = e.labels;
+  r.engine.labels.push_back("swarmctl.cluster=" + f.name);
+  r.engine.env = e.env;
+  r.engine.insecure_registry = e.insecure_registries;
+  r.engine.registry_mirror = e.registry_mirrors;
+  r.preload_images = f.images;
+  if (cm.role == "kv") {
+    r.kv.kind = f.kv_kind;
+    r.kv.image = f.kv_image;
+    r.kv.port = f.kv_port ? f.kv_port : kv_port_for(f.kv_kind);
+    return req;
+  }
+  r.swarm.is_swarm = true;
+  r.swarm.agent = true;
+  r.swarm.master = cm.role == "master";
+  r.swarm.strategy = f.swarm_strategy;
+  if (!f.swarm_image.empty()) r.swarm.image = f.swarm_image;
+  if (f.swarm_mode == "swarm-mode") {
+    r.swarm.mode = true;
+  } else if (const auto* kv = f.kv()) {
+    r.swarm.discovery = kv_discovery_url(f.kv_kind, kv->name, f.kv_port ? f.kv_port : kv_port_for(f.kv_kind));
+  }
+  return req;
+}
+
+struct Outcome {
+  std::string name;
+  Status status;
+  double seconds = 0;
+  bool existed = false;
+};
+
+// Brings one machine up: nothing if it is provisioned (started if stopped), resume a failed
+// create, or create it.
+Status up_one(Services& s, CreateRequest req, const ProvisionOptions& po, bool* existed) {
+  if (s.store->exists(req.rec.name)) {
+    *existed = true;
+    auto m = load_machine(s, req.rec.name);
+    if (!m) return fail(m.error());
+    if (m->rec.swarm_cluster != req.rec.swarm_cluster && !m->rec.swarm_cluster.empty())
+      return fail(Errc::already_exists, fmt::format("machine {} belongs to cluster {}", req.rec.name, m->rec.swarm_cluster));
+    auto st = m->driver->state();
+    if (st && *st == State::Stopped) {
+      SC_TRY(m->driver->start());
+    }
+    if (m->rec.status == "provisioned") return ok();
+    return provision_machine(s, *m, po);
+  }
+  req.prefix = po.prefix;
+  return create_machine(s, std::move(req));
+}
+
+int run_up(Services& s, const std::string& file, bool quiet) {
+  auto f = load_cluster_file(file);
+  if (!f) return report(s, f.error());
+  if (auto st = s.store->init(); !st) return report(s, st.error());
+  auto t0 = std::chrono::steady_clock::now();
+  bool quiet_steps = !s.ui.debug_enabled;
+  if (!quiet) s.ui.info(fmt::format("Bringing up cluster {}: {} machines", f->name, f->machines.size()));
+
+  std::mutex mu;
+  std::vector<Outcome> outcomes;
+  auto record = [&](const std::string& name, Status st, double secs, bool existed) {
+    std::lock_guard lk(mu);
+    if (!quiet) {
+      if (st) s.ui.info(fmt::format("({}) {} in {:.1f}s", name, existed ? "up to date" : "created and provisioned", secs));
+      else s.ui.error(fmt::format("({}) FAILED after {:.1f}s: {}", name, secs, st.error().message));
+    }
+    outcomes.push_back(Outcome{name, st, secs, existed});
+  };
+  auto elapsed = [](auto start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  bool saved_quiet = s.ui.quiet;
+  s.ui.quiet = quiet_steps || quiet;
+
+  // Classic swarm: the KV machine must exist (its IP is in every engine's cluster-store).
+  const ClusterMachine* kv = f->kv();
+  std::vector<std::future<void>> jobs;
+  if (kv && f->swarm_mode == "classic" && !s.store->exists(kv->name)) {
+    auto req = request_for(*f, *kv);
+    auto fv = fill_driver_flags(kv->driver, kv->driver_options);
+    if (!fv) return report(s, fv.error());
+    req.driver_flags = *fv;
+    req.no_provision = true;
+    auto start = std::chrono::steady_clock::now();
+    auto st = create_machine(s, req);
+    if (!st) {
+      s.ui.quiet = saved_quiet;
+      record(kv->name, st, elapsed(start), false);
+      return report(s, Error{Errc::generic, fmt::format("cluster {}: the KV machine could not be created", f->name)});
+    }
+  }
+  // Swarm mode: nodes join once the master has initialised the swarm.
+  auto manager_promise = std::make_shared<std::promise<Result<SwarmJoinTarget>>>();
+  std::shared_future<Result<SwarmJoinTarget>> manager = manager_promise->get_future().share();
+  const ClusterMachine* master = f->master();
+
+  for (const auto& cm : f->machines) {
+    auto fv = fill_driver_flags(cm.driver, cm.driver_options);
+    if (!fv) {
+      s.ui.quiet = saved_quiet;
+      return report(s, fv.error().context(cm.name));
+    }
+    auto req = request_for(*f, cm);
+    req.driver_flags = *fv;
+    ProvisionOptions po;
+    po.prefix = "(" + cm.name + ") ";
+    bool is_master = master && cm.name == master->name;
+    if (f->swarm_mode == "swarm-mode" && !is_master) {
+      po.swarm_manager = [manager]() { return manager.get(); };
+      req.swarm_join = master ? master->name : "";
+    }
+    jobs.push_back(std::async(std::launch::async, [&, req, po, is_master, name = cm.name]() mutable {
+      auto start = std::chrono::steady_clock::now();
+      bool existed = false;
+      req.prefix = po.prefix;
+      Status st = up_one(s, req, po, &existed);
+      if (is_master && f->swarm_mode == "swarm-mode") {
+        if (st) manager_promise->set_value(swarm_manager_from_store(s, name));
+        else manager_promise->set_value(fail(Error{Errc::generic, "the swarm master " + name + " failed"}));
+      }
+      record(name, st, elapsed(start), existed);
+    }));
+  }
+  if (f->swarm_mode == "swarm-mode" && !master)
+    manager_promise->set_value(fail(Error{Errc::usage, "no swarm master in the cluster file"}));
+  for (auto& j : jobs) j.get();
+  s.ui.quiet = saved_quiet;
+
+  bool failed = false;
+  for (const auto& o : outcomes) failed = failed || !o.status;
+  if (!failed && master) {
+    auto mm = load_machine(s, master->name);
+    for (const auto& net : f->networks) {
+      Status st = mm ? ensure_cluster_network(s, *mm, net) : Status(fail(mm.error()));
+      if (!st) {
+        failed = true;
+        s.ui.error(fmt::format("network {}: {}", net.name, st.error().message));
+      } else if (!quiet) {
+        s.ui.info(fmt::format("Network {} ({}) is ready on {}", net.name, net.driver, master->name));
+      }
+    }
+  }
+  if (failed) {
+    std::string names;
+    for (const auto& o : outcomes)
+      if (!o.status) names += (names.empty() ? "" : ", ") + o.name;
+    return report(s, Error{Errc::generic, fmt::format("cluster {}: failed: {}", f->name, names.empty() ? "networks" : names)});
+  }
+  if (!quiet)
+    s.ui.info(fmt::format("Cluster {} is up ({:.1f}s). Point docker at it with: eval $({} env{} {})", f->name,
+                          elapsed(t0), s.program, f->swarm_mode == "classic" ? " --swarm" : "", master ? master->name : ""));
+  return 0;
+}
+
+int run_down(Services& s, const std::string& file, bool quiet) {
+  auto f = load_cluster_file(file);
+  if (!f) return report(s, f.error());
+  std::vector<std::future<std::pair<std::string, Status>>> jobs;
+  for (const auto& cm : f->machines) {
+    if (!s.store->exists(cm.name)) continue;
+    jobs.push_back(std::async(std::launch::async, [&s, name = cm.name]() -> std::pair<std::string, Status> {
+      auto m = load_machine(s, name);
+      if (!m) return {name, fail(m.error())};
+      auto st = m->driver->remove();
+      if (!st) return {name, st};
+      return {name, s.store->remove(name)};
+    }));
+  }
+  int rc = 0;
+  for (auto& j : jobs) {
+    auto [name, st] = j.get();
+    if (st) {
+      if (!quiet) s.ui.info("Successfully removed " + name);
+    } else {
+      rc = report(s, st.error().context(fmt::format("Error removing host \"{}\"", name)));
+    }
+  }
+  return rc;
+}
+
+}  // namespace
+
+void add_cluster(CLI::App& app, Services& s, int& rc) {
+  {
+    auto file = std::make_shared<std::string>();
+    auto quiet = std::make_shared<bool>(false);
+    auto* c = app.add_subcommand("up", "Bring up (or complete) the cluster described in a YAML file, in parallel");
+    c->add_option("-f,--file", *file, "Cluster file")->required();
+    c->add_flag("-q,--quiet", *quiet, "Print nothing but errors");
+    c->callback([=, &s, &rc] { rc = run_up(s, *file, *quiet); });
+  }
+  {
+    auto file = std::make_shared<std::string>();
+    auto quiet = std::make_shared<bool>(false);
+    auto* c = app.add_subcommand("down", "Remove every machine of the cluster described in a YAML file");
+    c->add_option("-f,--file", *file, "Cluster file")->required();
+    c->add_flag("-q,--quiet", *quiet, "Print nothing but errors");
+    c->callback([=, &s, &rc] { rc = run_down(s, *file, *quiet); });
+  }
+  {
+    auto* kv = app.add_subcommand("kv", "Key-value store commands");
+    kv->require_subcommand(1);
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto* st = kv->add_subcommand("status", "Show the KV store's leader and the keys under the Docker prefix");
+    st->add_option("name", *names, "Machine running the KV store");
+    st->callback([=, &s, &rc] { rc = report_status(s, print_kv_status(s, *names)); });
+  }
+  {
+    auto* net = app.add_subcommand("network", "Overlay network commands (run on the swarm master)");
+    net->require_subcommand(1);
+    auto spec = std::make_shared<ClusterNetwork>();
+    auto master = std::make_shared<std::string>();
+    auto* cr = net->add_subcommand("create", "Create a network on the swarm master (idempotent)");
+    cr->add_option("name", spec->name, "Network name")->required();
+    cr->add_option("-d,--driver", spec->driver, "Network driver (default overlay)");
+    cr->add_option("--subnet", spec->subnet, "Subnet in CIDR format");
+    auto attachable = std::make_shared<bool>(false);
+    cr->add_flag("--attachable", *attachable, "Enable manual container attachment (swarm mode)");
+    cr->add_option("-m,--machine", *master, "Machine to run it on (default: the swarm master in the store)");
+    cr->callback([=, &s, &rc] {
+      ClusterNetwork n = *spec;
+      n.attachable = *attachable;
+      rc = report_status(s, create_network_cmd(s, *master, n));
+    });
+  }
+}
+
+}  // namespace sc

@@ -1,0 +1,120 @@
+#include <unistd.h>
+
+#include <cmd/commands.hpp>
+#include <cmd/format/config_format.hpp>
+#include <cmd/format/env_format.hpp>
+#include <cmd/provision_flow.hpp>
+#include <fmt/format.h>
+#include <provision/base/net.hpp>
+
+namespace sc {
+
+namespace {
+struct EnvOptions {
+  std::vector<std::string> names;
+  bool swarm = false, unset = false, no_proxy = false;
+  std::string shell;
+};
+
+// docker-machine's connection check (libmachine/check): the URL to use (engine, or the swarm
+// manager with --swarm) after a TLS handshake with the machine's certs succeeded.
+Result<std::string> checked_url(Services& s, Machine& m, bool swarm) {
+  if (swarm && !m.rec.swarm.master)
+    return fail(Errc::generic, fmt::format("\"{}\" is not a swarm master. The --swarm flag is intended for use with swarm masters", m.rec.name));
+  auto st = m.driver->state();
+  if (st && *st != State::Running) return fail(Errc::generic, "Host is not running");
+  SC_TRY(refresh_certs_if_ip_changed(s, m));
+  auto u = m.driver->url();
+  if (!u) return fail(u.error());
+  auto hp = parse_host_port(*u, 2376);
+  if (!hp) return fail(hp.error());
+  auto check = docker_ping(hp->host, hp->port, client_tls(s, m), std::chrono::seconds(20));
+  if (!check)
+    return fail(Errc::generic,
+                fmt::format("Error checking and/or regenerating the certs: There was an error validating certificates for host \"{}:{}\": {}\n"
+                            "You can attempt to regenerate them using '{} regenerate-certs [name]'.\n"
+                            "Be advised that this will trigger a Docker daemon restart which might stop running containers.\n",
+                            hp->host, hp->port, check.error().message, s.program));
+  if (!swarm || m.rec.swarm.mode) return *u;
+  auto sp = parse_host_port(m.rec.swarm.host, 3376);
+  if (!sp) return fail(sp.error());
+  return fmt::format("tcp://{}:{}", hp->host, sp->port);
+}
+
+int run_env(Services& s, const EnvOptions& o) {
+  Shell shell;
+  if (!o.shell.empty()) {
+    shell = parse_shell(o.shell);
+  } else {
+    auto d = detect_shell(getppid());
+    if (!d) return report(s, d.error());
+    shell = *d;
+  }
+  std::vector<std::pair<std::string, std::string>> vars;
+  std::string ip;
+  if (o.unset) {
+    if (!o.names.empty()) return report(s, Error{Errc::usage, "Error: Expected no machine name when the -u flag is present"});
+    vars = {{"DOCKER_TLS_VERIFY", ""}, {"DOCKER_HOST", ""}, {"DOCKER_CERT_PATH", ""}, {"DOCKER_MACHINE_NAME", ""}};
+  } else {
+    if (o.names.size() > 1) return report(s, Error{Errc::usage, "Error: Expected one machine name as an argument"});
+    auto name = name_or_default(s, o.names);
+    if (!name) return report(s, name.error());
+    auto m = load_machine(s, *name);
+    if (!m) return report(s, m.error());
+    auto url = checked_url(s, *m, o.swarm);
+    if (!url) return report(s, url.error().context("Error checking TLS connection"));
+    auto hp = parse_host_port(*url, 2376);
+    ip = hp ? hp->host : "";
+    vars = {{"DOCKER_TLS_VERIFY", "1"},
+            {"DOCKER_HOST", *url},
+            {"DOCKER_CERT_PATH", s.store->machine_dir(*name).string()},
+            {"DOCKER_MACHINE_NAME", *name}};
+  }
+  if (o.no_proxy) {
+    auto np = no_proxy_var(std::getenv("no_proxy"), std::getenv("NO_PROXY"), ip, o.unset);
+    if (np) vars.push_back(*np);
+  }
+  s.ui.raw_out(render_env(shell, vars, o.unset, s.command_line));
+  return 0;
+}
+}  // namespace
+
+void add_env(CLI::App& app, Services& s, int& rc) {
+  auto o = std::make_shared<EnvOptions>();
+  auto* env = app.add_subcommand("env", "Display the commands to set up the environment for the Docker client");
+  env->add_option("name", o->names, "Machine name");
+  env->add_flag("--swarm", o->swarm, "Display the Swarm config instead of the Docker daemon");
+  env->add_option("--shell", o->shell, "Force environment to be configured for a specified shell: [fish, cmd, powershell, tcsh, emacs, bash, sh, zsh], default is auto-detect");
+  env->add_flag("-u,--unset", o->unset, "Unset variables instead of setting them");
+  env->add_flag("--no-proxy", o->no_proxy, "Add machine IP to NO_PROXY environment variable");
+  env->callback([o, &s, &rc] { rc = run_env(s, *o); });
+
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto swarm = std::make_shared<bool>(false);
+  auto* cfg = app.add_subcommand("config", "Print the connection config for machine");
+  cfg->add_option("name", *names, "Machine name");
+  cfg->add_flag("--swarm", *swarm, "Display the Swarm config instead of the Docker daemon");
+  cfg->callback([names, swarm, &s, &rc] {
+    auto name = name_or_default(s, *names);
+    if (!name) {
+      rc = report(s, name.error());
+      return;
+    }
+    auto m = load_machine(s, *name);
+    if (!m) {
+      rc = report(s, m.error());
+      return;
+    }
+    auto url = checked_url(s, *m, *swarm);
+    if (!url) {
+      rc = report(s, url.error().context("Error running connection boilerplate"));
+      return;
+    }
+    auto dir = s.store->machine_dir(*name);
+    s.ui.raw_out(render_config((dir / "ca.pem").string(), (dir / "cert.pem").string(),
+                               (dir / "key.pem").string(), *url));
+    rc = 0;
+  });
+}
+
+}  // namespace sc

@@ -1,0 +1,131 @@
+#include <cmd/commands.hpp>
+#include <cmd/format/gotemplate.hpp>
+#include <cmd/provision_flow.hpp>
+#include <cmd/version.hpp>
+#include <fmt/format.h>
+#include <future>
+#include <provision/base/net.hpp>
+
+namespace sc {
+
+namespace {
+using Names = std::shared_ptr<std::vector<std::string>>;
+
+// Runs fn for one machine (name or "default"); reports errors.
+template <class F>
+void one_machine(Services& s, int& rc, const std::vector<std::string>& names, F fn) {
+  auto name = name_or_default(s, names);
+  if (!name) {
+    rc = report(s, name.error());
+    return;
+  }
+  auto m = load_machine(s, *name);
+  if (!m) {
+    rc = report(s, m.error());
+    return;
+  }
+  rc = report_status(s, fn(*m));
+}
+
+Status print_inspect(Services& s, Machine& m, const std::string& format) {
+  auto j = to_json(m.rec);
+  if (format.empty()) {
+    s.ui.raw_out(j.dump(4) + "\n");
+    return ok();
+  }
+  auto out = render_go_template(format, j);
+  if (!out) return fail(out.error());
+  s.ui.raw_out(*out + "\n");
+  return ok();
+}
+}  // namespace
+
+void add_info(CLI::App& app, Services& s, int& rc) {
+  {
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto format = std::make_shared<std::string>();
+    auto* c = app.add_subcommand("inspect", "Inspect information about a machine");
+    c->add_option("name", *names, "Machine name");
+    c->add_option("-f,--format", *format, "Format the output using the given go template");
+    c->callback([=, &s, &rc] { one_machine(s, rc, *names, [&](Machine& m) { return print_inspect(s, m, *format); }); });
+  }
+  {
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto* c = app.add_subcommand("ip", "Get the IP address of a machine");
+    c->add_option("name", *names, "Machine names");
+    c->callback([=, &s, &rc] {
+      auto list = names_or_default(s, *names);
+      if (!list) {
+        rc = report(s, list.error());
+        return;
+      }
+      std::vector<std::future<Result<std::string>>> fs;
+      for (const auto& n : *list)
+        fs.push_back(std::async(std::launch::async, [&s, n]() -> Result<std::string> {
+          auto m = load_machine(s, n);
+          if (!m) return fail(m.error());
+          return m->driver->ip();
+        }));
+      rc = 0;
+      for (auto& f : fs) {
+        auto ip = f.get();
+        if (ip) s.ui.raw_out(*ip + "\n");
+        else rc = report(s, ip.error());
+      }
+    });
+  }
+  {
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto* c = app.add_subcommand("url", "Get the URL of a machine");
+    c->add_option("name", *names, "Machine name");
+    c->callback([=, &s, &rc] {
+      one_machine(s, rc, *names, [&](Machine& m) -> Status {
+        if (m.driver->driver_name() != "none" && m.driver->driver_name() != "generic") {
+          auto st = m.driver->state();
+          if (st && *st != State::Running) return fail(Errc::generic, "Host is not running");
+        }
+        auto u = m.driver->url();
+        if (!u) return fail(u.error());
+        s.ui.raw_out(*u + "\n");
+        return ok();
+      });
+    });
+  }
+  {
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto* c = app.add_subcommand("status", "Get the status of a machine");
+    c->add_option("name", *names, "Machine name");
+    c->callback([=, &s, &rc] {
+      one_machine(s, rc, *names, [&](Machine& m) -> Status {
+        auto st = m.driver->state();
+        if (!st) return fail(st.error());
+        s.ui.raw_out(std::string(state_name(*st)) + "\n");
+        return ok();
+      });
+    });
+  }
+  {
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto* c = app.add_subcommand("version", "Show the swarmctl version or a machine's Docker version");
+    c->add_option("name", *names, "Machine name");
+    c->callback([=, &s, &rc] {
+      if (names->empty()) {
+        s.ui.raw_out(fmt::format("swarmctl version {}\n", k_version));
+        rc = 0;
+        return;
+      }
+      one_machine(s, rc, *names, [&](Machine& m) -> Status {
+        auto u = m.driver->url();
+        if (!u) return fail(u.error());
+        auto hp = parse_host_port(*u, 2376);
+        if (!hp) return fail(hp.error());
+        auto v = docker_version(hp->host, hp->port, client_tls(s, m), std::chrono::seconds(20));
+        if (!v) return fail(v.error());
+        s.ui.raw_out(*v + "\n");
+        return ok();
+      });
+    });
+  }
+}
+
+}  // namespace sc

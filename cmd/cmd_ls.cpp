@@ -1,0 +1,123 @@
+#include <unistd.h>
+
+#include <cmd/commands.hpp>
+#include <cmd/format/ls_format.hpp>
+#include <cmd/host_query.hpp>
+#include <cstdlib>
+#include <fmt/format.h>
+
+namespace sc {
+
+namespace {
+struct LsOptions {
+  bool quiet = false;
+  std::vector<std::string> filters;
+  int timeout = 10;
+  std::string format;
+};
+
+std::string docker_host_env() {
+  const char* v = std::getenv("DOCKER_HOST");
+  return v ? v : "";
+}
+
+LsFilterSubject subject_for(const HostQuery& q, const std::vector<LsRow>& rows, size_t i) {
+  LsFilterSubject subj;
+  subj.name = q.name;
+  subj.driver = q.driver_name;
+  subj.state = std::string(state_name(q.state));
+  if (q.rec) subj.labels = q.rec->engine.labels;
+  std::string sw = rows[i].swarm;
+  if (auto p = sw.find(" (master)"); p != std::string::npos) sw = sw.substr(0, p);
+  subj.swarm_master = sw;
+  return subj;
+}
+
+int run_ls(Services& s, const LsOptions& o) {
+  auto filter = parse_ls_filters(o.filters);
+  if (!filter) return report(s, filter.error());
+  auto names = s.store->list();
+  QueryOptions qo;
+  qo.timeout = std::chrono::seconds(o.timeout);
+  bool need_query = !o.quiet || ls_filter_needs_state(*filter);
+  qo.want_state = need_query;
+  qo.want_docker = !o.quiet;
+  std::vector<HostQuery> qs;
+  if (need_query) {
+    qs = query_hosts(s, names, qo);
+  } else {
+    for (const auto& n : names) {
+      HostQuery q;
+      q.name = n;
+      auto rec = s.store->load(n);
+      if (rec) {
+        q.rec = *rec;
+        q.driver_name = rec->driver_name;
+      } else {
+        q.driver_name = "not found";
+      }
+      qs.push_back(std::move(q));
+    }
+  }
+  auto rows = ls_rows(qs, docker_host_env());
+  std::vector<LsRow> kept;
+  bool timed_out = false;
+  for (size_t i = 0; i < qs.size(); ++i) {
+    timed_out = timed_out || qs[i].timed_out;
+    if (ls_filter_match(*filter, subject_for(qs[i], rows, i))) kept.push_back(rows[i]);
+  }
+  int rc = 0;
+  if (o.quiet) {
+    std::string out;
+    for (const auto& r : kept) out += r.name + "\n";
+    s.ui.raw_out(out);
+  } else {
+    auto text = render_ls(kept, o.format);
+    if (!text) return report(s, text.error());
+    s.ui.raw_out(*text);
+  }
+  if (timed_out) {
+    // Queries still running hold references to this process' state: leave without unwinding.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    _exit(rc);
+  }
+  return rc;
+}
+}  // namespace
+
+void add_ls(CLI::App& app, Services& s, int& rc) {
+  auto o = std::make_shared<LsOptions>();
+  auto* ls = app.add_subcommand("ls", "List machines");
+  ls->add_flag("-q,--quiet", o->quiet, "Enable quiet mode");
+  ls->add_option("--filter", o->filters, "Filter output based on conditions provided");
+  ls->add_option("-t,--timeout", o->timeout, "Timeout in seconds, default to 10s");
+  ls->add_option("-f,--format", o->format, "Pretty-print machines using a Go template, or 'json'");
+  ls->callback([o, &s, &rc] { rc = run_ls(s, *o); });
+
+  auto timeout = std::make_shared<int>(10);
+  auto* active = app.add_subcommand("active", "Print which machine is active");
+  active->add_option("-t,--timeout", *timeout, "Timeout in seconds, default to 10s");
+  active->callback([timeout, &s, &rc] {
+    QueryOptions qo;
+    qo.timeout = std::chrono::seconds(*timeout);
+    qo.want_docker = false;
+    auto qs = query_hosts(s, s.store->list(), qo);
+    auto rows = ls_rows(qs, docker_host_env());
+    for (const auto& q : qs)
+      if (q.timed_out) {
+        rc = report(s, Error{Errc::timeout, "Error getting active host: timeout"});
+        std::fflush(stdout);
+        _exit(rc);
+      }
+    for (const auto& r : rows)
+      if (r.active_host || r.active_swarm) {
+        s.ui.raw_out(r.name + "\n");
+        rc = 0;
+        return;
+      }
+    rc = report(s, Error{Errc::not_found, "No active host found"});
+  });
+}
+
+}  // namespace sc

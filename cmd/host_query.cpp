@@ -1,0 +1,185 @@
+#include <algorithm>
+#include <atomic>
+#include <cmd/host_query.hpp>
+#include <cmd/provision_flow.hpp>
+#include <condition_variable>
+#include <fmt/format.h>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <provision/base/net.hpp>
+#include <thread>
+
+namespace sc {
+
+namespace {
+struct Shared {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<HostQuery> results;
+  std::vector<bool> done;
+  std::vector<Machine> machines;
+  std::vector<std::optional<Result<State>>> batch;
+  size_t finished = 0;
+  std::atomic<size_t> next{0};
+};
+
+void query_one(Services& s, Shared& sh, size_t i, const QueryOptions& o) {
+  HostQuery q = sh.results[i];
+  Machine& m = sh.machines[i];
+  if (m.driver) {
+    Result<State> st = State::None;
+    if (sh.batch[i]) st = *sh.batch[i];
+    else if (o.want_state) st = m.driver->state();
+    if (!st) {
+      q.state = State::Error;
+      q.error = st.error().message;
+    } else {
+      q.state = *st;
+    }
+    if (q.state == State::Running) {
+      auto u = m.driver->url();
+      if (u) q.url = *u;
+      else q.error = u.error().message;
+      if (o.want_docker && u) {
+        auto hp = parse_host_port(*u, 2376);
+        if (hp) {
+          auto v = docker_version(hp->host, hp->port, client_tls(s, m), o.timeout);
+          if (v) q.docker_version = "v" + *v;
+          else {
+            q.docker_version = "Unknown";
+            q.error = "Unable to query docker version: " + v.error().message;
+          }
+        }
+      }
+    }
+    if (q.error == "Host is not running") q.error.clear();
+  }
+  std::lock_guard lk(sh.mu);
+  sh.results[i] = std::move(q);
+  sh.done[i] = true;
+  ++sh.finished;
+  sh.cv.notify_all();
+}
+}  // namespace
+
+std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& names, const QueryOptions& o) {
+  auto sh = std::make_shared<Shared>();
+  size_t n = names.size();
+  sh->results.resize(n);
+  sh->done.assign(n, false);
+  sh->machines.resize(n);
+  sh->batch.resize(n);
+  // Loading is cheap (one small JSON file each) and done up front so that drivers can batch.
+  std::map<std::string, std::vector<size_t>> by_driver;
+  for (size_t i = 0; i < n; ++i) {
+    auto& q = sh->results[i];
+    q.name = names[i];
+    auto m = load_machine(s, names[i]);
+    if (!m) {
+      q.driver_name = "not found";
+      q.state = State::Error;
+      q.error = m.error().message;
+      std::replace(q.error.begin(), q.error.end(), '\n', ' ');
+      continue;
+    }
+    q.rec = m->rec;
+    q.driver_name = m->rec.driver_name;
+    sh->machines[i] = std::move(*m);
+    by_driver[q.driver_name].push_back(i);
+  }
+  if (o.want_state) {
+    for (auto& [driver, idx] : by_driver) {
+      if (idx.size() < 2) continue;
+      std::vector<Driver*> ds;
+      for (auto i : idx) ds.push_back(sh->machines[i].driver.get());
+      auto states = ds[0]->batch_states(ds);
+      if (!states || states->size() != idx.size()) continue;
+      for (size_t k = 0; k < idx.size(); ++k) sh->batch[idx[k]] = std::move((*states)[k]);
+    }
+  }
+  size_t workers = std::min<size_t>(n, 32);
+  for (size_t w = 0; w < workers; ++w) {
+    std::thread([sh, &s, o] {
+      for (;;) {
+        size_t i = sh->next.fetch_add(1);
+        if (i >= sh->results.size()) return;
+        query_one(s, *sh, i, o);
+      }
+    }).detach();
+  }
+  std::unique_lock lk(sh->mu);
+  sh->cv.wait_for(lk, o.timeout + std::chrono::milliseconds(500), [&] { return sh->finished == n; });
+  std::vector<HostQuery> out = sh->results;
+  for (size_t i = 0; i < n; ++i) {
+    if (!sh->done[i]) {
+      HostQuery t;
+      t.name = out[i].name;
+      t.driver_name = out[i].driver_name;
+      t.rec = out[i].rec;
+      t.state = State::Timeout;
+      t.timed_out = true;
+      out[i] = t;
+    }
+  }
+  // Workers that are still running keep `sh` (and Services, alive until exit) referenced.
+  return out;
+}
+
+std::vector<LsRow> ls_rows(const std::vector<HostQuery>& qs, const std::string& docker_host) {
+  // SWARM column: the master that shares a host's discovery URL.
+  std::map<std::string, std::string> master_by_discovery;
+  for (const auto& q : qs)
+    if (q.rec && q.rec->swarm.master && !q.rec->swarm.discovery.empty())
+      master_by_discovery[q.rec->swarm.discovery] = q.name;
+  std::string swarm_mode_master;
+  for (const auto& q : qs)
+    if (q.rec && q.rec->swarm.master && q.rec->swarm.mode) swarm_mode_master = q.name;
+
+  std::vector<LsRow> rows;
+  for (const auto& q : qs) {
+    LsRow r;
+    r.name = q.name;
+    r.driver = q.driver_name;
+    r.state = std::string(state_name(q.state));
+    if (q.timed_out) {
+      rows.push_back(r);
+      continue;
+    }
+    r.url = q.url;
+    r.docker = q.docker_version;
+    r.error = q.error;
+    r.active = "-";
+    if (q.rec) {
+      const auto& sw = q.rec->swarm;
+      r.swarm_options = nlohmann::json{{"IsSwarm", sw.is_swarm}, {"Master", sw.master},
+                                       {"Discovery", sw.discovery}, {"Host", sw.host}};
+      r.engine_options = nlohmann::json{{"Labels", q.rec->engine.labels}};
+      if (sw.mode) {
+        if (sw.master) r.swarm = q.name + " (master)";
+        else if (sw.is_swarm) r.swarm = swarm_mode_master;
+      } else if (!sw.discovery.empty()) {
+        auto it = master_by_discovery.find(sw.discovery);
+        if (sw.master) r.swarm = q.name + " (master)";
+        else if (it != master_by_discovery.end()) r.swarm = it->second;
+      }
+      if (q.state == State::Running && !docker_host.empty()) {
+        if (q.url == docker_host) {
+          r.active = "*";
+          r.active_host = true;
+        } else if (sw.master && !sw.mode) {
+          auto hp = parse_host_port(q.url, 2376);
+          auto sp = parse_host_port(sw.host, 3376);
+          if (hp && sp && docker_host == fmt::format("tcp://{}:{}", hp->host, sp->port)) {
+            r.active = "* (swarm)";
+            r.active_swarm = true;
+          }
+        }
+      }
+    }
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+}  // namespace sc

@@ -1,0 +1,34 @@
+#pragma once
+// The per-machine query behind `ls` and `active`: state, URL, Docker version, all machines in
+// parallel (bounded pool), each bounded by a timeout; batch state calls where a driver can.
+#include <chrono>
+#include <cmd/format/ls_format.hpp>
+#include <cmd/services.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sc {
+
+struct HostQuery {
+  std::string name;
+  std::optional<HostRecord> rec;   // nullopt when config.json failed to load
+  std::string driver_name;
+  State state = State::None;
+  std::string url;
+  std::string docker_version;      // "v20.10.24" or "Unknown"
+  std::string error;
+  bool timed_out = false;
+};
+
+struct QueryOptions {
+  std::chrono::milliseconds timeout{10000};
+  bool want_state = true;
+  bool want_docker = true;
+};
+
+std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& names, const QueryOptions& o);
+// Builds the ls rows (ACTIVE, SWARM columns) from the queries and $DOCKER_HOST.
+std::vector<LsRow> ls_rows(const std::vector<HostQuery>& qs, const std::string& docker_host);
+
+}  // namespace sc

@@ -1,0 +1,149 @@
+#include <cmd/cluster_role.hpp>
+#include <cmd/engine_bridge.hpp>
+#include <cmd/provision_flow.hpp>
+#include <fmt/format.h>
+#include <provision/base/fs.hpp>
+#include <provision/base/net.hpp>
+#include <provision/base/poll.hpp>
+#include <provision/crypto/ca.hpp>
+
+namespace sc {
+
+TlsFiles client_tls(const Services& s, const Machine& m) {
+  auto dir = s.store->machine_dir(m.rec.name);
+  return TlsFiles{dir / "ca.pem", dir / "cert.pem", dir / "key.pem"};
+}
+
+Result<std::unique_ptr<LibsshRunner>> connect_machine(Services& s, Machine& m,
+                                                      std::chrono::milliseconds wait) {
+  auto ep = m.driver->ssh_endpoint();
+  if (!ep) return fail(ep.error().context(m.rec.name));
+  SshConfig cfg;
+  cfg.host = ep->host;
+  cfg.port = ep->port;
+  cfg.user = ep->user;
+  cfg.key_path = ep->key_path;
+  cfg.known_hosts = s.store->machine_dir(m.rec.name) / "known_hosts";
+  if (s.ui.debug_enabled) {
+    auto* ui = &s.ui;
+    auto name = m.rec.name;
+    cfg.debug = [ui, name](const std::string& line) { ui->debug(fmt::format("({}) {}", name, line)); };
+  }
+  std::unique_ptr<LibsshRunner> runner;
+  auto st = wait_for_ssh(cfg, wait, &runner);
+  if (!st) return fail(st.error().context(m.rec.name));
+  return runner;
+}
+
+Status issue_machine_certs(Services& s, Machine& m, const std::string& ip) {
+  auto user = std::getenv("USER") ? std::string(std::getenv("USER")) : std::string("unknown");
+  auto ca = CertAuthority::load_or_create(s.store->certs_dir(), user);
+  if (!ca) return fail(ca.error().context("certificates"));
+  auto dir = s.store->machine_dir(m.rec.name);
+  for (auto [src, dst] : {std::pair{"ca.pem", "ca.pem"}, {"cert.pem", "cert.pem"}, {"key.pem", "key.pem"}}) {
+    auto data = read_file(s.store->certs_dir() / src);
+    if (!data) return fail(data.error().context("copy certificates"));
+    SC_TRY_CTX(atomic_write(dir / dst, *data, std::string(dst) == "key.pem" ? 0600 : 0644),
+               "copy certificates");
+  }
+  std::vector<std::string> sans = m.rec.auth.server_cert_sans;
+  sans.push_back(ip);
+  sans.push_back("localhost");
+  bool client_auth = m.rec.swarm.master && !m.rec.swarm.mode;
+  SC_TRY_CTX(ca->issue_server_cert(fmt::format("{}.{}", user, m.rec.name), sans, client_auth,
+                                   dir / "server.pem", dir / "server-key.pem"),
+             "server certificate");
+  m.rec.cert_ip = ip;
+  return ok();
+}
+
+Status wait_for_engine(Services& s, const Machine& m, std::chrono::milliseconds timeout) {
+  auto ip = const_cast<Machine&>(m).driver->ip();
+  if (!ip) return fail(ip.error());
+  auto files = client_tls(s, m);
+  int port = m.driver->engine_port();
+  return poll_until(fmt::format("Docker TLS endpoint {}:{}", *ip, port), timeout, [&]() -> Status {
+    return docker_ping(*ip, port, files, std::chrono::milliseconds(3000));
+  });
+}
+
+Status provision_machine(Services& s, Machine& m, const ProvisionOptions& o) {
+  const auto& p = o.prefix;
+  auto ip = m.driver->ip();
+  if (!ip) return fail(ip.error().context("get IP"));
+
+  std::unique_ptr<LibsshRunner> runner;
+  {
+    auto step = s.ui.step("Waiting for SSH to be available", p);
+    auto r = connect_machine(s, m, o.ssh_wait);
+    if (!r) return fail(r.error());
+    runner = std::move(*r);
+  }
+  HostFacts facts;
+  std::unique_ptr<Provisioner> prov;
+  {
+    auto step = s.ui.step("Detecting the provisioner", p);
+    auto f = gather_facts(*runner);
+    if (!f) return fail(f.error().context(runner->target()));
+    facts = std::move(*f);
+    auto sel = select_provisioner(facts, service_manager_for(*m.driver));
+    if (!sel) return fail(sel.error().context(runner->target()));
+    prov = std::move(*sel);
+  }
+  s.ui.debug(fmt::format("{}provisioner: {}", p, prov->name()));
+  if (!o.certs_only) SC_TRY(check_role_prerequisites(s, m, facts));
+
+  if (!o.certs_only) {
+    auto step = s.ui.step("Installing Docker", p);
+    auto cfg = engine_config_for(s, m, "", "", "");
+    SC_TRY_CTX(install_docker(*runner, facts, *prov, cfg), runner->target());
+  }
+  {
+    auto step = s.ui.step("Copying certs to the local machine directory", p);
+    SC_TRY(issue_machine_certs(s, m, *ip));
+  }
+  {
+    auto step = s.ui.step("Setting Docker configuration on the remote daemon", p);
+    auto dir = s.store->machine_dir(m.rec.name);
+    auto ca = read_file(dir / "ca.pem");
+    auto cert = read_file(dir / "server.pem");
+    auto key = read_file(dir / "server-key.pem");
+    if (!ca || !cert || !key) return fail(Errc::io, "server certificate files are missing");
+    auto cfg = engine_config_for(s, m, *ca, *cert, *key);
+    SC_TRY_CTX(configure_engine(*runner, *prov, facts, cfg), runner->target());
+  }
+  {
+    auto step = s.ui.step("Checking connection to Docker", p);
+    SC_TRY(wait_for_engine(s, m, std::chrono::seconds(60)));
+  }
+  if (!o.certs_only && !m.rec.preload_images.empty()) {
+    auto step = s.ui.step("Loading images", p);
+    for (const auto& img : m.rec.preload_images) {
+      auto data = read_file(img);
+      if (!data) return fail(data.error().context("preload image"));
+      RunOptions ro;
+      ro.stdin_data = std::move(*data);
+      ro.timeout = std::chrono::minutes(5);
+      SC_TRY_CTX(run_ok(*runner, "docker load " + img, docker_cmd(facts) + " load -q", ro), runner->target());
+    }
+  }
+  if (!o.certs_only) SC_TRY(configure_cluster_role(s, m, *runner, o));
+  m.rec.status = "provisioned";
+  m.rec.failed_step.clear();
+  SC_TRY(save_machine(s, m));
+  s.ui.debug(fmt::format("{}{} SSH round trips", p, runner->round_trips()));
+  return ok();
+}
+
+Status refresh_certs_if_ip_changed(Services& s, Machine& m) {
+  if (!m.driver->provisionable() || m.rec.status != "provisioned") return ok();
+  auto ip = m.driver->ip();
+  if (!ip || m.rec.cert_ip.empty() || *ip == m.rec.cert_ip) return ok();
+  s.ui.info(fmt::format("IP address of {} changed from {} to {}: regenerating its TLS certificate...",
+                        m.rec.name, m.rec.cert_ip, *ip));
+  ProvisionOptions o;
+  o.certs_only = true;
+  return provision_machine(s, m, o);
+}
+
+}  // namespace sc

@@ -1,0 +1,17 @@
+#pragma once
+// Small network helpers used by drivers and commands.
+#include <chrono>
+#include <provision/base/result.hpp>
+#include <string>
+
+namespace sc {
+// TCP connect to host:port within timeout; Errc::unreachable / Errc::timeout otherwise.
+Status tcp_probe(const std::string& host, int port, std::chrono::milliseconds timeout);
+// Splits "tcp://host:port" (or "host:port") into host and port; Errc::usage when malformed.
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+Result<HostPort> parse_host_port(std::string_view url, int default_port = 0);
+bool is_ip_address(std::string_view s);
+}  // namespace sc

@@ -1,0 +1,158 @@
+#include <fmt/format.h>
+#include <provision/base/shell_quote.hpp>
+#include <provision/engine/engine.hpp>
+#include <provision/templates/render.hpp>
+
+namespace sc {
+
+std::vector<std::string> dockerd_args(const EngineConfig& c) {
+  std::vector<std::string> a = {"-H", fmt::format("tcp://0.0.0.0:{}", c.port), "-H", "unix:///var/run/docker.sock",
+                                "--storage-driver", c.storage_driver.empty() ? "overlay2" : c.storage_driver,
+                                "--tlsverify", "--tlscacert", "/etc/docker/ca.pem",
+                                "--tlscert", "/etc/docker/server.pem", "--tlskey", "/etc/docker/server-key.pem"};
+  for (const auto& l : c.labels) a.insert(a.end(), {"--label", l});
+  for (const auto& r : c.insecure_registries) a.insert(a.end(), {"--insecure-registry", r});
+  for (const auto& m : c.registry_mirrors) a.insert(a.end(), {"--registry-mirror", m});
+  for (const auto& f : c.arbitrary_flags) a.push_back("--" + f);
+  return a;
+}
+
+std::string systemd_quote(const std::string& arg) {
+  std::string out = "\"";
+  for (char ch : arg) {
+    switch (ch) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '$': out += "$$"; break;
+      case '%': out += "%%"; break;
+      case '\n': out += "\\n"; break;
+      default: out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+namespace {
+std::string with_newline(std::string s) {
+  if (s.empty() || s.back() != '\n') s += '\n';
+  return s;
+}
+
+Result<std::string> service_block(const Provisioner& p, const EngineConfig& c) {
+  auto args = dockerd_args(c);
+  if (p.kind() == Provisioner::Kind::Systemd) {
+    std::string exec;
+    for (const auto& a : args) exec += (exec.empty() ? "" : " ") + systemd_quote(a);
+    std::string env;
+    for (const auto& e : c.env) env += (env.empty() ? "" : " ") + shell_quote("Environment=" + systemd_quote(e));
+    return render_template("engine/service-systemd.sh", {{"exec_args", shell_quote(exec)}, {"environment", env.empty() ? "''" : env}});
+  }
+  if (p.kind() == Provisioner::Kind::Sysvinit) {
+    std::string defaults = "# Written by swarmctl: dockerd arguments, one per line, quoted for bash.\nDOCKERD_ARGS=(\n";
+    for (const auto& a : args) defaults += "  " + shell_quote(a) + "\n";
+    defaults += ")\n";
+    for (const auto& e : c.env) defaults += "export " + shell_quote(e) + "\n";
+    auto init = render_template("engine/sysvinit-docker.sh", {});
+    if (!init) return fail(init.error());
+    return render_template("engine/service-sysvinit.sh", {{"defaults", defaults}, {"init_script", with_newline(*init)}});
+  }
+  // boot2docker: its own profile format (docker-machine's), read by /etc/init.d/docker.
+  std::string extra;
+  for (const auto& l : c.labels) extra += "--label " + shell_quote(l) + "\n";
+  for (const auto& r : c.insecure_registries) extra += "--insecure-registry " + shell_quote(r) + "\n";
+  for (const auto& m : c.registry_mirrors) extra += "--registry-mirror " + shell_quote(m) + "\n";
+  for (const auto& f : c.arbitrary_flags) extra += shell_quote("--" + f) + "\n";
+  std::string profile = fmt::format(
+      "\nEXTRA_ARGS=\"\n{}\"\nCACERT=/var/lib/boot2docker/ca.pem\nDOCKER_HOST='-H tcp://0.0.0.0:{}'\n"
+      "DOCKER_STORAGE={}\nDOCKER_TLS=auto\nSERVERKEY=/var/lib/boot2docker/server-key.pem\n"
+      "SERVERCERT=/var/lib/boot2docker/server.pem\n\n",
+      extra, c.port, c.storage_driver.empty() ? "overlay2" : c.storage_driver);
+  for (const auto& e : c.env) profile += "export " + shell_quote(e) + "\n";
+  return render_template("engine/service-boot2docker.sh", {{"profile", profile}});
+}
+
+std::string log_tail(const Provisioner& p) {
+  switch (p.kind()) {
+    case Provisioner::Kind::Systemd: return "journalctl -u docker -n 20 --no-pager";
+    case Provisioner::Kind::Sysvinit: return "tail -n 20 /var/log/swarmctl-docker.log";
+    default: return "tail -n 20 /var/log/docker.log";
+  }
+}
+}  // namespace
+
+Result<std::string> render_configure_script(const Provisioner& p, const EngineConfig& c) {
+  auto svc = service_block(p, c);
+  if (!svc) return fail(svc.error());
+  return render_template("engine/configure.sh", {{"hostname", shell_quote(c.hostname)},
+                                                 {"ca_pem", with_newline(c.ca_pem)},
+                                                 {"server_pem", with_newline(c.server_pem)},
+                                                 {"server_key_pem", with_newline(c.server_key_pem)},
+                                                 {"service", *svc},
+                                                 {"log_tail", log_tail(p)}});
+}
+
+Result<std::string> render_install_script(const HostFacts& f, const Provisioner& p, const EngineConfig& c) {
+  if (c.install_method == "script")
+    return render_template("engine/install-script.sh", {{"url", shell_quote(c.install_url)}, {"version", shell_quote(c.version)}});
+  if (c.install_method == "package")
+    return render_template("engine/install-package.sh",
+                           {{"version", shell_quote(c.version)}, {"sysvinit", p.kind() == Provisioner::Kind::Sysvinit ? "yes" : "no"}});
+  return fail(Errc::usage, fmt::format("unknown --engine-install-method {}", c.install_method));
+}
+
+Status install_docker(CommandRunner& r, const HostFacts& f, const Provisioner& p, const EngineConfig& c) {
+  bool pinned_ok = c.version.empty() || f.docker_version.rfind(c.version, 0) == 0;
+  if (f.has_docker && pinned_ok) return ok();
+  if (c.install_method == "none") {
+    if (!f.has_docker) return fail(Errc::unsupported, "Docker is not installed on the host and --engine-install-method is none");
+    return fail(Errc::unsupported, fmt::format("the host has Docker {} but {} is pinned and --engine-install-method is none", f.docker_version, c.version));
+  }
+  if (!p.apt()) return fail(Errc::unsupported, fmt::format("cannot install Docker on {}", p.name()));
+  auto script = render_install_script(f, p, c);
+  if (!script) return fail(script.error());
+  RunOptions o;
+  o.stdin_data = *script;
+  o.timeout = std::chrono::minutes(15);
+  auto res = run_ok(r, fmt::format("install docker ({})", c.install_method == "script" ? c.install_url : "docker.io package"),
+                    script_command(f), o);
+  if (!res) return fail(res.error());
+  return ok();
+}
+
+Status configure_engine(CommandRunner& r, const Provisioner& p, const HostFacts& f, const EngineConfig& c) {
+  auto script = render_configure_script(p, c);
+  if (!script) return fail(script.error());
+  RunOptions o;
+  o.stdin_data = *script;
+  o.timeout = std::chrono::minutes(3);
+  o.secret = false;  // the command line carries no secret: the key travels on stdin
+  auto res = run_ok(r, "configure the Docker engine", script_command(f), o);
+  if (!res) return fail(res.error());
+  return ok();
+}
+
+Status upgrade_engine(CommandRunner& r, const HostFacts& f, const Provisioner& p, const EngineConfig& c) {
+  if (!p.apt()) return fail(Errc::unsupported, fmt::format("upgrade is not supported on {}", p.name()));
+  std::string script;
+  if (c.install_method == "script") {
+    auto s = render_install_script(f, p, c);
+    if (!s) return fail(s.error());
+    script = "rm -f \"$(command -v dockerd)\"\n" + *s;
+  } else {
+    script = fmt::format(
+        "set -eu\nexport DEBIAN_FRONTEND=noninteractive\napt-get -o DPkg::Lock::Timeout=300 -q update >/dev/null\n"
+        "pin={}\nif [ -n \"$pin\" ]; then v=$(apt-cache madison docker.io | awk -v p=\"$pin\" '$3 ~ \"^\"p {{print $3; exit}}'); "
+        "[ -n \"$v\" ] || {{ echo \"docker.io $pin is not available\" >&2; exit 1; }}; pkg=\"docker.io=$v\"; else pkg=docker.io; fi\n"
+        "apt-get -o DPkg::Lock::Timeout=300 -q install -y --allow-downgrades --no-install-recommends \"$pkg\" >/tmp/swarmctl-upgrade.log 2>&1 "
+        "|| {{ tail -n 20 /tmp/swarmctl-upgrade.log >&2; exit 1; }}\n",
+        shell_quote(c.version));
+  }
+  RunOptions o;
+  o.stdin_data = script;
+  o.timeout = std::chrono::minutes(15);
+  auto res = run_ok(r, "upgrade docker", script_command(f), o);
+  if (!res) return fail(res.error());
+  return configure_engine(r, p, f, c);
+}
+
+}  // namespace sc

@@ -1,0 +1,33 @@
+#pragma once
+// What a host is: OS (/etc/os-release), init, privileges, Docker — gathered in one round trip.
+#include <provision/base/result.hpp>
+#include <provision/ssh/runner.hpp>
+#include <string>
+
+namespace sc {
+
+struct OsRelease {
+  std::string id, id_like, version_id, version_codename, pretty_name;
+};
+// KEY=VALUE lines, one pair of surrounding quotes stripped, junk lines skipped.
+Result<OsRelease> parse_os_release(std::string_view text);
+
+struct HostFacts {
+  OsRelease os;
+  std::string pid1;          // comm of PID 1 ("systemd", "swarmctl-init", "sshd", ...)
+  bool systemd = false;      // systemd is the running init
+  bool is_root = false;
+  bool has_sudo = false;
+  bool has_docker = false;
+  std::string docker_version;  // "20.10.24+dfsg1" when installed
+  std::string arch;
+};
+
+Result<HostFacts> gather_facts(CommandRunner& r);
+// Parses the output of templates/engine/facts.sh.
+Result<HostFacts> parse_facts(std::string_view out);
+// Wraps a script so that it runs from a private temp file with stdin closed (as root: sudo -n
+// when the SSH user is not root); the script itself is sent on stdin, never on a command line.
+std::string script_command(const HostFacts& f);
+
+}  // namespace sc
