@@ -85,7 +85,10 @@ int run_app(int argc, char** argv) {
     fmt::print(stderr, "{}\n", e.what());
     return 2;
   } catch (const CLI::ExtrasError& e) {
-    if (argc >= 2 && argv[1][0] != '-' && !app.get_subcommand_no_throw(argv[1])) {
+    bool known = false;
+    for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+      known = known || (argc >= 2 && sub->get_name() == argv[1]);
+    if (argc >= 2 && argv[1][0] != '-' && !known) {
       fmt::print(stderr, "swarmctl: '{}' is not a swarmctl command. See 'swarmctl --help'.\n", argv[1]);
       return 2;
     }

@@ -1,0 +1,240 @@
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <drivers/local/local.hpp>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <provision/base/fs.hpp>
+#include <sstream>
+#include <vector>
+
+namespace sc::local {
+
+unsigned long long process_start_time(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(f, line)) return 0;
+  auto r = line.rfind(')');
+  if (r == std::string::npos) return 0;
+  std::istringstream in(line.substr(r + 2));
+  std::string field;
+  // Fields after the command: state is #3; starttime is #22.
+  for (int i = 3; i <= 22 && (in >> field); ++i)
+    if (i == 22) return std::stoull(field);
+  return 0;
+}
+
+Result<pid_t> boot(const HostSpec& h, const std::string& self_exe) {
+  auto spec = h.runtime / "spec";
+  std::string text = fmt::format("name={}\nlower={}\nruntime={}\ndocker={}\nnetns={}\n", h.name, h.lower.string(),
+                                 h.runtime.string(), h.docker_dir.string(), h.netns_file.string());
+  SC_TRY(atomic_write(spec, text, 0600));
+  std::error_code ec;
+  fs::remove(h.runtime / "init.pid", ec);
+  std::string console = h.console.string(), exe = self_exe, spec_s = spec.string();
+  pid_t child = fork();
+  if (child < 0) return fail(Errc::io, fmt::format("fork: {}", std::strerror(errno)));
+  if (child == 0) {
+    // Only async-signal-safe calls until exec: the caller may have other threads.
+    int fd = ::open(console.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int nul = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+    }
+    if (nul >= 0) dup2(nul, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    execl(exe.c_str(), exe.c_str(), "__local-host-init", spec_s.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+  auto tail = [&] {
+    auto log = read_file(h.console);
+    if (!log) return std::string();
+    auto t = *log;
+    if (t.size() > 600) t = t.substr(t.size() - 600);
+    return t;
+  };
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return fail(Errc::generic, fmt::format("the host's init could not start: {}", tail()));
+  auto pid_txt = read_file(h.runtime / "init.pid");
+  if (!pid_txt) return fail(Errc::generic, "the host's init did not report its PID");
+  return static_cast<pid_t>(std::stol(*pid_txt));
+}
+
+namespace {
+
+[[noreturn]] void die(const std::string& what) {
+  std::fprintf(stderr, "swarmctl host init: %s: %s\n", what.c_str(), std::strerror(errno));
+  std::fflush(stderr);
+  _exit(1);
+}
+
+void must(int rc, const std::string& what) {
+  if (rc != 0) die(what);
+}
+
+void mkdirs(const std::string& p) {
+  std::error_code ec;
+  fs::create_directories(p, ec);
+}
+
+pid_t spawn(const std::vector<std::string>& argv) {
+  pid_t p = fork();
+  if (p == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    std::vector<char*> a;
+    for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
+    a.push_back(nullptr);
+    execv(a[0], a.data());
+    std::fprintf(stderr, "exec %s: %s\n", a[0], std::strerror(errno));
+    _exit(127);
+  }
+  return p;
+}
+
+// Reaps children; returns true when `target` exited (or target is 0).
+bool reap(pid_t target) {
+  bool hit = false;
+  for (;;) {
+    int st = 0;
+    pid_t p = waitpid(-1, &st, WNOHANG);
+    if (p <= 0) break;
+    if (p == target) hit = true;
+  }
+  return hit;
+}
+
+void wait_for(pid_t pid, std::chrono::seconds limit, const sigset_t& set) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (reap(pid)) return;
+    if (kill(pid, 0) != 0 && errno == ESRCH) return;
+    timespec ts{0, 100 * 1000 * 1000};
+    sigtimedwait(&set, nullptr, &ts);
+  }
+  kill(pid, SIGKILL);
+  reap(pid);
+}
+
+std::vector<std::string> boot_scripts() {
+  std::vector<std::string> out;
+  DIR* d = opendir("/etc/swarmctl/boot.d");
+  if (!d) return out;
+  while (auto* e = readdir(d))
+    if (e->d_name[0] != '.') out.push_back(std::string("/etc/swarmctl/boot.d/") + e->d_name);
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+[[noreturn]] void run_init(const sigset_t& set) {
+  for (const auto& s : boot_scripts()) {
+    std::fprintf(stderr, "boot: %s start\n", s.c_str());
+    wait_for(spawn({s, "start"}), std::chrono::seconds(300), set);
+  }
+  mkdirs("/run/sshd");
+  chmod("/run/sshd", 0755);
+  pid_t sshd = spawn({"/usr/sbin/sshd", "-D", "-e", "-f", "/etc/swarmctl/sshd_config"});
+  std::fflush(stderr);
+  for (;;) {
+    siginfo_t info{};
+    timespec ts{5, 0};
+    int sig = sigtimedwait(&set, &info, &ts);
+    if (sig == SIGCHLD || sig < 0) {
+      reap(0);
+      continue;
+    }
+    if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) break;
+  }
+  // Orderly shutdown: services in reverse order, then everything else.
+  auto scripts = boot_scripts();
+  for (auto it = scripts.rbegin(); it != scripts.rend(); ++it) wait_for(spawn({*it, "stop"}), std::chrono::seconds(40), set);
+  kill(sshd, SIGTERM);
+  kill(-1, SIGTERM);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    reap(0);
+    if (waitpid(-1, nullptr, WNOHANG) < 0 && errno == ECHILD) break;
+    timespec ts{0, 50 * 1000 * 1000};
+    sigtimedwait(&set, nullptr, &ts);
+  }
+  kill(-1, SIGKILL);
+  _exit(0);
+}
+
+}  // namespace
+
+int host_init_main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: swarmctl __local-host-init SPECFILE\n");
+    return 2;
+  }
+  std::map<std::string, std::string> spec;
+  {
+    std::ifstream in(argv[2]);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto eq = line.find('=');
+      if (eq != std::string::npos) spec[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+  }
+  std::string name = spec["name"], lower = spec["lower"], runtime = spec["runtime"], docker = spec["docker"];
+  setsid();
+  int nsfd = ::open(spec["netns"].c_str(), O_RDONLY | O_CLOEXEC);
+  if (nsfd < 0) die("open netns " + spec["netns"]);
+  must(setns(nsfd, CLONE_NEWNET), "setns");
+  ::close(nsfd);
+  must(unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID), "unshare");
+  pid_t init = fork();
+  if (init < 0) die("fork");
+  if (init > 0) {
+    auto st = atomic_write(runtime + "/init.pid", std::to_string(init), 0600);
+    _exit(st ? 0 : 1);
+  }
+  // PID 1 of the host.
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, s);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  must(mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), "make / private");
+  std::string root = runtime + "/root", upper = runtime + "/upper", work = runtime + "/work";
+  for (const auto& d : {root, upper, work}) mkdirs(d);
+  std::string opts = fmt::format("lowerdir={},upperdir={},workdir={}", lower, upper, work);
+  must(mount("overlay", root.c_str(), "overlay", 0, opts.c_str()), "mount overlay root");
+  for (const char* d : {"/dev", "/proc", "/sys", "/run", "/tmp", "/var/lib/docker", "/.oldroot"}) mkdirs(root + d);
+  must(mount("/dev", (root + "/dev").c_str(), nullptr, MS_BIND | MS_REC, nullptr), "bind /dev");
+  must(mount("proc", (root + "/proc").c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr), "mount proc");
+  must(mount("sysfs", (root + "/sys").c_str(), "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr), "mount sysfs");
+  must(mount("/sys/fs/cgroup", (root + "/sys/fs/cgroup").c_str(), nullptr, MS_BIND | MS_REC, nullptr), "bind cgroups");
+  must(mount("tmpfs", (root + "/run").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"), "mount /run");
+  must(mount("tmpfs", (root + "/tmp").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"), "mount /tmp");
+  must(mount(docker.c_str(), (root + "/var/lib/docker").c_str(), nullptr, MS_BIND, nullptr), "bind /var/lib/docker");
+  must(sethostname(name.c_str(), name.size()), "sethostname");
+  must(chdir(root.c_str()), "chdir root");
+  must(static_cast<int>(syscall(SYS_pivot_root, ".", ".oldroot")), "pivot_root");
+  must(chdir("/"), "chdir /");
+  must(umount2("/.oldroot", MNT_DETACH), "detach old root");
+  rmdir("/.oldroot");
+  run_init(set);
+}
+
+}  // namespace sc::local

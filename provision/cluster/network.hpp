@@ -1,0 +1,14 @@
+#pragma once
+#include <provision/base/result.hpp>
+#include <provision/ssh/runner.hpp>
+#include <string>
+
+namespace sc {
+struct NetworkSpec {
+  std::string name, driver = "overlay", subnet;
+  bool attachable = false;
+};
+// Creates the network unless it exists with the same driver (idempotent); a different driver is
+// an error.
+Status ensure_network(CommandRunner& r, const NetworkSpec& n);
+}  // namespace sc
