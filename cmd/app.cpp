@@ -69,8 +69,23 @@ int run_app(int argc, char** argv) {
     s.store = std::make_unique<Store>(fs::absolute(root));
   });
 
+  // `ssh NAME [--] command...`: nothing after NAME is parsed (it is the remote command).
+  std::vector<char*> args(argv, argv + argc);
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "ssh") {
+      int keep = i + 1;
+      if (keep < argc && std::string(argv[keep]) != "--" && argv[keep][0] != '-') ++keep;
+      for (int j = keep; j < argc; ++j) s.passthrough.push_back(argv[j]);
+      if (!s.passthrough.empty() && s.passthrough[0] == "--") s.passthrough.erase(s.passthrough.begin());
+      args.assign(argv, argv + keep);
+      break;
+    }
+    if (a.size() && a[0] != '-' && (i == 1 || (std::string(argv[i - 1]) != "-s" && std::string(argv[i - 1]) != "--storage-path")))
+      break;  // another command
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -35,16 +35,11 @@ Result<std::unique_ptr<LibsshRunner>> running_runner(Services& s, const std::str
 void add_ssh(CLI::App& app, Services& s, int& rc) {
   {
     auto* c = app.add_subcommand("ssh", "Log into or run a command on a machine with SSH (`ssh NAME [--] [command...]`)");
-    c->prefix_command();
-    c->callback([c, &s, &rc] {
-      auto args = c->remaining();
-      std::vector<std::string> names;
-      if (!args.empty() && args[0] != "--") {
-        names.push_back(args[0]);
-        args.erase(args.begin());
-      }
-      if (!args.empty() && args[0] == "--") args.erase(args.begin());
-      auto name = name_or_default(s, names);
+    auto names = std::make_shared<std::vector<std::string>>();
+    c->add_option("name", *names, "Machine name");
+    c->callback([names, &s, &rc] {
+      const auto& args = s.passthrough;
+      auto name = name_or_default(s, *names);
       if (!name) {
         rc = report(s, name.error());
         return;

@@ -21,6 +21,7 @@ struct Services {
   std::unique_ptr<Store> store;
   std::string program = "swarmctl";   // for messages
   std::string command_line;           // argv joined, for `env` usage hints
+  std::vector<std::string> passthrough;  // `ssh NAME [--] cmd...`: the remote command words
 };
 
 // A machine loaded from the store with its driver bound.

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Builds the test images as docker-archive tarballs (what `docker save` writes), without a
+Docker engine: no registry is reachable here, so tests `docker load` these into their hosts
+(swarmctl create --preload-image / cluster file `images:`).
+
+Images (all from Debian packages of this machine):
+  busybox:latest                 busybox-static, PATH=/bin
+  swarmctl/hello:latest          busybox + tiny HTTP services on :8080 (nc -ll -e):
+                                   serve-word (answers $WORD), serve-hello-world (asks hello and
+                                   world BY NAME and answers "Hello World")
+  quay.io/coreos/etcd:v3.4.23    Debian's etcd 3.4 binary (+ its libc) — a REAL etcd
+  swarm:latest                   STAND-IN for classic Swarm (cannot be pulled here): records its
+                                 argv in /tmp/swarm-args, `manage` listens on the -H port, `join`
+                                 stays up. Checks the command lines swarmctl produces, nothing more.
+  progrium/consul:latest         STAND-IN for Consul: records argv, answers GET /v1/status/leader
+                                 on 8500. Checks command line and health probe only.
+usage: build.py OUTDIR   (prints OUTDIR; writes <name>.tar files)
+"""
+import hashlib, io, json, os, subprocess, sys, tarfile, time
+
+OUT = sys.argv[1]
+os.makedirs(OUT, exist_ok=True)
+MTIME = 1700000000
+
+
+def add_file(tar, path, data, mode=0o755):
+    ti = tarfile.TarInfo(path)
+    ti.size, ti.mode, ti.mtime = len(data), mode, MTIME
+    tar.addfile(ti, io.BytesIO(data))
+
+
+def add_dir(tar, path, mode=0o755):
+    ti = tarfile.TarInfo(path)
+    ti.type, ti.mode, ti.mtime = tarfile.DIRTYPE, mode, MTIME
+    tar.addfile(ti)
+
+
+def add_link(tar, path, target):
+    ti = tarfile.TarInfo(path)
+    ti.type, ti.linkname, ti.mtime, ti.mode = tarfile.SYMTYPE, target, MTIME, 0o777
+    tar.addfile(ti)
+
+
+def busybox_layer(tar):
+    for d in ["bin", "etc", "tmp", "root", "var", "srv", "proc", "sys", "dev"]:
+        add_dir(tar, d, 0o1777 if d == "tmp" else 0o755)
+    add_file(tar, "bin/busybox", open("/bin/busybox", "rb").read())
+    applets = subprocess.run(["/bin/busybox", "--list"], capture_output=True, text=True, check=True).stdout.split()
+    for a in applets:
+        if a != "busybox":
+            add_link(tar, "bin/" + a, "busybox")
+    add_file(tar, "etc/nsswitch.conf", b"hosts: files dns\n", 0o644)
+    add_file(tar, "etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n", 0o644)
+    add_file(tar, "etc/group", b"root:x:0:\n", 0o644)
+
+
+def image(name, tag, build, env=None, cmd=None, entrypoint=None):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as t:
+        build(t)
+    layer = buf.getvalue()
+    diff_id = "sha256:" + hashlib.sha256(layer).hexdigest()
+    config = {
+        "architecture": "amd64", "os": "linux", "created": "2023-11-14T22:13:20Z",
+        "config": {"Env": env or ["PATH=/bin:/usr/local/bin"], "Cmd": cmd, "Entrypoint": entrypoint},
+        "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+        "history": [{"created": "2023-11-14T22:13:20Z", "created_by": "swarmctl tests/e2e/images/build.py"}],
+    }
+    cfg = json.dumps(config, sort_keys=True).encode()
+    cfg_name = hashlib.sha256(cfg).hexdigest() + ".json"
+    layer_dir = hashlib.sha256(layer).hexdigest()
+    manifest = [{"Config": cfg_name, "RepoTags": [f"{name}:{tag}"], "Layers": [layer_dir + "/layer.tar"]}]
+    file = os.path.join(OUT, name.replace("/", "_").replace(".", "_") + ".tar")
+    with tarfile.open(file + ".tmp", "w") as t:
+        add_file(t, cfg_name, cfg, 0o644)
+        add_dir(t, layer_dir)
+        add_file(t, layer_dir + "/layer.tar", layer, 0o644)
+        add_file(t, layer_dir + "/VERSION", b"1.0", 0o644)
+        add_file(t, "manifest.json", json.dumps(manifest).encode(), 0o644)
+    os.replace(file + ".tmp", file)
+    return file
+
+
+HELLO_WORD = b"""#!/bin/sh
+read -r line
+printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' "$WORD"
+"""
+HELLO_WORLD = b"""#!/bin/sh
+read -r line
+get() { printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 "$1" 8080 | tail -n 1; }
+printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s %s\\n' "$(get hello)" "$(get world)"
+"""
+SERVE = b"""#!/bin/sh
+# serve-word | serve-hello-world : an HTTP service on :8080
+case "$1" in
+  serve-word) exec nc -ll -p 8080 -e /srv/word.sh ;;
+  serve-hello-world) exec nc -ll -p 8080 -e /srv/hello-world.sh ;;
+  *) exec "$@" ;;
+esac
+"""
+SWARM = b"""#!/bin/sh
+# STAND-IN for the classic Swarm image (see build.py): records argv, stays up.
+echo "$@" > /tmp/swarm-args
+port=3376
+prev=
+for a in "$@"; do [ "$prev" = "-H" ] && port=${a##*:}; prev=$a; done
+case " $* " in
+  *" manage "*) exec nc -ll -p "$port" -e /bin/cat ;;
+  *) exec sleep 2147483647 ;;
+esac
+"""
+CONSUL = b"""#!/bin/sh
+# STAND-IN for Consul (see build.py): records argv, answers the leader probe on 8500.
+echo "$@" > /tmp/consul-args
+exec nc -ll -p 8500 -e /leader.sh
+"""
+LEADER = b"""#!/bin/sh
+read -r line
+printf 'HTTP/1.0 200 OK\\r\\nContent-Type: application/json\\r\\n\\r\\n"127.0.0.1:8300"'
+"""
+
+
+def hello(t):
+    busybox_layer(t)
+    add_file(t, "srv/word.sh", HELLO_WORD)
+    add_file(t, "srv/hello-world.sh", HELLO_WORLD)
+    add_file(t, "srv/serve", SERVE)
+
+
+def swarm(t):
+    busybox_layer(t)
+    add_file(t, "swarm", SWARM)
+
+
+def consul(t):
+    busybox_layer(t)
+    add_file(t, "consul", CONSUL)
+    add_file(t, "leader.sh", LEADER)
+
+
+def etcd(t):
+    for d in ["usr", "usr/local", "usr/local/bin", "lib", "lib64", "lib/x86_64-linux-gnu", "tmp", "etcd-data"]:
+        add_dir(t, d, 0o1777 if d == "tmp" else 0o755)
+    add_file(t, "usr/local/bin/etcd", open("/usr/bin/etcd", "rb").read())
+    for lib in ["/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2"]:
+        add_file(t, lib.lstrip("/"), open(os.path.realpath(lib), "rb").read())
+
+
+image("busybox", "latest", busybox_layer, env=["PATH=/bin"], cmd=["sh"])
+image("swarmctl/hello", "latest", hello, env=["PATH=/bin"], entrypoint=["/srv/serve"], cmd=["serve-word"])
+image("quay.io/coreos/etcd", "v3.4.23", etcd, env=["PATH=/usr/local/bin"], cmd=["etcd"])
+image("swarm", "latest", swarm, env=["PATH=/bin"], entrypoint=["/swarm"], cmd=["--help"])
+image("progrium/consul", "latest", consul, env=["PATH=/bin"], entrypoint=["/consul"], cmd=["-server", "-bootstrap"])
+print(OUT)
