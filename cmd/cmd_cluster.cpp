@@ -108,7 +108,8 @@ int run_up(Services& s, const std::string& file, bool quiet) {
   auto record = [&](const std::string& name, Status st, double secs, bool existed) {
     std::lock_guard lk(mu);
     if (!quiet) {
-      if (st) s.ui.info(fmt::format("({}) {} in {:.1f}s", name, existed ? "up to date" : "created and provisioned", secs));
+      // One line per machine even while the machines' own steps are silenced.
+      if (st) s.ui.raw_out(fmt::format("({}) {} in {:.1f}s\n", name, existed ? "up to date" : "created and provisioned", secs));
       else s.ui.error(fmt::format("({}) FAILED after {:.1f}s: {}", name, secs, st.error().message));
     }
     outcomes.push_back(Outcome{name, st, secs, existed});

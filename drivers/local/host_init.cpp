@@ -71,8 +71,13 @@ Result<pid_t> boot(const HostSpec& h, const std::string& self_exe) {
     if (t.size() > 600) t = t.substr(t.size() - 600);
     return t;
   };
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return fail(Errc::generic, fmt::format("the host's init could not start: {}", tail()));
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::string how = WIFEXITED(status) ? fmt::format("exit status {}", WEXITSTATUS(status))
+                                        : fmt::format("killed by signal {}", WTERMSIG(status));
+    auto t = tail();
+    while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+    return fail(Errc::generic, fmt::format("the host's init could not start ({}){}{}", how, t.empty() ? "" : ": ", t));
+  }
   auto pid_txt = read_file(h.runtime / "init.pid");
   if (!pid_txt) return fail(Errc::generic, "the host's init did not report its PID");
   return static_cast<pid_t>(std::stol(*pid_txt));
@@ -208,6 +213,11 @@ int host_init_main(int argc, char** argv) {
   if (init < 0) die("fork");
   if (init > 0) {
     auto st = atomic_write(runtime + "/init.pid", std::to_string(init), 0600);
+    if (!st) {
+      std::fprintf(stderr, "swarmctl host init: %s\n", st.error().message.c_str());
+      kill(init, SIGKILL);
+    }
+    std::fflush(stderr);
     _exit(st ? 0 : 1);
   }
   // PID 1 of the host.

@@ -24,7 +24,7 @@ eq "4 distinct addresses" 4 "$ips"
 must "write a file on h1" sc ssh h1 -- 'echo only-h1 > /root/e2e-marker'
 check "file absent on h2" sc ssh h2 -- 'test ! -e /root/e2e-marker'
 check "file absent on the machine" test ! -e /root/e2e-marker
-check "h1 reaches h2 over the bridge" sc ssh h1 -- "ping -c1 -W2 $(sc ip h2)"
+check "h1 reaches h2 over the bridge" sc ssh h1 -- "timeout 3 bash -c '</dev/tcp/$(sc ip h2)/22'"
 
 must "run a container with data on h3" dk h3 run -d --name keeper -v keepvol:/data busybox sh -c 'echo kept > /data/f; sleep 100000'
 must "stop h3" sc stop h3
@@ -39,8 +39,12 @@ eq "h4 Stopped after kill" "Stopped" "$(sc status h4)"
 
 # Failure injection: sshd dies inside h2 -> ls reports it, rm still cleans up.
 sc ssh h2 -- 'kill $(cat /run/sshd.pid)' >/dev/null 2>&1
-sleep 0.5
-state=$(sc ls --filter name=h2 --format '{{.State}} {{.Error}}')
+state=""
+for _ in $(seq 50); do  # poll (deadline 10 s) until ls stops calling h2 Running
+  state=$(sc ls --filter name=h2 --format '{{.State}} {{.Error}}')
+  [[ $state != Running* ]] && break
+  sleep 0.2
+done
 check "ls reports the dead sshd on h2 ($state)" bash -c "[[ '$state' != Running\ ]] && [[ '$state' != 'Running' ]]"
 must "rm cleans up h2 with dead sshd" sc rm -y h2
 must "rm the rest" sc rm -y h1 h3 h4

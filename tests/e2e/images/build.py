@@ -49,6 +49,14 @@ def busybox_layer(tar):
     for a in applets:
         if a != "busybox":
             add_link(tar, "bin/" + a, "busybox")
+    # busybox-static is linked against glibc: its getaddrinfo loads glibc's NSS modules at run
+    # time, so DNS names (Docker's embedded DNS on overlay networks) only resolve with them.
+    for d in ["lib", "lib/x86_64-linux-gnu", "lib64"]:
+        add_dir(tar, d)
+    for lib in ["/lib/x86_64-linux-gnu/libc.so.6", "/lib/x86_64-linux-gnu/libnss_dns.so.2",
+                "/lib/x86_64-linux-gnu/libnss_files.so.2", "/lib/x86_64-linux-gnu/libresolv.so.2",
+                "/lib64/ld-linux-x86-64.so.2"]:
+        add_file(tar, lib.lstrip("/"), open(os.path.realpath(lib), "rb").read())
     add_file(tar, "etc/nsswitch.conf", b"hosts: files dns\n", 0o644)
     add_file(tar, "etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n", 0o644)
     add_file(tar, "etc/group", b"root:x:0:\n", 0o644)
@@ -81,13 +89,16 @@ def image(name, tag, build, env=None, cmd=None, entrypoint=None):
     return file
 
 
-HELLO_WORD = b"""#!/bin/sh
-read -r line
-printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' "$WORD"
+# Each handler reads the whole request (up to the empty line) before answering: closing a socket
+# with unread bytes makes the kernel send a reset, and the client would lose the answer.
+READ_REQUEST = b"""CR=$(printf '\\r')
+while read -r line; do
+  case "$line" in "" | "$CR") break ;; esac
+done
 """
-HELLO_WORLD = b"""#!/bin/sh
-read -r line
-get() { printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 "$1" 8080 | tail -n 1; }
+HELLO_WORD = b"#!/bin/sh\n" + READ_REQUEST + b"""printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' "$WORD"
+"""
+HELLO_WORLD = b"#!/bin/sh\n" + READ_REQUEST + b"""get() { wget -q -O- "http://$1:8080/"; }
 printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s %s\\n' "$(get hello)" "$(get world)"
 """
 SERVE = b"""#!/bin/sh

@@ -80,7 +80,7 @@ TEST_CASE("cluster file: errors name the file, line and column") {
 
 TEST_CASE("cluster file: images expand environment variables") {
   setenv("SC_TEST_IMAGES", "/opt/imgs", 1);
-  auto f = parse_cluster_yaml("cluster: c\nswarm: {mode: swarm-mode}\nimages: [${SC_TEST_IMAGES}/a.tar, $SC_TEST_IMAGES/b.tar]\n", "i.yml");
+  auto f = parse_cluster_yaml("cluster: c\nswarm: {mode: swarm-mode}\nimages:\n  - ${SC_TEST_IMAGES}/a.tar\n  - $SC_TEST_IMAGES/b.tar\n", "i.yml");
   REQUIRE(f);
   CHECK(f->images == std::vector<std::string>{"/opt/imgs/a.tar", "/opt/imgs/b.tar"});
   auto g = parse_cluster_yaml("cluster: c\nswarm: {mode: swarm-mode}\nimages: [$SC_TEST_UNSET_VAR/a.tar]\n", "i.yml");
