@@ -123,7 +123,10 @@ int run_up(Services& s, const std::string& file, bool quiet) {
   // Classic swarm: the KV machine must exist (its IP is in every engine's cluster-store).
   const ClusterMachine* kv = f->kv();
   std::vector<std::future<void>> jobs;
+  bool kv_created_now = false;
   if (kv && f->swarm_mode == "classic" && !s.store->exists(kv->name)) {
+    // Only the driver's part (seconds): the KV machine's address goes into the other engines'
+    // cluster-store; it is provisioned below, in parallel with everything else.
     auto req = request_for(*f, *kv);
     auto fv = fill_driver_flags(kv->driver, kv->driver_options);
     if (!fv) return report(s, fv.error());
@@ -136,32 +139,66 @@ int run_up(Services& s, const std::string& file, bool quiet) {
       record(kv->name, st, elapsed(start), false);
       return report(s, Error{Errc::generic, fmt::format("cluster {}: the KV machine could not be created", f->name)});
     }
+    kv_created_now = true;
   }
+  // Classic swarm: engines get their cluster-store only once the store answers (Docker's
+  // discovery gives up on a store that refused it at start-up and the overlay never meshes).
+  auto kv_promise = std::make_shared<std::promise<Status>>();
+  std::shared_future<Status> kv_ready = kv_promise->get_future().share();
+  bool gate_on_kv = kv && f->swarm_mode == "classic";
+  if (!gate_on_kv) kv_promise->set_value(ok());
+  auto engine_turn = std::make_shared<std::mutex>();
   // Swarm mode: nodes join once the master has initialised the swarm.
   auto manager_promise = std::make_shared<std::promise<Result<SwarmJoinTarget>>>();
   std::shared_future<Result<SwarmJoinTarget>> manager = manager_promise->get_future().share();
   const ClusterMachine* master = f->master();
 
+  // All driver options are checked before any job starts (jobs wait on each other).
+  std::vector<FlagValues> flags;
   for (const auto& cm : f->machines) {
     auto fv = fill_driver_flags(cm.driver, cm.driver_options);
     if (!fv) {
       s.ui.quiet = saved_quiet;
       return report(s, fv.error().context(cm.name));
     }
+    flags.push_back(*fv);
+  }
+  for (size_t i = 0; i < f->machines.size(); ++i) {
+    const auto& cm = f->machines[i];
     auto req = request_for(*f, cm);
-    req.driver_flags = *fv;
+    req.driver_flags = flags[i];
     ProvisionOptions po;
     po.prefix = "(" + cm.name + ") ";
     bool is_master = master && cm.name == master->name;
+    bool is_kv = kv && cm.name == kv->name;
     if (f->swarm_mode == "swarm-mode" && !is_master) {
       po.swarm_manager = [manager]() { return manager.get(); };
       req.swarm_join = master ? master->name : "";
     }
-    jobs.push_back(std::async(std::launch::async, [&, req, po, is_master, name = cm.name]() mutable {
+    if (gate_on_kv && !is_kv) {
+      // Engines (re)start one at a time: an engine's overlay driver joins the serf mesh through
+      // one neighbour it discovers in the store and does not retry until another node appears,
+      // so a neighbour that registered but does not listen yet can leave an engine isolated.
+      // Started in turn, every engine finds only neighbours that already answer.
+      std::string kv_name = kv->name;
+      po.before_engine_config = [kv_ready, kv_name, engine_turn]() -> Status {
+        Status st = kv_ready.get();
+        if (!st) return fail(Errc::generic, fmt::format("the KV store machine {} is not ready", kv_name));
+        engine_turn->lock();
+        return ok();
+      };
+      po.after_engine_ready = [engine_turn]() { engine_turn->unlock(); };
+    }
+    req.hooks = po;
+    jobs.push_back(std::async(std::launch::async, [&, req, po, is_master, is_kv, name = cm.name]() mutable {
       auto start = std::chrono::steady_clock::now();
       bool existed = false;
       req.prefix = po.prefix;
       Status st = up_one(s, req, po, &existed);
+      if (is_kv) {
+        existed = existed && !kv_created_now;
+        if (gate_on_kv) kv_promise->set_value(st ? ok() : Status(fail(st.error())));
+      }
       if (is_master && f->swarm_mode == "swarm-mode") {
         if (st) manager_promise->set_value(swarm_manager_from_store(s, name));
         else manager_promise->set_value(fail(Error{Errc::generic, "the swarm master " + name + " failed"}));

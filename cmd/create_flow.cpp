@@ -150,7 +150,7 @@ Status create_machine(Services& s, CreateRequest req) {
     }
   }
   m.rec.swarm_cluster = rec.swarm_cluster;
-  ProvisionOptions po;
+  ProvisionOptions po = req.hooks;
   po.prefix = p;
   po.swarm_join = req.swarm_join;
   if (auto st = provision_machine(s, m, po); !st) {

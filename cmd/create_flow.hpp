@@ -1,5 +1,6 @@
 #pragma once
 // `create` as a function: used by the create command and by `up` for each machine.
+#include <cmd/provision_flow.hpp>
 #include <cmd/services.hpp>
 #include <string>
 
@@ -11,6 +12,7 @@ struct CreateRequest {
   bool no_provision = false;   // stop after the driver created the machine
   std::string prefix;          // "(name) " for parallel output
   std::string swarm_join;      // swarm mode: machine name or address of the manager to join
+  ProvisionOptions hooks;      // `up`: swarm_manager and before_engine_config
 };
 
 // Validates, bootstraps certs, runs the pre-create check (Errc::precreate), reserves the name,

@@ -110,10 +110,17 @@ Status provision_machine(Services& s, Machine& m, const ProvisionOptions& o) {
     auto key = read_file(dir / "server-key.pem");
     if (!ca || !cert || !key) return fail(Errc::io, "server certificate files are missing");
     auto cfg = engine_config_for(s, m, *ca, *cert, *key);
+    if (o.before_engine_config) SC_TRY(o.before_engine_config());
+    // after_engine_ready runs however this block ends (it may release a lock taken above).
+    struct AfterReady {
+      const std::function<void()>& f;
+      ~AfterReady() {
+        if (f) f();
+      }
+    } after{o.after_engine_ready};
     SC_TRY_CTX(configure_engine(*runner, *prov, facts, cfg), runner->target());
-  }
-  {
-    auto step = s.ui.step("Checking connection to Docker", p);
+    step.done();
+    auto step2 = s.ui.step("Checking connection to Docker", p);
     SC_TRY(wait_for_engine(s, m, std::chrono::seconds(60)));
   }
   if (!o.certs_only && !m.rec.preload_images.empty()) {

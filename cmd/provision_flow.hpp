@@ -23,6 +23,12 @@ struct ProvisionOptions {
   bool certs_only = false;       // regenerate-certs: new server cert + engine restart only
   std::string swarm_join;        // swarm mode: manager machine name or address to join
   ManagerProvider swarm_manager; // swarm mode: overrides swarm_join (used by `up`)
+  // Called before the engine gets its configuration (used by `up`: engines whose cluster-store
+  // is the cluster's KV store wait until that store answers, or their discovery stalls).
+  std::function<Status()> before_engine_config;
+  // Called once the engine answers (or its configuration failed) when before_engine_config
+  // succeeded.
+  std::function<void()> after_engine_ready;
   std::chrono::milliseconds ssh_wait{std::chrono::minutes(3)};
 };
 

@@ -64,10 +64,10 @@ up)
 
   say "From the master: docker run --rm --net=$net busybox wget -q -O- http://hello-world:8080"
   # Classic (cluster-store) overlays learn remote names asynchronously: a fresh container may not
-  # resolve them for a few seconds, so the client retries inside its container (deadline 60 s).
+  # resolve them for a few seconds, so the client retries inside its container (30 tries, each at most 10 s).
   answer=$(on master run --rm --net="$net" busybox sh -c \
-    'for i in $(seq 60); do wget -q -O- http://hello-world:8080 2>/dev/null && exit 0; sleep 1; done; exit 1' || true)
-  [ "$answer" = "Hello World" ] || die "no Hello World within 60 s (last answer: '${answer}')"
+    'for i in $(seq 30); do a=$(timeout 10 wget -q -O- http://hello-world:8080 2>/dev/null); [ "$a" = "Hello World" ] && break; sleep 1; done; echo "$a"' || true)
+  [ "$answer" = "Hello World" ] || die "no Hello World after 30 tries (last answer: '${answer}')"
   echo
   echo "$answer"
   cat <<EOF

@@ -98,7 +98,7 @@ done
 """
 HELLO_WORD = b"#!/bin/sh\n" + READ_REQUEST + b"""printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' "$WORD"
 """
-HELLO_WORLD = b"#!/bin/sh\n" + READ_REQUEST + b"""get() { wget -q -O- "http://$1:8080/"; }
+HELLO_WORLD = b"#!/bin/sh\n" + READ_REQUEST + b"""get() { timeout 5 wget -q -O- "http://$1:8080/"; }
 printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s %s\\n' "$(get hello)" "$(get world)"
 """
 SERVE = b"""#!/bin/sh
