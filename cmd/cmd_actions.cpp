@@ -60,8 +60,6 @@ int run_action(Services& s, const std::vector<std::string>& given, const Action&
   return failed ? report(s, joined) : 0;
 }
 
-std::string prefix_for(const Services& s, const Machine& m) { return ""; }
-
 Status do_start(Services& s, Machine& m) {
   auto st = m.driver->state();
   if (st && *st == State::Running) return fail(Errc::generic, fmt::format("Machine \"{}\" is already running.", m.rec.name));

@@ -5,6 +5,7 @@
 #include <cmd/create_flow.hpp>
 #include <drivers/registry.hpp>
 #include <fmt/format.h>
+#include <condition_variable>
 #include <future>
 #include <mutex>
 #include <set>
@@ -95,7 +96,31 @@ Status up_one(Services& s, CreateRequest req, const ProvisionOptions& po, bool* 
   return create_machine(s, std::move(req));
 }
 
-int run_up(Services& s, const std::string& file, bool quiet) {
+// Admits jobs in ticket order, at most `limit` at a time (0 = no limit). Tickets follow the
+// dependency order (KV machine, master, the rest), so a job never waits for one not yet admitted.
+class OrderedGate {
+ public:
+  explicit OrderedGate(size_t limit) : m_limit(limit) {}
+  void enter(size_t ticket) {
+    std::unique_lock lk(m_mu);
+    m_cv.wait(lk, [&] { return m_next == ticket && (m_limit == 0 || m_running < m_limit); });
+    ++m_next;
+    ++m_running;
+    m_cv.notify_all();
+  }
+  void leave() {
+    std::lock_guard lk(m_mu);
+    --m_running;
+    m_cv.notify_all();
+  }
+
+ private:
+  std::mutex m_mu;
+  std::condition_variable m_cv;
+  size_t m_limit, m_next = 0, m_running = 0;
+};
+
+int run_up(Services& s, const std::string& file, bool quiet, size_t max_jobs) {
   auto f = load_cluster_file(file);
   if (!f) return report(s, f.error());
   if (auto st = s.store->init(); !st) return report(s, st.error());
@@ -163,7 +188,17 @@ int run_up(Services& s, const std::string& file, bool quiet) {
     }
     flags.push_back(*fv);
   }
-  for (size_t i = 0; i < f->machines.size(); ++i) {
+  // Dependency order: the KV machine, then the master, then the others in file order.
+  std::vector<size_t> order;
+  for (size_t i = 0; i < f->machines.size(); ++i)
+    if (kv && f->machines[i].name == kv->name) order.push_back(i);
+  for (size_t i = 0; i < f->machines.size(); ++i)
+    if (master && f->machines[i].name == master->name && !(kv && kv->name == master->name)) order.push_back(i);
+  for (size_t i = 0; i < f->machines.size(); ++i)
+    if (!(kv && f->machines[i].name == kv->name) && !(master && f->machines[i].name == master->name)) order.push_back(i);
+  auto gate = std::make_shared<OrderedGate>(max_jobs);
+  for (size_t ticket = 0; ticket < order.size(); ++ticket) {
+    size_t i = order[ticket];
     const auto& cm = f->machines[i];
     auto req = request_for(*f, cm);
     req.driver_flags = flags[i];
@@ -190,7 +225,8 @@ int run_up(Services& s, const std::string& file, bool quiet) {
       po.after_engine_ready = [engine_turn]() { engine_turn->unlock(); };
     }
     req.hooks = po;
-    jobs.push_back(std::async(std::launch::async, [&, req, po, is_master, is_kv, name = cm.name]() mutable {
+    jobs.push_back(std::async(std::launch::async, [&, req, po, is_master, is_kv, gate, ticket, name = cm.name]() mutable {
+      gate->enter(ticket);
       auto start = std::chrono::steady_clock::now();
       bool existed = false;
       req.prefix = po.prefix;
@@ -204,6 +240,7 @@ int run_up(Services& s, const std::string& file, bool quiet) {
         else manager_promise->set_value(fail(Error{Errc::generic, "the swarm master " + name + " failed"}));
       }
       record(name, st, elapsed(start), existed);
+      gate->leave();
     }));
   }
   if (f->swarm_mode == "swarm-mode" && !master)
@@ -220,9 +257,30 @@ int run_up(Services& s, const std::string& file, bool quiet) {
       if (!st) {
         failed = true;
         s.ui.error(fmt::format("network {}: {}", net.name, st.error().message));
-      } else if (!quiet) {
-        s.ui.info(fmt::format("Network {} ({}) is ready on {}", net.name, net.driver, master->name));
+        continue;
       }
+      // Classic swarm: the network reaches the other engines through the cluster store; `up`
+      // returns once every swarm engine sees it, so that containers can be started anywhere.
+      if (f->swarm_mode == "classic" && net.driver == "overlay") {
+        std::vector<std::future<Status>> waits;
+        for (const auto& cm : f->machines) {
+          if ((kv && cm.name == kv->name) || cm.name == master->name) continue;
+          waits.push_back(std::async(std::launch::async, [&s, &net, name = cm.name]() -> Status {
+            auto m = load_machine(s, name);
+            if (!m) return fail(m.error());
+            return wait_for_network(s, *m, net.name, std::chrono::seconds(60));
+          }));
+        }
+        for (auto& w : waits) {
+          Status st = w.get();
+          if (!st) {
+            failed = true;
+            s.ui.error(fmt::format("network {}: {}", net.name, st.error().message));
+          }
+        }
+      }
+      if (!quiet) s.ui.info(fmt::format("Network {} ({}) is ready on {}", net.name, net.driver,
+                                        f->swarm_mode == "classic" ? "every swarm machine" : master->name));
     }
   }
   if (failed) {
@@ -269,10 +327,12 @@ void add_cluster(CLI::App& app, Services& s, int& rc) {
   {
     auto file = std::make_shared<std::string>();
     auto quiet = std::make_shared<bool>(false);
+    auto jobs = std::make_shared<size_t>(0);
     auto* c = app.add_subcommand("up", "Bring up (or complete) the cluster described in a YAML file, in parallel");
     c->add_option("-f,--file", *file, "Cluster file")->required();
     c->add_flag("-q,--quiet", *quiet, "Print nothing but errors");
-    c->callback([=, &s, &rc] { rc = run_up(s, *file, *quiet); });
+    c->add_option("-j,--jobs", *jobs, "Machines worked on at once (default 0: all)");
+    c->callback([=, &s, &rc] { rc = run_up(s, *file, *quiet, *jobs); });
   }
   {
     auto file = std::make_shared<std::string>();

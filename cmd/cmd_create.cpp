@@ -32,11 +32,6 @@ struct CreateOptions {
   std::vector<std::unique_ptr<DriverFlagBinding>> bindings;
 };
 
-std::string env_or(const char* name, const std::string& def) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::string(v) : def;
-}
-
 }  // namespace
 
 // Collects the chosen driver's flag values: flag > environment variable > default.

@@ -209,16 +209,35 @@ int host_init_main(int argc, char** argv) {
   must(setns(nsfd, CLONE_NEWNET), "setns");
   ::close(nsfd);
   must(unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID), "unshare");
+  // The parent shares the new mount namespace with the host's init, whose pivot_root would
+  // change the parent's root too: init waits until the parent has written its PID file.
+  int go[2];
+  must(pipe2(go, O_CLOEXEC), "pipe");
   pid_t init = fork();
   if (init < 0) die("fork");
   if (init > 0) {
+    ::close(go[0]);
     auto st = atomic_write(runtime + "/init.pid", std::to_string(init), 0600);
     if (!st) {
       std::fprintf(stderr, "swarmctl host init: %s\n", st.error().message.c_str());
       kill(init, SIGKILL);
+    } else {
+      char c = 'g';
+      while (::write(go[1], &c, 1) < 0 && errno == EINTR) {
+      }
     }
+    ::close(go[1]);
     std::fflush(stderr);
     _exit(st ? 0 : 1);
+  }
+  ::close(go[1]);
+  {
+    char c = 0;
+    ssize_t r;
+    while ((r = ::read(go[0], &c, 1)) < 0 && errno == EINTR) {
+    }
+    if (r != 1) _exit(1);  // the parent failed to record the PID
+    ::close(go[0]);
   }
   // PID 1 of the host.
   sigset_t set;
