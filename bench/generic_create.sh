@@ -26,7 +26,7 @@ for i in 1 2 3 4 5; do
     { cat "$TMP/err" >&2; exit 1; }
   t1=$(date +%s%N)
   times+=($(( (t1 - t0) / 1000000 )))
-  trips=$(sed -n 's/.* \([0-9]*\) SSH round trips.*/\1/p' "$TMP/err" | tail -n1)
+  trips=$(sed -E -n 's/(^|.* )([0-9]+) SSH round trips.*/\2/p' "$TMP/err" | tail -n1)
   conns=$(grep -c ': connected (' "$TMP/err")
   # The engine restarts at every adoption (new certificate), as with docker-machine.
   "$SWARMCTL" rm -y g >/dev/null || exit 1

@@ -1,27 +1,25 @@
 #!/usr/bin/env bash
-# Benchmark helpers: wall time (ms, median of N runs) and max RSS (KiB) of a command.
+# Benchmark helpers: wall time of a command with hyperfine (no shell in between: -N), median,
+# min and max of N runs, and its max RSS (KiB) from GNU time.
 set -uo pipefail
 SWARMCTL=${SWARMCTL:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/swarmctl}
+command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing (make deps)" >&2; exit 1; }
 
 # bench_cmd LABEL RUNS cmd...   -> prints "LABEL: median X ms (min Y, max Z), max RSS R KiB"
 bench_cmd() {
   local label=$1 runs=$2
   shift 2
-  local times=() rss=()
-  for ((i = 0; i < runs; i++)); do
-    local t0 t1 r
-    t0=$(date +%s%N)
-    r=$( { /usr/bin/time -f '%M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
-    t1=$(date +%s%N)
-    times+=($(( (t1 - t0) / 1000 )))
-    rss+=("$r")
-  done
-  local sorted med min max rmax
-  sorted=$(printf '%s\n' "${times[@]}" | sort -n)
-  med=$(printf '%s\n' "$sorted" | sed -n "$(( (runs + 1) / 2 ))p")
-  min=$(printf '%s\n' "$sorted" | head -n1)
-  max=$(printf '%s\n' "$sorted" | tail -n1)
-  rmax=$(printf '%s\n' "${rss[@]}" | sort -n | tail -n1)
-  printf '%-40s median %6.2f ms (min %.2f, max %.2f), max RSS %s KiB\n' "$label" \
-    "$(echo "$med / 1000" | bc -l)" "$(echo "$min / 1000" | bc -l)" "$(echo "$max / 1000" | bc -l)" "$rmax"
+  local cmd json rss
+  cmd=$(printf '%q ' "$@")
+  json=$(mktemp)
+  hyperfine -N -i --style none --warmup 2 --runs "$runs" --export-json "$json" -- "$cmd" >/dev/null 2>&1
+  /usr/bin/time -o "$json.rss" -f '%M' "$@" >/dev/null 2>&1
+  rss=$(tail -n1 "$json.rss")
+  python3 - "$json" "$label" "$rss" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print("%-40s median %7.2f ms (min %.2f, max %.2f), max RSS %s KiB" % (
+    sys.argv[2], r["median"] * 1000, r["min"] * 1000, r["max"] * 1000, sys.argv[3]))
+PY
+  rm -f "$json" "$json.rss"
 }

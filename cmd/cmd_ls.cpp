@@ -45,6 +45,12 @@ int run_ls(Services& s, const LsOptions& o) {
   std::vector<HostQuery> qs;
   if (need_query) {
     qs = query_hosts(s, names, qo);
+  } else if (o.filters.empty()) {
+    // `ls -q` without filters: the names are the directory entries, no record needs parsing.
+    std::string out;
+    for (const auto& n : names) out += n + "\n";
+    s.ui.raw_out(out);
+    return 0;
   } else {
     for (const auto& n : names) {
       HostQuery q;

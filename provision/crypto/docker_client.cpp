@@ -6,10 +6,14 @@
 #include <openssl/x509v3.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <provision/base/c_handle.hpp>
@@ -112,13 +116,21 @@ std::string cert_names(X509* cert) {
   return names;
 }
 
-}  // namespace
-
-Result<HttpReply> docker_request(const std::string& host, int port, const TlsFiles& tls,
-                                 const std::string& method, const std::string& path,
-                                 const std::string& body, std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  CHandle<SSL_CTX*, SSL_CTX_free> ctx(SSL_CTX_new(TLS_client_method()));
+// One SSL_CTX per set of client files (machines of a store share the user's certificate):
+// `ls` over many machines reads and parses the PEM files once. Keyed by path, size and mtime.
+Result<std::shared_ptr<SSL_CTX>> client_context(const TlsFiles& tls) {
+  std::string key;
+  for (const auto* p : {&tls.ca, &tls.cert, &tls.key}) {
+    struct stat st {};
+    if (::stat(p->c_str(), &st) != 0) key += p->string() + "|missing|";
+    else key += fmt::format("{}|{}|{}.{}|", p->string(), st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+  }
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<SSL_CTX>> cache;
+  std::lock_guard lk(mu);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  std::shared_ptr<SSL_CTX> ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  if (!ctx) return fail(Errc::io, "cannot create a TLS context");
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
   if (SSL_CTX_load_verify_locations(ctx.get(), tls.ca.c_str(), nullptr) != 1)
     return fail(Errc::io, fmt::format("cannot read CA certificate {}", tls.ca.string()));
@@ -126,10 +138,23 @@ Result<HttpReply> docker_request(const std::string& host, int port, const TlsFil
       SSL_CTX_use_PrivateKey_file(ctx.get(), tls.key.c_str(), SSL_FILETYPE_PEM) != 1)
     return fail(Errc::io, fmt::format("cannot read client certificate {} / key", tls.cert.string()));
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  cache.emplace(key, ctx);
+  return ctx;
+}
+
+}  // namespace
+
+Result<HttpReply> docker_request(const std::string& host, int port, const TlsFiles& tls,
+                                 const std::string& method, const std::string& path,
+                                 const std::string& body, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  // Connect first: an engine that is down is reported without reading any certificate.
   Fd sock;
   auto fd = dial(host, port, deadline, sock);
   if (!fd) return fail(fd.error());
-  CHandle<SSL*, SSL_free> ssl(SSL_new(ctx.get()));
+  auto ctx = client_context(tls);
+  if (!ctx) return fail(ctx.error());
+  CHandle<SSL*, SSL_free> ssl(SSL_new(ctx->get()));
   SSL_set_fd(ssl.get(), sock.fd);
   if (!is_ip_address(host)) SSL_set_tlsext_host_name(ssl.get(), host.c_str());
   auto hs = ssl_io(ssl.get(), sock.fd, deadline, [&] { return SSL_connect(ssl.get()); },
