@@ -12,6 +12,9 @@
 #     machine, the others are complete, exit non-zero.
 #  4. down removes everything (the leak check in lib.sh compares the machine before/after).
 source "$(dirname "$0")/lib.sh"
+# The classic and swarm-mode clusters use $SWARMCTL_E2E_DRIVER (default local): on a machine with
+# VirtualBox, `SWARMCTL_E2E_DRIVER=virtualbox make e2e` runs them on real VMs.
+E2E_DRIVER=${SWARMCTL_E2E_DRIVER:-local}
 e2e_setup 203 sce2e203
 IMAGES=$("$(dirname "$0")/images/build.sh" "$E2E_TMP/images") || { e2e_log "FAIL: building test images"; exit 1; }
 
@@ -26,7 +29,7 @@ retry_in() {  # machine network command...
 # ---------------------------------------------------------------- 1. classic swarm
 cat > "$E2E_TMP/classic.yml" <<EOF
 cluster: c1
-driver: local
+driver: $E2E_DRIVER
 kv:
   name: c1kv
   kind: etcd
@@ -84,7 +87,7 @@ eq "classic: hello still runs after the second up" "running" "$(dk c1n0 inspect 
 # ---------------------------------------------------------------- 2. swarm mode
 cat > "$E2E_TMP/mode.yml" <<EOF
 cluster: c2
-driver: local
+driver: $E2E_DRIVER
 swarm:
   mode: swarm-mode
   master: c2m
