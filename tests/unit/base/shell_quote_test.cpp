@@ -101,7 +101,9 @@ TEST_CASE("shell_join: every argument arrives as its own word, verbatim") {
 }
 
 TEST_CASE("process: run_process separates stdout, stderr and the exit code, and feeds stdin") {
-  auto r = run_process({"bash", "-c", "cat; echo err >&2; exit 7"}, {.stdin_data = "in put\n"});
+  ProcessOptions o;
+  o.stdin_data = "in put\n";
+  auto r = run_process({"bash", "-c", "cat; echo err >&2; exit 7"}, o);
   REQUIRE(r);
   CHECK(r->exit_code == 7);
   CHECK(r->out == "in put\n");

@@ -1,5 +1,15 @@
 // `env` output for every shell against docker-machine's exact bytes.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmd/format/env_format.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <thread>
 #include <doctest/doctest.h>
 #include <provision/base/process.hpp>
 #include <string>
@@ -153,4 +163,102 @@ TEST_CASE("env: the rendered bash output evaluates to the values") {
   auto u = run_process({"bash", "-c", "export DOCKER_MACHINE_NAME=x\n" + un + "printf %s \"${DOCKER_MACHINE_NAME-unset}\""});
   REQUIRE(u);
   CHECK(u->out == "unset");
+}
+
+namespace {
+std::string comm_of(pid_t p) {
+  std::ifstream comm("/proc/" + std::to_string(p) + "/comm");
+  std::string name;
+  comm >> name;
+  return name;
+}
+
+// A child `bash -c "<script>"` in its own process group, with stdio on /dev/null (so no pipe of
+// ours stays open); the group (only what it started) is killed at scope exit.
+struct Child {
+  pid_t pid = -1;
+  explicit Child(const char* script) {
+    pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      ::setpgid(0, 0);
+      int fd = ::open("/dev/null", O_RDWR);
+      ::dup2(fd, 0);
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::execl("/bin/bash", "bash", "-c", script, static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::setpgid(pid, pid);
+    // Wait for the exec: until then the child's comm is ours.
+    for (int i = 0; i < 200 && comm_of(pid) != "bash"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(comm_of(pid) == "bash");
+  }
+  ~Child() {
+    ::kill(-pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+  // First child process of this one (from /proc), waiting for it to appear.
+  pid_t first_child() const {
+    for (int i = 0; i < 200; ++i) {
+      std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+      pid_t c = 0;
+      if (f >> c && c > 0) {
+        // Wait until it has exec'd (its comm is no longer bash).
+        auto name = comm_of(c);
+        if (!name.empty() && name != "bash") return c;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL("no child process of " << pid);
+    return -1;
+  }
+};
+
+struct EnvGuard {
+  std::string name;
+  std::optional<std::string> old;
+  EnvGuard(std::string n, const char* value) : name(std::move(n)) {
+    if (const char* o = std::getenv(name.c_str())) old = o;
+    if (value) ::setenv(name.c_str(), value, 1);
+    else ::unsetenv(name.c_str());
+  }
+  ~EnvGuard() {
+    if (old) ::setenv(name.c_str(), old->c_str(), 1);
+    else ::unsetenv(name.c_str());
+  }
+};
+}  // namespace
+
+TEST_CASE("env: the shell is detected from the parent process, through wrappers like timeout") {
+  EnvGuard sh("SHELL", "/usr/bin/fish");
+  Child bash("sleep 10; true");
+  auto direct = detect_shell(bash.pid);
+  REQUIRE(direct);
+  CHECK(*direct == Shell::Bash);
+  Child wrapped("timeout 10 sleep 10; true");
+  auto t = wrapped.first_child();  // the `timeout` process, whose parent is bash
+  auto through = detect_shell(t);
+  REQUIRE(through);
+  CHECK(*through == Shell::Bash);
+}
+
+TEST_CASE("env: without a shell parent, basename($SHELL) decides; without SHELL it is docker-machine's error") {
+  {
+    EnvGuard sh("SHELL", "/usr/local/bin/fish");
+    auto s = detect_shell(::getpid());  // this test program is not a shell
+    REQUIRE(s);
+    CHECK(*s == Shell::Fish);
+  }
+  {
+    EnvGuard sh("SHELL", "/bin/tcsh");
+    auto s = detect_shell(::getpid());
+    REQUIRE(s);
+    CHECK(*s == Shell::Tcsh);
+  }
+  EnvGuard sh("SHELL", nullptr);
+  auto s = detect_shell(::getpid());
+  REQUIRE_FALSE(s);
+  CHECK(s.error().message ==
+        "The default lines below are for a sh/bash shell, you can specify the shell you're using, with the --shell flag.\n\nError: Unknown shell");
 }

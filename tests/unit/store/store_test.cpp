@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -478,4 +479,34 @@ TEST_CASE("store: the writer lock is exclusive between processes") {
   int st = 0;
   ::kill(pid, SIGKILL);  // no-op when it already exited; never leave it blocked
   ::waitpid(pid, &st, 0);
+}
+
+TEST_CASE("store: the store path comes from SWARMCTL_STORAGE_PATH, then MACHINE_STORAGE_PATH, then ~/.swarmctl") {
+  struct Env {
+    std::string name;
+    std::optional<std::string> old;
+    Env(std::string n, const char* v) : name(std::move(n)) {
+      if (const char* o = std::getenv(name.c_str())) old = o;
+      if (v) ::setenv(name.c_str(), v, 1);
+      else ::unsetenv(name.c_str());
+    }
+    ~Env() {
+      if (old) ::setenv(name.c_str(), old->c_str(), 1);
+      else ::unsetenv(name.c_str());
+    }
+  };
+  Env home("HOME", "/home/tester");
+  {
+    Env a("SWARMCTL_STORAGE_PATH", "/a");
+    Env b("MACHINE_STORAGE_PATH", "/b");
+    CHECK(default_store_path() == fs::path("/a"));
+  }
+  {
+    Env a("SWARMCTL_STORAGE_PATH", "");
+    Env b("MACHINE_STORAGE_PATH", "/b");
+    CHECK(default_store_path() == fs::path("/b"));
+  }
+  Env a("SWARMCTL_STORAGE_PATH", nullptr);
+  Env b("MACHINE_STORAGE_PATH", nullptr);
+  CHECK(default_store_path() == fs::path("/home/tester/.swarmctl"));
 }
