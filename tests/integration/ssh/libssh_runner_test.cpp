@@ -362,3 +362,41 @@ TEST_CASE("ssh: the debug log shows commands but hides secret ones") {
   CHECK(all.find("exit 0") != std::string::npos);
   CHECK(all.find("TOPSECRET-VALUE") == std::string::npos);
 }
+
+TEST_CASE("ssh: a host that goes away under an open session gives an error, not a hang") {
+  test::Sshd d;
+  auto r = connect_ok(d);
+  REQUIRE(r->run("true"));
+  // Kill the per-connection sshd too: stopping the listener alone keeps sessions alive.
+  auto res = r->run("echo $PPID");
+  REQUIRE(res);
+  pid_t session = std::stoi(res->out);
+  REQUIRE(session > 1);
+  // Only kill it when it belongs to our sshd (its parent is the pid we started).
+  std::ifstream st("/proc/" + std::to_string(session) + "/stat");
+  std::string line;
+  std::getline(st, line);
+  auto after = line.substr(line.rfind(')') + 2);
+  pid_t ppid = std::stoi(after.substr(2));
+  pid_t top = session;
+  if (ppid != d.pid()) {
+    // OpenSSH 9.x: a privileged monitor process sits between the listener and the session.
+    std::ifstream st2("/proc/" + std::to_string(ppid) + "/stat");
+    std::getline(st2, line);
+    after = line.substr(line.rfind(')') + 2);
+    REQUIRE(std::stoi(after.substr(2)) == d.pid());
+    top = ppid;
+  }
+  d.stop();
+  ::kill(top, SIGKILL);
+  if (top != session) ::kill(session, SIGKILL);
+  auto t0 = Clock::now();
+  RunOptions o;
+  o.timeout = 10s;
+  auto gone = r->run("true", o);
+  CHECK(seconds_since(t0) < 5.0);
+  REQUIRE_FALSE(gone);
+  CHECK((gone.error().code == Errc::unreachable || gone.error().code == Errc::timeout));
+  MESSAGE("error after the host went away: " << gone.error().message);
+  CHECK(gone.error().message.find("127.0.0.1:" + std::to_string(d.port)) != std::string::npos);
+}

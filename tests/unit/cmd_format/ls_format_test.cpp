@@ -119,8 +119,8 @@ TEST_CASE("ls: --format with every field, no header, one line per machine") {
 TEST_CASE("ls: --format 'table ...' prints a header from the field names and aligns columns") {
   auto out = render({fake1()}, "table {{.Name}}\\t{{.DriverName}}\\t{{.State}}\\t{{.Error}}");
   CHECK(out == "NAME    DRIVER   STATE     ERRORS\nfake1   none     Running   \n");
-  // Literal \t and \n in a non-table format are unescaped too.
-  CHECK(render({fake1()}, "{{.Name}}\\t{{.State}}\\n") == "fake1\tRunning\n\n");
+  // A literal \n in the format is unescaped, and a newline ends each row (docker-machine.md §2.2).
+  CHECK(render({fake1(), fake1()}, "{{.Name}}\\n") == "fake1\n\nfake1\n\n");
   CHECK(render({fake1()}, "table {{.Swarm}} {{.DockerVersion}} {{.URL}} {{.Active}}") ==
         "SWARM DOCKER URL ACTIVE\n v19.03.5 tcp://127.0.0.1:2376 -\n");
 }

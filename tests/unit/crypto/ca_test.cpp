@@ -415,3 +415,17 @@ TEST_CASE("ca: a SAN value cannot inject other SANs (commas in --tls-san)" * doc
     CHECK(s.ip == std::set<std::string>{"10.0.0.1"});
   }
 }
+
+TEST_CASE("ca: a corrupt ca.pem is an error naming the file, and nothing is overwritten") {
+  TempDir t;
+  auto dir = t.path / "certs";
+  REQUIRE(CertAuthority::load_or_create(dir, "alice"));
+  { std::ofstream(dir / "ca.pem") << "garbage"; }
+  auto key = slurp(dir / "ca-key.pem");
+  auto r = CertAuthority::load_or_create(dir, "alice");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find((dir / "ca.pem").string()) != std::string::npos);
+  CHECK(slurp(dir / "ca.pem") == "garbage");
+  CHECK(slurp(dir / "ca-key.pem") == key);
+  CHECK_FALSE(parse_cert_pem("garbage"));
+}

@@ -510,3 +510,25 @@ TEST_CASE("store: the store path comes from SWARMCTL_STORAGE_PATH, then MACHINE_
   Env b("MACHINE_STORAGE_PATH", nullptr);
   CHECK(default_store_path() == fs::path("/home/tester/.swarmctl"));
 }
+
+TEST_CASE("store: threads rewriting the same machine leave one complete record") {
+  TempDir t;
+  Store s(t.path / "store");
+  REQUIRE(s.init());
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 10; ++i)
+    threads.emplace_back([&, i] {
+      auto h = sample("same");
+      h.engine.port = 5000 + i;
+      for (int k = 0; k < 10; ++k)
+        if (!s.save(h)) failures++;
+    });
+  for (auto& th : threads) th.join();
+  CHECK(failures.load() == 0);
+  auto r = s.load("same");
+  REQUIRE(r);
+  CHECK(r->engine.port >= 5000);
+  CHECK(r->engine.port < 5010);
+  check_no_temp_files(s.root());
+}
