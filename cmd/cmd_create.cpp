@@ -1,5 +1,6 @@
 #include <cmd/commands.hpp>
 #include <cmd/create_flow.hpp>
+#include <provision/crypto/ca.hpp>
 #include <drivers/registry.hpp>
 #include <fmt/format.h>
 #include <map>
@@ -163,6 +164,12 @@ void add_create(CLI::App& app, Services& s, int& rc) {
     if (r.swarm.is_swarm && !r.swarm.mode && r.swarm.discovery.empty()) {
       rc = report(s, Error{Errc::usage, "classic Swarm needs --swarm-discovery (e.g. consul://consul:8500), or use --swarm-mode"});
       return;
+    }
+    for (const auto& san : o->tls_san) {
+      if (!valid_san(san)) {
+        rc = report(s, Error{Errc::usage, fmt::format("invalid --tls-san \"{}\": use a DNS name or an IP address", san)});
+        return;
+      }
     }
     r.auth.server_cert_sans = o->tls_san;
     r.kv.kind = o->kv;

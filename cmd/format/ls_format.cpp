@@ -117,7 +117,7 @@ Result<LsFilter> parse_ls_filters(const std::vector<std::string>& filters) {
   LsFilter f;
   for (const auto& raw : filters) {
     auto eq = raw.find('=');
-    if (eq == std::string::npos) return fail(Errc::usage, "Unsupported filter syntax.");
+    if (eq == std::string::npos) return fail(Errc::generic, "Unsupported filter syntax.");
     std::string key = raw.substr(0, eq), value = raw.substr(eq + 1);
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
     if (key == "driver") f.driver.push_back(value);
@@ -126,12 +126,12 @@ Result<LsFilter> parse_ls_filters(const std::vector<std::string>& filters) {
       try {
         std::regex test(value);
       } catch (const std::regex_error& e) {
-        return fail(Errc::usage, fmt::format("error parsing regexp: {}: `{}`", e.what(), value));
+        return fail(Errc::generic, fmt::format("error parsing regexp: {}: `{}`", e.what(), value));
       }
       f.name.push_back(value);
     } else if (key == "swarm") f.swarm.push_back(value);
     else if (key == "label") f.label.push_back(value);
-    else return fail(Errc::usage, fmt::format("Unsupported filter key '{}'", key));
+    else return fail(Errc::generic, fmt::format("Unsupported filter key '{}'", key));
   }
   return f;
 }

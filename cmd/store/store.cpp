@@ -100,6 +100,7 @@ Result<HostRecord> Store::load(const std::string& name) const {
 }
 
 Status Store::save(const HostRecord& h) const {
+  if (!valid_machine_name(h.name)) return fail(Errc::usage, fmt::format("invalid machine name \"{}\"", h.name));
   SC_TRY(ensure_dir(machine_dir(h.name), 0700));
   HostRecord copy = h;
   compute_auth_paths(copy, m_root.string());
@@ -107,6 +108,7 @@ Status Store::save(const HostRecord& h) const {
 }
 
 Status Store::reserve(const std::string& name) const {
+  if (!valid_machine_name(name)) return fail(Errc::usage, fmt::format("invalid machine name \"{}\"", name));
   SC_TRY(ensure_dir(machines_dir(), 0700));
   if (::mkdir(machine_dir(name).c_str(), 0700) != 0) {
     if (errno == EEXIST) return fail(Errc::already_exists, fmt::format("Docker machine \"{}\" already exists", name));

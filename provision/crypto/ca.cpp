@@ -1,3 +1,4 @@
+#include <cctype>
 #include <arpa/inet.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -75,6 +76,18 @@ void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
     X509_EXTENSION_free(ext);
   }
 }
+}  // namespace
+
+// A DNS name (letters, digits, '-', '.', '_', a leading "*.") or an IP address.
+bool valid_san(const std::string& s) {
+  if (s.empty() || s.size() > 253) return false;
+  if (is_ip_address(s)) return true;
+  for (char ch : s)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.' && ch != '_' && ch != '*') return false;
+  return true;
+}
+
+namespace {
 
 // Builds and signs a certificate. issuer == nullptr: self-signed.
 Result<X509H> make_cert(EVP_PKEY* key, const std::string& org, X509* issuer, EVP_PKEY* issuer_key,
@@ -103,6 +116,8 @@ Result<X509H> make_cert(EVP_PKEY* key, const std::string& org, X509* issuer, EVP
   if (!sans.empty()) {
     std::string v;
     for (const auto& s : sans) {
+      // The list is an OpenSSL config string: a ',' or ':' in a name would add other SANs.
+      if (!valid_san(s)) return fail(Errc::usage, fmt::format("invalid certificate name (SAN) \"{}\": use a DNS name or an IP address", s));
       if (!v.empty()) v += ",";
       v += (is_ip_address(s) ? "IP:" : "DNS:") + s;
     }

@@ -9,6 +9,9 @@
 #include <vector>
 
 namespace sc {
+
+// A certificate name swarmctl accepts: a DNS name (letters, digits, '-', '.', '_', '*') or an IP.
+bool valid_san(const std::string& s);
 namespace fs = std::filesystem;
 
 class CertAuthority {

@@ -40,6 +40,12 @@ std::string with_newline(std::string s) {
 
 Result<std::string> service_block(const Provisioner& p, const EngineConfig& c) {
   auto args = dockerd_args(c);
+  // Values travel verbatim (quoted) but one per line: a line break could end the file that
+  // carries them (a heredoc) and has no meaning in a dockerd option anyway.
+  for (const std::vector<std::string>* list : std::initializer_list<const std::vector<std::string>*>{&args, &c.env, &c.labels})
+    for (const auto& v : *list)
+      if (v.find_first_of(std::string("\n\r\0", 3)) != std::string::npos)
+        return fail(Errc::usage, fmt::format("engine option value {} contains a line break", shell_quote(v)));
   if (p.kind() == Provisioner::Kind::Systemd) {
     std::string exec;
     for (const auto& a : args) exec += (exec.empty() ? "" : " ") + systemd_quote(a);
@@ -57,16 +63,25 @@ Result<std::string> service_block(const Provisioner& p, const EngineConfig& c) {
     return render_template("engine/service-sysvinit.sh", {{"defaults", defaults}, {"init_script", with_newline(*init)}});
   }
   // boot2docker: its own profile format (docker-machine's), read by /etc/init.d/docker.
-  std::string extra;
-  for (const auto& l : c.labels) extra += "--label " + shell_quote(l) + "\n";
-  for (const auto& r : c.insecure_registries) extra += "--insecure-registry " + shell_quote(r) + "\n";
-  for (const auto& m : c.registry_mirrors) extra += "--registry-mirror " + shell_quote(m) + "\n";
-  for (const auto& f : c.arbitrary_flags) extra += shell_quote("--" + f) + "\n";
+  // boot2docker's init script expands $EXTRA_ARGS unquoted (word splitting, no quote removal):
+  // the value is written as one single-quoted literal (nothing in it runs when the profile is
+  // sourced) and options cannot contain blanks there.
+  std::string extra = "\n";
+  std::vector<std::string> words;
+  for (const auto& l : c.labels) words.push_back("--label=" + l);
+  for (const auto& r : c.insecure_registries) words.push_back("--insecure-registry=" + r);
+  for (const auto& m : c.registry_mirrors) words.push_back("--registry-mirror=" + m);
+  for (const auto& f : c.arbitrary_flags) words.push_back("--" + f);
+  for (const auto& w : words) {
+    if (w.find_first_of(" \t") != std::string::npos)
+      return fail(Errc::usage, fmt::format("boot2docker cannot pass an engine option with blanks: {}", shell_quote(w)));
+    extra += w + "\n";
+  }
   std::string profile = fmt::format(
-      "\nEXTRA_ARGS=\"\n{}\"\nCACERT=/var/lib/boot2docker/ca.pem\nDOCKER_HOST='-H tcp://0.0.0.0:{}'\n"
+      "\nEXTRA_ARGS={}\nCACERT=/var/lib/boot2docker/ca.pem\nDOCKER_HOST='-H tcp://0.0.0.0:{}'\n"
       "DOCKER_STORAGE={}\nDOCKER_TLS=auto\nSERVERKEY=/var/lib/boot2docker/server-key.pem\n"
       "SERVERCERT=/var/lib/boot2docker/server.pem\n\n",
-      extra, c.port, c.storage_driver.empty() ? "overlay2" : c.storage_driver);
+      shell_quote(extra), c.port, c.storage_driver.empty() ? "overlay2" : c.storage_driver);
   for (const auto& e : c.env) profile += "export " + shell_quote(e) + "\n";
   return render_template("engine/service-boot2docker.sh", {{"profile", profile}});
 }

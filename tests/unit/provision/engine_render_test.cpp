@@ -176,6 +176,7 @@ TEST_CASE("engine: hostile hostname, labels and env reach the systemd drop-in ve
   c.labels.clear();
   c.env.clear();
   for (const auto& v : test::hostile_values(marker)) {
+    if (v.find_first_of("\r\n") != std::string::npos) continue;  // refused: see below
     c.labels.push_back(v);
     c.env.push_back("V=" + v);
   }
@@ -217,6 +218,7 @@ TEST_CASE("engine: hostile labels and env reach the sysvinit defaults file verba
   c.env.clear();
   int i = 0;
   for (const auto& v : test::hostile_values(marker)) {
+    if (v.find_first_of("\r\n") != std::string::npos) continue;  // refused: see below
     c.labels.push_back(v);
     c.env.push_back("V" + std::to_string(i++) + "=" + v);
   }
@@ -241,7 +243,8 @@ TEST_CASE("engine: hostile labels and env reach the sysvinit defaults file verba
     if (r->out[k] == '\0') got.push_back(r->out.substr(st, k - st)), st = k + 1;
   auto want = dockerd_args(c);
   want.push_back("ENV");
-  for (const auto& v : test::hostile_values(marker)) want.push_back(v);
+  for (const auto& v : test::hostile_values(marker))
+    if (v.find_first_of("\r\n") == std::string::npos) want.push_back(v);
   CHECK(got == want);
   CHECK_FALSE(fs::exists(marker));
 }
@@ -264,8 +267,7 @@ TEST_CASE("engine: a hostile hostname is assigned verbatim in the configure scri
   CHECK_FALSE(fs::exists(marker));
 }
 
-TEST_CASE("engine: a value containing the heredoc terminator cannot escape the sysvinit defaults file" *
-          doctest::may_fail()) {
+TEST_CASE("engine: a value containing the heredoc terminator cannot escape the sysvinit defaults file") {
   // Product bug: service_block() (provision/engine/engine.cpp) puts shell_quote'd values inside a
   // quoted heredoc ending at a line "SWARMCTL_DEFAULTS_EOF"; a label containing "\nSWARMCTL_DEFAULTS_EOF\n"
   // ends the heredoc early and the following line runs as a command on the host.
@@ -282,14 +284,15 @@ TEST_CASE("engine: a value containing the heredoc terminator cannot escape the s
   CHECK_FALSE(fs::exists(marker));
 }
 
-TEST_CASE("engine: sourcing the boot2docker profile runs nothing from a label value" * doctest::may_fail()) {
+TEST_CASE("engine: sourcing the boot2docker profile runs nothing from a label value") {
   // Product bug: service_block() writes labels as `--label '<value>'` inside EXTRA_ARGS="...";
   // single quotes do not protect inside double quotes, so `$(...)` in a label runs when
   // /etc/init.d/docker sources /var/lib/boot2docker/profile.
   TempDir t;
   auto marker = (t.path / "pwned").string();
   auto c = sample_config();
-  c.labels = {"a=$(touch " + marker + ")"};
+  // No blanks: boot2docker splits EXTRA_ARGS on them (values with blanks are refused, below).
+  c.labels = {"a=$(touch${IFS}" + marker + ")", "b=`touch${IFS}" + marker + "`"};
   auto s = render_configure_script(k_b2d, c);
   REQUIRE(s);
   auto block = between(*s, "cat > /var/lib/boot2docker/profile <<", "/etc/init.d/docker restart");
@@ -335,4 +338,25 @@ TEST_CASE("engine: install_docker skips a host that has the pinned version and i
   REQUIRE_FALSE(n);
   CHECK(n.error().code == Errc::unsupported);
   CHECK(nr.commands.empty());
+}
+
+TEST_CASE("engine: values with a line break are refused for every init; blanks are refused for boot2docker") {
+  auto c = sample_config();
+  for (const auto* p : {&k_systemd, &k_sysvinit, &k_b2d}) {
+    c.labels = {"ok=1", "x\ny"};
+    auto s = render_configure_script(*p, c);
+    REQUIRE_FALSE(s);
+    CHECK(s.error().code == Errc::usage);
+    CHECK(s.error().message.find("line break") != std::string::npos);
+    c.labels = {"ok=1"};
+    c.env = {"A=1\r"};
+    CHECK_FALSE(render_configure_script(*p, c));
+    c.env.clear();
+  }
+  c.labels = {"note=two words"};
+  CHECK(render_configure_script(k_systemd, c));
+  CHECK(render_configure_script(k_sysvinit, c));
+  auto b = render_configure_script(k_b2d, c);
+  REQUIRE_FALSE(b);
+  CHECK(b.error().message.find("blanks") != std::string::npos);
 }
