@@ -19,26 +19,27 @@ void reset_call_counts() {
   g_counts.clear();
 }
 
+namespace {
+const XmlNode* find_error(const XmlNode& n) {
+  if (n.name == "Error" && n.child("Code")) return &n;
+  for (const auto& c : n.children)
+    if (const XmlNode* e = find_error(c)) return e;
+  return nullptr;
+}
+}  // namespace
+
 std::optional<ApiError> parse_api_error(std::string_view body, long http_status) {
   auto doc = parse_xml(body);
   if (!doc) return std::nullopt;
-  const XmlNode* err = nullptr;
-  std::string rid;
-  if (doc->name == "Response") {
-    err = doc->at("Errors/Error");
-    rid = doc->str("RequestID");
-    if (rid.empty()) rid = doc->str("RequestId");
-  } else if (doc->name == "ErrorResponse") {
-    err = doc->child("Error");
-    rid = doc->str("RequestId");
-    if (rid.empty()) rid = doc->str("RequestID");
-  } else if (doc->name == "Error") {  // S3-style bare error, seen from some proxies
-    err = &*doc;
-    rid = doc->str("RequestId");
-  }
+  // EC2: Response/Errors/Error + RequestID; query services: ErrorResponse/Error + RequestId;
+  // some emulators: ErrorResponse/Errors/Error. Any element named Error with a Code will do.
+  if (doc->name != "Response" && doc->name != "ErrorResponse" && doc->name != "Error") return std::nullopt;
+  const XmlNode* err = find_error(*doc);
   if (!err) return std::nullopt;
+  std::string rid;
+  for (const char* k : {"RequestID", "RequestId"})
+    if (const XmlNode* r = doc->find(k); r && rid.empty()) rid = doc->find(k)->text;
   ApiError e{err->str("Code"), err->str("Message"), rid, http_status};
-  if (e.code.empty()) return std::nullopt;
   return e;
 }
 
