@@ -164,21 +164,53 @@ Status Ec2Driver::cleanup_security_groups() {
     for (const XmlNode* t : items[0]->items("tagSet"))
       if (t->str("key") == k_managed_tag) managed = true;
     if (!managed) continue;
-    Params p;
-    add_filter(p, 1, "instance.group-id", {gid});
-    add_filter(p, 2, "instance-state-name", {"pending", "running", "stopping", "stopped", "shutting-down"});
-    auto r = (*c)->call("DescribeInstances", p);
-    if (!r) return fail(r.error());
-    bool others = false, ours = false;
-    for (const auto& in : parse_instances(*r)) (in.id == m_instance_id ? ours : others) = true;
-    if (others) continue;
-    if (ours) {
+    // Instances that keep the group: any live one. Shutting-down ones (ours, or machines
+    // removed in parallel) are going away: wait for them, so that parallel removals of the last
+    // machines still delete the group (each waits; one deletes, the others see it gone).
+    // Who holds the group is what DeleteSecurityGroup depends on: network interfaces. (The
+    // instance.group-id filter of DescribeInstances would do on AWS, but emulators such as moto
+    // only record groups given outside NetworkInterfaces.)
+    auto users = [&]() -> Result<std::pair<int, int>> {  // (live, shutting down)
+      Params p;
+      add_filter(p, 1, "group-id", {gid});
+      auto r = (*c)->call("DescribeNetworkInterfaces", p);
+      if (!r) return fail(r.error());
+      std::pair<int, int> n{0, 0};
+      std::vector<std::string> ids;
+      for (const XmlNode* eni : r->items("networkInterfaceSet")) {
+        auto iid = eni->str("attachment/instanceId");
+        if (iid.empty()) ++n.first;  // a load balancer, an unattached ENI...: not ours to judge
+        else ids.push_back(iid);
+      }
+      if (ids.empty()) return n;
+      Params q;
+      add_filter(q, 1, "instance-id", ids);
+      auto d = (*c)->call("DescribeInstances", q);
+      if (!d) return fail(d.error());
+      for (const auto& in : parse_instances(*d)) {
+        if (in.state == "terminated") continue;
+        (in.state == "shutting-down" || in.id == m_instance_id ? n.second : n.first)++;
+      }
+      return n;
+    };
+    auto u = users();
+    if (!u) return fail(u.error());
+    if (u->first > 0) continue;
+    if (u->second > 0) {
       // AWS refuses to delete a group while a terminating instance still holds it.
-      auto st = wait_for_state("terminated", std::chrono::minutes(5));
+      auto st = poll_until(fmt::format("instances leaving security group {}", gid), std::chrono::minutes(5), [&]() -> Status {
+        auto n = users();
+        if (!n) return fail(n.error());
+        if (n->first > 0) return ok();  // a new machine joined meanwhile: keep the group
+        if (n->second > 0) return fail(Errc::generic, fmt::format("{} instance(s) still shutting down", n->second));
+        return ok();
+      }, std::chrono::milliseconds(500), std::chrono::milliseconds(5000));
       if (!st) {
         warn(fmt::format("security group {} kept: {}", gid, st.error().message));
         continue;
       }
+      auto again = users();
+      if (!again || again->first > 0) continue;
     }
     auto d = (*c)->call("DeleteSecurityGroup", {{"GroupId", gid}});
     if (d) info(fmt::format("Deleted security group {} (no machine uses it any more)", gid));
