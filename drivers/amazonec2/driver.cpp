@@ -279,13 +279,21 @@ Result<InstanceInfo> Ec2Driver::describe_instance() {
 }
 
 Status Ec2Driver::wait_for_state(const std::string& want, std::chrono::milliseconds timeout) {
-  return poll_until(fmt::format("instance {} {}", m_instance_id, want), timeout, [&]() -> Status {
+  std::string dead;  // a state the instance never leaves: stop waiting at once
+  auto st = poll_until(fmt::format("instance {} {}", m_instance_id, want), timeout, [&]() -> Status {
     auto in = describe_instance();
     // Right after RunInstances the id may not be visible yet (eventual consistency).
     if (!in) return fail(in.error());
-    if (in->state != want) return fail(Errc::generic, fmt::format("state is {}", in->state));
-    return ok();
+    if (in->state == want) return ok();
+    if (in->state == "terminated" || (want == "running" && in->state == "shutting-down")) {
+      dead = in->state;
+      return ok();
+    }
+    return fail(Errc::generic, fmt::format("state is {}", in->state));
   }, std::chrono::milliseconds(200), std::chrono::milliseconds(5000));
+  if (st && !dead.empty())
+    return fail(Errc::generic, fmt::format("instance {} is {} (waiting for {})", m_instance_id, dead, want));
+  return st;
 }
 
 Result<State> Ec2Driver::state() {

@@ -68,7 +68,7 @@ std::string swarmctl_bin() {
 test::MotoServer& moto() {
   static std::string py = test::python_with_moto();
   static std::unique_ptr<test::MotoServer> m;
-  if (!m && !py.empty()) m = std::make_unique<test::MotoServer>(py);
+  if (!m && !py.empty()) m = std::make_unique<test::MotoServer>(py, std::map<std::string, std::string>{{"MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION", "true"}});
   return *m;
 }
 
@@ -165,8 +165,8 @@ std::set<std::string> rules_of(const XmlNode& group) {
 
 TEST_CASE("ec2 e2e: create --no-provision runs a tagged instance; stop/start/ip/ls; rm cleans up everything") {
   NEED_MOTO();
-  MESSAGE(std::getenv("SC_EC2_NETNS") ? "network: private namespace, loopback only"
-                                      : "network: NOT isolated (not root or no unshare); --no-provision only");
+  MESSAGE(std::string(std::getenv("SC_EC2_NETNS") ? "network: private namespace, loopback only"
+                                      : "network: NOT isolated (not root or no unshare); --no-provision only"));
   Env e(moto().url());
   auto t0 = std::chrono::steady_clock::now();
   auto c = e.run(e.create_args("m1"));
@@ -338,4 +338,44 @@ TEST_CASE("ec2 e2e: bad credentials give a clear error at once, without retries 
   CHECK(count_all_calls(r.err) == 1);
   CHECK(r.err.find(k_secret) == std::string::npos);
   CHECK(r.out.find(k_secret) == std::string::npos);
+}
+
+TEST_CASE("ec2 e2e: a failed launch rolls back the key pair and the security group") {
+  NEED_MOTO();
+  Env e(moto().url());
+  auto args = e.create_args("broken");
+  args.insert(args.end() - 1, {"--amazonec2-instance-type", "bogus.huge"});
+  auto r = e.run(args);
+  INFO(r.out, r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("RunInstances: InvalidInstanceType") != std::string::npos);
+  CHECK(e.call("DescribeKeyPairs", {}).items("keySet").empty());
+  XmlNode h;
+  CHECK(e.groups_named(h, "swarmctl").empty());
+  CHECK(!fs::exists(e.dir / "store/machines/broken"));
+}
+
+TEST_CASE("ec2 e2e: AMI by name pattern, spot instance, private address, tags") {
+  NEED_MOTO();
+  Env e(moto().url());
+  auto args = std::vector<std::string>{"create", "-d", "amazonec2", "--amazonec2-endpoint", e.endpoint,
+                                       "--amazonec2-ami-name", "ubuntu/images/hvm-ssd/ubuntu-*-amd64-server-*",
+                                       "--amazonec2-request-spot-instance", "--amazonec2-use-private-address",
+                                       "--amazonec2-tags", "team,blue", "--no-provision", "spot1"};
+  auto r = e.run(args);
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  auto dj = e.driver_json("spot1");
+  CHECK(dj["AMI"] == "ami-785db401");  // xenial sorts after trusty
+  CHECK(!dj["SpotInstanceRequestId"].get<std::string>().empty());
+  auto in = e.instances_tagged("spot1");
+  REQUIRE(in.size() == 1);
+  CHECK(in[0].state == "running");
+  Params tp;
+  add_filter(tp, 1, "tag:team", {"blue"});
+  CHECK(parse_instances(e.call("DescribeInstances", tp)).size() == 1);
+  CHECK(e.run({"ip", "spot1"}).out == in[0].private_ip + "\n");
+  auto rm = e.run({"rm", "-y", "spot1"});
+  CHECK(rm.exit_code == 0);
+  CHECK(count_calls(rm.err, "CancelSpotInstanceRequests") == 1);
 }
