@@ -7,7 +7,7 @@ namespace sc {
 namespace ec2 {
 
 namespace {
-const std::map<std::string, std::string>& ami_table() {
+const std::map<std::string, std::string> &ami_table() {
   static const std::map<std::string, std::string> t = {
       {"ap-northeast-1", "ami-bcb7f6da"}, {"ap-northeast-2", "ami-5073de3e"},
       {"ap-southeast-1", "ami-41e4af3d"}, {"ap-southeast-2", "ami-c1498fa3"},
@@ -22,33 +22,36 @@ const std::map<std::string, std::string>& ami_table() {
   };
   return t;
 }
-}  // namespace
+} // namespace
 
-std::string default_ami(const std::string& region) {
+std::string default_ami(const std::string &region) {
   auto it = ami_table().find(region);
   return it == ami_table().end() ? "" : it->second;
 }
-bool known_region(const std::string& region) { return ami_table().count(region) > 0; }
+bool known_region(const std::string &region) {
+  return ami_table().count(region) > 0;
+}
 
 State map_state(std::string_view s) {
   if (s == "pending") return State::Starting;
   if (s == "running") return State::Running;
   if (s == "stopping" || s == "shutting-down") return State::Stopping;
   if (s == "stopped") return State::Stopped;
-  return State::Error;  // terminated, unknown
+  return State::Error; // terminated, unknown
 }
 
-std::string interface_for_instance_type(const std::string& type) {
+std::string interface_for_instance_type(const std::string &type) {
   // Xen generations name the NIC eth0; Nitro (ENA as PCI device) gives ens5 on Ubuntu.
-  static const std::set<std::string> xen = {"t1", "t2", "m1", "m2", "m3", "m4", "c1", "c3", "c4", "r3",
-                                            "r4", "i2", "i3", "d2", "g2", "g3", "p2", "p3", "x1", "x1e", "h1", "f1", "cc2", "cr1", "hs1"};
+  static const std::set<std::string> xen = {"t1", "t2",  "m1", "m2", "m3",  "m4",  "c1", "c3", "c4",
+                                            "r3", "r4",  "i2", "i3", "d2",  "g2",  "g3", "p2", "p3",
+                                            "x1", "x1e", "h1", "f1", "cc2", "cr1", "hs1"};
   auto family = type.substr(0, type.find('.'));
   if (family.empty() || xen.count(family)) return "eth0";
   return "ens5";
 }
 
-std::vector<IngressRule> rules_for_role(const MachineRole& role, int ssh_port,
-                                        const std::vector<std::string>& open_ports) {
+std::vector<IngressRule> rules_for_role(const MachineRole &role, int ssh_port,
+                                        const std::vector<std::string> &open_ports) {
   std::vector<IngressRule> r;
   auto add = [&](IngressRule x) {
     if (std::find(r.begin(), r.end(), x) == r.end()) r.push_back(x);
@@ -64,7 +67,7 @@ std::vector<IngressRule> rules_for_role(const MachineRole& role, int ssh_port,
     add({"udp", 4789, 4789, true});
   }
   if (role.kv_port > 0) add({"tcp", role.kv_port, role.kv_port, true});
-  for (const auto& p : open_ports) {
+  for (const auto &p : open_ports) {
     auto slash = p.find('/');
     std::string proto = slash == std::string::npos ? "tcp" : p.substr(slash + 1);
     try {
@@ -76,17 +79,17 @@ std::vector<IngressRule> rules_for_role(const MachineRole& role, int ssh_port,
   return r;
 }
 
-std::vector<InstanceInfo> parse_instances(const XmlNode& doc) {
+std::vector<InstanceInfo> parse_instances(const XmlNode &doc) {
   std::vector<InstanceInfo> out;
-  auto collect = [&](const XmlNode& set) {
-    for (const XmlNode* it : set.all("item"))
+  auto collect = [&](const XmlNode &set) {
+    for (const XmlNode *it : set.all("item"))
       out.push_back({it->str("instanceId"), it->str("instanceState/name"), it->str("ipAddress"),
                      it->str("privateIpAddress"), it->str("instanceType")});
   };
-  if (const XmlNode* rs = doc.child("reservationSet")) {
-    for (const XmlNode* r : rs->all("item"))
-      if (const XmlNode* is = r->child("instancesSet")) collect(*is);
-  } else if (const XmlNode* is = doc.child("instancesSet")) {  // RunInstancesResponse
+  if (const XmlNode *rs = doc.child("reservationSet")) {
+    for (const XmlNode *r : rs->all("item"))
+      if (const XmlNode *is = r->child("instancesSet")) collect(*is);
+  } else if (const XmlNode *is = doc.child("instancesSet")) { // RunInstancesResponse
     collect(*is);
   }
   return out;
@@ -95,48 +98,74 @@ std::vector<InstanceInfo> parse_instances(const XmlNode& doc) {
 std::vector<FlagSpec> Ec2Driver::create_flags() const {
   using K = FlagSpec::Kind;
   return {
-      {"amazonec2-access-key", K::String, "", "", "AWS Access Key (else AWS_ACCESS_KEY_ID, else the profile); kept in the machine directory, mode 0600"},
-      {"amazonec2-secret-key", K::String, "", "", "AWS Secret Key (else AWS_SECRET_ACCESS_KEY); never written to config.json"},
+      {"amazonec2-access-key", K::String, "", "",
+       "AWS Access Key (else AWS_ACCESS_KEY_ID, else the profile); kept in the machine directory, "
+       "mode 0600"},
+      {"amazonec2-secret-key", K::String, "", "",
+       "AWS Secret Key (else AWS_SECRET_ACCESS_KEY); never written to config.json"},
       {"amazonec2-session-token", K::String, "", "", "AWS Session Token (else AWS_SESSION_TOKEN)"},
-      {"amazonec2-profile", K::String, "", "", "Profile of ~/.aws/credentials and ~/.aws/config (else AWS_PROFILE, else default)"},
-      {"amazonec2-region", K::String, "", "", "AWS region (else AWS_DEFAULT_REGION, AWS_REGION, the profile's region, us-east-1)"},
-      {"amazonec2-endpoint", K::String, "", "AWS_ENDPOINT", "EC2 endpoint URL (other clouds, tests)"},
-      {"amazonec2-insecure-transport", K::Bool, "false", "AWS_INSECURE_TRANSPORT", "Do not verify the endpoint's TLS certificate"},
+      {"amazonec2-profile", K::String, "", "",
+       "Profile of ~/.aws/credentials and ~/.aws/config (else AWS_PROFILE, else default)"},
+      {"amazonec2-region", K::String, "", "",
+       "AWS region (else AWS_DEFAULT_REGION, AWS_REGION, the profile's region, us-east-1)"},
+      {"amazonec2-endpoint", K::String, "", "AWS_ENDPOINT",
+       "EC2 endpoint URL (other clouds, tests)"},
+      {"amazonec2-insecure-transport", K::Bool, "false", "AWS_INSECURE_TRANSPORT",
+       "Do not verify the endpoint's TLS certificate"},
       {"amazonec2-ami", K::String, "", "AWS_AMI", "AMI ID (default: Ubuntu LTS of the region)"},
-      {"amazonec2-ami-name", K::String, "", "AWS_AMI_NAME", "Look the AMI up by name pattern (newest match), e.g. ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*"},
-      {"amazonec2-ami-owner", K::String, "099720109477", "AWS_AMI_OWNER", "Owner for --amazonec2-ami-name (default: Canonical)"},
+      {"amazonec2-ami-name", K::String, "", "AWS_AMI_NAME",
+       "Look the AMI up by name pattern (newest match), e.g. "
+       "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*"},
+      {"amazonec2-ami-owner", K::String, "099720109477", "AWS_AMI_OWNER",
+       "Owner for --amazonec2-ami-name (default: Canonical)"},
       {"amazonec2-instance-type", K::String, "t2.micro", "AWS_INSTANCE_TYPE", "AWS instance type"},
       {"amazonec2-device-name", K::String, "/dev/sda1", "AWS_DEVICE_NAME", "AWS root device name"},
       {"amazonec2-root-size", K::Int, "16", "AWS_ROOT_SIZE", "AWS root disk size (in GB)"},
       {"amazonec2-volume-type", K::String, "gp2", "AWS_VOLUME_TYPE", "Amazon EBS volume type"},
-      {"amazonec2-vpc-id", K::String, "", "AWS_VPC_ID", "AWS VPC id (default: the account's default VPC)"},
+      {"amazonec2-vpc-id", K::String, "", "AWS_VPC_ID",
+       "AWS VPC id (default: the account's default VPC)"},
       {"amazonec2-subnet-id", K::String, "", "AWS_SUBNET_ID", "AWS VPC subnet id"},
       {"amazonec2-zone", K::String, "a", "AWS_ZONE", "AWS zone for instance (i.e. a,b,c,d,e)"},
-      {"amazonec2-security-group", K::List, "", "AWS_SECURITY_GROUP", "AWS VPC security group (default: swarmctl)"},
-      {"amazonec2-security-group-readonly", K::Bool, "false", "AWS_SECURITY_GROUP_READONLY", "Skip adding default rules to security groups"},
-      {"amazonec2-open-port", K::List, "", "", "Make the specified port number accessible from the Internet (port or port/proto)"},
-      {"amazonec2-tags", K::String, "", "AWS_TAGS", "AWS tags key-value pairs (comma-separated, e.g. key1,value1,key2,value2)"},
-      {"amazonec2-iam-instance-profile", K::String, "", "AWS_INSTANCE_PROFILE", "AWS IAM Instance Profile"},
+      {"amazonec2-security-group", K::List, "", "AWS_SECURITY_GROUP",
+       "AWS VPC security group (default: swarmctl)"},
+      {"amazonec2-security-group-readonly", K::Bool, "false", "AWS_SECURITY_GROUP_READONLY",
+       "Skip adding default rules to security groups"},
+      {"amazonec2-open-port", K::List, "", "",
+       "Make the specified port number accessible from the Internet (port or port/proto)"},
+      {"amazonec2-tags", K::String, "", "AWS_TAGS",
+       "AWS tags key-value pairs (comma-separated, e.g. key1,value1,key2,value2)"},
+      {"amazonec2-iam-instance-profile", K::String, "", "AWS_INSTANCE_PROFILE",
+       "AWS IAM Instance Profile"},
       {"amazonec2-ssh-user", K::String, "ubuntu", "AWS_SSH_USER", "Set the name of the ssh user"},
       {"amazonec2-ssh-port", K::Int, "22", "AWS_SSH_PORT", "SSH port"},
-      {"amazonec2-ssh-keypath", K::String, "", "AWS_SSH_KEYPATH", "SSH private key path (its .pub next to it)"},
-      {"amazonec2-keypair-name", K::String, "", "AWS_KEYPAIR_NAME", "Existing AWS key pair to use (needs --amazonec2-ssh-keypath)"},
-      {"amazonec2-request-spot-instance", K::Bool, "false", "", "Set this flag to request spot instance"},
+      {"amazonec2-ssh-keypath", K::String, "", "AWS_SSH_KEYPATH",
+       "SSH private key path (its .pub next to it)"},
+      {"amazonec2-keypair-name", K::String, "", "AWS_KEYPAIR_NAME",
+       "Existing AWS key pair to use (needs --amazonec2-ssh-keypath)"},
+      {"amazonec2-request-spot-instance", K::Bool, "false", "",
+       "Set this flag to request spot instance"},
       {"amazonec2-spot-price", K::String, "0.50", "", "AWS spot instance bid price (in dollar)"},
-      {"amazonec2-block-duration-minutes", K::Int, "0", "", "AWS spot instance duration in minutes (60, 120, 180, 240, 300, or 360)"},
+      {"amazonec2-block-duration-minutes", K::Int, "0", "",
+       "AWS spot instance duration in minutes (60, 120, 180, 240, 300, or 360)"},
       {"amazonec2-private-address-only", K::Bool, "false", "", "Only use a private IP address"},
-      {"amazonec2-use-private-address", K::Bool, "false", "", "Force the usage of private IP address"},
-      {"amazonec2-monitoring", K::Bool, "false", "", "Set this flag to enable CloudWatch monitoring"},
-      {"amazonec2-use-ebs-optimized-instance", K::Bool, "false", "", "Create an EBS optimized instance"},
-      {"amazonec2-retries", K::Int, "5", "", "Set retry count for recoverable failures (use -1 to disable)"},
-      {"amazonec2-userdata", K::String, "", "AWS_USERDATA", "Path to file with cloud-init user data"},
-      {"amazonec2-cluster-interface", K::String, "", "", "Interface for --cluster-advertise (default: eth0, ens5 on Nitro instance types)"},
+      {"amazonec2-use-private-address", K::Bool, "false", "",
+       "Force the usage of private IP address"},
+      {"amazonec2-monitoring", K::Bool, "false", "",
+       "Set this flag to enable CloudWatch monitoring"},
+      {"amazonec2-use-ebs-optimized-instance", K::Bool, "false", "",
+       "Create an EBS optimized instance"},
+      {"amazonec2-retries", K::Int, "5", "",
+       "Set retry count for recoverable failures (use -1 to disable)"},
+      {"amazonec2-userdata", K::String, "", "AWS_USERDATA",
+       "Path to file with cloud-init user data"},
+      {"amazonec2-cluster-interface", K::String, "", "",
+       "Interface for --cluster-advertise (default: eth0, ens5 on Nitro instance types)"},
   };
 }
 
-Status Ec2Driver::configure(const DriverContext& ctx, const FlagValues& f) {
+Status Ec2Driver::configure(const DriverContext &ctx, const FlagValues &f) {
   bind(ctx);
-  auto num = [&](const char* n, long long def, int& out) -> Status {
+  auto num = [&](const char *n, long long def, int &out) -> Status {
     auto v = f.integer(n, def);
     SC_TRY(v);
     out = static_cast<int>(*v);
@@ -177,7 +206,7 @@ Status Ec2Driver::configure(const DriverContext& ctx, const FlagValues& f) {
   m_group_names = groups.empty() ? std::vector<std::string>{"swarmctl"} : groups;
   m_group_readonly = f.boolean("amazonec2-security-group-readonly");
   m_open_ports = f.list("amazonec2-open-port");
-  for (const auto& p : m_open_ports) {
+  for (const auto &p : m_open_ports) {
     auto slash = p.find('/');
     auto proto = slash == std::string::npos ? "tcp" : p.substr(slash + 1);
     int port = 0;
@@ -186,7 +215,8 @@ Status Ec2Driver::configure(const DriverContext& ctx, const FlagValues& f) {
     } catch (...) {
     }
     if (port <= 0 || port > 65535 || (proto != "tcp" && proto != "udp"))
-      return fail(Errc::usage, fmt::format("--amazonec2-open-port: '{}' is not PORT or PORT/tcp|udp", p));
+      return fail(Errc::usage,
+                  fmt::format("--amazonec2-open-port: '{}' is not PORT or PORT/tcp|udp", p));
   }
   m_tags.clear();
   if (auto t = f.str("amazonec2-tags"); !t.empty()) {
@@ -197,7 +227,8 @@ Status Ec2Driver::configure(const DriverContext& ctx, const FlagValues& f) {
       if (c == std::string::npos) break;
       b = c + 1;
     }
-    if (m_tags.size() % 2) return fail(Errc::usage, "--amazonec2-tags: expected key,value pairs (an even count)");
+    if (m_tags.size() % 2)
+      return fail(Errc::usage, "--amazonec2-tags: expected key,value pairs (an even count)");
   }
   m_iam_profile = f.str("amazonec2-iam-instance-profile");
   m_user = f.str("amazonec2-ssh-user", "ubuntu");
@@ -207,8 +238,10 @@ Status Ec2Driver::configure(const DriverContext& ctx, const FlagValues& f) {
   m_spot = f.boolean("amazonec2-request-spot-instance");
   m_spot_price = f.str("amazonec2-spot-price", "0.50");
   SC_TRY(num("amazonec2-block-duration-minutes", 0, m_block_minutes));
-  if (m_block_minutes != 0 && (m_block_minutes < 60 || m_block_minutes > 360 || m_block_minutes % 60))
-    return fail(Errc::usage, "--amazonec2-block-duration-minutes: one of 60, 120, 180, 240, 300, 360");
+  if (m_block_minutes != 0 &&
+      (m_block_minutes < 60 || m_block_minutes > 360 || m_block_minutes % 60))
+    return fail(Errc::usage,
+                "--amazonec2-block-duration-minutes: one of 60, 120, 180, 240, 300, 360");
   m_private_only = f.boolean("amazonec2-private-address-only");
   m_use_private = f.boolean("amazonec2-use-private-address");
   m_monitoring = f.boolean("amazonec2-monitoring");
@@ -216,12 +249,13 @@ Status Ec2Driver::configure(const DriverContext& ctx, const FlagValues& f) {
   SC_TRY(num("amazonec2-retries", 5, m_retries));
   m_userdata_file = f.str("amazonec2-userdata");
   m_cluster_iface = f.str("amazonec2-cluster-interface");
-  if (m_ssh_port <= 0 || m_ssh_port > 65535) return fail(Errc::usage, "--amazonec2-ssh-port: out of range");
+  if (m_ssh_port <= 0 || m_ssh_port > 65535)
+    return fail(Errc::usage, "--amazonec2-ssh-port: out of range");
   if (m_root_size <= 0) return fail(Errc::usage, "--amazonec2-root-size: must be positive");
   return ok();
 }
 
-void Ec2Driver::bind(const DriverContext& ctx) {
+void Ec2Driver::bind(const DriverContext &ctx) {
   m_name = ctx.machine_name;
   m_dir = ctx.machine_dir;
   m_store = ctx.store_path;
@@ -229,10 +263,10 @@ void Ec2Driver::bind(const DriverContext& ctx) {
   m_role = ctx.role;
 }
 
-void Ec2Driver::info(const std::string& msg) const {
+void Ec2Driver::info(const std::string &msg) const {
   if (m_ui) m_ui->info(fmt::format("({}) {}", m_name, msg));
 }
-void Ec2Driver::warn(const std::string& msg) const {
+void Ec2Driver::warn(const std::string &msg) const {
   if (m_ui) m_ui->warn(fmt::format("({}) warning: {}", m_name, msg));
 }
 
@@ -242,7 +276,7 @@ Result<AwsCredentials> Ec2Driver::credentials() {
   return resolve_credentials(m_cred_source, flag_credentials_file(), m_env);
 }
 
-Result<Client*> Ec2Driver::client() {
+Result<Client *> Ec2Driver::client() {
   std::lock_guard lk(m_mu);
   if (!m_client) {
     if (m_endpoint.empty() && !known_region(m_region))
@@ -260,39 +294,45 @@ Result<Client*> Ec2Driver::client() {
   return m_client.get();
 }
 
-void Ec2Driver::remember(const InstanceInfo& in) {
+void Ec2Driver::remember(const InstanceInfo &in) {
   m_public_ip = in.public_ip;
   m_private_ip = in.private_ip;
   m_ip_fresh = true;
 }
 
 Result<InstanceInfo> Ec2Driver::describe_instance() {
-  if (m_instance_id.empty()) return fail(Errc::not_found, fmt::format("machine {} has no EC2 instance", m_name));
+  if (m_instance_id.empty())
+    return fail(Errc::not_found, fmt::format("machine {} has no EC2 instance", m_name));
   auto c = client();
   SC_TRY(c);
   auto r = (*c)->call("DescribeInstances", {{"InstanceId.1", m_instance_id}});
   if (!r) return fail(r.error());
   auto list = parse_instances(*r);
-  if (list.empty()) return fail(Errc::not_found, fmt::format("instance {} not found", m_instance_id));
+  if (list.empty())
+    return fail(Errc::not_found, fmt::format("instance {} not found", m_instance_id));
   remember(list[0]);
   return list[0];
 }
 
-Status Ec2Driver::wait_for_state(const std::string& want, std::chrono::milliseconds timeout) {
-  std::string dead;  // a state the instance never leaves: stop waiting at once
-  auto st = poll_until(fmt::format("instance {} {}", m_instance_id, want), timeout, [&]() -> Status {
-    auto in = describe_instance();
-    // Right after RunInstances the id may not be visible yet (eventual consistency).
-    if (!in) return fail(in.error());
-    if (in->state == want) return ok();
-    if (in->state == "terminated" || (want == "running" && in->state == "shutting-down")) {
-      dead = in->state;
-      return ok();
-    }
-    return fail(Errc::generic, fmt::format("state is {}", in->state));
-  }, std::chrono::milliseconds(200), std::chrono::milliseconds(5000));
+Status Ec2Driver::wait_for_state(const std::string &want, std::chrono::milliseconds timeout) {
+  std::string dead; // a state the instance never leaves: stop waiting at once
+  auto st = poll_until(
+      fmt::format("instance {} {}", m_instance_id, want), timeout,
+      [&]() -> Status {
+        auto in = describe_instance();
+        // Right after RunInstances the id may not be visible yet (eventual consistency).
+        if (!in) return fail(in.error());
+        if (in->state == want) return ok();
+        if (in->state == "terminated" || (want == "running" && in->state == "shutting-down")) {
+          dead = in->state;
+          return ok();
+        }
+        return fail(Errc::generic, fmt::format("state is {}", in->state));
+      },
+      std::chrono::milliseconds(200), std::chrono::milliseconds(5000));
   if (st && !dead.empty())
-    return fail(Errc::generic, fmt::format("instance {} is {} (waiting for {})", m_instance_id, dead, want));
+    return fail(Errc::generic,
+                fmt::format("instance {} is {} (waiting for {})", m_instance_id, dead, want));
   return st;
 }
 
@@ -308,8 +348,10 @@ Result<std::string> Ec2Driver::ip() {
     if (!in) return fail(in.error());
   }
   bool priv = m_private_only || m_use_private;
-  const std::string& a = priv ? m_private_ip : m_public_ip;
-  if (a.empty()) return fail(Errc::not_found, fmt::format("instance {} has no {} IP address", m_instance_id, priv ? "private" : "public"));
+  const std::string &a = priv ? m_private_ip : m_public_ip;
+  if (a.empty())
+    return fail(Errc::not_found, fmt::format("instance {} has no {} IP address", m_instance_id,
+                                             priv ? "private" : "public"));
   return a;
 }
 
@@ -353,13 +395,14 @@ Status Ec2Driver::restart() {
   return ok();
 }
 
-std::optional<std::vector<Result<State>>> Ec2Driver::batch_states(const std::vector<Driver*>& others) {
+std::optional<std::vector<Result<State>>>
+Ec2Driver::batch_states(const std::vector<Driver *> &others) {
   // One DescribeInstances per (endpoint, region, credential source), filtered by instance id so
   // that a vanished instance does not fail the whole call.
   std::vector<Result<State>> out(others.size(), Result<State>(State::None));
   std::map<std::string, std::vector<size_t>> groups;
   for (size_t i = 0; i < others.size(); ++i) {
-    auto* d = dynamic_cast<Ec2Driver*>(others[i]);
+    auto *d = dynamic_cast<Ec2Driver *>(others[i]);
     if (!d) return std::nullopt;
     if (d->m_instance_id.empty()) {
       out[i] = fail(Errc::not_found, fmt::format("machine {} has no EC2 instance", d->m_name));
@@ -367,8 +410,8 @@ std::optional<std::vector<Result<State>>> Ec2Driver::batch_states(const std::vec
     }
     groups[d->m_endpoint + "|" + d->m_region + "|" + d->m_cred_source.to_string()].push_back(i);
   }
-  for (auto& [key, idx] : groups) {
-    auto* lead = static_cast<Ec2Driver*>(others[idx[0]]);
+  for (auto &[key, idx] : groups) {
+    auto *lead = static_cast<Ec2Driver *>(others[idx[0]]);
     auto c = lead->client();
     std::map<std::string, InstanceInfo> found;
     Error err{Errc::generic, ""};
@@ -376,18 +419,19 @@ std::optional<std::vector<Result<State>>> Ec2Driver::batch_states(const std::vec
       Params p;
       std::vector<std::string> ids;
       for (size_t k = b; k < std::min(idx.size(), b + 199); ++k)
-        ids.push_back(static_cast<Ec2Driver*>(others[idx[k]])->m_instance_id);
+        ids.push_back(static_cast<Ec2Driver *>(others[idx[k]])->m_instance_id);
       add_filter(p, 1, "instance-id", ids);
       auto r = (*c)->call("DescribeInstances", p);
       if (!r) {
         err = r.error();
         break;
       }
-      for (auto& in : parse_instances(*r)) found[in.id] = in;
+      for (auto &in : parse_instances(*r))
+        found[in.id] = in;
     }
     if (!c) err = c.error();
     for (auto i : idx) {
-      auto* d = static_cast<Ec2Driver*>(others[i]);
+      auto *d = static_cast<Ec2Driver *>(others[i]);
       if (!err.message.empty()) {
         out[i] = fail(err);
       } else if (auto it = found.find(d->m_instance_id); it != found.end()) {
@@ -444,7 +488,7 @@ nlohmann::json Ec2Driver::to_json() const {
           {"ClusterInterface", m_cluster_iface}};
 }
 
-Status Ec2Driver::from_json(const nlohmann::json& j) {
+Status Ec2Driver::from_json(const nlohmann::json &j) {
   try {
     m_user = j.value("SSHUser", "ubuntu");
     m_ssh_port = j.value("SSHPort", 22);
@@ -482,13 +526,15 @@ Status Ec2Driver::from_json(const nlohmann::json& j) {
     m_instance_id = j.value("InstanceId", "");
     m_retries = j.value("RetryCount", 5);
     m_cluster_iface = j.value("ClusterInterface", "");
-  } catch (const std::exception& e) {
+  } catch (const std::exception &e) {
     return fail(Errc::parse, fmt::format("amazonec2 driver config: {}", e.what()));
   }
   return ok();
 }
 
-}  // namespace ec2
+} // namespace ec2
 
-std::unique_ptr<Driver> make_amazonec2_driver() { return std::make_unique<ec2::Ec2Driver>(); }
-}  // namespace sc
+std::unique_ptr<Driver> make_amazonec2_driver() {
+  return std::make_unique<ec2::Ec2Driver>();
+}
+} // namespace sc

@@ -11,7 +11,7 @@
 namespace sc::ec2 {
 
 std::string hex(std::string_view bytes) {
-  static const char* d = "0123456789abcdef";
+  static const char *d = "0123456789abcdef";
   std::string out;
   out.reserve(bytes.size() * 2);
   for (unsigned char c : bytes) {
@@ -23,22 +23,23 @@ std::string hex(std::string_view bytes) {
 
 std::string sha256_hex(std::string_view data) {
   unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return hex(std::string_view(reinterpret_cast<char*>(md), sizeof md));
+  SHA256(reinterpret_cast<const unsigned char *>(data.data()), data.size(), md);
+  return hex(std::string_view(reinterpret_cast<char *>(md), sizeof md));
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
-  return std::string(reinterpret_cast<char*>(md), len);
+       reinterpret_cast<const unsigned char *>(data.data()), data.size(), md, &len);
+  return std::string(reinterpret_cast<char *>(md), len);
 }
 
 namespace {
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -87,39 +88,43 @@ std::string canonical_query(std::string_view q) {
   }
   std::sort(kv.begin(), kv.end());
   std::string out;
-  for (const auto& [k, v] : kv) {
+  for (const auto &[k, v] : kv) {
     if (!out.empty()) out += '&';
     out += k + "=" + v;
   }
   return out;
 }
 
-}  // namespace
+} // namespace
 
-SigV4Result sigv4_sign(const SigV4Request& req, const AwsCredentials& creds, const std::string& region,
-                       const std::string& service, const std::string& amz_date) {
+SigV4Result sigv4_sign(const SigV4Request &req, const AwsCredentials &creds,
+                       const std::string &region, const std::string &service,
+                       const std::string &amz_date) {
   SigV4Result r;
   // Canonical headers: lower-cased names, sorted; values of repeated names joined with ','.
   std::map<std::string, std::string> hs;
-  for (const auto& [k, v] : req.headers) {
+  for (const auto &[k, v] : req.headers) {
     auto name = lower(k);
     auto val = canonical_value(v);
     auto it = hs.find(name);
-    if (it == hs.end()) hs.emplace(name, val);
-    else it->second += "," + val;
+    if (it == hs.end())
+      hs.emplace(name, val);
+    else
+      it->second += "," + val;
   }
   std::string canon_headers;
-  for (const auto& [k, v] : hs) {
+  for (const auto &[k, v] : hs) {
     canon_headers += k + ":" + v + "\n";
     if (!r.signed_headers.empty()) r.signed_headers += ';';
     r.signed_headers += k;
   }
   r.canonical_request = req.method + "\n" + (req.path.empty() ? "/" : req.path) + "\n" +
-                        canonical_query(req.query) + "\n" + canon_headers + "\n" + r.signed_headers +
-                        "\n" + sha256_hex(req.payload);
+                        canonical_query(req.query) + "\n" + canon_headers + "\n" +
+                        r.signed_headers + "\n" + sha256_hex(req.payload);
   std::string date = amz_date.substr(0, 8);
   std::string scope = date + "/" + region + "/" + service + "/aws4_request";
-  r.string_to_sign = "AWS4-HMAC-SHA256\n" + amz_date + "\n" + scope + "\n" + sha256_hex(r.canonical_request);
+  r.string_to_sign =
+      "AWS4-HMAC-SHA256\n" + amz_date + "\n" + scope + "\n" + sha256_hex(r.canonical_request);
   std::string k = hmac_sha256("AWS4" + creds.secret_key, date);
   k = hmac_sha256(k, region);
   k = hmac_sha256(k, service);
@@ -139,4 +144,4 @@ std::string amz_date_now() {
   return buf;
 }
 
-}  // namespace sc::ec2
+} // namespace sc::ec2

@@ -10,14 +10,14 @@ namespace sc::ec2 {
 struct AwsCredentials {
   std::string access_key;
   std::string secret_key;
-  std::string session_token;  // "" when not temporary
+  std::string session_token; // "" when not temporary
 };
 
 struct SigV4Request {
   std::string method = "POST";
-  std::string path = "/";   // already URI-encoded as sent
-  std::string query;        // raw query string as sent ("" = none)
-  std::vector<std::pair<std::string, std::string>> headers;  // every header to sign (incl. host)
+  std::string path = "/";                                   // already URI-encoded as sent
+  std::string query;                                        // raw query string as sent ("" = none)
+  std::vector<std::pair<std::string, std::string>> headers; // every header to sign (incl. host)
   std::string payload;
 };
 
@@ -30,15 +30,16 @@ struct SigV4Result {
 };
 
 std::string sha256_hex(std::string_view data);
-std::string hmac_sha256(std::string_view key, std::string_view data);  // raw bytes
+std::string hmac_sha256(std::string_view key, std::string_view data); // raw bytes
 std::string hex(std::string_view bytes);
 
 // amz_date is "YYYYMMDDTHHMMSSZ". The request's headers must already include host and
 // x-amz-date (and x-amz-security-token when there is a session token).
-SigV4Result sigv4_sign(const SigV4Request& req, const AwsCredentials& creds, const std::string& region,
-                       const std::string& service, const std::string& amz_date);
+SigV4Result sigv4_sign(const SigV4Request &req, const AwsCredentials &creds,
+                       const std::string &region, const std::string &service,
+                       const std::string &amz_date);
 
 // "YYYYMMDDTHHMMSSZ" for the current UTC time.
 std::string amz_date_now();
 
-}  // namespace sc::ec2
+} // namespace sc::ec2

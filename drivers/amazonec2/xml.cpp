@@ -3,21 +3,21 @@
 
 namespace sc::ec2 {
 
-const XmlNode* XmlNode::child(std::string_view n) const {
-  for (const auto& c : children)
+const XmlNode *XmlNode::child(std::string_view n) const {
+  for (const auto &c : children)
     if (c.name == n) return &c;
   return nullptr;
 }
 
-std::vector<const XmlNode*> XmlNode::all(std::string_view n) const {
-  std::vector<const XmlNode*> r;
-  for (const auto& c : children)
+std::vector<const XmlNode *> XmlNode::all(std::string_view n) const {
+  std::vector<const XmlNode *> r;
+  for (const auto &c : children)
     if (c.name == n) r.push_back(&c);
   return r;
 }
 
-const XmlNode* XmlNode::at(std::string_view path) const {
-  const XmlNode* cur = this;
+const XmlNode *XmlNode::at(std::string_view path) const {
+  const XmlNode *cur = this;
   while (cur && !path.empty()) {
     auto slash = path.find('/');
     cur = cur->child(path.substr(0, slash));
@@ -27,7 +27,7 @@ const XmlNode* XmlNode::at(std::string_view path) const {
 }
 
 std::string XmlNode::str(std::string_view path) const {
-  const XmlNode* n = at(path);
+  const XmlNode *n = at(path);
   if (!n) return {};
   auto b = n->text.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return {};
@@ -35,22 +35,22 @@ std::string XmlNode::str(std::string_view path) const {
   return n->text.substr(b, e - b + 1);
 }
 
-std::vector<const XmlNode*> XmlNode::items(std::string_view path) const {
-  const XmlNode* n = at(path);
-  return n ? n->all("item") : std::vector<const XmlNode*>{};
+std::vector<const XmlNode *> XmlNode::items(std::string_view path) const {
+  const XmlNode *n = at(path);
+  return n ? n->all("item") : std::vector<const XmlNode *>{};
 }
 
-const XmlNode* XmlNode::find(std::string_view n) const {
+const XmlNode *XmlNode::find(std::string_view n) const {
   if (name == n) return this;
-  for (const auto& c : children)
-    if (const XmlNode* f = c.find(n)) return f;
+  for (const auto &c : children)
+    if (const XmlNode *f = c.find(n)) return f;
   return nullptr;
 }
 
 namespace {
 
 class Parser {
- public:
+public:
   explicit Parser(std::string_view s) : m_s(s) {}
 
   Result<XmlNode> document() {
@@ -63,22 +63,27 @@ class Parser {
     return root;
   }
 
- private:
+private:
   tl::unexpected<Error> error(std::string_view what) const {
     return fail(Errc::parse, fmt::format("XML: {} at offset {}", what, m_pos));
   }
   bool starts(std::string_view p) const { return m_s.substr(m_pos, p.size()) == p; }
   void skip_ws() {
-    while (m_pos < m_s.size() && std::isspace(static_cast<unsigned char>(m_s[m_pos]))) ++m_pos;
+    while (m_pos < m_s.size() && std::isspace(static_cast<unsigned char>(m_s[m_pos])))
+      ++m_pos;
   }
   // Whitespace, comments, processing instructions and a DOCTYPE outside the root.
   void skip_misc() {
     for (;;) {
       skip_ws();
-      if (starts("<?")) skip_past("?>");
-      else if (starts("<!--")) skip_past("-->");
-      else if (starts("<!DOCTYPE")) skip_past(">");
-      else return;
+      if (starts("<?"))
+        skip_past("?>");
+      else if (starts("<!--"))
+        skip_past("-->");
+      else if (starts("<!DOCTYPE"))
+        skip_past(">");
+      else
+        return;
     }
   }
   void skip_past(std::string_view end) {
@@ -110,11 +115,16 @@ class Parser {
       auto semi = raw.find(';', i);
       if (semi == std::string_view::npos) return fail(Errc::parse, "XML: unterminated entity");
       auto ent = raw.substr(i + 1, semi - i - 1);
-      if (ent == "amp") out += '&';
-      else if (ent == "lt") out += '<';
-      else if (ent == "gt") out += '>';
-      else if (ent == "quot") out += '"';
-      else if (ent == "apos") out += '\'';
+      if (ent == "amp")
+        out += '&';
+      else if (ent == "lt")
+        out += '<';
+      else if (ent == "gt")
+        out += '>';
+      else if (ent == "quot")
+        out += '"';
+      else if (ent == "apos")
+        out += '\'';
       else if (!ent.empty() && ent[0] == '#') {
         unsigned long cp = 0;
         try {
@@ -132,8 +142,9 @@ class Parser {
     }
     return out;
   }
-  static void append_utf8(std::string& out, unsigned long cp) {
-    if (cp < 0x80) out += static_cast<char>(cp);
+  static void append_utf8(std::string &out, unsigned long cp) {
+    if (cp < 0x80)
+      out += static_cast<char>(cp);
     else if (cp < 0x800) {
       out += static_cast<char>(0xC0 | (cp >> 6));
       out += static_cast<char>(0x80 | (cp & 0x3F));
@@ -149,9 +160,9 @@ class Parser {
     }
   }
 
-  Status element(XmlNode& node, int depth) {
+  Status element(XmlNode &node, int depth) {
     if (depth > 200) return error("nesting too deep");
-    ++m_pos;  // '<'
+    ++m_pos; // '<'
     std::string_view qname = name_token();
     if (qname.empty()) return error("empty element name");
     node.name = local(qname);
@@ -171,7 +182,8 @@ class Parser {
       if (an.empty() || m_pos >= m_s.size() || m_s[m_pos] != '=') return error("bad attribute");
       ++m_pos;
       skip_ws();
-      if (m_pos >= m_s.size() || (m_s[m_pos] != '"' && m_s[m_pos] != '\'')) return error("unquoted attribute");
+      if (m_pos >= m_s.size() || (m_s[m_pos] != '"' && m_s[m_pos] != '\''))
+        return error("unquoted attribute");
       char q = m_s[m_pos++];
       auto end = m_s.find(q, m_pos);
       if (end == std::string_view::npos) return error("unterminated attribute");
@@ -220,8 +232,10 @@ class Parser {
   size_t m_pos = 0;
 };
 
-}  // namespace
+} // namespace
 
-Result<XmlNode> parse_xml(std::string_view doc) { return Parser(doc).document(); }
+Result<XmlNode> parse_xml(std::string_view doc) {
+  return Parser(doc).document();
+}
 
-}  // namespace sc::ec2
+} // namespace sc::ec2

@@ -9,16 +9,16 @@
 namespace sc {
 namespace {
 
-using CurlEasy = CHandle<CURL*, curl_easy_cleanup>;
-using CurlSlist = CHandle<curl_slist*, curl_slist_free_all>;
+using CurlEasy = CHandle<CURL *, curl_easy_cleanup>;
+using CurlSlist = CHandle<curl_slist *, curl_slist_free_all>;
 
-size_t on_body(char* p, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(p, size * n);
+size_t on_body(char *p, size_t size, size_t n, void *user) {
+  static_cast<std::string *>(user)->append(p, size * n);
   return size * n;
 }
 
-size_t on_header(char* p, size_t size, size_t n, void* user) {
-  auto* h = static_cast<std::map<std::string, std::string>*>(user);
+size_t on_header(char *p, size_t size, size_t n, void *user) {
+  auto *h = static_cast<std::map<std::string, std::string> *>(user);
   std::string line(p, size * n);
   auto colon = line.find(':');
   if (colon != std::string::npos) {
@@ -34,35 +34,35 @@ size_t on_header(char* p, size_t size, size_t n, void* user) {
 }
 
 class CurlClient : public HttpClient {
- public:
+public:
   CurlClient() {
     // Global init once per process; thread-safe in libcurl >= 7.84 and guarded here anyway.
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   }
 
-  Result<HttpResponse> send(const HttpRequest& req) override {
+  Result<HttpResponse> send(const HttpRequest &req) override {
     CurlEasy h(curl_easy_init());
     if (!h) return fail(Errc::io, "curl_easy_init failed");
     HttpResponse resp;
     CurlSlist headers;
-    for (const auto& [k, v] : req.headers) {
+    for (const auto &[k, v] : req.headers) {
       auto line = k + ": " + v;
-      curl_slist* n = curl_slist_append(headers.get(), line.c_str());
+      curl_slist *n = curl_slist_append(headers.get(), line.c_str());
       if (!n) return fail(Errc::io, "curl_slist_append failed");
       (void)headers.release();
       headers.reset(n);
     }
     // Keep curl from adding "Expect: 100-continue" (a round trip) and its own Accept.
-    for (const char* extra : {"Expect:", "Accept:"}) {
-      curl_slist* n = curl_slist_append(headers.get(), extra);
+    for (const char *extra : {"Expect:", "Accept:"}) {
+      curl_slist *n = curl_slist_append(headers.get(), extra);
       if (n) {
         (void)headers.release();
         headers.reset(n);
       }
     }
     char errbuf[CURL_ERROR_SIZE] = {0};
-    CURL* c = h.get();
+    CURL *c = h.get();
     curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -102,16 +102,19 @@ class CurlClient : public HttpClient {
   }
 };
 
-}  // namespace
+} // namespace
 
-std::unique_ptr<HttpClient> make_curl_client() { return std::make_unique<CurlClient>(); }
+std::unique_ptr<HttpClient> make_curl_client() {
+  return std::make_unique<CurlClient>();
+}
 
 std::string uri_encode(std::string_view s, bool encode_slash) {
-  static const char* hex = "0123456789ABCDEF";
+  static const char *hex = "0123456789ABCDEF";
   std::string out;
   out.reserve(s.size() * 3);
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !encode_slash)) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+        (c == '/' && !encode_slash)) {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -130,7 +133,8 @@ std::string UrlParts::host_header() const {
 Result<UrlParts> parse_url(std::string_view url) {
   UrlParts u;
   auto p = url.find("://");
-  if (p == std::string_view::npos) return fail(Errc::usage, fmt::format("'{}' is not a URL (no scheme)", url));
+  if (p == std::string_view::npos)
+    return fail(Errc::usage, fmt::format("'{}' is not a URL (no scheme)", url));
   u.scheme = std::string(url.substr(0, p));
   std::transform(u.scheme.begin(), u.scheme.end(), u.scheme.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -164,4 +168,4 @@ Result<UrlParts> parse_url(std::string_view url) {
   return u;
 }
 
-}  // namespace sc
+} // namespace sc

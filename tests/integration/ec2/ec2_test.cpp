@@ -46,29 +46,35 @@ struct IsolateNetwork {
       b = e + 1;
     }
     setenv("SC_EC2_NETNS", "1", 1);
-    std::vector<std::string> full = {"unshare", "-n", "--", "sh", "-c", "ip link set lo up && exec \"$0\" \"$@\"", self};
-    for (size_t i = 1; i < args.size(); ++i) full.push_back(args[i]);
-    std::vector<char*> argv;
-    for (auto& a : full) argv.push_back(a.data());
+    std::vector<std::string> full = {
+        "unshare", "-n", "--", "sh", "-c", "ip link set lo up && exec \"$0\" \"$@\"", self};
+    for (size_t i = 1; i < args.size(); ++i)
+      full.push_back(args[i]);
+    std::vector<char *> argv;
+    for (auto &a : full)
+      argv.push_back(a.data());
     argv.push_back(nullptr);
     execvp("unshare", argv.data());
-    unsetenv("SC_EC2_NETNS");  // exec failed: run unisolated
+    unsetenv("SC_EC2_NETNS"); // exec failed: run unisolated
   }
 } g_isolate;
 
-const char* k_key = "AKIDINTEGRATION";
-const char* k_secret = "integration-secret-never-in-config";
-const char* k_ami = "ami-785db401";  // an Ubuntu image moto knows
+const char *k_key = "AKIDINTEGRATION";
+const char *k_secret = "integration-secret-never-in-config";
+const char *k_ami = "ami-785db401"; // an Ubuntu image moto knows
 
 std::string swarmctl_bin() {
-  if (const char* b = std::getenv("SWARMCTL_BIN")) return b;
+  if (const char *b = std::getenv("SWARMCTL_BIN")) return b;
   return std::string(SC_BINARY_DIR) + "/swarmctl";
 }
 
-test::MotoServer& moto() {
+test::MotoServer &moto() {
   static std::string py = test::python_with_moto();
   static std::unique_ptr<test::MotoServer> m;
-  if (!m && !py.empty()) m = std::make_unique<test::MotoServer>(py, std::map<std::string, std::string>{{"MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION", "true"}});
+  if (!m && !py.empty())
+    m = std::make_unique<test::MotoServer>(
+        py,
+        std::map<std::string, std::string>{{"MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION", "true"}});
   return *m;
 }
 
@@ -77,7 +83,7 @@ struct Env {
   fs::path dir;
   std::string endpoint;
   std::unique_ptr<Client> aws;
-  Env(const std::string& url) : endpoint(url) {
+  Env(const std::string &url) : endpoint(url) {
     char tmpl[] = "/tmp/sc-ec2-it-XXXXXX";
     dir = mkdtemp(tmpl);
     fs::create_directories(dir / "home");
@@ -97,76 +103,96 @@ struct Env {
     argv.insert(argv.end(), args.begin(), args.end());
     ProcessOptions o;
     o.timeout = std::chrono::minutes(5);
-    o.env = {{"HOME", (dir / "home").string()}, {"AWS_ACCESS_KEY_ID", k_key}, {"AWS_SECRET_ACCESS_KEY", k_secret}};
-    for (auto& [k, v] : env) o.env[k] = v;
-    o.unset_env = {"AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_SESSION_TOKEN",
-                   "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_ENDPOINT", "AWS_AMI"};
-    for (const auto& [k, v] : env)
+    o.env = {{"HOME", (dir / "home").string()},
+             {"AWS_ACCESS_KEY_ID", k_key},
+             {"AWS_SECRET_ACCESS_KEY", k_secret}};
+    for (auto &[k, v] : env)
+      o.env[k] = v;
+    o.unset_env = {"AWS_PROFILE",
+                   "AWS_DEFAULT_REGION",
+                   "AWS_REGION",
+                   "AWS_SESSION_TOKEN",
+                   "AWS_SHARED_CREDENTIALS_FILE",
+                   "AWS_CONFIG_FILE",
+                   "AWS_ENDPOINT",
+                   "AWS_AMI"};
+    for (const auto &[k, v] : env)
       o.unset_env.erase(std::remove(o.unset_env.begin(), o.unset_env.end(), k), o.unset_env.end());
     auto r = run_process(argv, o);
     REQUIRE_MESSAGE(r, (r ? "" : r.error().message));
     return *r;
   }
-  std::vector<std::string> create_args(const std::string& name) const {
-    return {"create", "-d", "amazonec2", "--amazonec2-endpoint", endpoint, "--amazonec2-ami", k_ami, "--no-provision", name};
+  std::vector<std::string> create_args(const std::string &name) const {
+    return {"create",    "-d",
+            "amazonec2", "--amazonec2-endpoint",
+            endpoint,    "--amazonec2-ami",
+            k_ami,       "--no-provision",
+            name};
   }
-  XmlNode call(const std::string& action, const Params& p) {
+  XmlNode call(const std::string &action, const Params &p) {
     auto r = aws->call(action, p);
     REQUIRE_MESSAGE(r, (r ? "" : r.error().message));
     return *r;
   }
-  std::vector<const XmlNode*> groups_named(XmlNode& holder, const std::string& name) {
+  std::vector<const XmlNode *> groups_named(XmlNode &holder, const std::string &name) {
     Params p;
     add_filter(p, 1, "group-name", {name});
     holder = call("DescribeSecurityGroups", p);
     return holder.items("securityGroupInfo");
   }
-  std::vector<InstanceInfo> instances_tagged(const std::string& name) {
+  std::vector<InstanceInfo> instances_tagged(const std::string &name) {
     Params p;
     add_filter(p, 1, "tag:Name", {name});
     return parse_instances(call("DescribeInstances", p));
   }
-  nlohmann::json driver_json(const std::string& name) {
+  nlohmann::json driver_json(const std::string &name) {
     auto t = read_file(dir / "store/machines" / name / "config.json");
     REQUIRE(t);
     return nlohmann::json::parse(*t)["Driver"];
   }
 };
 
-int count_calls(const std::string& debug, const std::string& action) {
+int count_calls(const std::string &debug, const std::string &action) {
   std::regex re("ec2: [a-z0-9-]+ " + action + " \\(attempt");
-  return static_cast<int>(std::distance(std::sregex_iterator(debug.begin(), debug.end(), re), std::sregex_iterator()));
+  return static_cast<int>(
+      std::distance(std::sregex_iterator(debug.begin(), debug.end(), re), std::sregex_iterator()));
 }
-int count_all_calls(const std::string& debug) {
+int count_all_calls(const std::string &debug) {
   std::regex re("ec2: [a-z0-9-]+ [A-Za-z]+ \\(attempt");
-  return static_cast<int>(std::distance(std::sregex_iterator(debug.begin(), debug.end(), re), std::sregex_iterator()));
+  return static_cast<int>(
+      std::distance(std::sregex_iterator(debug.begin(), debug.end(), re), std::sregex_iterator()));
 }
 
-std::set<std::string> rules_of(const XmlNode& group) {
+std::set<std::string> rules_of(const XmlNode &group) {
   std::set<std::string> out;
-  for (const XmlNode* p : group.items("ipPermissions")) {
+  for (const XmlNode *p : group.items("ipPermissions")) {
     std::string src;
-    for (const XmlNode* r : p->items("ipRanges")) src += r->str("cidrIp");
-    for (const XmlNode* g : p->items("groups")) src += g->str("groupId") == group.str("groupId") ? "self" : g->str("groupId");
+    for (const XmlNode *r : p->items("ipRanges"))
+      src += r->str("cidrIp");
+    for (const XmlNode *g : p->items("groups"))
+      src += g->str("groupId") == group.str("groupId") ? "self" : g->str("groupId");
     out.insert(p->str("fromPort") + "/" + p->str("ipProtocol") + "@" + src);
   }
   return out;
 }
 
-#define NEED_MOTO()                                                                          \
-  do {                                                                                       \
-    REQUIRE_MESSAGE(!test::python_with_moto().empty(),                                       \
-                    "no python with moto and botocore (tried SC_PYTHON, python3, pyenv, /usr/bin/python3)"); \
-    REQUIRE_MESSAGE(moto().ready(), (moto().error() + "\n" + moto().log()));                   \
-    moto().reset();                                                                          \
+#define NEED_MOTO()                                                                                \
+  do {                                                                                             \
+    REQUIRE_MESSAGE(                                                                               \
+        !test::python_with_moto().empty(),                                                         \
+        "no python with moto and botocore (tried SC_PYTHON, python3, pyenv, /usr/bin/python3)");   \
+    REQUIRE_MESSAGE(moto().ready(), (moto().error() + "\n" + moto().log()));                       \
+    moto().reset();                                                                                \
   } while (0)
 
-}  // namespace
+} // namespace
 
-TEST_CASE("ec2 e2e: create --no-provision runs a tagged instance; stop/start/ip/ls; rm cleans up everything") {
+TEST_CASE("ec2 e2e: create --no-provision runs a tagged instance; stop/start/ip/ls; rm cleans up "
+          "everything") {
   NEED_MOTO();
-  MESSAGE(std::string(std::getenv("SC_EC2_NETNS") ? "network: private namespace, loopback only"
-                                      : "network: NOT isolated (not root or no unshare); --no-provision only"));
+  MESSAGE(std::string(std::getenv("SC_EC2_NETNS")
+                          ? "network: private namespace, loopback only"
+                          : "network: NOT isolated (not root or no unshare); --no-provision only"));
   Env e(moto().url());
   auto t0 = std::chrono::steady_clock::now();
   auto c = e.run(e.create_args("m1"));
@@ -217,14 +243,16 @@ TEST_CASE("ec2 e2e: create --no-provision runs a tagged instance; stop/start/ip/
   CHECK(!fs::exists(e.dir / "store/machines/m1"));
 }
 
-TEST_CASE("ec2 e2e: parallel creates share ONE security group; ls of 20 machines is one DescribeInstances") {
+TEST_CASE("ec2 e2e: parallel creates share ONE security group; ls of 20 machines is one "
+          "DescribeInstances") {
   NEED_MOTO();
   Env e(moto().url());
   auto create_all = [&](int from, int to) {
     std::vector<std::future<ProcessResult>> fs;
     for (int i = from; i < to; ++i)
-      fs.push_back(std::async(std::launch::async, [&e, i] { return e.run(e.create_args(fmt::format("p{}", i))); }));
-    for (auto& f : fs) {
+      fs.push_back(std::async(std::launch::async,
+                              [&e, i] { return e.run(e.create_args(fmt::format("p{}", i))); }));
+    for (auto &f : fs) {
       auto r = f.get();
       INFO(r.out, r.err);
       CHECK(r.exit_code == 0);
@@ -236,7 +264,8 @@ TEST_CASE("ec2 e2e: parallel creates share ONE security group; ls of 20 machines
   REQUIRE(g.size() == 1);
   std::string gid = g[0]->str("groupId");
   CHECK(rules_of(*g[0]) == std::set<std::string>{"22/tcp@0.0.0.0/0", "2376/tcp@0.0.0.0/0"});
-  for (int i = 0; i < 5; ++i) CHECK(e.driver_json(fmt::format("p{}", i))["SecurityGroupIds"] == nlohmann::json::array({gid}));
+  for (int i = 0; i < 5; ++i)
+    CHECK(e.driver_json(fmt::format("p{}", i))["SecurityGroupIds"] == nlohmann::json::array({gid}));
 
   create_all(5, 20);
   CHECK(e.groups_named(h, "swarmctl").size() == 1);
@@ -245,8 +274,10 @@ TEST_CASE("ec2 e2e: parallel creates share ONE security group; ls of 20 machines
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::string want;
   std::vector<std::string> names;
-  for (int i = 0; i < 20; ++i) names.push_back(fmt::format("p{}", i));
-  for (const auto& n : names) want += n + " Running\n";
+  for (int i = 0; i < 20; ++i)
+    names.push_back(fmt::format("p{}", i));
+  for (const auto &n : names)
+    want += n + " Running\n";
   CHECK(ls.out == want);
   int describes = count_calls(ls.err, "DescribeInstances");
   CHECK(describes == 1);
@@ -255,7 +286,8 @@ TEST_CASE("ec2 e2e: parallel creates share ONE security group; ls of 20 machines
 
   // Removing all but one keeps the group; removing the last deletes it.
   std::vector<std::string> rm = {"rm", "-y"};
-  for (int i = 1; i < 20; ++i) rm.push_back(fmt::format("p{}", i));
+  for (int i = 1; i < 20; ++i)
+    rm.push_back(fmt::format("p{}", i));
   auto r1 = e.run(rm);
   INFO(r1.out, r1.err);
   CHECK(r1.exit_code == 0);
@@ -275,8 +307,9 @@ TEST_CASE("ec2 e2e: the security group opens exactly what the role needs") {
   XmlNode h;
   auto g = e.groups_named(h, "swarmctl");
   REQUIRE(g.size() == 1);
-  CHECK(rules_of(*g[0]) == std::set<std::string>{"22/tcp@0.0.0.0/0", "2376/tcp@0.0.0.0/0", "3376/tcp@0.0.0.0/0",
-                                                 "7946/tcp@self", "7946/udp@self", "4789/udp@self"});
+  CHECK(rules_of(*g[0]) == std::set<std::string>{"22/tcp@0.0.0.0/0", "2376/tcp@0.0.0.0/0",
+                                                 "3376/tcp@0.0.0.0/0", "7946/tcp@self",
+                                                 "7946/udp@self", "4789/udp@self"});
   CHECK(e.run({"rm", "-y", "mgr"}).exit_code == 0);
 }
 
@@ -285,8 +318,10 @@ TEST_CASE("ec2 e2e: credentials from a profile are recorded by name and found ag
   Env e(moto().url());
   fs::create_directories(e.dir / "home/.aws");
   REQUIRE(atomic_write(e.dir / "home/.aws/credentials",
-                       fmt::format("[work]\naws_access_key_id = {}\naws_secret_access_key = {}\n", k_key, k_secret)));
-  std::map<std::string, std::string> env = {{"AWS_ACCESS_KEY_ID", ""}, {"AWS_SECRET_ACCESS_KEY", ""}, {"AWS_PROFILE", "work"}};
+                       fmt::format("[work]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+                                   k_key, k_secret)));
+  std::map<std::string, std::string> env = {
+      {"AWS_ACCESS_KEY_ID", ""}, {"AWS_SECRET_ACCESS_KEY", ""}, {"AWS_PROFILE", "work"}};
   auto r = e.run(e.create_args("prof"), env);
   INFO(r.out, r.err);
   REQUIRE(r.exit_code == 0);
@@ -302,7 +337,9 @@ TEST_CASE("ec2 e2e: credentials from a profile are recorded by name and found ag
   CHECK(cfg->find(k_secret) == std::string::npos);
   CHECK(fs::status(e.dir / "store/machines/flags/aws-credentials").permissions() ==
         (fs::perms::owner_read | fs::perms::owner_write));
-  CHECK(e.run({"status", "flags"}, {{"AWS_ACCESS_KEY_ID", ""}, {"AWS_SECRET_ACCESS_KEY", ""}}).out == "Running\n");
+  CHECK(
+      e.run({"status", "flags"}, {{"AWS_ACCESS_KEY_ID", ""}, {"AWS_SECRET_ACCESS_KEY", ""}}).out ==
+      "Running\n");
   CHECK(e.run({"rm", "-y", "prof"}, env).exit_code == 0);
   CHECK(e.run({"rm", "-y", "flags"}, env).exit_code == 0);
 }
@@ -311,15 +348,19 @@ TEST_CASE("ec2 e2e: pre-create checks fail with exit 3 and one line") {
   NEED_MOTO();
   Env e(moto().url());
   // The default AMI table's us-east-1 image does not exist in moto.
-  auto ami = e.run({"create", "-d", "amazonec2", "--amazonec2-endpoint", e.endpoint, "--no-provision", "x1"});
+  auto ami = e.run(
+      {"create", "-d", "amazonec2", "--amazonec2-endpoint", e.endpoint, "--no-provision", "x1"});
   CHECK(ami.exit_code == 3);
-  CHECK(ami.err.find("Error with pre-create check: \"AMI ami-927185ef not found in region us-east-1\"") != std::string::npos);
+  CHECK(ami.err.find(
+            "Error with pre-create check: \"AMI ami-927185ef not found in region us-east-1\"") !=
+        std::string::npos);
   auto kp = e.create_args("x2");
   kp.insert(kp.end() - 1, {"--amazonec2-keypair-name", "nokey"});
   auto k = e.run(kp);
   CHECK(k.exit_code == 3);
   CHECK(k.err.find("--amazonec2-ssh-keypath") != std::string::npos);
-  auto none = e.run(e.create_args("x3"), {{"AWS_ACCESS_KEY_ID", ""}, {"AWS_SECRET_ACCESS_KEY", ""}});
+  auto none =
+      e.run(e.create_args("x3"), {{"AWS_ACCESS_KEY_ID", ""}, {"AWS_SECRET_ACCESS_KEY", ""}});
   CHECK(none.exit_code == 3);
   CHECK(none.err.find("requires AWS credentials") != std::string::npos);
   // Nothing was left behind.
@@ -334,7 +375,8 @@ TEST_CASE("ec2 e2e: bad credentials give a clear error at once, without retries 
   Env e(strict.url());
   auto r = e.run(e.create_args("bad"));
   CHECK(r.exit_code == 3);
-  CHECK(r.err.find("AuthFailure: AWS was not able to validate the provided access credentials") != std::string::npos);
+  CHECK(r.err.find("AuthFailure: AWS was not able to validate the provided access credentials") !=
+        std::string::npos);
   CHECK(count_all_calls(r.err) == 1);
   CHECK(r.err.find(k_secret) == std::string::npos);
   CHECK(r.out.find(k_secret) == std::string::npos);
@@ -358,15 +400,24 @@ TEST_CASE("ec2 e2e: a failed launch rolls back the key pair and the security gro
 TEST_CASE("ec2 e2e: AMI by name pattern, spot instance, private address, tags") {
   NEED_MOTO();
   Env e(moto().url());
-  auto args = std::vector<std::string>{"create", "-d", "amazonec2", "--amazonec2-endpoint", e.endpoint,
-                                       "--amazonec2-ami-name", "ubuntu/images/hvm-ssd/ubuntu-*-amd64-server-*",
-                                       "--amazonec2-request-spot-instance", "--amazonec2-use-private-address",
-                                       "--amazonec2-tags", "team,blue", "--no-provision", "spot1"};
+  auto args = std::vector<std::string>{"create",
+                                       "-d",
+                                       "amazonec2",
+                                       "--amazonec2-endpoint",
+                                       e.endpoint,
+                                       "--amazonec2-ami-name",
+                                       "ubuntu/images/hvm-ssd/ubuntu-*-amd64-server-*",
+                                       "--amazonec2-request-spot-instance",
+                                       "--amazonec2-use-private-address",
+                                       "--amazonec2-tags",
+                                       "team,blue",
+                                       "--no-provision",
+                                       "spot1"};
   auto r = e.run(args);
   INFO(r.out, r.err);
   REQUIRE(r.exit_code == 0);
   auto dj = e.driver_json("spot1");
-  CHECK(dj["AMI"] == "ami-785db401");  // xenial sorts after trusty
+  CHECK(dj["AMI"] == "ami-785db401"); // xenial sorts after trusty
   CHECK(!dj["SpotInstanceRequestId"].get<std::string>().empty());
   auto in = e.instances_tagged("spot1");
   REQUIRE(in.size() == 1);

@@ -26,24 +26,24 @@ int free_port() {
   a.sin_port = 0;
   socklen_t len = sizeof a;
   int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+  if (bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) == 0)
     port = ntohs(a.sin_port);
   close(fd);
   return port;
 }
-}  // namespace
+} // namespace
 
 std::string python_with_moto() {
   std::vector<std::string> cands;
-  if (const char* p = std::getenv("SC_PYTHON")) cands.push_back(p);
+  if (const char *p = std::getenv("SC_PYTHON")) cands.push_back(p);
   cands.push_back("python3");
   cands.push_back("/root/.pyenv/shims/python3");
   std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/root/.pyenv/versions", ec))
+  for (const auto &e : std::filesystem::directory_iterator("/root/.pyenv/versions", ec))
     cands.push_back((e.path() / "bin/python3").string());
   cands.push_back("/usr/bin/python3");
-  for (const auto& c : cands) {
+  for (const auto &c : cands) {
     ProcessOptions o;
     o.timeout = std::chrono::seconds(60);
     auto r = run_process({c, "-c", "import moto, botocore"}, o);
@@ -52,7 +52,7 @@ std::string python_with_moto() {
   return "";
 }
 
-MotoServer::MotoServer(const std::string& python, std::map<std::string, std::string> extra_env) {
+MotoServer::MotoServer(const std::string &python, std::map<std::string, std::string> extra_env) {
   m_port = free_port();
   char tmpl[] = "/tmp/sc-moto-XXXXXX";
   int lfd = mkstemp(tmpl);
@@ -67,9 +67,11 @@ MotoServer::MotoServer(const std::string& python, std::map<std::string, std::str
     dup2(lfd, 1);
     dup2(lfd, 2);
     setpgid(0, 0);
-    for (const auto& [k, v] : extra_env) setenv(k.c_str(), v.c_str(), 1);
+    for (const auto &[k, v] : extra_env)
+      setenv(k.c_str(), v.c_str(), 1);
     std::string port = std::to_string(m_port);
-    execl(exe.c_str(), exe.c_str(), "-m", "moto.server", "-H", "127.0.0.1", "-p", port.c_str(), (char*)nullptr);
+    execl(exe.c_str(), exe.c_str(), "-m", "moto.server", "-H", "127.0.0.1", "-p", port.c_str(),
+          (char *)nullptr);
     _exit(127);
   }
   close(lfd);
@@ -78,19 +80,22 @@ MotoServer::MotoServer(const std::string& python, std::map<std::string, std::str
     return;
   }
   auto http = make_curl_client();
-  auto st = poll_until("moto server", std::chrono::seconds(60), [&]() -> Status {
-    int status = 0;
-    if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
-      m_pid = -1;
-      return fail(Errc::generic, "moto exited: " + log());
-    }
-    HttpRequest r;
-    r.url = url() + "/moto-api/";
-    r.timeout = std::chrono::seconds(5);
-    auto resp = http->send(r);
-    if (!resp) return fail(resp.error());
-    return ok();
-  }, std::chrono::milliseconds(100), std::chrono::milliseconds(500));
+  auto st = poll_until(
+      "moto server", std::chrono::seconds(60),
+      [&]() -> Status {
+        int status = 0;
+        if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
+          m_pid = -1;
+          return fail(Errc::generic, "moto exited: " + log());
+        }
+        HttpRequest r;
+        r.url = url() + "/moto-api/";
+        r.timeout = std::chrono::seconds(5);
+        auto resp = http->send(r);
+        if (!resp) return fail(resp.error());
+        return ok();
+      },
+      std::chrono::milliseconds(100), std::chrono::milliseconds(500));
   m_ready = static_cast<bool>(st);
   if (!st) m_error = st.error().message;
 }
@@ -128,4 +133,4 @@ void MotoServer::reset() {
   (void)http->send(r);
 }
 
-}  // namespace sc::test
+} // namespace sc::test

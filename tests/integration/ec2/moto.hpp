@@ -14,19 +14,19 @@ namespace sc::test {
 std::string python_with_moto();
 
 class MotoServer {
- public:
+public:
   // extra_env e.g. {"INITIAL_NO_AUTH_ACTION_COUNT", "0"} to make moto check credentials.
-  explicit MotoServer(const std::string& python, std::map<std::string, std::string> extra_env = {});
+  explicit MotoServer(const std::string &python, std::map<std::string, std::string> extra_env = {});
   ~MotoServer();
-  MotoServer(const MotoServer&) = delete;
-  MotoServer& operator=(const MotoServer&) = delete;
+  MotoServer(const MotoServer &) = delete;
+  MotoServer &operator=(const MotoServer &) = delete;
   bool ready() const { return m_ready; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
   std::string log() const;
   std::string error() const { return m_error; }
-  void reset();  // POST /moto-api/reset: forget every resource
+  void reset(); // POST /moto-api/reset: forget every resource
 
- private:
+private:
   pid_t m_pid = -1;
   int m_port = 0;
   bool m_ready = false;
@@ -34,4 +34,4 @@ class MotoServer {
   std::filesystem::path m_log;
 };
 
-}  // namespace sc::test
+} // namespace sc::test

@@ -20,24 +20,30 @@ struct TempHome {
     vars["HOME"] = dir.string();
     fs::create_directories(dir / ".aws");
   }
-  ~TempHome() { std::error_code ec; fs::remove_all(dir, ec); }
-  void write(const std::string& rel, const std::string& text) { REQUIRE(atomic_write(dir / rel, text, 0600)); }
+  ~TempHome() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  void write(const std::string &rel, const std::string &text) {
+    REQUIRE(atomic_write(dir / rel, text, 0600));
+  }
   EnvLookup env() const {
     auto v = vars;
-    return [v](const std::string& k) -> std::optional<std::string> {
+    return [v](const std::string &k) -> std::optional<std::string> {
       auto it = v.find(k);
       if (it == v.end()) return std::nullopt;
       return it->second;
     };
   }
 };
-const char* k_files =
+const char *k_files =
     "[default]\naws_access_key_id = AKID_DEFAULT\naws_secret_access_key = SECRET_DEFAULT\n\n"
-    "[work]\naws_access_key_id=AKID_WORK\naws_secret_access_key=SECRET_WORK\naws_session_token=TOK_WORK\n";
-const char* k_config =
-    "[default]\nregion = eu-west-1\n\n[profile work]\nregion = ap-south-1\n\n"
-    "[profile cfgonly]\naws_access_key_id = AKID_CFG\naws_secret_access_key = SECRET_CFG\nregion=sa-east-1\n";
-}  // namespace
+    "[work]\naws_access_key_id=AKID_WORK\naws_secret_access_key=SECRET_WORK\naws_session_token=TOK_"
+    "WORK\n";
+const char *k_config = "[default]\nregion = eu-west-1\n\n[profile work]\nregion = ap-south-1\n\n"
+                       "[profile cfgonly]\naws_access_key_id = AKID_CFG\naws_secret_access_key = "
+                       "SECRET_CFG\nregion=sa-east-1\n";
+} // namespace
 
 TEST_CASE("credentials: flags win over the environment, which wins over the default profile") {
   TempHome h;
@@ -59,7 +65,8 @@ TEST_CASE("credentials: flags win over the environment, which wins over the defa
   CHECK(d->second.access_key == "AKID_DEFAULT");
 }
 
-TEST_CASE("credentials: --amazonec2-profile beats environment keys; AWS_PROFILE picks the profile") {
+TEST_CASE(
+    "credentials: --amazonec2-profile beats environment keys; AWS_PROFILE picks the profile") {
   TempHome h;
   h.write(".aws/credentials", k_files);
   h.vars["AWS_ACCESS_KEY_ID"] = "AKID_ENV";
@@ -75,7 +82,8 @@ TEST_CASE("credentials: --amazonec2-profile beats environment keys; AWS_PROFILE 
   CHECK(q->first.to_string() == "profile:work");
 }
 
-TEST_CASE("credentials: keys in ~/.aws/config profiles; AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE honoured") {
+TEST_CASE("credentials: keys in ~/.aws/config profiles; AWS_SHARED_CREDENTIALS_FILE and "
+          "AWS_CONFIG_FILE honoured") {
   TempHome h;
   h.write(".aws/config", k_config);
   auto c = discover_credentials({"", "", "", "cfgonly"}, h.env());

@@ -10,8 +10,8 @@ using namespace sc;
 using namespace sc::ec2;
 
 namespace {
-const char* k_secret = "SECRET_FROM_FLAG_123";
-const char* k_token = "TOKEN_FROM_FLAG_456";
+const char *k_secret = "SECRET_FROM_FLAG_123";
+const char *k_token = "TOKEN_FROM_FLAG_456";
 
 struct TempDir {
   fs::path dir;
@@ -19,11 +19,14 @@ struct TempDir {
     char tmpl[] = "/tmp/sc-ec2-drv-XXXXXX";
     dir = mkdtemp(tmpl);
   }
-  ~TempDir() { std::error_code ec; fs::remove_all(dir, ec); }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
 };
 
-EnvLookup empty_env(const fs::path& home) {
-  return [home](const std::string& k) -> std::optional<std::string> {
+EnvLookup empty_env(const fs::path &home) {
+  return [home](const std::string &k) -> std::optional<std::string> {
     if (k == "HOME") return home.string();
     return std::nullopt;
   };
@@ -34,23 +37,34 @@ struct FakeEc2 {
   bool group_exists = false;
   std::string image = "<imagesSet><item><imageId>ami-1</imageId></item></imagesSet>";
   std::shared_ptr<test::FakeHttp> http = std::make_shared<test::FakeHttp>(
-      [this](const HttpRequest& r, const std::string& a) -> Result<HttpResponse> { return answer(r, a); });
+      [this](const HttpRequest &r, const std::string &a) -> Result<HttpResponse> {
+        return answer(r, a);
+      });
   std::string authorize_body;
 
-  Result<HttpResponse> answer(const HttpRequest& r, const std::string& a) {
-    auto ok = [](std::string inner) { return test::xml_response(200, "<R xmlns=\"urn:ec2\">" + inner + "</R>"); };
+  Result<HttpResponse> answer(const HttpRequest &r, const std::string &a) {
+    auto ok = [](std::string inner) {
+      return test::xml_response(200, "<R xmlns=\"urn:ec2\">" + inner + "</R>");
+    };
     if (a == "DescribeImages") return ok(image);
     if (a == "DescribeAccountAttributes")
-      return ok("<accountAttributeSet><item><attributeName>default-vpc</attributeName><attributeValueSet>"
-                "<item><attributeValue>vpc-1</attributeValue></item></attributeValueSet></item></accountAttributeSet>");
+      return ok(
+          "<accountAttributeSet><item><attributeName>default-vpc</attributeName><attributeValueSet>"
+          "<item><attributeValue>vpc-1</attributeValue></item></attributeValueSet></item></"
+          "accountAttributeSet>");
     if (a == "DescribeSubnets")
-      return ok("<subnetSet><item><subnetId>subnet-2</subnetId><defaultForAz>false</defaultForAz></item>"
-                "<item><subnetId>subnet-1</subnetId><vpcId>vpc-1</vpcId><defaultForAz>true</defaultForAz></item></subnetSet>");
+      return ok(
+          "<subnetSet><item><subnetId>subnet-2</subnetId><defaultForAz>false</defaultForAz></item>"
+          "<item><subnetId>subnet-1</subnetId><vpcId>vpc-1</vpcId><defaultForAz>true</"
+          "defaultForAz></item></subnetSet>");
     if (a == "ImportKeyPair") return ok("<keyName>k</keyName>");
     if (a == "DescribeSecurityGroups")
-      return ok(group_exists ? "<securityGroupInfo><item><groupId>sg-1</groupId><groupName>swarmctl</groupName>"
-                               "<ipPermissions/><tagSet><item><key>swarmctl-managed</key><value>true</value></item></tagSet></item></securityGroupInfo>"
-                             : "<securityGroupInfo/>");
+      return ok(
+          group_exists
+              ? "<securityGroupInfo><item><groupId>sg-1</groupId><groupName>swarmctl</groupName>"
+                "<ipPermissions/><tagSet><item><key>swarmctl-managed</key><value>true</value></"
+                "item></tagSet></item></securityGroupInfo>"
+              : "<securityGroupInfo/>");
     if (a == "CreateSecurityGroup") {
       group_exists = true;
       return ok("<groupId>sg-1</groupId>");
@@ -60,13 +74,15 @@ struct FakeEc2 {
       return ok("<return>true</return>");
     }
     if (a == "RunInstances") return test::xml_response(200, test::test_data("run_instances.xml"));
-    if (a == "DescribeInstances") return test::xml_response(200, test::test_data("describe_instances.xml"));
+    if (a == "DescribeInstances")
+      return test::xml_response(200, test::test_data("describe_instances.xml"));
     return test::xml_response(400, "<Response><Errors><Error><Code>Unexpected</Code><Message>" + a +
                                        "</Message></Error></Errors></Response>");
   }
 };
 
-std::unique_ptr<Ec2Driver> driver_for(const TempDir& t, const FakeEc2& ec2, FlagValues f, MachineRole role = {}) {
+std::unique_ptr<Ec2Driver> driver_for(const TempDir &t, const FakeEc2 &ec2, FlagValues f,
+                                      MachineRole role = {}) {
   auto d = std::make_unique<Ec2Driver>();
   d->set_env(empty_env(t.dir));
   d->set_http(ec2.http);
@@ -79,9 +95,10 @@ std::unique_ptr<Ec2Driver> driver_for(const TempDir& t, const FakeEc2& ec2, Flag
   REQUIRE(d->configure(ctx, f));
   return d;
 }
-}  // namespace
+} // namespace
 
-TEST_CASE("amazonec2: config.json never holds the secret; flag keys live in a 0600 file and are resolved again") {
+TEST_CASE("amazonec2: config.json never holds the secret; flag keys live in a 0600 file and are "
+          "resolved again") {
   TempDir t;
   FakeEc2 ec2;
   FlagValues f;
@@ -112,10 +129,11 @@ TEST_CASE("amazonec2: config.json never holds the secret; flag keys live in a 06
   auto s = again->state();
   REQUIRE(s);
   CHECK(*s == State::Running);
-  auto& req = ec2.http->requests.at(before);
+  auto &req = ec2.http->requests.at(before);
   bool signed_with_flag_key = false;
-  for (const auto& [k, v] : req.headers)
-    if (k == "Authorization" && v.find("Credential=AKID_FLAG/") != std::string::npos) signed_with_flag_key = true;
+  for (const auto &[k, v] : req.headers)
+    if (k == "Authorization" && v.find("Credential=AKID_FLAG/") != std::string::npos)
+      signed_with_flag_key = true;
   CHECK(signed_with_flag_key);
 }
 
@@ -129,13 +147,16 @@ TEST_CASE("amazonec2: create makes the documented calls in order, tagging in Run
   auto d = driver_for(t, ec2, f);
   REQUIRE(d->pre_create_check());
   REQUIRE(d->create());
-  std::vector<std::string> want = {"DescribeImages", "DescribeAccountAttributes", "DescribeSubnets",
-                                   "ImportKeyPair", "DescribeSecurityGroups", "CreateSecurityGroup",
+  std::vector<std::string> want = {"DescribeImages",         "DescribeAccountAttributes",
+                                   "DescribeSubnets",        "ImportKeyPair",
+                                   "DescribeSecurityGroups", "CreateSecurityGroup",
                                    "DescribeSecurityGroups", "AuthorizeSecurityGroupIngress",
-                                   "RunInstances", "DescribeInstances", "DescribeInstances"};
+                                   "RunInstances",           "DescribeInstances",
+                                   "DescribeInstances"};
   CHECK(ec2.http->actions == want);
-  const auto& run = ec2.http->requests.at(8).body;
-  CHECK(run.find("TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=node1") != std::string::npos);
+  const auto &run = ec2.http->requests.at(8).body;
+  CHECK(run.find("TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=node1") !=
+        std::string::npos);
   CHECK(run.find("Tag.3.Key=team&TagSpecification.1.Tag.3.Value=blue") != std::string::npos);
   CHECK(run.find("NetworkInterface.1.SubnetId=subnet-1") != std::string::npos);
   CHECK(run.find("NetworkInterface.1.SecurityGroupId.1=sg-1") != std::string::npos);
@@ -154,9 +175,10 @@ TEST_CASE("amazonec2: create makes the documented calls in order, tagging in Run
 }
 
 TEST_CASE("amazonec2: rules follow the machine role") {
-  auto names = [](const std::vector<IngressRule>& rs) {
+  auto names = [](const std::vector<IngressRule> &rs) {
     std::vector<std::string> out;
-    for (const auto& r : rs) out.push_back(std::to_string(r.from) + "/" + r.proto + (r.self ? "@group" : ""));
+    for (const auto &r : rs)
+      out.push_back(std::to_string(r.from) + "/" + r.proto + (r.self ? "@group" : ""));
     return out;
   };
   MachineRole plain;
@@ -164,15 +186,17 @@ TEST_CASE("amazonec2: rules follow the machine role") {
   MachineRole master;
   master.swarm_master = true;
   CHECK(names(rules_for_role(master, 22, {})) ==
-        std::vector<std::string>{"22/tcp", "2376/tcp", "3376/tcp", "7946/tcp@group", "7946/udp@group", "4789/udp@group"});
+        std::vector<std::string>{"22/tcp", "2376/tcp", "3376/tcp", "7946/tcp@group",
+                                 "7946/udp@group", "4789/udp@group"});
   MachineRole mode;
   mode.swarm_mode = true;
   CHECK(names(rules_for_role(mode, 2222, {"8080", "53/udp"})) ==
-        std::vector<std::string>{"2222/tcp", "2376/tcp", "2377/tcp@group", "7946/tcp@group", "7946/udp@group",
-                                 "4789/udp@group", "8080/tcp", "53/udp"});
+        std::vector<std::string>{"2222/tcp", "2376/tcp", "2377/tcp@group", "7946/tcp@group",
+                                 "7946/udp@group", "4789/udp@group", "8080/tcp", "53/udp"});
   MachineRole kv;
   kv.kv_port = 8500;
-  CHECK(names(rules_for_role(kv, 22, {})) == std::vector<std::string>{"22/tcp", "2376/tcp", "8500/tcp@group"});
+  CHECK(names(rules_for_role(kv, 22, {})) ==
+        std::vector<std::string>{"22/tcp", "2376/tcp", "8500/tcp@group"});
 }
 
 TEST_CASE("amazonec2: batch_states asks EC2 once for every machine") {
@@ -183,7 +207,7 @@ TEST_CASE("amazonec2: batch_states asks EC2 once for every machine") {
   f.set("amazonec2-secret-key", {"S"});
   std::vector<std::unique_ptr<Ec2Driver>> ds;
   std::vector<std::string> ids = {"i-1234567890abcdef0", "i-0bbbbbbbbbbbbbbbb", "i-gone"};
-  for (const auto& id : ids) {
+  for (const auto &id : ids) {
     auto d = driver_for(t, ec2, f);
     auto j = d->to_json();
     j["InstanceId"] = id;
@@ -191,18 +215,21 @@ TEST_CASE("amazonec2: batch_states asks EC2 once for every machine") {
     REQUIRE(d->from_json(j));
     ds.push_back(std::move(d));
   }
-  std::vector<Driver*> ptrs;
-  for (auto& d : ds) ptrs.push_back(d.get());
+  std::vector<Driver *> ptrs;
+  for (auto &d : ds)
+    ptrs.push_back(d.get());
   auto states = ds[0]->batch_states(ptrs);
   REQUIRE(states);
   REQUIRE(states->size() == 3);
   CHECK(ec2.http->actions == std::vector<std::string>{"DescribeInstances"});
-  CHECK(ec2.http->requests[0].body.find("Filter.1.Name=instance-id&Filter.1.Value.1=i-1234567890abcdef0&Filter.1.Value.2=i-0bbbbbbbbbbbbbbbb&Filter.1.Value.3=i-gone") != std::string::npos);
+  CHECK(ec2.http->requests[0].body.find(
+            "Filter.1.Name=instance-id&Filter.1.Value.1=i-1234567890abcdef0&Filter.1.Value.2=i-"
+            "0bbbbbbbbbbbbbbbb&Filter.1.Value.3=i-gone") != std::string::npos);
   CHECK(*(*states)[0] == State::Running);
   CHECK(*(*states)[1] == State::Stopped);
   REQUIRE(!(*states)[2]);
   CHECK((*states)[2].error().message == "instance i-gone not found");
-  CHECK(*ds[0]->ip() == "54.194.252.215");  // refreshed by the batch, no extra call
+  CHECK(*ds[0]->ip() == "54.194.252.215"); // refreshed by the batch, no extra call
   CHECK(ec2.http->requests.size() == 1);
 }
 

@@ -10,17 +10,18 @@
 namespace sc::test {
 
 class FakeHttp : public HttpClient {
- public:
-  using Handler = std::function<Result<HttpResponse>(const HttpRequest&, const std::string& action)>;
+public:
+  using Handler =
+      std::function<Result<HttpResponse>(const HttpRequest &, const std::string &action)>;
   explicit FakeHttp(Handler h) : m_handler(std::move(h)) {}
-  Result<HttpResponse> send(const HttpRequest& req) override {
+  Result<HttpResponse> send(const HttpRequest &req) override {
     std::lock_guard lk(m_mu);
     requests.push_back(req);
     auto a = action_of(req.body);
     actions.push_back(a);
     return m_handler(req, a);
   }
-  static std::string action_of(const std::string& body) {
+  static std::string action_of(const std::string &body) {
     auto p = body.find("Action=");
     if (p == std::string::npos) return "";
     auto e = body.find('&', p);
@@ -29,7 +30,7 @@ class FakeHttp : public HttpClient {
   std::vector<HttpRequest> requests;
   std::vector<std::string> actions;
 
- private:
+private:
   Handler m_handler;
   std::mutex m_mu;
 };
@@ -41,9 +42,9 @@ inline HttpResponse xml_response(long status, std::string body) {
   return r;
 }
 
-inline std::string test_data(const std::string& name) {
+inline std::string test_data(const std::string &name) {
   auto r = read_file(std::string(SC_SOURCE_DIR) + "/tests/data/ec2/" + name);
   return r ? *r : std::string();
 }
 
-}  // namespace sc::test
+} // namespace sc::test

@@ -14,7 +14,7 @@ TEST_CASE("sigv4: canonical request, string to sign and signature match botocore
   REQUIRE(!text.empty());
   auto doc = nlohmann::json::parse(text);
   REQUIRE(doc["cases"].size() >= 4);
-  for (const auto& c : doc["cases"]) {
+  for (const auto &c : doc["cases"]) {
     CAPTURE(c["name"].get<std::string>());
     auto url = parse_url(c["url"].get<std::string>());
     REQUIRE(url);
@@ -23,10 +23,12 @@ TEST_CASE("sigv4: canonical request, string to sign and signature match botocore
     r.path = url->path;
     r.query = url->query;
     r.payload = c["body"];
-    if (!c["content_type"].get<std::string>().empty()) r.headers.emplace_back("Content-Type", c["content_type"]);
+    if (!c["content_type"].get<std::string>().empty())
+      r.headers.emplace_back("Content-Type", c["content_type"]);
     r.headers.emplace_back("Host", url->host_header());
     r.headers.emplace_back("X-Amz-Date", c["ts"]);
-    if (!c["token"].get<std::string>().empty()) r.headers.emplace_back("X-Amz-Security-Token", c["token"]);
+    if (!c["token"].get<std::string>().empty())
+      r.headers.emplace_back("X-Amz-Security-Token", c["token"]);
     AwsCredentials cr{c["key"], c["secret"], c["token"]};
     auto s = sigv4_sign(r, cr, c["region"], "ec2", c["ts"]);
     CHECK(s.canonical_request == c["canonical_request"].get<std::string>());
@@ -44,7 +46,8 @@ TEST_CASE("sigv4: SHA-256 and HMAC-SHA256 known answers (RFC 4231 case 2)") {
 
 TEST_CASE("sigv4: header values are trimmed and names sorted case-insensitively") {
   SigV4Request r;
-  r.headers = {{"X-Amz-Date", "20240101T000000Z"}, {"host", "example.com"}, {"My-Header", "  a   b  "}};
+  r.headers = {
+      {"X-Amz-Date", "20240101T000000Z"}, {"host", "example.com"}, {"My-Header", "  a   b  "}};
   auto s = sigv4_sign(r, {"AK", "SK", ""}, "us-east-1", "ec2", "20240101T000000Z");
   CHECK(s.signed_headers == "host;my-header;x-amz-date");
   CHECK(s.canonical_request.find("my-header:a b\n") != std::string::npos);

@@ -50,8 +50,8 @@ TEST_CASE("xml: namespace prefixes are ignored; CDATA, comments, self-closing ta
 }
 
 TEST_CASE("xml: malformed documents are parse errors, not crashes") {
-  for (const char* bad : {"", "<a>", "<a></b>", "<a><b></a>", "text", "<a>&bogus;</a>", "<a x=1></a>",
-                          "<a></a><b/>"}) {
+  for (const char *bad : {"", "<a>", "<a></b>", "<a><b></a>", "text", "<a>&bogus;</a>",
+                          "<a x=1></a>", "<a></a><b/>"}) {
     CAPTURE(bad);
     auto r = parse_xml(bad);
     REQUIRE(!r);
@@ -62,19 +62,21 @@ TEST_CASE("xml: malformed documents are parse errors, not crashes") {
 TEST_CASE("errors: EC2 <Response><Errors> envelope becomes 'code: message (request id X)'") {
   auto e = parse_api_error(test::test_data("error_ec2.xml"), 400);
   REQUIRE(e);
-  CHECK(format_api_error(*e) ==
-        "InvalidInstanceID.NotFound: The instance ID 'i-1a2b3c4d' does not exist (request id ea966190-f9aa-478e-9ede-example)");
+  CHECK(format_api_error(*e) == "InvalidInstanceID.NotFound: The instance ID 'i-1a2b3c4d' does not "
+                                "exist (request id ea966190-f9aa-478e-9ede-example)");
   CHECK(errc_for_code(e->code) == Errc::not_found);
 }
 
 TEST_CASE("errors: <ErrorResponse> envelope becomes 'code: message (request id X)'") {
   auto e = parse_api_error(test::test_data("error_response.xml"), 403);
   REQUIRE(e);
-  CHECK(format_api_error(*e) ==
-        "InvalidClientTokenId: The security token included in the request is invalid. (request id 4fb3a8e6-1f66-4e1e-b0d2-example)");
+  CHECK(format_api_error(*e) == "InvalidClientTokenId: The security token included in the request "
+                                "is invalid. (request id 4fb3a8e6-1f66-4e1e-b0d2-example)");
   CHECK(errc_for_code(e->code) == Errc::auth);
   // moto's variant: <ErrorResponse><Errors><Error>, no request id.
-  auto m = parse_api_error("<ErrorResponse><Errors><Error><Code>AuthFailure</Code><Message>nope</Message></Error></Errors></ErrorResponse>", 401);
+  auto m = parse_api_error("<ErrorResponse><Errors><Error><Code>AuthFailure</Code><Message>nope</"
+                           "Message></Error></Errors></ErrorResponse>",
+                           401);
   REQUIRE(m);
   CHECK(format_api_error(*m) == "AuthFailure: nope");
   CHECK(!parse_api_error(test::test_data("run_instances.xml"), 200));
