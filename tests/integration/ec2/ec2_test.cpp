@@ -311,6 +311,19 @@ TEST_CASE("ec2 e2e: the security group opens exactly what the role needs") {
                                                  "3376/tcp@0.0.0.0/0", "7946/tcp@self",
                                                  "7946/udp@self", "4789/udp@self"});
   CHECK(e.run({"rm", "-y", "mgr"}).exit_code == 0);
+
+  // A classic node on a Nitro instance type advertises its cluster address on ens5.
+  auto node = e.create_args("nitro");
+  node.insert(node.end() - 1, {"--amazonec2-instance-type", "t3.micro", "--swarm",
+                               "--swarm-discovery", "consul://10.1.2.3:8500"});
+  auto n = e.run(node);
+  INFO(n.out, n.err);
+  REQUIRE(n.exit_code == 0);
+  auto cfg = read_file(e.dir / "store/machines/nitro/config.json");
+  REQUIRE(cfg);
+  CHECK(cfg->find("cluster-advertise=ens5:2376") != std::string::npos);
+  CHECK(rules_of(*e.groups_named(h, "swarmctl")[0]).count("4789/udp@self") == 1);
+  CHECK(e.run({"rm", "-y", "nitro"}).exit_code == 0);
 }
 
 TEST_CASE("ec2 e2e: credentials from a profile are recorded by name and found again") {
