@@ -232,6 +232,14 @@ TEST_CASE("ec2 e2e: create --no-provision runs a tagged instance; stop/start/ip/
   auto ls = e.run({"ls", "--format", "{{.Name}} {{.State}} {{.URL}}"});
   CHECK(ls.out == fmt::format("m1 Running tcp://{}:2376\n", e.instances_tagged("m1")[0].public_ip));
 
+  auto restart = e.run({"restart", "m1"});
+  CHECK(restart.exit_code == 0);
+  CHECK(count_calls(restart.err, "RebootInstances") == 1);
+  auto kill = e.run({"kill", "m1"});
+  CHECK(kill.exit_code == 0);
+  CHECK(kill.err.find("ec2: us-east-1 StopInstances") != std::string::npos);
+  CHECK(e.run({"status", "m1"}).out == "Stopped\n");
+
   auto rm = e.run({"rm", "-y", "m1"});
   INFO(rm.out, rm.err);
   REQUIRE(rm.exit_code == 0);
