@@ -58,6 +58,7 @@ Status create_machine(Services& s, CreateRequest req) {
   auto driver = make_driver(rec.driver_name);
   if (!driver) return fail(Errc::usage, fmt::format("Driver \"{}\" not found. Do you have the plugin binary accessible in your PATH?", rec.driver_name));
 
+  bool need_advertise = false;
   if (!rec.swarm.discovery.empty() && !rec.swarm.mode) {
     auto d = resolve_discovery(s, rec.swarm.discovery);
     if (!d) return fail(d.error());
@@ -66,8 +67,7 @@ Status create_machine(Services& s, CreateRequest req) {
     // Classic swarm over a KV store needs the engine's cluster-store: set it when not given.
     if (is_kv_scheme(scheme) && !has_engine_opt(rec, "cluster-store")) {
       rec.engine.arbitrary_flags.push_back("cluster-store=" + *d);
-      if (!has_engine_opt(rec, "cluster-advertise"))
-        rec.engine.arbitrary_flags.push_back(fmt::format("cluster-advertise={}:{}", driver->cluster_interface(), rec.engine.port));
+      need_advertise = !has_engine_opt(rec, "cluster-advertise");
     }
   }
   if (!rec.kv.kind.empty() && rec.kv.port == 0) rec.kv.port = kv_port_for(rec.kv.kind);
@@ -84,6 +84,9 @@ Status create_machine(Services& s, CreateRequest req) {
   compute_auth_paths(rec, s.store->root().string());
   auto ctx = driver_context(s, rec);
   SC_TRY(driver->configure(ctx, req.driver_flags));
+  // After configure: the interface can depend on driver options (EC2: eth0 or ens5 by instance type).
+  if (need_advertise)
+    rec.engine.arbitrary_flags.push_back(fmt::format("cluster-advertise={}:{}", driver->cluster_interface(), rec.engine.port));
 
   {
     auto user = std::getenv("USER") ? std::string(std::getenv("USER")) : std::string("unknown");

@@ -41,7 +41,9 @@ void query_one(Services& s, Shared& sh, size_t i, const QueryOptions& o) {
       auto u = m.driver->url();
       if (u) q.url = *u;
       else q.error = u.error().message;
-      if (o.want_docker && u) {
+      // A machine created with --no-provision has no engine (nor certificates) to ask.
+      bool has_engine = !q.rec || (q.rec->status != "created" && q.rec->status != "creating");
+      if (o.want_docker && u && has_engine) {
         auto hp = parse_host_port(*u, 2376);
         if (hp) {
           auto v = docker_version(hp->host, hp->port, client_tls(s, m), o.timeout);

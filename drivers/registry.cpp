@@ -1,3 +1,4 @@
+#include <drivers/amazonec2/driver.hpp>
 #include <drivers/generic/generic.hpp>
 #include <drivers/generic/none.hpp>
 #include <drivers/local/driver.hpp>
@@ -6,6 +7,7 @@
 namespace sc {
 const std::vector<DriverInfo>& driver_table() {
   static const std::vector<DriverInfo> table = {
+      {"amazonec2", [] { return make_amazonec2_driver(); }},
       {"generic", [] { return make_generic_driver(); }},
       {"local", [] { return make_local_driver(); }},
       {"none", [] { return make_none_driver(); }},

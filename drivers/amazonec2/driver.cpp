@@ -1,0 +1,383 @@
+#include <drivers/amazonec2/ec2_driver.hpp>
+#include <fmt/format.h>
+#include <provision/base/poll.hpp>
+#include <set>
+
+namespace sc {
+namespace ec2 {
+
+Status Ec2Driver::configure(const DriverContext &ctx, const FlagValues &f) {
+  bind(ctx);
+  auto num = [&](const char *n, long long def, int &out) -> Status {
+    auto v = f.integer(n, def);
+    SC_TRY(v);
+    out = static_cast<int>(*v);
+    return ok();
+  };
+  m_endpoint = f.str("amazonec2-endpoint");
+  m_insecure = f.boolean("amazonec2-insecure-transport");
+  if (m_insecure && m_endpoint.empty())
+    return fail(Errc::usage, "--amazonec2-insecure-transport requires --amazonec2-endpoint");
+  if (!m_endpoint.empty()) {
+    auto u = parse_url(m_endpoint);
+    if (!u) return fail(u.error().context("--amazonec2-endpoint"));
+  }
+  CredentialInput ci{f.str("amazonec2-access-key"), f.str("amazonec2-secret-key"),
+                     f.str("amazonec2-session-token"), f.str("amazonec2-profile")};
+  auto profile = profile_name(ci.flag_profile, m_env);
+  m_region = resolve_region(f.str("amazonec2-region"), profile, m_env);
+  auto found = discover_credentials(ci, m_env);
+  if (!found) {
+    if (found.error().code == Errc::usage) return fail(found.error());
+    m_cred_error = found.error();
+  } else {
+    m_cred_source = found->first;
+    m_create_creds = found->second;
+  }
+  m_ami = f.str("amazonec2-ami");
+  m_ami_name = f.str("amazonec2-ami-name");
+  m_ami_owner = f.str("amazonec2-ami-owner", "099720109477");
+  m_instance_type = f.str("amazonec2-instance-type", "t2.micro");
+  m_device_name = f.str("amazonec2-device-name", "/dev/sda1");
+  SC_TRY(num("amazonec2-root-size", 16, m_root_size));
+  m_volume_type = f.str("amazonec2-volume-type", "gp2");
+  m_vpc_id = f.str("amazonec2-vpc-id");
+  m_subnet_id = f.str("amazonec2-subnet-id");
+  m_zone = f.str("amazonec2-zone", "a");
+  auto groups = f.list("amazonec2-security-group");
+  groups.erase(std::remove(groups.begin(), groups.end(), std::string()), groups.end());
+  m_group_names = groups.empty() ? std::vector<std::string>{"swarmctl"} : groups;
+  m_group_readonly = f.boolean("amazonec2-security-group-readonly");
+  m_open_ports = f.list("amazonec2-open-port");
+  for (const auto &p : m_open_ports) {
+    auto slash = p.find('/');
+    auto proto = slash == std::string::npos ? "tcp" : p.substr(slash + 1);
+    int port = 0;
+    try {
+      port = std::stoi(p.substr(0, slash));
+    } catch (...) {
+    }
+    if (port <= 0 || port > 65535 || (proto != "tcp" && proto != "udp"))
+      return fail(Errc::usage,
+                  fmt::format("--amazonec2-open-port: '{}' is not PORT or PORT/tcp|udp", p));
+  }
+  m_tags.clear();
+  if (auto t = f.str("amazonec2-tags"); !t.empty()) {
+    size_t b = 0;
+    for (;;) {
+      auto c = t.find(',', b);
+      m_tags.push_back(t.substr(b, c == std::string::npos ? std::string::npos : c - b));
+      if (c == std::string::npos) break;
+      b = c + 1;
+    }
+    if (m_tags.size() % 2)
+      return fail(Errc::usage, "--amazonec2-tags: expected key,value pairs (an even count)");
+  }
+  m_iam_profile = f.str("amazonec2-iam-instance-profile");
+  m_user = f.str("amazonec2-ssh-user", "ubuntu");
+  SC_TRY(num("amazonec2-ssh-port", 22, m_ssh_port));
+  m_ssh_keypath = f.str("amazonec2-ssh-keypath");
+  m_keypair_name = f.str("amazonec2-keypair-name");
+  m_spot = f.boolean("amazonec2-request-spot-instance");
+  m_spot_price = f.str("amazonec2-spot-price", "0.50");
+  SC_TRY(num("amazonec2-block-duration-minutes", 0, m_block_minutes));
+  if (m_block_minutes != 0 &&
+      (m_block_minutes < 60 || m_block_minutes > 360 || m_block_minutes % 60))
+    return fail(Errc::usage,
+                "--amazonec2-block-duration-minutes: one of 60, 120, 180, 240, 300, 360");
+  m_private_only = f.boolean("amazonec2-private-address-only");
+  m_use_private = f.boolean("amazonec2-use-private-address");
+  m_monitoring = f.boolean("amazonec2-monitoring");
+  m_ebs_optimized = f.boolean("amazonec2-use-ebs-optimized-instance");
+  SC_TRY(num("amazonec2-retries", 5, m_retries));
+  m_userdata_file = f.str("amazonec2-userdata");
+  m_cluster_iface = f.str("amazonec2-cluster-interface");
+  if (m_ssh_port <= 0 || m_ssh_port > 65535)
+    return fail(Errc::usage, "--amazonec2-ssh-port: out of range");
+  if (m_root_size <= 0) return fail(Errc::usage, "--amazonec2-root-size: must be positive");
+  return ok();
+}
+
+void Ec2Driver::bind(const DriverContext &ctx) {
+  m_name = ctx.machine_name;
+  m_dir = ctx.machine_dir;
+  m_store = ctx.store_path;
+  m_ui = ctx.ui;
+  m_role = ctx.role;
+}
+
+void Ec2Driver::info(const std::string &msg) const {
+  if (m_ui) m_ui->info(fmt::format("({}) {}", m_name, msg));
+}
+void Ec2Driver::warn(const std::string &msg) const {
+  if (m_ui) m_ui->warn(fmt::format("({}) warning: {}", m_name, msg));
+}
+
+Result<AwsCredentials> Ec2Driver::credentials() {
+  if (m_create_creds) return *m_create_creds;
+  if (m_cred_error) return fail(*m_cred_error);
+  return resolve_credentials(m_cred_source, flag_credentials_file(), m_env);
+}
+
+Result<Client *> Ec2Driver::client() {
+  std::lock_guard lk(m_mu);
+  if (!m_client) {
+    if (m_endpoint.empty() && !known_region(m_region))
+      return fail(Errc::usage, fmt::format("Invalid region specified: {}", m_region));
+    if (!m_http) m_http = make_curl_client();
+    ClientConfig cfg;
+    cfg.endpoint = m_endpoint.empty() ? default_endpoint(m_region) : m_endpoint;
+    cfg.region = m_region;
+    cfg.insecure_transport = m_insecure;
+    cfg.ui = m_ui;
+    cfg.retry.max_retries = m_retries < 0 ? 0 : m_retries;
+    cfg.credentials = [this] { return credentials(); };
+    m_client = std::make_unique<Client>(cfg, m_http);
+  }
+  return m_client.get();
+}
+
+void Ec2Driver::remember(const InstanceInfo &in) {
+  m_public_ip = in.public_ip;
+  m_private_ip = in.private_ip;
+  m_ip_fresh = true;
+}
+
+Result<InstanceInfo> Ec2Driver::describe_instance() {
+  if (m_instance_id.empty())
+    return fail(Errc::not_found, fmt::format("machine {} has no EC2 instance", m_name));
+  auto c = client();
+  SC_TRY(c);
+  auto r = (*c)->call("DescribeInstances", {{"InstanceId.1", m_instance_id}});
+  if (!r) return fail(r.error());
+  auto list = parse_instances(*r);
+  if (list.empty())
+    return fail(Errc::not_found, fmt::format("instance {} not found", m_instance_id));
+  remember(list[0]);
+  return list[0];
+}
+
+Status Ec2Driver::wait_for_state(const std::string &want, std::chrono::milliseconds timeout) {
+  std::string dead; // a state the instance never leaves: stop waiting at once
+  auto st = poll_until(
+      fmt::format("instance {} {}", m_instance_id, want), timeout,
+      [&]() -> Status {
+        auto in = describe_instance();
+        // Right after RunInstances the id may not be visible yet (eventual consistency).
+        if (!in) return fail(in.error());
+        if (in->state == want) return ok();
+        if (in->state == "terminated" || (want == "running" && in->state == "shutting-down")) {
+          dead = in->state;
+          return ok();
+        }
+        return fail(Errc::generic, fmt::format("state is {}", in->state));
+      },
+      std::chrono::milliseconds(200), std::chrono::milliseconds(5000));
+  if (st && !dead.empty())
+    return fail(Errc::generic,
+                fmt::format("instance {} is {} (waiting for {})", m_instance_id, dead, want));
+  return st;
+}
+
+Result<State> Ec2Driver::state() {
+  auto in = describe_instance();
+  if (!in) return fail(in.error());
+  return map_state(in->state);
+}
+
+Result<std::string> Ec2Driver::ip() {
+  if (!m_ip_fresh && !m_instance_id.empty()) {
+    auto in = describe_instance();
+    if (!in) return fail(in.error());
+  }
+  bool priv = m_private_only || m_use_private;
+  const std::string &a = priv ? m_private_ip : m_public_ip;
+  if (a.empty())
+    return fail(Errc::not_found, fmt::format("instance {} has no {} IP address", m_instance_id,
+                                             priv ? "private" : "public"));
+  return a;
+}
+
+Result<SshEndpoint> Ec2Driver::ssh_endpoint() {
+  auto a = ip();
+  if (!a) return fail(a.error());
+  return SshEndpoint{*a, m_ssh_port, m_user, key_path()};
+}
+
+std::string Ec2Driver::cluster_interface() const {
+  if (!m_cluster_iface.empty()) return m_cluster_iface;
+  return interface_for_instance_type(m_instance_type);
+}
+
+Status Ec2Driver::start() {
+  auto c = client();
+  SC_TRY(c);
+  SC_TRY((*c)->call("StartInstances", {{"InstanceId.1", m_instance_id}}));
+  m_ip_fresh = false;
+  return wait_for_state("running", std::chrono::minutes(5));
+}
+
+Status Ec2Driver::stop() {
+  auto c = client();
+  SC_TRY(c);
+  SC_TRY((*c)->call("StopInstances", {{"InstanceId.1", m_instance_id}}));
+  return wait_for_state("stopped", std::chrono::minutes(5));
+}
+
+Status Ec2Driver::kill() {
+  auto c = client();
+  SC_TRY(c);
+  SC_TRY((*c)->call("StopInstances", {{"InstanceId.1", m_instance_id}, {"Force", "true"}}));
+  return wait_for_state("stopped", std::chrono::minutes(5));
+}
+
+Status Ec2Driver::restart() {
+  auto c = client();
+  SC_TRY(c);
+  SC_TRY((*c)->call("RebootInstances", {{"InstanceId.1", m_instance_id}}));
+  return ok();
+}
+
+std::optional<std::vector<Result<State>>>
+Ec2Driver::batch_states(const std::vector<Driver *> &others) {
+  // One DescribeInstances per (endpoint, region, credential source), filtered by instance id so
+  // that a vanished instance does not fail the whole call.
+  std::vector<Result<State>> out(others.size(), Result<State>(State::None));
+  std::map<std::string, std::vector<size_t>> groups;
+  for (size_t i = 0; i < others.size(); ++i) {
+    auto *d = dynamic_cast<Ec2Driver *>(others[i]);
+    if (!d) return std::nullopt;
+    if (d->m_instance_id.empty()) {
+      out[i] = fail(Errc::not_found, fmt::format("machine {} has no EC2 instance", d->m_name));
+      continue;
+    }
+    groups[d->m_endpoint + "|" + d->m_region + "|" + d->m_cred_source.to_string()].push_back(i);
+  }
+  for (auto &[key, idx] : groups) {
+    auto *lead = static_cast<Ec2Driver *>(others[idx[0]]);
+    auto c = lead->client();
+    std::map<std::string, InstanceInfo> found;
+    Error err{Errc::generic, ""};
+    for (size_t b = 0; b < idx.size() && c; b += 199) {
+      Params p;
+      std::vector<std::string> ids;
+      for (size_t k = b; k < std::min(idx.size(), b + 199); ++k)
+        ids.push_back(static_cast<Ec2Driver *>(others[idx[k]])->m_instance_id);
+      add_filter(p, 1, "instance-id", ids);
+      auto r = (*c)->call("DescribeInstances", p);
+      if (!r) {
+        err = r.error();
+        break;
+      }
+      for (auto &in : parse_instances(*r))
+        found[in.id] = in;
+    }
+    if (!c) err = c.error();
+    for (auto i : idx) {
+      auto *d = static_cast<Ec2Driver *>(others[i]);
+      if (!err.message.empty()) {
+        out[i] = fail(err);
+      } else if (auto it = found.find(d->m_instance_id); it != found.end()) {
+        d->remember(it->second);
+        out[i] = map_state(it->second.state);
+      } else {
+        out[i] = fail(Errc::not_found, fmt::format("instance {} not found", d->m_instance_id));
+      }
+    }
+  }
+  return out;
+}
+
+nlohmann::json Ec2Driver::to_json() const {
+  return {{"MachineName", m_name},
+          {"StorePath", m_store.string()},
+          {"SSHUser", m_user},
+          {"SSHPort", m_ssh_port},
+          {"SSHKeyPath", key_path().string()},
+          {"IPAddress", (m_private_only || m_use_private) ? m_private_ip : m_public_ip},
+          {"PrivateIPAddress", m_private_ip},
+          {"PublicIPAddress", m_public_ip},
+          {"CredentialSource", m_cred_source.to_string()},
+          {"Region", m_region},
+          {"Endpoint", m_endpoint},
+          {"InsecureTransport", m_insecure},
+          {"AMI", m_ami},
+          {"InstanceType", m_instance_type},
+          {"DeviceName", m_device_name},
+          {"RootSize", m_root_size},
+          {"VolumeType", m_volume_type},
+          {"VpcId", m_vpc_id},
+          {"SubnetId", m_subnet_id},
+          {"Zone", m_zone},
+          {"SecurityGroupNames", m_group_names},
+          {"SecurityGroupIds", m_group_ids},
+          {"SecurityGroupReadOnly", m_group_readonly},
+          {"OpenPorts", m_open_ports},
+          {"Tags", m_tags},
+          {"IamInstanceProfile", m_iam_profile},
+          {"RequestSpotInstance", m_spot},
+          {"SpotPrice", m_spot_price},
+          {"BlockDurationMinutes", m_block_minutes},
+          {"SpotInstanceRequestId", m_spot_request_id},
+          {"PrivateIPOnly", m_private_only},
+          {"UsePrivateIP", m_use_private},
+          {"Monitoring", m_monitoring},
+          {"UseEbsOptimizedInstance", m_ebs_optimized},
+          {"UserDataFile", m_userdata_file},
+          {"KeyName", m_keypair_name},
+          {"KeyCreatedBySwarmctl", m_key_created},
+          {"InstanceId", m_instance_id},
+          {"RetryCount", m_retries},
+          {"ClusterInterface", m_cluster_iface}};
+}
+
+Status Ec2Driver::from_json(const nlohmann::json &j) {
+  try {
+    m_user = j.value("SSHUser", "ubuntu");
+    m_ssh_port = j.value("SSHPort", 22);
+    m_private_ip = j.value("PrivateIPAddress", "");
+    m_public_ip = j.value("PublicIPAddress", "");
+    m_cred_source = CredentialSource::parse(j.value("CredentialSource", "env"));
+    m_region = j.value("Region", "us-east-1");
+    m_endpoint = j.value("Endpoint", "");
+    m_insecure = j.value("InsecureTransport", false);
+    m_ami = j.value("AMI", "");
+    m_instance_type = j.value("InstanceType", "t2.micro");
+    m_device_name = j.value("DeviceName", "/dev/sda1");
+    m_root_size = j.value("RootSize", 16);
+    m_volume_type = j.value("VolumeType", "gp2");
+    m_vpc_id = j.value("VpcId", "");
+    m_subnet_id = j.value("SubnetId", "");
+    m_zone = j.value("Zone", "a");
+    m_group_names = j.value("SecurityGroupNames", std::vector<std::string>{"swarmctl"});
+    m_group_ids = j.value("SecurityGroupIds", std::vector<std::string>{});
+    m_group_readonly = j.value("SecurityGroupReadOnly", false);
+    m_open_ports = j.value("OpenPorts", std::vector<std::string>{});
+    m_tags = j.value("Tags", std::vector<std::string>{});
+    m_iam_profile = j.value("IamInstanceProfile", "");
+    m_spot = j.value("RequestSpotInstance", false);
+    m_spot_price = j.value("SpotPrice", "0.50");
+    m_block_minutes = j.value("BlockDurationMinutes", 0);
+    m_spot_request_id = j.value("SpotInstanceRequestId", "");
+    m_private_only = j.value("PrivateIPOnly", false);
+    m_use_private = j.value("UsePrivateIP", false);
+    m_monitoring = j.value("Monitoring", false);
+    m_ebs_optimized = j.value("UseEbsOptimizedInstance", false);
+    m_userdata_file = j.value("UserDataFile", "");
+    m_keypair_name = j.value("KeyName", "");
+    m_key_created = j.value("KeyCreatedBySwarmctl", false);
+    m_instance_id = j.value("InstanceId", "");
+    m_retries = j.value("RetryCount", 5);
+    m_cluster_iface = j.value("ClusterInterface", "");
+  } catch (const std::exception &e) {
+    return fail(Errc::parse, fmt::format("amazonec2 driver config: {}", e.what()));
+  }
+  return ok();
+}
+
+} // namespace ec2
+
+std::unique_ptr<Driver> make_amazonec2_driver() {
+  return std::make_unique<ec2::Ec2Driver>();
+}
+} // namespace sc

@@ -1,0 +1,171 @@
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <drivers/http/http.hpp>
+#include <fmt/format.h>
+#include <mutex>
+#include <provision/base/c_handle.hpp>
+
+namespace sc {
+namespace {
+
+using CurlEasy = CHandle<CURL *, curl_easy_cleanup>;
+using CurlSlist = CHandle<curl_slist *, curl_slist_free_all>;
+
+size_t on_body(char *p, size_t size, size_t n, void *user) {
+  static_cast<std::string *>(user)->append(p, size * n);
+  return size * n;
+}
+
+size_t on_header(char *p, size_t size, size_t n, void *user) {
+  auto *h = static_cast<std::map<std::string, std::string> *>(user);
+  std::string line(p, size * n);
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string value = line.substr(colon + 1);
+    auto b = value.find_first_not_of(" \t");
+    auto e = value.find_last_not_of(" \t\r\n");
+    (*h)[name] = b == std::string::npos ? "" : value.substr(b, e - b + 1);
+  }
+  return size * n;
+}
+
+class CurlClient : public HttpClient {
+public:
+  CurlClient() {
+    // Global init once per process; thread-safe in libcurl >= 7.84 and guarded here anyway.
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  }
+
+  Result<HttpResponse> send(const HttpRequest &req) override {
+    CurlEasy h(curl_easy_init());
+    if (!h) return fail(Errc::io, "curl_easy_init failed");
+    HttpResponse resp;
+    CurlSlist headers;
+    for (const auto &[k, v] : req.headers) {
+      auto line = k + ": " + v;
+      curl_slist *n = curl_slist_append(headers.get(), line.c_str());
+      if (!n) return fail(Errc::io, "curl_slist_append failed");
+      (void)headers.release();
+      headers.reset(n);
+    }
+    // Keep curl from adding "Expect: 100-continue" (a round trip) and its own Accept.
+    for (const char *extra : {"Expect:", "Accept:"}) {
+      curl_slist *n = curl_slist_append(headers.get(), extra);
+      if (n) {
+        (void)headers.release();
+        headers.reset(n);
+      }
+    }
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    CURL *c = h.get();
+    curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    if (!req.verify_tls) {
+      curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (req.method == "POST") {
+      curl_easy_setopt(c, CURLOPT_POST, 1L);
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+    } else if (req.method != "GET") {
+      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+      if (!req.body.empty()) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+      }
+    }
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) {
+      // The URL has no credentials in it (AWS puts them in headers), so it can be shown.
+      std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+      Errc code = rc == CURLE_OPERATION_TIMEDOUT ? Errc::timeout : Errc::unreachable;
+      return fail(code, fmt::format("{} {}: {}", req.method, req.url, detail));
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+    return resp;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<HttpClient> make_curl_client() {
+  return std::make_unique<CurlClient>();
+}
+
+std::string uri_encode(std::string_view s, bool encode_slash) {
+  static const char *hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+        (c == '/' && !encode_slash)) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string UrlParts::host_header() const {
+  bool def = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
+  return def ? host : fmt::format("{}:{}", host, port);
+}
+
+Result<UrlParts> parse_url(std::string_view url) {
+  UrlParts u;
+  auto p = url.find("://");
+  if (p == std::string_view::npos)
+    return fail(Errc::usage, fmt::format("'{}' is not a URL (no scheme)", url));
+  u.scheme = std::string(url.substr(0, p));
+  std::transform(u.scheme.begin(), u.scheme.end(), u.scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (u.scheme != "http" && u.scheme != "https")
+    return fail(Errc::usage, fmt::format("'{}': only http and https URLs are supported", url));
+  auto rest = url.substr(p + 3);
+  auto slash = rest.find_first_of("/?");
+  auto authority = rest.substr(0, slash);
+  if (authority.empty() || authority.find('@') != std::string_view::npos)
+    return fail(Errc::usage, fmt::format("'{}': bad host", url));
+  u.port = u.scheme == "https" ? 443 : 80;
+  auto colon = authority.rfind(':');
+  if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+    u.host = std::string(authority.substr(0, colon));
+    try {
+      u.port = std::stoi(std::string(authority.substr(colon + 1)));
+    } catch (...) {
+      return fail(Errc::usage, fmt::format("'{}': bad port", url));
+    }
+    if (u.port <= 0 || u.port > 65535) return fail(Errc::usage, fmt::format("'{}': bad port", url));
+  } else {
+    u.host = std::string(authority);
+  }
+  if (slash != std::string_view::npos) {
+    auto pq = rest.substr(slash);
+    auto q = pq.find('?');
+    u.path = std::string(pq.substr(0, q));
+    if (u.path.empty()) u.path = "/";
+    if (q != std::string_view::npos) u.query = std::string(pq.substr(q + 1));
+  }
+  return u;
+}
+
+} // namespace sc
