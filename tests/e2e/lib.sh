@@ -64,6 +64,8 @@ e2e_teardown() {
       "$SWARMCTL_BIN" rm -f -y $names >/dev/null 2>&1 || e2e_log "cleanup: rm reported errors"
     fi
   fi
+  # A test's own helpers (e.g. an emulator it started), stopped after the machines are removed.
+  if declare -F e2e_after_cleanup >/dev/null; then e2e_after_cleanup; fi
   if [ -n "${E2E_TMP:-}" ]; then
     e2e_snapshot > "$E2E_TMP/after.txt"
     if ! diff -u "$E2E_TMP/before.txt" "$E2E_TMP/after.txt" > "$E2E_TMP/leak.diff"; then
