@@ -14,6 +14,8 @@ Images (all from Debian packages of this machine):
                                  stays up. Checks the command lines swarmctl produces, nothing more.
   progrium/consul:latest         STAND-IN for Consul: records argv, answers GET /v1/status/leader
                                  on 8500. Checks command line and health probe only.
+  zookeeper:3.8                  STAND-IN for ZooKeeper: records argv and env, answers the
+                                 four-letter words `ruok` (imok) and `stat` on 2181.
 usage: build.py OUTDIR   (prints OUTDIR; writes <name>.tar files)
 """
 import hashlib, io, json, os, subprocess, sys, tarfile, time
@@ -125,9 +127,21 @@ CONSUL = b"""#!/bin/sh
 echo "$@" > /tmp/consul-args
 exec nc -ll -p 8500 -e /leader.sh
 """
-LEADER = b"""#!/bin/sh
-read -r line
-printf 'HTTP/1.0 200 OK\\r\\nContent-Type: application/json\\r\\n\\r\\n"127.0.0.1:8300"'
+LEADER = b"#!/bin/sh\n" + READ_REQUEST + b"""printf 'HTTP/1.0 200 OK\\r\\nContent-Type: application/json\\r\\n\\r\\n"127.0.0.1:8300"'
+"""
+
+ZOOKEEPER = b"""#!/bin/sh
+# STAND-IN for ZooKeeper (see build.py): records argv/env, answers ruok and stat on 2181.
+echo "$@" > /tmp/zk-args
+env > /tmp/zk-env
+exec nc -ll -p 2181 -e /fourletter.sh
+"""
+FOURLETTER = b"""#!/bin/sh
+w=$(dd bs=4 count=1 2>/dev/null)
+case "$w" in
+  ruok) printf imok ;;
+  stat) printf 'Zookeeper version: stand-in\nMode: standalone\n' ;;
+esac
 """
 
 
@@ -149,6 +163,12 @@ def consul(t):
     add_file(t, "leader.sh", LEADER)
 
 
+def zookeeper(t):
+    busybox_layer(t)
+    add_file(t, "zookeeper", ZOOKEEPER)
+    add_file(t, "fourletter.sh", FOURLETTER)
+
+
 def etcd(t):
     for d in ["usr", "usr/local", "usr/local/bin", "lib", "lib64", "lib/x86_64-linux-gnu", "tmp", "etcd-data"]:
         add_dir(t, d, 0o1777 if d == "tmp" else 0o755)
@@ -162,4 +182,5 @@ image("swarmctl/hello", "latest", hello, env=["PATH=/bin"], entrypoint=["/srv/se
 image("quay.io/coreos/etcd", "v3.4.23", etcd, env=["PATH=/usr/local/bin"], cmd=["etcd"])
 image("swarm", "latest", swarm, env=["PATH=/bin"], entrypoint=["/swarm"], cmd=["--help"])
 image("progrium/consul", "latest", consul, env=["PATH=/bin"], entrypoint=["/consul"], cmd=["-server", "-bootstrap"])
+image("zookeeper", "3.8", zookeeper, env=["PATH=/bin"], entrypoint=["/zookeeper"], cmd=["zkServer.sh", "start-foreground"])
 print(OUT)
