@@ -193,13 +193,16 @@ Status VBoxDriver::create() {
 
 Status VBoxDriver::create_disk() {
   if (m_ui) m_ui->info("Creating SSH key...");
-  SC_TRY(generate_ssh_key(key_path(), KeyType::Rsa));  // boot2docker's sshd predates ed25519 in some builds
+  std::error_code ec;
+  // RSA: boot2docker's sshd predates ed25519 in some builds. A key pair already in the machine
+  // dir (a create that is retried) is kept.
+  if (!fs::exists(key_path(), ec) || !fs::exists(key_path().string() + ".pub", ec))
+    SC_TRY(generate_ssh_key(key_path(), KeyType::Rsa));
   auto pub = read_public_key(key_path());
   if (!pub) return fail(pub.error());
   fs::path raw = m_dir / "userdata.raw";
   SC_TRY(write_raw_disk(raw, *pub + "\n", static_cast<uint64_t>(m_disk_mb) << 20));
   auto st = vbm(v(), {"convertfromraw", raw.string(), (m_dir / "disk.vmdk").string(), "--format", "VMDK"});
-  std::error_code ec;
   fs::remove(raw, ec);
   return st;
 }
