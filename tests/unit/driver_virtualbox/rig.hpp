@@ -39,12 +39,20 @@ struct Rig {
     fs::create_directories(dir);
     fs::create_directories(tmp / "share");
     // RSA key generation takes about a second: one pair for the whole test run.
-    static const fs::path key = [] {
-      char k[] = "/tmp/sc-vbox-key.XXXXXX";
-      fs::path p = fs::path(mkdtemp(k)) / "id_rsa";
-      REQUIRE(generate_ssh_key(p, KeyType::Rsa));
-      return p;
-    }();
+    struct KeyDir {
+      fs::path dir;
+      KeyDir() {
+        char k[] = "/tmp/sc-vbox-key.XXXXXX";
+        dir = mkdtemp(k);
+        REQUIRE(generate_ssh_key(dir / "id_rsa", KeyType::Rsa));
+      }
+      ~KeyDir() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+      }
+    };
+    static const KeyDir keys;
+    const fs::path key = keys.dir / "id_rsa";
     fs::copy_file(key, dir / "id_rsa");
     fs::copy_file(key.string() + ".pub", dir / "id_rsa.pub");
     make_fake_iso(tmp / "b2d.iso");
