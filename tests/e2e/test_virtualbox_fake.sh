@@ -35,7 +35,7 @@ iso = bytearray(0x9000); iso[0x8000] = 1; iso[0x8001:0x8006] = b"CD001"
 iso[0x8028:0x8048] = b"boot2docker-v19.03.12".ljust(32)
 open(sys.argv[1], "wb").write(iso)' "$E2E_TMP/boot2docker.iso"
   CREATE_ARGS+=(--virtualbox-boot2docker-url "file://$E2E_TMP/boot2docker.iso" --virtualbox-hostonly-cidr "$VB_CIDR"
-                --virtualbox-disk-size 64)
+                --virtualbox-disk-size 64 --virtualbox-no-vtx-check)  # this machine may lack VT-x: the stand-in needs none
 fi
 
 # Cleanup, also on failure: machines of the test store (through the driver), then whatever the
