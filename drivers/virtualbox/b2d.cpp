@@ -136,6 +136,10 @@ Result<std::string> sha256_file(const fs::path& p) {
 }
 
 fs::path iso_cache_path(const IsoSource& src) {
+  if (!src.iso) {
+    auto base = fs::path(src.url).filename().string();
+    return src.cache_dir / fmt::format("image-{}-{}", sha256_hex(src.url).substr(0, 12), base.empty() ? "disk" : base);
+  }
   if (src.url.empty() || src.url == k_default_b2d_url) return src.cache_dir / "boot2docker.iso";
   return src.cache_dir / fmt::format("boot2docker-{}.iso", sha256_hex(src.url).substr(0, 12));
 }
@@ -145,7 +149,7 @@ Result<fs::path> ensure_iso(const IsoSource& src) {
   fs::path dest = iso_cache_path(src);
   std::error_code ec;
   auto verify = [&](const fs::path& p) -> Status {
-    if (iso_volume_id(p).empty())
+    if (src.iso && iso_volume_id(p).empty())
       return fail(Errc::io, fmt::format("{} is not an ISO image (no ISO9660 signature)", url));
     if (!src.sha256.empty()) {
       auto sum = sha256_file(p);
@@ -192,9 +196,10 @@ Result<fs::path> ensure_iso(const IsoSource& src) {
     return fail(Errc::unreachable, std::move(msg));
   };
   if (rc != CURLE_OK)
-    return give_up(fmt::format("cannot download the boot2docker ISO from {}: {} (no cached copy in {}; "
-                               "use --virtualbox-boot2docker-url file:///path/to/boot2docker.iso)",
-                               url, errbuf[0] ? errbuf : curl_easy_strerror(rc), src.cache_dir.string()));
+    return give_up(fmt::format("cannot download the {} from {}: {} (no cached copy in {}; use {} file:///path/to/{})",
+                               src.iso ? "boot2docker ISO" : "image", url, errbuf[0] ? errbuf : curl_easy_strerror(rc),
+                               src.cache_dir.string(), src.iso ? "--virtualbox-boot2docker-url" : "--virtualbox-image",
+                               src.iso ? "boot2docker.iso" : "image"));
   if (!closed) return give_up(fmt::format("write {}: {}", tmp.string(), std::strerror(errno)));
   curl_off_t expected = -1;
   curl_easy_getinfo(c.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);

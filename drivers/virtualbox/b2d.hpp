@@ -33,8 +33,9 @@ struct IsoSource {
   std::string sha256;         // expected checksum (hex), "" = not checked
   fs::path cache_dir;         // STORE/cache
   Ui* ui = nullptr;           // progress on a TTY
+  bool iso = true;            // false: any file (a cloud image), cached as image-<hash>-<name>
 };
-// Path of the cached ISO for the source (default URL: cache/boot2docker.iso, as docker-machine;
+// Path of the cached file for the source (default URL: cache/boot2docker.iso, as docker-machine;
 // another URL: cache/boot2docker-<hash of the URL>.iso); downloads it when missing. The file is
 // checked (ISO9660 signature, Content-Length, sha256) before it is renamed into place.
 Result<fs::path> ensure_iso(const IsoSource& src);

@@ -1,5 +1,6 @@
 // Flags, record, pre-create check and create of the virtualbox driver.
 #include <drivers/virtualbox/b2d.hpp>
+#include <drivers/virtualbox/cloudinit.hpp>
 #include <drivers/virtualbox/driver.hpp>
 #include <drivers/virtualbox/vbox.hpp>
 #include <fmt/format.h>
@@ -29,6 +30,7 @@ std::vector<FlagSpec> VBoxDriver::create_flags() const {
       {"virtualbox-share-folder", K::String, "", "VIRTUALBOX_SHARE_FOLDER", "Mount the specified directory instead of the default home location. Format: dir:name"},
       {"virtualbox-no-dns-proxy", K::Bool, "false", "VIRTUALBOX_NO_DNS_PROXY", "Disable proxying all DNS requests to the host"},
       {"virtualbox-dns-proxy", K::Bool, "false", "VIRTUALBOX_DNS_PROXY", "Proxy all DNS requests to the host (the default; kept for old scripts)"},
+      {"virtualbox-image", K::String, "", "VIRTUALBOX_IMAGE", "Cloud image to boot instead of boot2docker (VMDK, VDI or qcow2; a path or an http(s)/file URL, cached), configured by a cloud-init NoCloud seed ISO"},
       {"virtualbox-no-vtx-check", K::Bool, "false", "VIRTUALBOX_NO_VTX_CHECK", "Disable checking for the availability of hardware virtualization before the vm is started"},
   };
 }
@@ -67,6 +69,10 @@ Status VBoxDriver::configure(const DriverContext& ctx, const FlagValues& f) {
   m_share_folder = f.str("virtualbox-share-folder");
   m_dns_proxy = !f.boolean("virtualbox-no-dns-proxy");
   m_no_vtx = f.boolean("virtualbox-no-vtx-check");
+  m_image = f.str("virtualbox-image");
+  if (!m_image.empty() && !m_import_vm.empty())
+    return fail(Errc::usage, "--virtualbox-image and --virtualbox-import-boot2docker-vm cannot be used together");
+  if (!m_image.empty() && m_image.find("://") == std::string::npos) m_image = fs::absolute(m_image).string();
   return ok();
 }
 
@@ -108,7 +114,10 @@ nlohmann::json VBoxDriver::to_json() const {
           {"ShareFolder", m_share_folder},
           {"UUID", m_uuid},
           {"HostOnlyInterface", m_hostonly_if},
-          {"DHCPNetwork", m_dhcp_net}};
+          {"DHCPNetwork", m_dhcp_net},
+          {"Image", m_image},
+          {"MACNat", m_mac_nat},
+          {"MACHostOnly", m_mac_hostonly}};
 }
 
 Status VBoxDriver::from_json(const nlohmann::json& j) {
@@ -134,6 +143,9 @@ Status VBoxDriver::from_json(const nlohmann::json& j) {
     m_uuid = j.value("UUID", "");
     m_hostonly_if = j.value("HostOnlyInterface", "");
     m_dhcp_net = j.value("DHCPNetwork", "");
+    m_image = j.value("Image", "");
+    m_mac_nat = j.value("MACNat", "");
+    m_mac_hostonly = j.value("MACHostOnly", "");
   } catch (const std::exception& e) {
     return fail(Errc::parse, fmt::format("virtualbox driver config: {}", e.what()));
   }
@@ -179,6 +191,16 @@ Status VBoxDriver::pre_create_check() {
   auto parsed = parse_hostonlyifs(*ifs);
   SC_TRY(check_hostonly_duplicates(parsed));
   SC_TRY(check_cidr_collision(*cidr, parsed, m_deps.host_ifaces ? m_deps.host_ifaces() : host_interfaces()));
+  if (!m_image.empty()) {
+    if (m_image.find("://") == std::string::npos) {
+      std::error_code ec;
+      if (!fs::is_regular_file(m_image, ec)) return fail(Errc::precreate, fmt::format("--virtualbox-image: {} is not a file", m_image));
+      return ok();
+    }
+    auto img = ensure_iso({m_image, "", m_store / "cache", m_ui, false});
+    if (!img) return fail(Errc::precreate, img.error().message);
+    return ok();
+  }
   // The ISO is fetched here, like docker-machine, so that nothing is created when it is missing.
   auto iso = ensure_iso({m_b2d_url, m_b2d_sha256, m_store / "cache", m_ui});
   if (!iso) return fail(Errc::precreate, iso.error().message);
@@ -232,13 +254,15 @@ Status VBoxDriver::configure_vm() {
                    std::to_string(m_cpus), "--memory", std::to_string(m_memory), "--acpi", "on", "--ioapic", "on",
                    "--rtcuseutc", "on", "--natdnshostresolver1", onoff(m_host_dns), "--natdnsproxy1", onoff(m_dns_proxy),
                    "--cpuhotplug", "off", "--pae", "on", "--hpet", "on", "--hwvirtex", "on", "--nestedpaging", "on",
-                   "--largepages", "on", "--vtxvpid", "on", "--accelerate3d", "off", "--boot1", "dvd"}));
-  SC_TRY(vbm(v(), {"modifyvm", m_name, "--nic1", "nat", "--nictype1", m_nat_nictype, "--cableconnected1", "on"}));
+                   "--largepages", "on", "--vtxvpid", "on", "--accelerate3d", "off", "--boot1", m_image.empty() ? "dvd" : "disk"}));
+  std::vector<std::string> nic1{"modifyvm", m_name, "--nic1", "nat", "--nictype1", m_nat_nictype, "--cableconnected1", "on"};
+  if (!m_image.empty()) nic1.insert(nic1.end(), {"--macaddress1", m_mac_nat});  // named eth0 by network-config
+  SC_TRY(vbm(v(), nic1));
   SC_TRY(vbm(v(), {"storagectl", m_name, "--name", "SATA", "--add", "sata", "--hostiocache", "on"}));
   SC_TRY(vbm(v(), {"storageattach", m_name, "--storagectl", "SATA", "--port", "0", "--device", "0", "--type", "dvddrive",
-                   "--medium", (m_dir / "boot2docker.iso").string()}));
+                   "--medium", (m_dir / (m_image.empty() ? "boot2docker.iso" : "seed.iso")).string()}));
   SC_TRY(vbm(v(), {"storageattach", m_name, "--storagectl", "SATA", "--port", "1", "--device", "0", "--type", "hdd",
-                   "--medium", (m_dir / "disk.vmdk").string()}));
+                   "--medium", (m_dir / (m_image.empty() ? "disk.vmdk" : "disk.vdi")).string()}));
   SC_TRY(vbm(v(), {"guestproperty", "set", m_name, "/VirtualBox/GuestAdd/SharedFolders/MountPrefix", "/"}));
   SC_TRY(vbm(v(), {"guestproperty", "set", m_name, "/VirtualBox/GuestAdd/SharedFolders/MountDir", "/"}));
   std::string dir = m_deps.share_dir.string(), name = m_deps.share_name;
@@ -256,7 +280,46 @@ Status VBoxDriver::configure_vm() {
   return ok();
 }
 
+Status VBoxDriver::image_disk() {
+  std::error_code ec;
+  if (!fs::exists(key_path(), ec) || !fs::exists(key_path().string() + ".pub", ec))
+    SC_TRY(generate_ssh_key(key_path(), KeyType::Rsa));
+  auto pub = read_public_key(key_path());
+  if (!pub) return fail(pub.error());
+  fs::path src = m_image;
+  if (m_image.find("://") != std::string::npos) {
+    auto img = ensure_iso({m_image, "", m_store / "cache", m_ui, false});
+    if (!img) return fail(img.error());
+    src = *img;
+  }
+  fs::path disk = m_dir / "disk.vdi";
+  SC_TRY(vbm(v(), {"clonemedium", "disk", src.string(), disk.string(), "--format", "VDI"}));
+  (void)v().run({"closemedium", "disk", src.string()});  // clonemedium registered the source: forget it
+  auto info = vbm_out(v(), {"showmediuminfo", "disk", disk.string()});
+  if (!info) return fail(info.error());
+  long long capacity = 0;
+  auto c = info->find("Capacity:");
+  if (c != std::string::npos) capacity = std::atoll(info->c_str() + c + 9);
+  if (capacity < m_disk_mb) SC_TRY(vbm(v(), {"modifymedium", "disk", disk.string(), "--resize", std::to_string(m_disk_mb)}));
+  m_mac_nat = mac_for(m_dir.string() + "/nic1");
+  m_mac_hostonly = mac_for(m_dir.string() + "/nic2");
+  SeedConfig sc{m_name, "swarmctl-" + sha256_hex(m_dir.string()).substr(0, 16), *pub, m_mac_nat, m_mac_hostonly};
+  return atomic_write(m_dir / "seed.iso", nocloud_seed_iso(sc), 0644);
+}
+
 Status VBoxDriver::do_create() {
+  if (!m_image.empty()) {
+    if (m_ui) m_ui->info("Creating VirtualBox VM from the cloud image...");
+    SC_TRY(image_disk());
+    auto out = vbm_out(v(), {"createvm", "--basefolder", m_dir.string(), "--name", m_name, "--register"});
+    if (!out) return fail(out.error());
+    auto uuid = parse_created_uuid(*out);
+    if (!uuid) return fail(Errc::parse, "VBoxManage createvm: no UUID in its output");
+    m_uuid = *uuid;
+    SC_TRY(configure_vm());
+    if (m_ui) m_ui->info("Starting the VM...");
+    return start();
+  }
   auto iso = ensure_iso({m_b2d_url, m_b2d_sha256, m_store / "cache", m_ui});
   if (!iso) return fail(iso.error());
   if (m_ui) m_ui->info(fmt::format("Copying {} to {}...", iso->string(), (m_dir / "boot2docker.iso").string()));

@@ -94,12 +94,19 @@ Result<State> VBoxDriver::state() {
 Status VBoxDriver::setup_network() {
   auto cidr = parse_cidr(m_cidr);
   if (!cidr) return fail(cidr.error());
+  // Parallel creates (cluster files) would otherwise each create an adapter for the same CIDR
+  // and race on the DHCP server: one swarmctl at a time sets up host-only networking.
+  SC_TRY(ensure_dir(m_store / "virtualbox", 0700));
+  auto lock = FileLock::acquire(m_store / "virtualbox" / "network.lock");
+  if (!lock) return fail(lock.error());
   auto n = setup_hostonly_network(v(), *cidr, m_deps.host_ifaces ? m_deps.host_ifaces() : host_interfaces());
   if (!n) return fail(n.error().context("host-only network"));
   m_hostonly_if = n->ifname;
   m_dhcp_net = n->netname;
-  SC_TRY(vbm(v(), {"modifyvm", m_name, "--nic2", "hostonly", "--nictype2", m_ho_nictype, "--nicpromisc2", m_ho_promisc,
-                   "--hostonlyadapter2", n->ifname, "--cableconnected2", "on"}));
+  std::vector<std::string> nic2{"modifyvm", m_name, "--nic2", "hostonly", "--nictype2", m_ho_nictype, "--nicpromisc2", m_ho_promisc,
+                                "--hostonlyadapter2", n->ifname, "--cableconnected2", "on"};
+  if (!m_mac_hostonly.empty()) nic2.insert(nic2.end(), {"--macaddress2", m_mac_hostonly});  // eth1 by network-config
+  SC_TRY(vbm(v(), nic2));
   auto ip = lease_fixed_ip(lease_dir(), *cidr, *n, m_ip, m_dir.string());
   if (!ip) return fail(ip.error());
   m_ip = *ip;
@@ -207,7 +214,7 @@ Status VBoxDriver::remove() {
   }
   release_fixed_ip(lease_dir(), m_ip, m_dir.string());
   std::error_code ec;
-  for (const char* f : {"disk.vmdk", "boot2docker.iso", "userdata.raw"}) fs::remove(m_dir / f, ec);
+  for (const char* f : {"disk.vmdk", "disk.vdi", "seed.iso", "boot2docker.iso", "userdata.raw"}) fs::remove(m_dir / f, ec);
   if (kv || kv.error().code == Errc::not_found) fs::remove_all(m_dir / m_name, ec);
   return ok();
 }

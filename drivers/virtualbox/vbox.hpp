@@ -58,6 +58,7 @@ class VBoxDriver : public Driver {
   Status do_create();
   Status create_disk();
   Status import_disk();
+  Status image_disk();  // --virtualbox-image
   Status configure_vm();
   Status setup_network();
   Status port_forward();
@@ -77,7 +78,7 @@ class VBoxDriver : public Driver {
   int m_cpus = 1, m_memory = 1024, m_disk_mb = 20000;
   std::string m_b2d_url, m_b2d_sha256, m_import_vm, m_cidr = "192.168.99.1/24";
   std::string m_nat_nictype = "82540EM", m_ho_nictype = "82540EM", m_ho_promisc = "deny", m_ui_type = "headless";
-  std::string m_share_folder;
+  std::string m_share_folder, m_image, m_mac_nat, m_mac_hostonly;
   bool m_host_dns = false, m_dns_proxy = true, m_no_share = false, m_no_vtx = false;
 };
 

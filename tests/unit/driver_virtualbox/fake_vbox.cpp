@@ -101,6 +101,15 @@ Result<vbox::VBoxOutput> FakeVBox::run(const std::vector<std::string>& a) {
     std::ofstream(a.at(2)) << "# Disk DescriptorFile\n";
     return ok("Converting from raw image file=\"" + a[1] + "\" to file=\"" + a[2] + "\"...\nCreating dynamic image with size 20971520000 bytes (20000MB)...\n");
   }
+  if (verb == "clonemedium") {
+    std::error_code ec;
+    if (!fs::exists(a.at(2))) return err(fmt::format("Could not find file for the medium '{}' (VERR_FILE_NOT_FOUND)", a[2]));
+    fs::copy_file(a.at(2), a.at(3), ec);
+    return ok("0%...10%...20%...30%...40%...50%...60%...70%...80%...90%...100%\nClone medium created in format 'VDI'. UUID: 2f0e9d1c-0000-4000-8000-000000000001\n");
+  }
+  if (verb == "closemedium" || verb == "modifymedium") return ok();
+  if (verb == "showmediuminfo")
+    return ok(fmt::format("UUID:           2f0e9d1c-0000-4000-8000-000000000001\nParent UUID:    base\nState:          created\nType:           normal (base)\nLocation:       {}\nStorage format: VDI\nFormat variant: dynamic default\nCapacity:       2252 MBytes\nSize on disk:   612 MBytes\nEncryption:     disabled\n", a.at(2)));
   if (verb == "createvm") {
     const std::string &base = a.at(2), &name = a.at(4);
     if (vms.count(name)) return err(fmt::format("Machine settings file '{}/{}/{}.vbox' already exists", base, name, name));
