@@ -84,6 +84,26 @@ t1=$(date +%s%N)
 eq "ls row" "vb1 virtualbox Running tcp://$IP:2376" "$row"
 e2e_log "ls: $(( (t1 - t0) / 1000000 )) ms, VBoxManage calls: $(calls | wc -l) ($(calls | tr '\n' ';'))"
 
+# A second VM from a cloud image (--virtualbox-image): clonemedium + NoCloud seed ISO; the
+# stand-in reads the key from the seed's user-data and checks network-config names NIC 2 eth1.
+IMAGE=${VIRTUALBOX_E2E_IMAGE:-}
+if ! $REAL; then IMAGE="$E2E_TMP/cloud.qcow2"; printf 'QFI\373 stand-in cloud image\n' > "$IMAGE"; fi
+if [ -n "$IMAGE" ]; then
+  must "create -d virtualbox --virtualbox-image vb2" sc create -d virtualbox "${CREATE_ARGS[@]}" --virtualbox-image "$IMAGE" vb2
+  $REAL || eq "vb2: next fixed address on the same adapter" "192.168.$E2E_OCTET.11" "$(sc ip vb2)"
+  $REAL || check "vb2: one host-only adapter for both VMs" bash -c "! grep -qx 'hostonlyif create' <(sed -n '/createvm.*vb2/,\$p' $FAKE_VBOX_DIR/calls.log)"
+  eq "vb2: SSH user is docker" docker "$(sc ssh vb2 -- 'echo $USER')"
+  check "vb2: docker info over TLS" dk vb2 info
+  mark_calls
+  t0=$(date +%s%N)
+  rows=$(sc ls --format '{{.Name}} {{.State}}' | tr '\n' ' ')
+  t1=$(date +%s%N)
+  eq "ls of two VMs" "vb1 Running vb2 Running " "$rows"
+  $REAL || eq "ls of two VMs: one VBoxManage call" "list runningvms" "$(calls | tr '\n' ';' | sed 's/;$//')"
+  e2e_log "ls (2 VMs): $(( (t1 - t0) / 1000000 )) ms, VBoxManage calls: $(calls | wc -l)"
+  must "rm vb2" sc rm -y vb2
+fi
+
 must "stop vb1 (ACPI power button)" sc stop vb1
 eq "status Stopped" Stopped "$(sc status vb1)"
 must "start vb1" sc start vb1
