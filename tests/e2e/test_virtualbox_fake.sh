@@ -84,6 +84,43 @@ t1=$(date +%s%N)
 eq "ls row" "vb1 virtualbox Running tcp://$IP:2376" "$row"
 e2e_log "ls: $(( (t1 - t0) / 1000000 )) ms, VBoxManage calls: $(calls | wc -l) ($(calls | tr '\n' ';'))"
 
+# ls with 50 more machines (records cloned from vb1, "running" in the stand-in's registry, same
+# engine address): one `list runningvms` for all of them, whatever their number.
+if ! $REAL; then
+  python3 - "$E2E_TMP/store/machines" "$FAKE_VBOX_DIR/state.json" <<'PY'
+import json, os, shutil, sys, uuid
+machines, state = sys.argv[1], sys.argv[2]
+rec = json.load(open(os.path.join(machines, "vb1", "config.json")))
+st = json.load(open(state))
+for i in range(50):
+    n = "many%02d" % i
+    r = json.loads(json.dumps(rec)); r["Name"] = n; r["Driver"]["MachineName"] = n
+    u = str(uuid.uuid4()); r["Driver"]["UUID"] = u
+    os.makedirs(os.path.join(machines, n), mode=0o700)
+    json.dump(r, open(os.path.join(machines, n, "config.json"), "w"))
+    st["vms"][n] = {"uuid": u, "cfgfile": "/nonexistent/%s.vbox" % n, "state": "running", "media": []}
+json.dump(st, open(state, "w"))
+PY
+  mark_calls
+  t0=$(date +%s%N)
+  n=$(sc ls --format '{{.Name}} {{.State}}' | grep -c ' Running$')
+  t1=$(date +%s%N)
+  eq "ls of 51 VMs: all Running" 51 "$n"
+  eq "ls of 51 VMs: one VBoxManage call" "list runningvms" "$(calls | tr '\n' ';' | sed 's/;$//')"
+  e2e_log "FIGURE ls (51 VMs, Docker version of each over TLS): $(( (t1 - t0) / 1000000 )) ms, VBoxManage calls: $(calls | wc -l)"
+  t0=$(date +%s%N); sc ls -q >/dev/null; t1=$(date +%s%N)
+  e2e_log "FIGURE ls -q (51 VMs): $(( (t1 - t0) / 1000000 )) ms"
+  python3 - "$E2E_TMP/store/machines" "$FAKE_VBOX_DIR/state.json" <<'PY'
+import json, os, shutil, sys
+machines, state = sys.argv[1], sys.argv[2]
+st = json.load(open(state))
+for i in range(50):
+    n = "many%02d" % i
+    shutil.rmtree(os.path.join(machines, n)); del st["vms"][n]
+json.dump(st, open(state, "w"))
+PY
+fi
+
 # A second VM from a cloud image (--virtualbox-image): clonemedium + NoCloud seed ISO; the
 # stand-in reads the key from the seed's user-data and checks network-config names NIC 2 eth1.
 IMAGE=${VIRTUALBOX_E2E_IMAGE:-}
