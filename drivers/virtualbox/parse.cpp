@@ -10,8 +10,10 @@ namespace sc::vbox {
 namespace {
 std::string trim(std::string_view s) {
   size_t a = 0, b = s.size();
-  while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r')) ++a;
-  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r')) --b;
+  while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r'))
+    ++a;
+  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
+    --b;
   return std::string(s.substr(a, b - a));
 }
 std::string unquote(std::string s) {
@@ -44,7 +46,7 @@ std::vector<std::map<std::string, std::string>> key_blocks(std::string_view text
   if (!cur.empty()) out.push_back(std::move(cur));
   return out;
 }
-}  // namespace
+} // namespace
 
 std::map<std::string, std::string> parse_machinereadable(std::string_view text) {
   std::map<std::string, std::string> m;
@@ -53,9 +55,10 @@ std::map<std::string, std::string> parse_machinereadable(std::string_view text) 
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     size_t eq;
-    if (!line.empty() && line[0] == '"') {  // "SATA-0-0"="..."
+    if (!line.empty() && line[0] == '"') { // "SATA-0-0"="..."
       auto close = line.find('"', 1);
-      if (close == std::string::npos || close + 1 >= line.size() || line[close + 1] != '=') continue;
+      if (close == std::string::npos || close + 1 >= line.size() || line[close + 1] != '=')
+        continue;
       eq = close + 1;
     } else {
       eq = line.find('=');
@@ -78,7 +81,7 @@ State vm_state(std::string_view s) {
 
 std::vector<HostOnlyIf> parse_hostonlyifs(std::string_view text) {
   std::vector<HostOnlyIf> out;
-  for (auto& b : key_blocks(text)) {
+  for (auto &b : key_blocks(text)) {
     if (!b.count("name")) continue;
     HostOnlyIf h;
     h.name = b["name"];
@@ -96,7 +99,7 @@ std::vector<HostOnlyIf> parse_hostonlyifs(std::string_view text) {
 
 std::vector<DhcpServer> parse_dhcpservers(std::string_view text) {
   std::vector<DhcpServer> out;
-  for (auto& b : key_blocks(text)) {
+  for (auto &b : key_blocks(text)) {
     if (!b.count("networkname")) continue;
     DhcpServer d;
     d.network_name = b["networkname"];
@@ -125,7 +128,8 @@ Result<Version> parse_version(std::string_view text) {
   static const std::regex re(R"((\d+)\.(\d+)\.(\d+))");
   std::string s = trim(text);
   std::smatch m;
-  if (!std::regex_search(s, m, re)) return fail(Errc::parse, fmt::format("unrecognised VirtualBox version \"{}\"", s));
+  if (!std::regex_search(s, m, re))
+    return fail(Errc::parse, fmt::format("unrecognised VirtualBox version \"{}\"", s));
   return Version{std::stoi(m[1].str()), std::stoi(m[2].str()), std::stoi(m[3].str())};
 }
 
@@ -156,12 +160,18 @@ std::string format_ipv4(uint32_t a) {
   return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
 }
 
-uint32_t prefix_mask(int prefix) { return prefix <= 0 ? 0 : prefix >= 32 ? 0xffffffffu : ~((1u << (32 - prefix)) - 1); }
+uint32_t prefix_mask(int prefix) {
+  return prefix <= 0 ? 0 : prefix >= 32 ? 0xffffffffu : ~((1u << (32 - prefix)) - 1);
+}
 
 Result<Cidr> parse_cidr(std::string_view s) {
   auto slash = s.find('/');
   if (slash == std::string_view::npos)
-    return fail(Errc::usage, fmt::format("--virtualbox-hostonly-cidr: '{}' is not an address/prefix such as 192.168.99.1/24", s));
+    return fail(
+        Errc::usage,
+        fmt::format(
+            "--virtualbox-hostonly-cidr: '{}' is not an address/prefix such as 192.168.99.1/24",
+            s));
   auto ip = parse_ipv4(s.substr(0, slash));
   int prefix = -1;
   try {
@@ -172,12 +182,17 @@ Result<Cidr> parse_cidr(std::string_view s) {
   } catch (...) {
   }
   if (!ip || prefix < 8 || prefix > 30)
-    return fail(Errc::usage, fmt::format("--virtualbox-hostonly-cidr: '{}' is not an address/prefix (prefix 8 to 30) such as 192.168.99.1/24", s));
+    return fail(Errc::usage, fmt::format("--virtualbox-hostonly-cidr: '{}' is not an "
+                                         "address/prefix (prefix 8 to 30) such as 192.168.99.1/24",
+                                         s));
   Cidr c{*ip, prefix};
   if (c.host == c.network())
-    return fail(Errc::usage, "host-only cidr must be specified with a host address, not a network address");
-  if (c.host == c.broadcast()) return fail(Errc::usage, "host-only cidr must be specified with a host address, not the broadcast address");
+    return fail(Errc::usage,
+                "host-only cidr must be specified with a host address, not a network address");
+  if (c.host == c.broadcast())
+    return fail(Errc::usage,
+                "host-only cidr must be specified with a host address, not the broadcast address");
   return c;
 }
 
-}  // namespace sc::vbox
+} // namespace sc::vbox

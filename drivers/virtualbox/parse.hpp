@@ -59,7 +59,7 @@ std::optional<uint32_t> parse_ipv4(std::string_view s);
 std::string format_ipv4(uint32_t a);
 uint32_t prefix_mask(int prefix);
 struct Cidr {
-  uint32_t host = 0;  // 192.168.99.1
+  uint32_t host = 0; // 192.168.99.1
   int prefix = 24;
   uint32_t mask() const { return prefix_mask(prefix); }
   uint32_t network() const { return host & mask(); }
@@ -68,4 +68,4 @@ struct Cidr {
 // "192.168.99.1/24"; a network address (192.168.99.0/24) fails with docker-machine's message.
 Result<Cidr> parse_cidr(std::string_view s);
 
-}  // namespace sc::vbox
+} // namespace sc::vbox

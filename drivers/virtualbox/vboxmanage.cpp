@@ -11,31 +11,33 @@
 namespace sc::vbox {
 namespace {
 
-bool executable(const std::string& p) {
+bool executable(const std::string &p) {
   struct stat st {};
   return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(p.c_str(), X_OK) == 0;
 }
 
 class ProcessVBoxManage : public VBoxManage {
- public:
-  ProcessVBoxManage(std::string bin, std::chrono::milliseconds timeout) : m_bin(std::move(bin)), m_timeout(timeout) {}
-  Result<VBoxOutput> run(const std::vector<std::string>& args) override {
+public:
+  ProcessVBoxManage(std::string bin, std::chrono::milliseconds timeout)
+      : m_bin(std::move(bin)), m_timeout(timeout) {}
+  Result<VBoxOutput> run(const std::vector<std::string> &args) override {
     std::vector<std::string> argv{m_bin};
     argv.insert(argv.end(), args.begin(), args.end());
     ProcessOptions o;
     o.timeout = m_timeout;
-    o.env["LC_ALL"] = "C";  // messages are parsed: no translations
+    o.env["LC_ALL"] = "C"; // messages are parsed: no translations
     auto r = run_process(argv, o);
-    if (!r) return fail(r.error().context(fmt::format("VBoxManage {}", args.empty() ? "" : args[0])));
+    if (!r)
+      return fail(r.error().context(fmt::format("VBoxManage {}", args.empty() ? "" : args[0])));
     return VBoxOutput{r->exit_code, std::move(r->out), std::move(r->err)};
   }
 
- private:
+private:
   std::string m_bin;
   std::chrono::milliseconds m_timeout;
 };
 
-std::string first_error_line(const VBoxOutput& o) {
+std::string first_error_line(const VBoxOutput &o) {
   std::istringstream in(o.err);
   std::string line, first;
   while (std::getline(in, line)) {
@@ -48,11 +50,11 @@ std::string first_error_line(const VBoxOutput& o) {
   return fmt::format("exited {}", o.exit_code);
 }
 
-}  // namespace
+} // namespace
 
 std::string find_vboxmanage() {
-  for (const char* var : {"VBOX_INSTALL_PATH", "VBOX_MSI_INSTALL_PATH"}) {
-    const char* v = std::getenv(var);
+  for (const char *var : {"VBOX_INSTALL_PATH", "VBOX_MSI_INSTALL_PATH"}) {
+    const char *v = std::getenv(var);
     if (!v || !*v) continue;
     // Like docker-machine, the variable may hold a list of directories.
     std::string s = v;
@@ -68,21 +70,22 @@ std::string find_vboxmanage() {
       start = end + 1;
     }
   }
-  for (const char* name : {"VBoxManage", "vboxmanage"}) {
+  for (const char *name : {"VBoxManage", "vboxmanage"}) {
     auto p = find_in_path(name);
     if (!p.empty()) return p;
   }
   return "";
 }
 
-std::shared_ptr<VBoxManage> make_process_vboxmanage(std::string binary, std::chrono::milliseconds timeout) {
+std::shared_ptr<VBoxManage> make_process_vboxmanage(std::string binary,
+                                                    std::chrono::milliseconds timeout) {
   return std::make_shared<ProcessVBoxManage>(std::move(binary), timeout);
 }
 
-Result<std::string> vbm_out(VBoxManage& v, const std::vector<std::string>& args) {
+Result<std::string> vbm_out(VBoxManage &v, const std::vector<std::string> &args) {
   std::string verb = args.empty() ? "" : args[0];
-  if (args.size() > 1 && (verb == "list" || verb == "controlvm" || verb == "hostonlyif" || verb == "dhcpserver" ||
-                          verb == "guestproperty"))
+  if (args.size() > 1 && (verb == "list" || verb == "controlvm" || verb == "hostonlyif" ||
+                          verb == "dhcpserver" || verb == "guestproperty"))
     verb += " " + (verb == "controlvm" && args.size() > 2 ? args[2] : args[1]);
   for (int attempt = 0;; ++attempt) {
     auto r = v.run(args);
@@ -97,10 +100,10 @@ Result<std::string> vbm_out(VBoxManage& v, const std::vector<std::string>& args)
   }
 }
 
-Status vbm(VBoxManage& v, const std::vector<std::string>& args) {
+Status vbm(VBoxManage &v, const std::vector<std::string> &args) {
   auto r = vbm_out(v, args);
   if (!r) return fail(r.error());
   return ok();
 }
 
-}  // namespace sc::vbox
+} // namespace sc::vbox

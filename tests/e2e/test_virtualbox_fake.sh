@@ -16,7 +16,9 @@ source "$(dirname "$0")/lib.sh"
 e2e_setup 203 scvb203
 HERE=$(cd "$(dirname "$0")" && pwd)
 REAL=false
-if [ "${SWARMCTL_E2E_DRIVER:-}" = virtualbox ] && command -v VBoxManage >/dev/null && [ "$(readlink -f "$(command -v VBoxManage)")" != "$HERE/virtualbox/VBoxManage" ]; then
+if [ "${SWARMCTL_E2E_DRIVER:-}" = virtualbox ]; then
+  e2e_require "a real VBoxManage on PATH (SWARMCTL_E2E_DRIVER=virtualbox)" bash -c \
+    "command -v VBoxManage && [ \"\$(readlink -f \"\$(command -v VBoxManage)\")\" != '$HERE/virtualbox/VBoxManage' ]"
   REAL=true
 fi
 e2e_require python3 command -v python3

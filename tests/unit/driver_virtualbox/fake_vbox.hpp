@@ -16,7 +16,7 @@ struct FakeVm {
 };
 
 class FakeVBox : public vbox::VBoxManage {
- public:
+public:
   std::string version = "6.1.26r145957";
   std::vector<std::string> calls;
   std::map<std::string, FakeVm> vms;
@@ -27,24 +27,24 @@ class FakeVBox : public vbox::VBoxManage {
   struct Dhcp {
     std::string net, ip, mask, lower, upper;
     bool enabled = true;
-    std::map<std::string, std::string> fixed;  // "vm/nic" -> address
+    std::map<std::string, std::string> fixed; // "vm/nic" -> address
   };
   std::map<std::string, Dhcp> dhcp;
-  int fail_at = -1;                 // index into calls
-  std::string fail_prefix;          // or: fail every call starting with this
-  bool acpi_ignored = false;        // guest ignores the ACPI power button
-  int acpi_polls = 2;               // showvminfo calls before an ACPI shutdown completes
-  int not_ready_left = 0;           // "object is not ready" answers before success
-  std::string last_raw_tar;         // first bytes of the raw disk given to convertfromraw
+  int fail_at = -1;          // index into calls
+  std::string fail_prefix;   // or: fail every call starting with this
+  bool acpi_ignored = false; // guest ignores the ACPI power button
+  int acpi_polls = 2;        // showvminfo calls before an ACPI shutdown completes
+  int not_ready_left = 0;    // "object is not ready" answers before success
+  std::string last_raw_tar;  // first bytes of the raw disk given to convertfromraw
 
-  Result<vbox::VBoxOutput> run(const std::vector<std::string>& args) override;
+  Result<vbox::VBoxOutput> run(const std::vector<std::string> &args) override;
   void reset_calls() { calls.clear(); }
-  std::string join(const std::vector<std::string>& a) const;
+  std::string join(const std::vector<std::string> &a) const;
 
- private:
+private:
   int m_acpi_countdown = -1;
   std::string m_acpi_vm;
   int m_uuid_seq = 0;
 };
 
-}  // namespace sc::test
+} // namespace sc::test

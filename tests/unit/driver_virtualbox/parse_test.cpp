@@ -7,12 +7,12 @@ using namespace sc;
 using namespace sc::vbox;
 
 namespace {
-std::string sample(const std::string& name) {
+std::string sample(const std::string &name) {
   auto t = read_file(std::string(SC_SOURCE_DIR) + "/tests/data/virtualbox/" + name);
   REQUIRE(t);
   return *t;
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("virtualbox parse: showvminfo --machinereadable of a running VM") {
   auto kv = parse_machinereadable(sample("showvminfo_running.txt"));
@@ -30,7 +30,8 @@ TEST_CASE("virtualbox parse: showvminfo --machinereadable of a running VM") {
 }
 
 TEST_CASE("virtualbox parse: VMState mapping follows docker-machine") {
-  CHECK(vm_state(parse_machinereadable(sample("showvminfo_poweroff.txt"))["VMState"]) == State::Stopped);
+  CHECK(vm_state(parse_machinereadable(sample("showvminfo_poweroff.txt"))["VMState"]) ==
+        State::Stopped);
   CHECK(vm_state("aborted") == State::Stopped);
   CHECK(vm_state("paused") == State::Paused);
   CHECK(vm_state("saved") == State::Saved);
@@ -84,9 +85,12 @@ TEST_CASE("virtualbox parse: version, created interface, created UUID") {
   CHECK(parse_version("6.1.28r147628")->at_least(6, 1, 28));
   CHECK_FALSE(parse_version("6.1.26r145957")->at_least(6, 1, 28));
   CHECK_FALSE(parse_version("garbage"));
-  CHECK(*parse_created_interface("0%...100%\nInterface 'vboxnet3' was successfully created\n") == "vboxnet3");
-  CHECK(*parse_created_uuid("Virtual machine 'dev' is created and registered.\nUUID: 6a2c0b0e-3c1f-4a59-9a57-0d6f1e2b7c11\nSettings file: '/x/dev.vbox'\n") ==
-        "6a2c0b0e-3c1f-4a59-9a57-0d6f1e2b7c11");
+  CHECK(*parse_created_interface("0%...100%\nInterface 'vboxnet3' was successfully created\n") ==
+        "vboxnet3");
+  CHECK(
+      *parse_created_uuid("Virtual machine 'dev' is created and registered.\nUUID: "
+                          "6a2c0b0e-3c1f-4a59-9a57-0d6f1e2b7c11\nSettings file: '/x/dev.vbox'\n") ==
+      "6a2c0b0e-3c1f-4a59-9a57-0d6f1e2b7c11");
 }
 
 TEST_CASE("virtualbox parse: host-only CIDR must be a host address") {
@@ -96,7 +100,8 @@ TEST_CASE("virtualbox parse: host-only CIDR must be a host address") {
   CHECK(format_ipv4(c->mask()) == "255.255.255.0");
   auto n = parse_cidr("192.168.99.0/24");
   REQUIRE_FALSE(n);
-  CHECK(n.error().message == "host-only cidr must be specified with a host address, not a network address");
+  CHECK(n.error().message ==
+        "host-only cidr must be specified with a host address, not a network address");
   CHECK_FALSE(parse_cidr("192.168.99.1"));
   CHECK_FALSE(parse_cidr("300.1.1.1/24"));
 }

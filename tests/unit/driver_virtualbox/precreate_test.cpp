@@ -9,19 +9,20 @@ using namespace sc;
 using namespace sc::test;
 
 namespace {
-std::string precreate_error(Rig& r) {
+std::string precreate_error(Rig &r) {
   auto st = r.d->pre_create_check();
   REQUIRE_FALSE(st);
   CHECK(st.error().code == Errc::precreate);
   CHECK(st.error().message.find('\n') == std::string::npos);
   return st.error().message;
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("virtualbox pre-create: VirtualBox older than 6.1 is refused") {
   Rig r;
   r.fake->version = "5.2.44r139111";
-  CHECK(precreate_error(r).find("Your VirtualBox install is \"5.2.44r139111\"") != std::string::npos);
+  CHECK(precreate_error(r).find("Your VirtualBox install is \"5.2.44r139111\"") !=
+        std::string::npos);
 }
 
 TEST_CASE("virtualbox pre-create: VT-x missing, unless --virtualbox-no-vtx-check") {
@@ -29,15 +30,20 @@ TEST_CASE("virtualbox pre-create: VT-x missing, unless --virtualbox-no-vtx-check
   r.deps.cpu_has_vtx = [] { return false; };
   r.configure({{"virtualbox-boot2docker-url", "file://" + (r.tmp / "b2d.iso").string()}});
   CHECK(precreate_error(r).find("doesn't have VT-X/AMD-v enabled") != std::string::npos);
-  r.configure({{"virtualbox-boot2docker-url", "file://" + (r.tmp / "b2d.iso").string()}, {"virtualbox-no-vtx-check", "true"}});
+  r.configure({{"virtualbox-boot2docker-url", "file://" + (r.tmp / "b2d.iso").string()},
+               {"virtualbox-no-vtx-check", "true"}});
   CHECK(r.d->pre_create_check());
 }
 
 TEST_CASE("virtualbox pre-create: host-only CIDR clashing with a host interface") {
   Rig r;
-  r.deps.host_ifaces = [] { return std::vector<vbox::HostIface>{{"eth0", *vbox::parse_ipv4("192.168.99.20"), 24, true, false}}; };
+  r.deps.host_ifaces = [] {
+    return std::vector<vbox::HostIface>{
+        {"eth0", *vbox::parse_ipv4("192.168.99.20"), 24, true, false}};
+  };
   r.configure({{"virtualbox-boot2docker-url", "file://" + (r.tmp / "b2d.iso").string()}});
-  CHECK(precreate_error(r).find("host-only cidr conflicts with the network address of a host interface (eth0 has 192.168.99.20/24)") != std::string::npos);
+  CHECK(precreate_error(r).find("host-only cidr conflicts with the network address of a host "
+                                "interface (eth0 has 192.168.99.20/24)") != std::string::npos);
   // The same network on a VirtualBox host-only adapter is no clash.
   r.fake->ifs.push_back({"eth0", "192.168.99.1", "255.255.255.0"});
   CHECK(r.d->pre_create_check());
@@ -45,8 +51,10 @@ TEST_CASE("virtualbox pre-create: host-only CIDR clashing with a host interface"
 
 TEST_CASE("virtualbox pre-create: duplicate host-only adapters") {
   Rig r;
-  r.fake->ifs = {{"vboxnet0", "192.168.99.1", "255.255.255.0"}, {"vboxnet1", "192.168.99.1", "255.255.255.0"}};
-  CHECK(precreate_error(r) == "VirtualBox is configured with multiple host-only adapters with the same IP \"192.168.99.1\". Please remove one.");
+  r.fake->ifs = {{"vboxnet0", "192.168.99.1", "255.255.255.0"},
+                 {"vboxnet1", "192.168.99.1", "255.255.255.0"}};
+  CHECK(precreate_error(r) == "VirtualBox is configured with multiple host-only adapters with the "
+                              "same IP \"192.168.99.1\". Please remove one.");
 }
 
 TEST_CASE("virtualbox pre-create: VirtualBox >= 6.1.28 and /etc/vbox/networks.conf") {
@@ -55,14 +63,16 @@ TEST_CASE("virtualbox pre-create: VirtualBox >= 6.1.28 and /etc/vbox/networks.co
   CHECK(precreate_error(r).find("add the line \"* 192.168.99.0/24\"") != std::string::npos);
   std::ofstream(r.deps.networks_conf) << "# allowed\n* 10.0.0.0/8 192.168.0.0/16\n";
   CHECK(r.d->pre_create_check());
-  r.configure({{"virtualbox-boot2docker-url", "file://" + (r.tmp / "b2d.iso").string()}, {"virtualbox-hostonly-cidr", "172.16.5.1/24"}});
+  r.configure({{"virtualbox-boot2docker-url", "file://" + (r.tmp / "b2d.iso").string()},
+               {"virtualbox-hostonly-cidr", "172.16.5.1/24"}});
   CHECK(precreate_error(r).find("172.16.5.0/24") != std::string::npos);
 }
 
 TEST_CASE("virtualbox pre-create: an existing VM of that name is never taken over") {
   Rig r;
   r.fake->vms["dev"] = {"12345678-0000-0000-0000-000000000000", "/elsewhere/dev.vbox"};
-  CHECK(precreate_error(r) == "a VirtualBox VM named \"dev\" already exists; swarmctl will not take it over");
+  CHECK(precreate_error(r) ==
+        "a VirtualBox VM named \"dev\" already exists; swarmctl will not take it over");
 }
 
 TEST_CASE("virtualbox pre-create: VBoxManage missing") {
@@ -93,7 +103,8 @@ TEST_CASE("virtualbox: VBoxManage is found through VBOX_INSTALL_PATH before PATH
 TEST_CASE("virtualbox pre-create: offline with no cached ISO is one clear error") {
   Rig r(Flags{{"virtualbox-boot2docker-url", "http://127.0.0.1:9/boot2docker.iso"}});
   auto msg = precreate_error(r);
-  CHECK(msg.find("cannot download the boot2docker ISO from http://127.0.0.1:9/boot2docker.iso") == 0);
+  CHECK(msg.find("cannot download the boot2docker ISO from http://127.0.0.1:9/boot2docker.iso") ==
+        0);
   CHECK(msg.find("no cached copy in") != std::string::npos);
 }
 
@@ -102,7 +113,7 @@ TEST_CASE("virtualbox ISO: downloaded once from file://, checked, then served fr
   vbox::IsoSource src{"file://" + (r.tmp / "b2d.iso").string(), "", r.store / "cache"};
   auto p = vbox::ensure_iso(src);
   REQUIRE(p);
-  fs::remove(r.tmp / "b2d.iso");  // the source is gone: the cache answers
+  fs::remove(r.tmp / "b2d.iso"); // the source is gone: the cache answers
   auto again = vbox::ensure_iso(src);
   REQUIRE(again);
   CHECK(*again == *p);
@@ -116,7 +127,8 @@ TEST_CASE("virtualbox ISO: sha256 mismatch and non-ISO files are refused and not
   REQUIRE(sum);
   auto good = vbox::ensure_iso({"file://" + (r.tmp / "b2d.iso").string(), *sum, r.store / "c1"});
   CHECK(good);
-  auto bad = vbox::ensure_iso({"file://" + (r.tmp / "b2d.iso").string(), std::string(64, '0'), r.store / "c2"});
+  auto bad = vbox::ensure_iso(
+      {"file://" + (r.tmp / "b2d.iso").string(), std::string(64, '0'), r.store / "c2"});
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message.find("sha256 is " + *sum) != std::string::npos);
   std::ofstream(r.tmp / "page.html") << "<html>rate limited</html>";

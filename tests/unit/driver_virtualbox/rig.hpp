@@ -10,7 +10,8 @@
 
 namespace sc::test {
 
-inline std::string make_fake_iso(const fs::path& p, const std::string& volid = "boot2docker-v19.03.12") {
+inline std::string make_fake_iso(const fs::path &p,
+                                 const std::string &volid = "boot2docker-v19.03.12") {
   std::string iso(0x9000, '\0');
   iso[0x8000] = 1;
   iso.replace(0x8001, 5, "CD001");
@@ -25,13 +26,14 @@ using Flags = std::map<std::string, std::string>;
 struct Rig {
   fs::path tmp, store, dir;
   std::shared_ptr<FakeVBox> fake = std::make_shared<FakeVBox>();
-  std::FILE* null = std::fopen("/dev/null", "w");
+  std::FILE *null = std::fopen("/dev/null", "w");
   Ui ui{null, null};
   vbox::Deps deps;
   std::unique_ptr<Driver> d;
   std::string name;
 
-  explicit Rig(std::map<std::string, std::string> flags = {}, std::string machine = "dev") : name(machine) {
+  explicit Rig(std::map<std::string, std::string> flags = {}, std::string machine = "dev")
+      : name(machine) {
     char t[] = "/tmp/sc-vbox-test.XXXXXX";
     tmp = mkdtemp(t);
     store = tmp / "store";
@@ -68,10 +70,11 @@ struct Rig {
     flags.try_emplace("virtualbox-boot2docker-url", "file://" + (tmp / "b2d.iso").string());
     configure(flags);
   }
-  void configure(const std::map<std::string, std::string>& flags) {
+  void configure(const std::map<std::string, std::string> &flags) {
     d = vbox::make_virtualbox_driver(deps);
     FlagValues f;
-    for (const auto& [k, v] : flags) f.set(k, {v});
+    for (const auto &[k, v] : flags)
+      f.set(k, {v});
     REQUIRE(d->configure(ctx(), f));
   }
   DriverContext ctx() { return DriverContext{name, store, dir, &ui, {}}; }
@@ -90,4 +93,4 @@ struct Rig {
   }
 };
 
-}  // namespace sc::test
+} // namespace sc::test
