@@ -36,7 +36,12 @@ import sys
 iso = bytearray(0x9000); iso[0x8000] = 1; iso[0x8001:0x8006] = b"CD001"
 iso[0x8028:0x8048] = b"boot2docker-v19.03.12".ljust(32)
 open(sys.argv[1], "wb").write(iso)' "$E2E_TMP/boot2docker.iso"
-  CREATE_ARGS+=(--virtualbox-boot2docker-url "file://$E2E_TMP/boot2docker.iso" --virtualbox-hostonly-cidr "$VB_CIDR"
+  # Served over loopback HTTP (never the Internet): the download path with Content-Length checks.
+  HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  python3 -m http.server --bind 127.0.0.1 --directory "$E2E_TMP" "$HTTP_PORT" >/dev/null 2>&1 &
+  HTTP_PID=$!
+  for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/boot2docker.iso" && break; sleep 0.1; done
+  CREATE_ARGS+=(--virtualbox-boot2docker-url "http://127.0.0.1:$HTTP_PORT/boot2docker.iso" --virtualbox-hostonly-cidr "$VB_CIDR"
                 --virtualbox-disk-size 64 --virtualbox-no-vtx-check)  # this machine may lack VT-x: the stand-in needs none
 fi
 
@@ -44,6 +49,7 @@ fi
 # stand-in still runs (port forwarders by PID, namespace hosts of its private store).
 vbox_cleanup() {
   set +e
+  [ -n "${HTTP_PID:-}" ] && kill "$HTTP_PID" 2>/dev/null && wait "$HTTP_PID" 2>/dev/null
   local names
   names=$(ls "$E2E_TMP/store/machines" 2>/dev/null)
   [ -n "$names" ] && "$SWARMCTL_BIN" rm -f -y $names >/dev/null 2>&1
@@ -62,7 +68,7 @@ mark_calls() { : > "$FAKE_VBOX_DIR/calls.log"; }
 
 must "create -d virtualbox vb1 (pre-create, VM, boot, provisioning)" sc create -d virtualbox "${CREATE_ARGS[@]}" vb1
 if ! $REAL; then
-  check "ISO cached in STORE/cache" bash -c "ls $E2E_TMP/store/cache/boot2docker-*.iso"
+  check "ISO downloaded over HTTP into STORE/cache" cmp "$E2E_TMP/boot2docker.iso" "$(ls $E2E_TMP/store/cache/boot2docker-*.iso)"
   for c in "--version" "convertfromraw $E2E_TMP/store/machines/vb1/userdata.raw $E2E_TMP/store/machines/vb1/disk.vmdk --format VMDK" \
            "createvm --basefolder $E2E_TMP/store/machines/vb1 --name vb1 --register" "hostonlyif create" \
            "dhcpserver modify --netname HostInterfaceNetworking-scvbnet0 --vm vb1 --nic 2 --fixed-address 192.168.$E2E_OCTET.10" \
