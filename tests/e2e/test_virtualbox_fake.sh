@@ -67,6 +67,7 @@ calls() { cat "$FAKE_VBOX_DIR/calls.log" 2>/dev/null; }
 mark_calls() { : > "$FAKE_VBOX_DIR/calls.log"; }
 
 must "create -d virtualbox vb1 (pre-create, VM, boot, provisioning)" sc create -d virtualbox "${CREATE_ARGS[@]}" vb1
+$REAL || e2e_log "FIGURE create (first VM, new adapter): $(calls | wc -l) VBoxManage calls"
 if ! $REAL; then
   check "ISO downloaded over HTTP into STORE/cache" cmp "$E2E_TMP/boot2docker.iso" "$(ls $E2E_TMP/store/cache/boot2docker-*.iso)"
   for c in "--version" "convertfromraw $E2E_TMP/store/machines/vb1/userdata.raw $E2E_TMP/store/machines/vb1/disk.vmdk --format VMDK" \
@@ -149,9 +150,13 @@ if [ -n "$IMAGE" ]; then
   must "rm vb2" sc rm -y vb2
 fi
 
+mark_calls
 must "stop vb1 (ACPI power button)" sc stop vb1
+$REAL || e2e_log "FIGURE stop: $(calls | wc -l) VBoxManage calls ($(calls | cut -d' ' -f1-3 | tr '\n' ';'))"
 eq "status Stopped" Stopped "$(sc status vb1)"
+mark_calls
 must "start vb1" sc start vb1
+$REAL || e2e_log "FIGURE start: $(calls | wc -l) VBoxManage calls ($(calls | cut -d' ' -f1-3 | tr '\n' ';'))"
 eq "same IP after stop/start" "$IP" "$(sc ip vb1)"
 check "docker over TLS after restart, certificates unchanged" dk vb1 info
 must "restart vb1" sc restart vb1
@@ -162,6 +167,7 @@ eq "status Stopped after kill" Stopped "$(sc status vb1)"
 mark_calls
 must "rm vb1" sc rm -y vb1
 check "rm: unregistervm --delete" grep -qx "unregistervm --delete vb1" "$FAKE_VBOX_DIR/calls.log"
+$REAL || e2e_log "FIGURE rm: $(calls | wc -l) VBoxManage calls ($(calls | cut -d' ' -f1-3 | tr '\n' ';'))"
 eq "ls is empty" "" "$(sc ls -q)"
 if ! $REAL; then
   eq "no VM left in the stand-in's registry" "0" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["vms"]))' "$FAKE_VBOX_DIR/state.json")"
