@@ -138,6 +138,14 @@ Result<vbox::VBoxOutput> FakeVBox::run(const std::vector<std::string> &a) {
               "created in format 'VDI'. UUID: 2f0e9d1c-0000-4000-8000-000000000001\n");
   }
   if (verb == "closemedium" || verb == "modifymedium") return ok();
+  if (verb == "clonehd") {
+    if (!fs::exists(a.at(1)))
+      return err(
+          fmt::format("Could not find file for the medium '{}' (VERR_FILE_NOT_FOUND)", a[1]));
+    std::ofstream(a.at(2)) << "# Disk DescriptorFile (clone)\n";
+    return ok("0%...10%...20%...30%...40%...50%...60%...70%...80%...90%...100%\nClone medium "
+              "created in format 'VMDK'. UUID: 5b9c0000-0000-4000-8000-000000000002\n");
+  }
   if (verb == "showmediuminfo")
     return ok(
         fmt::format("UUID:           2f0e9d1c-0000-4000-8000-000000000001\nParent UUID:    "

@@ -321,3 +321,38 @@ TEST_CASE(
   CHECK(e.error().message ==
         "VBoxManage hostonlyif ipconfig: Nonexistent host networking interface, name 'vboxnet9'");
 }
+
+TEST_CASE("virtualbox: --virtualbox-import-boot2docker-vm clones the old VM's disk and key") {
+  Rig r(Flags{{"virtualbox-import-boot2docker-vm", "boot2docker-vm"}});
+  fs::create_directories(r.tmp / "old" / ".ssh");
+  std::ofstream(r.tmp / "old" / "disk.vmdk") << "# Disk DescriptorFile\n";
+  std::ofstream(r.tmp / "old" / ".ssh" / "id_boot2docker")
+      << "-----BEGIN RSA PRIVATE KEY-----\nold\n";
+  r.fake->vms["boot2docker-vm"] = {
+      "0ld00000-0000-0000-0000-000000000000",
+      (r.tmp / "old" / "b2d.vbox").string(),
+      "running",
+      "",
+      "",
+      {(r.tmp / "old" / "b2d.iso").string(), (r.tmp / "old" / "disk.vmdk").string()}};
+  r.deps.home = r.tmp / "old";
+  r.configure({{"virtualbox-import-boot2docker-vm", "boot2docker-vm"},
+               {"virtualbox-boot2docker-url", "file://" + (r.tmp / "b2d.iso").string()}});
+  fs::remove(r.dir / "id_rsa");
+  REQUIRE(r.d->pre_create_check());
+  CHECK(r.fake->calls == std::vector<std::string>{"--version", "showvminfo dev --machinereadable",
+                                                  "showvminfo boot2docker-vm --machinereadable",
+                                                  "list hostonlyifs"});
+  r.fake->reset_calls();
+  REQUIRE(r.d->create());
+  auto D = r.dir.string();
+  CHECK(std::vector<std::string>(r.fake->calls.begin(), r.fake->calls.begin() + 4) ==
+        std::vector<std::string>{
+            "controlvm boot2docker-vm poweroff", "showvminfo boot2docker-vm --machinereadable",
+            "clonehd " + (r.tmp / "old" / "disk.vmdk").string() + " " + D + "/disk.vmdk",
+            "createvm --basefolder " + D + " --name dev --register"});
+  CHECK(*read_file(r.dir / "id_rsa") == "-----BEGIN RSA PRIVATE KEY-----\nold\n");
+  CHECK(r.fake->vms.at("boot2docker-vm").state == "poweroff"); // only powered off, never deleted
+  REQUIRE(r.d->remove());
+  CHECK(r.fake->vms.count("boot2docker-vm") == 1);
+}
