@@ -3,6 +3,7 @@
 #include <drivers/generic/none.hpp>
 #include <drivers/local/driver.hpp>
 #include <drivers/registry.hpp>
+#include <drivers/virtualbox/driver.hpp>
 
 namespace sc {
 const std::vector<DriverInfo>& driver_table() {
@@ -11,6 +12,7 @@ const std::vector<DriverInfo>& driver_table() {
       {"generic", [] { return make_generic_driver(); }},
       {"local", [] { return make_local_driver(); }},
       {"none", [] { return make_none_driver(); }},
+      {"virtualbox", [] { return make_virtualbox_driver(); }},
   };
   return table;
 }

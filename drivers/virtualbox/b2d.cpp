@@ -1,0 +1,228 @@
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <drivers/virtualbox/b2d.hpp>
+#include <fmt/format.h>
+#include <fstream>
+#include <provision/base/c_handle.hpp>
+#include <provision/base/fs.hpp>
+
+namespace sc::vbox {
+namespace {
+
+// One 512-byte ustar header.
+std::string tar_header(const std::string &name, unsigned mode, uint64_t size, char type) {
+  std::string h(512, '\0');
+  auto put = [&](size_t off, size_t len, const std::string &v) {
+    std::memcpy(&h[off], v.data(), std::min(len, v.size()));
+  };
+  put(0, 100, name);
+  put(100, 8, fmt::format("{:07o}", mode));
+  put(108, 8, fmt::format("{:07o}", 0));
+  put(116, 8, fmt::format("{:07o}", 0));
+  put(124, 12, fmt::format("{:011o}", size));
+  put(136, 12, fmt::format("{:011o}", 0));
+  h[156] = type;
+  put(257, 6, std::string("ustar\0", 6));
+  put(263, 2, "00");
+  std::memset(&h[148], ' ', 8);
+  unsigned sum = 0;
+  for (unsigned char c : h)
+    sum += c;
+  put(148, 8, fmt::format("{:06o}", sum) + std::string("\0 ", 2));
+  return h;
+}
+
+void tar_file(std::string &out, const std::string &name, unsigned mode, const std::string &data) {
+  out += tar_header(name, mode, data.size(), '0');
+  out += data;
+  out.append((512 - data.size() % 512) % 512, '\0');
+}
+
+using CurlEasy = CHandle<CURL *, curl_easy_cleanup>;
+using EvpCtx = CHandle<EVP_MD_CTX *, EVP_MD_CTX_free>;
+
+struct Download {
+  std::FILE *f = nullptr;
+  Ui *ui = nullptr;
+  int shown = -1; // last printed decile
+};
+
+size_t on_data(char *p, size_t sz, size_t n, void *ud) {
+  auto *d = static_cast<Download *>(ud);
+  return std::fwrite(p, sz, n, d->f) * sz;
+}
+
+int on_progress(void *ud, curl_off_t total, curl_off_t now, curl_off_t, curl_off_t) {
+  auto *d = static_cast<Download *>(ud);
+  if (total <= 0) return 0;
+  // docker-machine's "0%....10%....20%" bar, on a TTY only.
+  int pct = static_cast<int>(now * 100 / total);
+  while (d->shown < pct) {
+    ++d->shown;
+    std::lock_guard lk(d->ui->mutex());
+    if (d->shown % 10 == 0)
+      std::fprintf(d->ui->out(), "%d%%", d->shown);
+    else if (d->shown % 2 == 0)
+      std::fputc('.', d->ui->out());
+    if (d->shown == 100) std::fputc('\n', d->ui->out());
+    std::fflush(d->ui->out());
+  }
+  return 0;
+}
+
+std::string hex(const unsigned char *p, unsigned n) {
+  std::string s;
+  for (unsigned i = 0; i < n; ++i)
+    s += fmt::format("{:02x}", p[i]);
+  return s;
+}
+
+} // namespace
+
+std::string userdata_tar(const std::string &pubkey) {
+  std::string out;
+  tar_file(out, k_magic, 0644, k_magic);
+  out += tar_header(".ssh", 0700, 0, '5');
+  tar_file(out, ".ssh/authorized_keys", 0644, pubkey);
+  tar_file(out, ".ssh/authorized_keys2", 0644, pubkey);
+  out.append(1024, '\0'); // end of archive
+  return out;
+}
+
+Status write_raw_disk(const fs::path &path, const std::string &pubkey, uint64_t size) {
+  auto tar = userdata_tar(pubkey);
+  if (size < tar.size()) return fail(Errc::usage, "disk size is too small for the userdata");
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return fail(Errc::io, fmt::format("create {}: {}", path.string(), std::strerror(errno)));
+  bool okw = ::write(fd, tar.data(), tar.size()) == static_cast<ssize_t>(tar.size()) &&
+             ::ftruncate(fd, static_cast<off_t>(size)) == 0;
+  int err = errno;
+  ::close(fd);
+  if (!okw) return fail(Errc::io, fmt::format("write {}: {}", path.string(), std::strerror(err)));
+  return ok();
+}
+
+std::string iso_volume_id(const fs::path &iso) {
+  std::ifstream f(iso, std::ios::binary);
+  char buf[0x48] = {};
+  f.seekg(0x8000);
+  if (!f.read(buf, sizeof buf)) return "";
+  if (std::memcmp(buf + 1, "CD001", 5) != 0) return "";
+  std::string id(buf + 0x28, 32);
+  while (!id.empty() && (id.back() == ' ' || id.back() == '\0'))
+    id.pop_back();
+  return id;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
+  return hex(md, n);
+}
+
+Result<std::string> sha256_file(const fs::path &p) {
+  std::ifstream f(p, std::ios::binary);
+  if (!f) return fail(Errc::io, fmt::format("cannot read {}", p.string()));
+  EvpCtx ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+    return fail(Errc::generic, "sha256: OpenSSL failure");
+  std::vector<char> buf(1 << 16);
+  while (f) {
+    f.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (f.gcount() > 0) EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(f.gcount()));
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  EVP_DigestFinal_ex(ctx.get(), md, &n);
+  return hex(md, n);
+}
+
+fs::path iso_cache_path(const IsoSource &src) {
+  if (!src.iso) {
+    auto base = fs::path(src.url).filename().string();
+    return src.cache_dir / fmt::format("image-{}-{}", sha256_hex(src.url).substr(0, 12),
+                                       base.empty() ? "disk" : base);
+  }
+  if (src.url.empty() || src.url == k_default_b2d_url) return src.cache_dir / "boot2docker.iso";
+  return src.cache_dir / fmt::format("boot2docker-{}.iso", sha256_hex(src.url).substr(0, 12));
+}
+
+Result<fs::path> ensure_iso(const IsoSource &src) {
+  std::string url = src.url.empty() ? k_default_b2d_url : src.url;
+  fs::path dest = iso_cache_path(src);
+  std::error_code ec;
+  auto verify = [&](const fs::path &p) -> Status {
+    if (src.iso && iso_volume_id(p).empty())
+      return fail(Errc::io, fmt::format("{} is not an ISO image (no ISO9660 signature)", url));
+    if (!src.sha256.empty()) {
+      auto sum = sha256_file(p);
+      if (!sum) return fail(sum.error());
+      if (*sum != src.sha256)
+        return fail(Errc::io, fmt::format("{}: sha256 is {}, expected {}", url, *sum, src.sha256));
+    }
+    return ok();
+  };
+  if (fs::exists(dest, ec)) {
+    if (auto st = verify(dest); st) return dest;
+    fs::remove(dest, ec); // a bad cached copy is downloaded again
+  }
+  SC_TRY(ensure_dir(src.cache_dir, 0700));
+  fs::path tmp = dest.string() + fmt::format(".part{}", ::getpid());
+  std::FILE *f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return fail(Errc::io, fmt::format("create {}: {}", tmp.string(), std::strerror(errno)));
+  Download d{f, src.ui};
+  CurlEasy c(curl_easy_init());
+  if (!c) {
+    std::fclose(f);
+    return fail(Errc::generic, "libcurl initialisation failed");
+  }
+  char errbuf[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(c.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c.get(), CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(c.get(), CURLOPT_FAILONERROR, 1L);
+  curl_easy_setopt(c.get(), CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c.get(), CURLOPT_CONNECTTIMEOUT, 30L);
+  curl_easy_setopt(c.get(), CURLOPT_LOW_SPEED_LIMIT, 1024L); // abort when stalled for a minute
+  curl_easy_setopt(c.get(), CURLOPT_LOW_SPEED_TIME, 60L);
+  curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, on_data);
+  curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &d);
+  bool progress = src.ui && src.ui->tty && !src.ui->quiet;
+  if (progress) {
+    src.ui->info(fmt::format("Downloading {} to {}...", url, dest.string()));
+    curl_easy_setopt(c.get(), CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c.get(), CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c.get(), CURLOPT_XFERINFODATA, &d);
+  }
+  CURLcode rc = curl_easy_perform(c.get());
+  bool closed = std::fclose(f) == 0;
+  auto give_up = [&](std::string msg) -> Result<fs::path> {
+    fs::remove(tmp, ec);
+    return fail(Errc::unreachable, std::move(msg));
+  };
+  if (rc != CURLE_OK)
+    return give_up(fmt::format(
+        "cannot download the {} from {}: {} (no cached copy in {}; use {} file:///path/to/{})",
+        src.iso ? "boot2docker ISO" : "image", url, errbuf[0] ? errbuf : curl_easy_strerror(rc),
+        src.cache_dir.string(), src.iso ? "--virtualbox-boot2docker-url" : "--virtualbox-image",
+        src.iso ? "boot2docker.iso" : "image"));
+  if (!closed) return give_up(fmt::format("write {}: {}", tmp.string(), std::strerror(errno)));
+  curl_off_t expected = -1;
+  curl_easy_getinfo(c.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+  auto got = fs::file_size(tmp, ec);
+  if (expected >= 0 && !ec && got != static_cast<uintmax_t>(expected))
+    return give_up(fmt::format("download of {} is truncated: {} of {} bytes", url, got, expected));
+  if (auto st = verify(tmp); !st) return give_up(st.error().message);
+  fs::permissions(tmp, fs::perms(0644), ec);
+  fs::rename(tmp, dest, ec);
+  if (ec) return give_up(fmt::format("rename {}: {}", dest.string(), ec.message()));
+  return dest;
+}
+
+} // namespace sc::vbox

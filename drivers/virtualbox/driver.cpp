@@ -1,0 +1,309 @@
+// Lifecycle of a VirtualBox VM: start (host-only network, fixed address, SSH port forward),
+// stop (ACPI, then power off after a deadline), kill, remove, state, batch state for ls.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <drivers/virtualbox/driver.hpp>
+#include <drivers/virtualbox/vbox.hpp>
+#include <fmt/format.h>
+#include <fstream>
+#include <provision/base/fs.hpp>
+#include <provision/base/poll.hpp>
+#include <set>
+
+namespace sc::vbox {
+namespace {
+
+bool contains(const std::string &s, std::string_view x) {
+  return s.find(x) != std::string::npos;
+}
+
+// A TCP port on 127.0.0.1: `wanted` when it is free, else one the kernel picks.
+Result<int> pick_port(int wanted) {
+  for (int attempt = 0; attempt < 12; ++attempt) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return fail(Errc::io, fmt::format("socket: {}", std::strerror(errno)));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(attempt == 0 ? wanted : 0));
+    socklen_t len = sizeof a;
+    bool bound = ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0 &&
+                 ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) == 0;
+    ::close(fd);
+    if (bound && ntohs(a.sin_port) != 0) return static_cast<int>(ntohs(a.sin_port));
+  }
+  return fail(Errc::io, "no free TCP port on 127.0.0.1 for the SSH port forward");
+}
+
+// The peer speaks SSH: a VirtualBox NAT forward accepts connections before the guest's sshd runs.
+Status ssh_banner(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail(Errc::io, "socket");
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  Status st = ok();
+  if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
+    st = fail(Errc::unreachable,
+              fmt::format("connect 127.0.0.1:{}: {}", port, std::strerror(errno)));
+  } else {
+    pollfd p{fd, POLLIN, 0};
+    char buf[8] = {};
+    if (::poll(&p, 1, 3000) != 1 || ::recv(fd, buf, 4, 0) != 4 || std::memcmp(buf, "SSH-", 4) != 0)
+      st = fail(Errc::unreachable, fmt::format("no SSH banner on 127.0.0.1:{}", port));
+  }
+  ::close(fd);
+  return st;
+}
+
+std::string last_line(const fs::path &p) {
+  auto t = read_file(p);
+  if (!t) return "";
+  std::string s = *t;
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
+    s.pop_back();
+  auto nl = s.rfind('\n');
+  return nl == std::string::npos ? s : s.substr(nl + 1);
+}
+
+} // namespace
+
+Result<std::map<std::string, std::string>> VBoxDriver::info() {
+  auto out = vbm_out(v(), {"showvminfo", m_name, "--machinereadable"});
+  if (!out) {
+    if (contains(out.error().message, "Could not find a registered machine"))
+      return fail(Errc::not_found,
+                  fmt::format("machine does not exist: no VirtualBox VM named \"{}\"", m_name));
+    return fail(out.error());
+  }
+  auto kv = parse_machinereadable(*out);
+  bool ours =
+      m_uuid.empty() ? kv["CfgFile"].rfind(m_dir.string() + "/", 0) == 0 : kv["UUID"] == m_uuid;
+  if (!ours)
+    return fail(Errc::generic,
+                fmt::format("the VirtualBox VM named \"{}\" (UUID {}) is not the one swarmctl "
+                            "created{}; swarmctl leaves it alone",
+                            m_name, kv["UUID"], m_uuid.empty() ? "" : " (UUID " + m_uuid + ")"));
+  return kv;
+}
+
+Result<State> VBoxDriver::state() {
+  auto kv = info();
+  if (!kv) return fail(kv.error());
+  return vm_state((*kv)["VMState"]);
+}
+
+Status VBoxDriver::setup_network() {
+  auto cidr = parse_cidr(m_cidr);
+  if (!cidr) return fail(cidr.error());
+  // Parallel creates (cluster files) would otherwise each create an adapter for the same CIDR
+  // and race on the DHCP server: one swarmctl at a time sets up host-only networking.
+  SC_TRY(ensure_dir(m_store / "virtualbox", 0700));
+  auto lock = FileLock::acquire(m_store / "virtualbox" / "network.lock");
+  if (!lock) return fail(lock.error());
+  auto n = setup_hostonly_network(v(), *cidr,
+                                  m_deps.host_ifaces ? m_deps.host_ifaces() : host_interfaces());
+  if (!n) return fail(n.error().context("host-only network"));
+  m_hostonly_if = n->ifname;
+  m_dhcp_net = n->netname;
+  std::vector<std::string> nic2{"modifyvm",
+                                m_name,
+                                "--nic2",
+                                "hostonly",
+                                "--nictype2",
+                                m_ho_nictype,
+                                "--nicpromisc2",
+                                m_ho_promisc,
+                                "--hostonlyadapter2",
+                                n->ifname,
+                                "--cableconnected2",
+                                "on"};
+  if (!m_mac_hostonly.empty())
+    nic2.insert(nic2.end(), {"--macaddress2", m_mac_hostonly}); // eth1 by network-config
+  SC_TRY(vbm(v(), nic2));
+  auto ip = lease_fixed_ip(lease_dir(), *cidr, *n, m_ip, m_dir.string());
+  if (!ip) return fail(ip.error());
+  m_ip = *ip;
+  // The DHCP server always hands this NIC the same address: the IP survives restarts.
+  SC_TRY(vbm(v(), {"dhcpserver", "modify", "--netname", n->netname, "--vm", m_name, "--nic", "2",
+                   "--fixed-address", m_ip}));
+  // A DHCP server already running for other VMs reads its configuration only when it starts.
+  (void)v().run({"dhcpserver", "restart", "--netname", n->netname}); // fails when not running: fine
+  return ok();
+}
+
+Status VBoxDriver::port_forward() {
+  auto port = m_deps.free_port ? m_deps.free_port(m_ssh_port) : pick_port(m_ssh_port);
+  if (!port) return fail(port.error());
+  (void)v().run({"modifyvm", m_name, "--natpf1", "delete", "ssh"}); // absent on first start
+  SC_TRY(
+      vbm(v(), {"modifyvm", m_name, "--natpf1", fmt::format("ssh,tcp,127.0.0.1,{},,22", *port)}));
+  m_ssh_port = *port;
+  return ok();
+}
+
+Status VBoxDriver::check_vbox_log() {
+  auto log = read_file(m_dir / m_name / "Logs" / "VBox.log");
+  if (!log) return ok();
+  for (const char *s : {"VT-x is disabled", "the host CPU does NOT support HW virtualization",
+                        "VERR_VMX_UNABLE_TO_START_VM", "VERR_VMX_NO_VMX"})
+    if (contains(*log, s))
+      return fail(Errc::generic, fmt::format("This computer doesn't have VT-X/AMD-v enabled ({} in "
+                                             "{}). Enabling it in the BIOS is mandatory",
+                                             s, (m_dir / m_name / "Logs" / "VBox.log").string()));
+  return ok();
+}
+
+Status VBoxDriver::wait_ssh() {
+  if (m_deps.ssh_wait.count() == 0) return ok();
+  if (m_ui) m_ui->info("Waiting for SSH...");
+  return poll_until(
+      fmt::format("SSH on 127.0.0.1:{}", m_ssh_port), m_deps.ssh_wait,
+      [&] { return ssh_banner(m_ssh_port); }, m_deps.poll_first, std::chrono::seconds(2));
+}
+
+Status VBoxDriver::start() {
+  auto kv = info();
+  if (!kv) return fail(kv.error());
+  std::string vmstate = (*kv)["VMState"];
+  State s = vm_state(vmstate);
+  if (s == State::Running) return ok();
+  if (s == State::Paused) {
+    SC_TRY(vbm(v(), {"controlvm", m_name, "resume"}));
+  } else if (s == State::Stopped || s == State::Saved) {
+    if (s == State::Stopped) {
+      if (m_ui) m_ui->info("Check network to re-create if needed...");
+      SC_TRY(setup_network());
+    }
+    SC_TRY(port_forward());
+    auto st = vbm(v(), {"startvm", m_name, "--type", m_ui_type});
+    if (!st) {
+      auto details = last_line(m_dir / m_name / "Logs" / "VBox.log");
+      return fail(Errc::generic, fmt::format("Unable to start the VM: {}{}", st.error().message,
+                                             details.empty() ? "" : " Details: " + details));
+    }
+  } else {
+    return fail(Errc::generic, fmt::format("VM not in restartable state (VMState {})", vmstate));
+  }
+  if (!m_no_vtx) SC_TRY(check_vbox_log());
+  return wait_ssh();
+}
+
+Status VBoxDriver::stop() {
+  auto s = state();
+  if (!s) return fail(s.error());
+  if (*s == State::Stopped) return ok();
+  if (*s == State::Paused) SC_TRY(vbm(v(), {"controlvm", m_name, "resume"}));
+  if (*s == State::Saved) return ok(); // nothing runs
+  SC_TRY(vbm(v(), {"controlvm", m_name, "acpipowerbutton"}));
+  auto st = poll_until(
+      "ACPI shutdown", m_deps.stop_timeout,
+      [&]() -> Status {
+        auto now = state();
+        if (!now) return fail(now.error());
+        if (*now == State::Running || *now == State::Stopping || *now == State::Paused)
+          return fail(Errc::generic, "still running");
+        return ok();
+      },
+      m_deps.poll_first, std::chrono::seconds(1));
+  if (st) return ok();
+  if (st.error().code != Errc::timeout) return st;
+  if (m_ui)
+    m_ui->warn(
+        fmt::format("{} did not shut down within {} s of the ACPI power button: powering it off",
+                    m_name, m_deps.stop_timeout.count() / 1000));
+  return vbm(v(), {"controlvm", m_name, "poweroff"});
+}
+
+Status VBoxDriver::kill() {
+  auto s = state();
+  if (!s) return fail(s.error());
+  if (*s == State::Stopped || *s == State::Saved) return ok();
+  return vbm(v(), {"controlvm", m_name, "poweroff"});
+}
+
+Status VBoxDriver::restart() {
+  SC_TRY(stop());
+  return start();
+}
+
+Status VBoxDriver::remove() {
+  auto kv = info();
+  if (!kv && kv.error().code != Errc::not_found) {
+    if (contains(kv.error().message, "swarmctl leaves it alone")) {
+      if (m_ui) m_ui->warn(kv.error().message);
+    } else {
+      return fail(kv.error());
+    }
+  } else if (kv) {
+    State s = vm_state((*kv)["VMState"]);
+    if (s != State::Stopped && s != State::Saved)
+      SC_TRY(vbm(v(), {"controlvm", m_name, "poweroff"}));
+    if (!m_dhcp_net.empty() && !m_ip.empty())
+      (void)v().run({"dhcpserver", "modify", "--netname", m_dhcp_net, "--vm", m_name, "--nic", "2",
+                     "--remove-config"});
+    SC_TRY(vbm(v(), {"unregistervm", "--delete", m_name}));
+  }
+  release_fixed_ip(lease_dir(), m_ip, m_dir.string());
+  std::error_code ec;
+  for (const char *f : {"disk.vmdk", "disk.vdi", "seed.iso", "boot2docker.iso", "userdata.raw"})
+    fs::remove(m_dir / f, ec);
+  if (kv || kv.error().code == Errc::not_found) fs::remove_all(m_dir / m_name, ec);
+  return ok();
+}
+
+Result<std::string> VBoxDriver::ip() {
+  // Fixed at first start (DHCP fixed address), so no VBoxManage or SSH call is needed.
+  if (m_ip.empty())
+    return fail(Errc::generic, "the machine has no host-only address yet (start it)");
+  return m_ip;
+}
+
+Result<SshEndpoint> VBoxDriver::ssh_endpoint() {
+  if (m_ssh_port == 0)
+    return fail(Errc::generic, "the machine has no SSH port forward yet (start it)");
+  return SshEndpoint{"127.0.0.1", m_ssh_port, "docker", key_path()};
+}
+
+std::optional<std::vector<Result<State>>>
+VBoxDriver::batch_states(const std::vector<Driver *> &others) {
+  std::vector<Result<State>> out;
+  auto list = vbm_out(v(), {"list", "runningvms"});
+  std::set<std::string> names, uuids;
+  if (list)
+    for (const auto &r : parse_vm_list(*list)) {
+      names.insert(r.name);
+      uuids.insert(r.uuid);
+    }
+  for (auto *d : others) {
+    auto *vd = dynamic_cast<VBoxDriver *>(d);
+    if (!list)
+      out.push_back(fail(list.error()));
+    else if (!vd)
+      out.push_back(fail(Errc::generic, "not a virtualbox machine"));
+    else if (vd->uuid().empty() ? names.count(vd->machine_name()) > 0 : uuids.count(vd->uuid()) > 0)
+      out.push_back(State::Running);
+    else
+      out.push_back(
+          State::Stopped); // one call for all: saved/paused/missing VMs read as Stopped here
+  }
+  return out;
+}
+
+std::unique_ptr<Driver> make_virtualbox_driver(Deps deps) {
+  return std::make_unique<VBoxDriver>(std::move(deps));
+}
+
+} // namespace sc::vbox
+
+namespace sc {
+std::unique_ptr<Driver> make_virtualbox_driver() {
+  return vbox::make_virtualbox_driver(vbox::Deps{});
+}
+} // namespace sc

@@ -1,0 +1,228 @@
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <drivers/virtualbox/network.hpp>
+#include <fmt/format.h>
+#include <provision/base/fs.hpp>
+#include <provision/base/poll.hpp>
+#include <set>
+#include <sstream>
+
+namespace sc::vbox {
+
+std::vector<HostIface> host_interfaces() {
+  std::vector<HostIface> out;
+  ifaddrs *list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (ifaddrs *i = list; i; i = i->ifa_next) {
+    if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !i->ifa_netmask) continue;
+    HostIface h;
+    h.name = i->ifa_name;
+    h.addr = ntohl(reinterpret_cast<sockaddr_in *>(i->ifa_addr)->sin_addr.s_addr);
+    uint32_t m = ntohl(reinterpret_cast<sockaddr_in *>(i->ifa_netmask)->sin_addr.s_addr);
+    h.prefix = __builtin_popcount(m);
+    h.up = (i->ifa_flags & IFF_UP) != 0;
+    h.loopback = (i->ifa_flags & IFF_LOOPBACK) != 0;
+    out.push_back(h);
+  }
+  freeifaddrs(list);
+  return out;
+}
+
+Status check_hostonly_duplicates(const std::vector<HostOnlyIf> &ifs) {
+  std::set<std::string> names, ips;
+  for (const auto &i : ifs) {
+    if (!names.insert(i.name).second)
+      return fail(Errc::precreate,
+                  fmt::format("VirtualBox is configured with multiple host-only adapters with the "
+                              "same name \"{}\". Please remove one.",
+                              i.name));
+    if (!i.ip.empty() && !ips.insert(i.ip).second)
+      return fail(Errc::precreate,
+                  fmt::format("VirtualBox is configured with multiple host-only adapters with the "
+                              "same IP \"{}\". Please remove one.",
+                              i.ip));
+  }
+  return ok();
+}
+
+Status check_cidr_collision(const Cidr &c, const std::vector<HostOnlyIf> &ifs,
+                            const std::vector<HostIface> &host) {
+  std::set<std::string> vbox;
+  for (const auto &i : ifs)
+    vbox.insert(i.name);
+  for (const auto &h : host) {
+    if (!h.up || h.loopback || vbox.count(h.name)) continue;
+    uint32_t m = prefix_mask(h.prefix);
+    if ((h.addr & m) == c.network() && h.prefix == c.prefix)
+      return fail(Errc::precreate,
+                  fmt::format("host-only cidr conflicts with the network address of a host "
+                              "interface ({} has {}/{}); choose another --virtualbox-hostonly-cidr",
+                              h.name, format_ipv4(h.addr), h.prefix));
+  }
+  return ok();
+}
+
+Status check_networks_conf(const Version &v, const Cidr &c, const fs::path &conf) {
+  if (!v.at_least(6, 1, 28)) return ok();
+  std::vector<std::pair<uint32_t, int>> allowed;
+  auto text = read_file(conf);
+  if (!text) {
+    allowed.push_back({*parse_ipv4("192.168.56.0"), 21});
+  } else {
+    std::istringstream in(*text);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream l(line);
+      std::string star, range;
+      if (!(l >> star) || star != "*") continue;
+      while (l >> range) {
+        auto slash = range.find('/');
+        auto ip = parse_ipv4(range.substr(0, slash));
+        if (!ip || slash == std::string::npos) continue;
+        try {
+          allowed.push_back({*ip, std::stoi(range.substr(slash + 1))});
+        } catch (...) {
+        }
+      }
+    }
+  }
+  for (auto [net, prefix] : allowed)
+    if (prefix <= c.prefix && (c.network() & prefix_mask(prefix)) == (net & prefix_mask(prefix)))
+      return ok();
+  return fail(Errc::precreate,
+              fmt::format("VirtualBox {}.{}.{} only allows host-only networks listed in {} "
+                          "(default 192.168.56.0/21): add the line "
+                          "\"* {}/{}\" to it, or use --virtualbox-hostonly-cidr 192.168.56.1/24",
+                          v.major, v.minor, v.patch, conf.string(), format_ipv4(c.network()),
+                          c.prefix));
+}
+
+HostOnlyNet dhcp_plan(const Cidr &c) {
+  HostOnlyNet n;
+  // Deterministic server address (docker-machine used a random .2-.25): .2, or .3 when the host is
+  // .2.
+  n.server_ip = c.network() + 2 == c.host ? c.network() + 3 : c.network() + 2;
+  if (c.prefix <= 24) {
+    uint32_t base = c.host & 0xffffff00u;
+    n.lower = base | 100;
+    n.upper = base | 254;
+  } else {
+    n.lower = n.server_ip + 1;
+    n.upper = c.broadcast() - 1;
+  }
+  return n;
+}
+
+Result<HostOnlyNet> setup_hostonly_network(VBoxManage &v, const Cidr &c,
+                                           const std::vector<HostIface> &host,
+                                           std::chrono::milliseconds appear_timeout) {
+  auto out = vbm_out(v, {"list", "hostonlyifs"});
+  if (!out) return fail(out.error());
+  auto ifs = parse_hostonlyifs(*out);
+  SC_TRY(check_hostonly_duplicates(ifs));
+  SC_TRY(check_cidr_collision(c, ifs, host));
+  std::string mask = format_ipv4(c.mask());
+  HostOnlyNet n = dhcp_plan(c);
+  for (const auto &i : ifs)
+    // 0f000000: a VirtualBox race reports this mask for a correctly configured adapter.
+    if (i.ip == format_ipv4(c.host) && (i.netmask == mask || i.netmask == "0f000000"))
+      n.ifname = i.name;
+  if (n.ifname.empty()) {
+    auto created = v.run({"hostonlyif", "create"}); // errors tolerated (VirtualBox ticket #14040)
+    std::set<std::string> before;
+    for (const auto &i : ifs)
+      before.insert(i.name);
+    auto st = poll_until(
+        "host-only adapter", appear_timeout,
+        [&]() -> Status {
+          auto l = vbm_out(v, {"list", "hostonlyifs"});
+          if (!l) return fail(l.error());
+          for (const auto &i : parse_hostonlyifs(*l))
+            if (!before.count(i.name)) {
+              n.ifname = i.name;
+              return ok();
+            }
+          return fail(Errc::generic, "not visible yet");
+        },
+        std::chrono::milliseconds(100), std::chrono::seconds(1));
+    if (!st) {
+      (void)created;
+      return fail(Errc::generic,
+                  "The host-only adapter we just created is not visible. This is a well known "
+                  "VirtualBox bug. You might want to uninstall it and reinstall at least version "
+                  "5.0.12 that is is supposed to fix this issue");
+    }
+    SC_TRY(vbm(
+        v, {"hostonlyif", "ipconfig", n.ifname, "--ip", format_ipv4(c.host), "--netmask", mask}));
+  }
+  n.netname = "HostInterfaceNetworking-" + n.ifname;
+
+  auto dl = vbm_out(v, {"list", "dhcpservers"});
+  if (!dl) return fail(dl.error());
+  std::set<std::string> live;
+  for (const auto &i : ifs)
+    live.insert("HostInterfaceNetworking-" + i.name);
+  live.insert(n.netname);
+  const DhcpServer *existing = nullptr;
+  auto servers = parse_dhcpservers(*dl);
+  for (const auto &s : servers) {
+    if (s.network_name == n.netname)
+      existing = &s;
+    else if (s.network_name.rfind("HostInterfaceNetworking-", 0) == 0 &&
+             !live.count(s.network_name))
+      SC_TRY(vbm(v, {"dhcpserver", "remove", "--netname", s.network_name}));
+  }
+  if (existing && existing->enabled && existing->netmask == mask &&
+      existing->lower == format_ipv4(n.lower) && existing->upper == format_ipv4(n.upper)) {
+    auto sip = parse_ipv4(existing->ip);
+    if (sip && (*sip & c.mask()) == c.network() && *sip != c.host) {
+      n.server_ip = *sip;
+      return n; // nothing to change
+    }
+  }
+  SC_TRY(vbm(v, {"dhcpserver", existing ? "modify" : "add", "--netname", n.netname, "--ip",
+                 format_ipv4(n.server_ip), "--netmask", mask, "--lowerip", format_ipv4(n.lower),
+                 "--upperip", format_ipv4(n.upper), "--enable"}));
+  return n;
+}
+
+Result<std::string> lease_fixed_ip(const fs::path &lease_dir, const Cidr &c, const HostOnlyNet &n,
+                                   const std::string &wanted, const std::string &owner) {
+  SC_TRY(ensure_dir(lease_dir, 0700));
+  auto take = [&](const std::string &ip) -> bool {
+    fs::path f = lease_dir / ip;
+    int fd = ::open(f.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      auto cur = read_file(f);
+      return cur && *cur == owner; // already ours
+    }
+    bool w = ::write(fd, owner.data(), owner.size()) == static_cast<ssize_t>(owner.size());
+    ::close(fd);
+    return w;
+  };
+  if (!wanted.empty()) {
+    auto w = parse_ipv4(wanted);
+    if (w && (*w & c.mask()) == c.network() && take(wanted)) return wanted;
+  }
+  for (uint32_t a = c.network() + 10; a < c.broadcast(); ++a) {
+    if (a == c.host || a == n.server_ip || (a >= n.lower && a <= n.upper)) continue;
+    if (take(format_ipv4(a))) return format_ipv4(a);
+  }
+  return fail(Errc::generic,
+              fmt::format("no free fixed address left in {}/{} outside the DHCP range",
+                          format_ipv4(c.network()), c.prefix));
+}
+
+void release_fixed_ip(const fs::path &lease_dir, const std::string &ip, const std::string &owner) {
+  if (ip.empty()) return;
+  auto cur = read_file(lease_dir / ip);
+  std::error_code ec;
+  if (cur && *cur == owner) fs::remove(lease_dir / ip, ec);
+}
+
+} // namespace sc::vbox
