@@ -13,7 +13,7 @@
 # VirtualBox instead of the stand-in (the ISO from VIRTUALBOX_BOOT2DOCKER_URL, default: the last
 # boot2docker release, downloaded once into the store's cache).
 source "$(dirname "$0")/lib.sh"
-e2e_setup 203 scvb203
+e2e_setup 210 scvb210
 HERE=$(cd "$(dirname "$0")" && pwd)
 REAL=false
 if [ "${SWARMCTL_E2E_DRIVER:-}" = virtualbox ]; then
