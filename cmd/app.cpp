@@ -27,6 +27,24 @@ std::string join_argv(int argc, char** argv) {
   return out;
 }
 
+// The command word: the first argument that is not an option (nor -s's value).
+std::string first_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.empty() || a[0] == '-') continue;
+    std::string prev = argv[i - 1];
+    if (i > 1 && (prev == "-s" || prev == "--storage-path")) continue;
+    return a;
+  }
+  return "";
+}
+
+bool is_light_command(const std::string& w) {
+  for (const char* c : {"ls", "env", "ip", "url", "inspect", "status", "version", "active", "config"})
+    if (w == c) return true;
+  return false;
+}
+
 bool env_true(const char* name) {
   const char* v = std::getenv(name);
   if (!v) return false;
@@ -54,7 +72,10 @@ int run_app(int argc, char** argv) {
   app.require_subcommand(1, 1);
   app.fallthrough();
 
-  add_create(app, s, rc);
+  // `create` registers every driver's flags (hundreds of options); commands that scripts run in
+  // loops (ip, url, env, ls, ...) do not build them. Anything else — help, an unknown word, a global
+  // option before the command — gets the full command set.
+  if (!is_light_command(first_word(argc, argv))) add_create(app, s, rc);
   add_ls(app, s, rc);
   add_env(app, s, rc);
   add_info(app, s, rc);

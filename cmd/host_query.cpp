@@ -25,7 +25,14 @@ struct Shared {
 };
 
 void query_one(Services& s, Shared& sh, size_t i, const QueryOptions& o) {
-  HostQuery q = sh.results[i];
+  // Only the answers are written back (under the lock); the record is read, never copied.
+  struct {
+    State state = State::None;
+    std::string url, docker_version, error;
+  } q;
+  q.state = sh.results[i].state;
+  q.error = sh.results[i].error;
+  const std::optional<HostRecord>& rec = sh.results[i].rec;
   Machine& m = sh.machines[i];
   if (m.driver) {
     Result<State> st = State::None;
@@ -42,7 +49,7 @@ void query_one(Services& s, Shared& sh, size_t i, const QueryOptions& o) {
       if (u) q.url = *u;
       else q.error = u.error().message;
       // A machine created with --no-provision has no engine (nor certificates) to ask.
-      bool has_engine = !q.rec || (q.rec->status != "created" && q.rec->status != "creating");
+      bool has_engine = !rec || (rec->status != "created" && rec->status != "creating");
       if (o.want_docker && u && has_engine) {
         auto hp = parse_host_port(*u, 2376);
         if (hp) {
@@ -58,12 +65,32 @@ void query_one(Services& s, Shared& sh, size_t i, const QueryOptions& o) {
     if (q.error == "Host is not running") q.error.clear();
   }
   std::lock_guard lk(sh.mu);
-  sh.results[i] = std::move(q);
+  HostQuery& r = sh.results[i];
+  r.state = q.state;
+  r.url = std::move(q.url);
+  r.docker_version = std::move(q.docker_version);
+  r.error = std::move(q.error);
   sh.done[i] = true;
   ++sh.finished;
   sh.cv.notify_all();
 }
 }  // namespace
+
+std::vector<Result<Machine>> load_machines(Services& s, const std::vector<std::string>& names) {
+  std::vector<Result<Machine>> out;
+  out.reserve(names.size());
+  for (size_t i = 0; i < names.size(); ++i) out.emplace_back(fail(Errc::generic, "not loaded"));
+  size_t threads = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8, names.size() / 64 + 1});
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < names.size();) out[i] = load_machine(s, names[i]);
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  return out;
+}
 
 std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& names, const QueryOptions& o) {
   auto sh = std::make_shared<Shared>();
@@ -72,12 +99,14 @@ std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& 
   sh->done.assign(n, false);
   sh->machines.resize(n);
   sh->batch.resize(n);
-  // Loading is cheap (one small JSON file each) and done up front so that drivers can batch.
+  // Records are loaded up front so that drivers can batch; parsing a thousand of them is CPU work,
+  // spread over the cores.
+  auto loaded = load_machines(s, names);
   std::map<std::string, std::vector<size_t>> by_driver;
   for (size_t i = 0; i < n; ++i) {
     auto& q = sh->results[i];
     q.name = names[i];
-    auto m = load_machine(s, names[i]);
+    auto& m = loaded[i];
     if (!m) {
       q.driver_name = "not found";
       q.state = State::Error;
@@ -85,7 +114,7 @@ std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& 
       std::replace(q.error.begin(), q.error.end(), '\n', ' ');
       continue;
     }
-    q.rec = m->rec;
+    q.rec = m->rec;  // the machine keeps its own (its driver and TLS paths use it)
     q.driver_name = m->rec.driver_name;
     sh->machines[i] = std::move(*m);
     by_driver[q.driver_name].push_back(i);
@@ -112,7 +141,9 @@ std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& 
   }
   std::unique_lock lk(sh->mu);
   sh->cv.wait_for(lk, o.timeout + std::chrono::milliseconds(500), [&] { return sh->finished == n; });
-  std::vector<HostQuery> out = sh->results;
+  // Every worker done: nothing touches the results any more. Otherwise copy (workers may still
+  // write into them).
+  std::vector<HostQuery> out = sh->finished == n ? std::move(sh->results) : sh->results;
   for (size_t i = 0; i < n; ++i) {
     if (!sh->done[i]) {
       HostQuery t;

@@ -1,16 +1,14 @@
-#include <curl/curl.h>
-
 #include <algorithm>
+#include <drivers/http/curl_api.hpp>
 #include <drivers/http/http.hpp>
 #include <fmt/format.h>
-#include <mutex>
-#include <provision/base/c_handle.hpp>
+#include <memory>
 
 namespace sc {
 namespace {
 
-using CurlEasy = CHandle<CURL *, curl_easy_cleanup>;
-using CurlSlist = CHandle<curl_slist *, curl_slist_free_all>;
+using CurlEasy = std::unique_ptr<CURL, curl::EasyDeleter>;
+using CurlSlist = std::unique_ptr<curl_slist, curl::SlistDeleter>;
 
 size_t on_body(char *p, size_t size, size_t n, void *user) {
   static_cast<std::string *>(user)->append(p, size * n);
@@ -35,27 +33,25 @@ size_t on_header(char *p, size_t size, size_t n, void *user) {
 
 class CurlClient : public HttpClient {
 public:
-  CurlClient() {
-    // Global init once per process; thread-safe in libcurl >= 7.84 and guarded here anyway.
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  }
-
   Result<HttpResponse> send(const HttpRequest &req) override {
-    CurlEasy h(curl_easy_init());
+    // libcurl is loaded (and globally initialised, once) on the first request.
+    auto loaded = curl::api();
+    if (!loaded) return fail(loaded.error());
+    const curl::Api *api = *loaded;
+    CurlEasy h(api->easy_init());
     if (!h) return fail(Errc::io, "curl_easy_init failed");
     HttpResponse resp;
     CurlSlist headers;
     for (const auto &[k, v] : req.headers) {
       auto line = k + ": " + v;
-      curl_slist *n = curl_slist_append(headers.get(), line.c_str());
+      curl_slist *n = api->slist_append(headers.get(), line.c_str());
       if (!n) return fail(Errc::io, "curl_slist_append failed");
       (void)headers.release();
       headers.reset(n);
     }
     // Keep curl from adding "Expect: 100-continue" (a round trip) and its own Accept.
     for (const char *extra : {"Expect:", "Accept:"}) {
-      curl_slist *n = curl_slist_append(headers.get(), extra);
+      curl_slist *n = api->slist_append(headers.get(), extra);
       if (n) {
         (void)headers.release();
         headers.reset(n);
@@ -63,41 +59,41 @@ public:
     }
     char errbuf[CURL_ERROR_SIZE] = {0};
     CURL *c = h.get();
-    curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    api->easy_setopt(c, CURLOPT_URL, req.url.c_str());
+    api->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    api->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    api->easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    api->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    api->easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);
+    api->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    api->easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
+    api->easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
+    api->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
+    api->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    api->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     if (!req.verify_tls) {
-      curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+      api->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+      api->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
     }
     if (req.method == "POST") {
-      curl_easy_setopt(c, CURLOPT_POST, 1L);
-      curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+      api->easy_setopt(c, CURLOPT_POST, 1L);
+      api->easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
+      api->easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
     } else if (req.method != "GET") {
-      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+      api->easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
       if (!req.body.empty()) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+        api->easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
+        api->easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
       }
     }
-    CURLcode rc = curl_easy_perform(c);
+    CURLcode rc = api->easy_perform(c);
     if (rc != CURLE_OK) {
       // The URL has no credentials in it (AWS puts them in headers), so it can be shown.
-      std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+      std::string detail = errbuf[0] ? errbuf : api->easy_strerror(rc);
       Errc code = rc == CURLE_OPERATION_TIMEDOUT ? Errc::timeout : Errc::unreachable;
       return fail(code, fmt::format("{} {}: {}", req.method, req.url, detail));
     }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+    api->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
     return resp;
   }
 };

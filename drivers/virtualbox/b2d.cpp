@@ -1,4 +1,4 @@
-#include <curl/curl.h>
+#include <drivers/http/curl_api.hpp>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
@@ -43,7 +43,7 @@ void tar_file(std::string &out, const std::string &name, unsigned mode, const st
   out.append((512 - data.size() % 512) % 512, '\0');
 }
 
-using CurlEasy = CHandle<CURL *, curl_easy_cleanup>;
+using CurlEasy = std::unique_ptr<CURL, curl::EasyDeleter>;
 using EvpCtx = CHandle<EVP_MD_CTX *, EVP_MD_CTX_free>;
 
 struct Download {
@@ -177,30 +177,37 @@ Result<fs::path> ensure_iso(const IsoSource &src) {
   fs::path tmp = dest.string() + fmt::format(".part{}", ::getpid());
   std::FILE *f = std::fopen(tmp.c_str(), "wb");
   if (!f) return fail(Errc::io, fmt::format("create {}: {}", tmp.string(), std::strerror(errno)));
+  auto loaded = curl::api();
+  if (!loaded) {
+    std::fclose(f);
+    fs::remove(tmp, ec);
+    return fail(loaded.error());
+  }
+  const curl::Api *api = *loaded;
   Download d{f, src.ui};
-  CurlEasy c(curl_easy_init());
+  CurlEasy c(api->easy_init());
   if (!c) {
     std::fclose(f);
     return fail(Errc::generic, "libcurl initialisation failed");
   }
   char errbuf[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(c.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c.get(), CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c.get(), CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(c.get(), CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c.get(), CURLOPT_CONNECTTIMEOUT, 30L);
-  curl_easy_setopt(c.get(), CURLOPT_LOW_SPEED_LIMIT, 1024L); // abort when stalled for a minute
-  curl_easy_setopt(c.get(), CURLOPT_LOW_SPEED_TIME, 60L);
-  curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &d);
+  api->easy_setopt(c.get(), CURLOPT_URL, url.c_str());
+  api->easy_setopt(c.get(), CURLOPT_FOLLOWLOCATION, 1L);
+  api->easy_setopt(c.get(), CURLOPT_FAILONERROR, 1L);
+  api->easy_setopt(c.get(), CURLOPT_ERRORBUFFER, errbuf);
+  api->easy_setopt(c.get(), CURLOPT_CONNECTTIMEOUT, 30L);
+  api->easy_setopt(c.get(), CURLOPT_LOW_SPEED_LIMIT, 1024L); // abort when stalled for a minute
+  api->easy_setopt(c.get(), CURLOPT_LOW_SPEED_TIME, 60L);
+  api->easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, on_data);
+  api->easy_setopt(c.get(), CURLOPT_WRITEDATA, &d);
   bool progress = src.ui && src.ui->tty && !src.ui->quiet;
   if (progress) {
     src.ui->info(fmt::format("Downloading {} to {}...", url, dest.string()));
-    curl_easy_setopt(c.get(), CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(c.get(), CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(c.get(), CURLOPT_XFERINFODATA, &d);
+    api->easy_setopt(c.get(), CURLOPT_NOPROGRESS, 0L);
+    api->easy_setopt(c.get(), CURLOPT_XFERINFOFUNCTION, on_progress);
+    api->easy_setopt(c.get(), CURLOPT_XFERINFODATA, &d);
   }
-  CURLcode rc = curl_easy_perform(c.get());
+  CURLcode rc = api->easy_perform(c.get());
   bool closed = std::fclose(f) == 0;
   auto give_up = [&](std::string msg) -> Result<fs::path> {
     fs::remove(tmp, ec);
@@ -209,12 +216,12 @@ Result<fs::path> ensure_iso(const IsoSource &src) {
   if (rc != CURLE_OK)
     return give_up(fmt::format(
         "cannot download the {} from {}: {} (no cached copy in {}; use {} file:///path/to/{})",
-        src.iso ? "boot2docker ISO" : "image", url, errbuf[0] ? errbuf : curl_easy_strerror(rc),
+        src.iso ? "boot2docker ISO" : "image", url, errbuf[0] ? errbuf : api->easy_strerror(rc),
         src.cache_dir.string(), src.iso ? "--virtualbox-boot2docker-url" : "--virtualbox-image",
         src.iso ? "boot2docker.iso" : "image"));
   if (!closed) return give_up(fmt::format("write {}: {}", tmp.string(), std::strerror(errno)));
   curl_off_t expected = -1;
-  curl_easy_getinfo(c.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+  api->easy_getinfo(c.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
   auto got = fs::file_size(tmp, ec);
   if (expected >= 0 && !ec && got != static_cast<uintmax_t>(expected))
     return give_up(fmt::format("download of {} is truncated: {} of {} bytes", url, got, expected));
