@@ -10,7 +10,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 TMP=$(mktemp -d /tmp/swarmctl-bench-cluster.XXXXXX)
 export SWARMCTL_STORAGE_PATH=$TMP/store LOCAL_CIDR=192.168.212.1/24 LOCAL_BRIDGE=scbench1
 file=$TMP/seed.yml
+LOGS=${SWARMCTL_BENCH_LOGS:-/tmp/swarmctl-bench-cluster-logs}  # each run's output, kept
 cleanup() {
+  mkdir -p "$LOGS" && cp "$TMP"/*.log "$LOGS"/ 2>/dev/null
   [ -f "$file" ] && "$SWARMCTL" down -q -f "$file" >/dev/null 2>&1
   rm -rf "$TMP"
 }

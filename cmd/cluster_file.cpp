@@ -1,4 +1,6 @@
 #include <cmd/cluster_file.hpp>
+#include <provision/base/image_archive.hpp>
+#include <provision/cluster/kv.hpp>
 #include <cmd/store/host.hpp>
 #include <fmt/format.h>
 #include <provision/base/fs.hpp>
@@ -279,6 +281,35 @@ Result<ClusterFile> load_cluster_file(const std::string& path) {
     img = p.string();
   }
   return f;
+}
+
+// Image archives from the file: those holding only an image swarmctl itself runs go where it
+// runs it — the KV store's image to the KV host, the classic Swarm image to the swarm machines —
+// everything else (the user's images) to every machine. Each `docker load` is CPU and disk work
+// on the host; in the seed topology this halves the bytes loaded (the etcd image is the largest).
+std::vector<std::string> images_for_role(const ClusterFile& f, const std::string& role) {
+  std::string kv_image, swarm_image;
+  if (f.kv()) kv_image = normalize_image_ref(f.kv_image.empty() ? kv_default_image(f.kv_kind) : f.kv_image);
+  if (f.swarm_mode == "classic") swarm_image = normalize_image_ref(f.swarm_image.empty() ? "swarm:latest" : f.swarm_image);
+  std::vector<std::string> out;
+  for (const auto& path : f.images) {
+    auto tags = image_archive_tags(path);
+    // An unreadable archive is kept: loading it reports the error on every machine.
+    if (!tags || tags->empty()) {
+      out.push_back(path);
+      continue;
+    }
+    auto only = [&](const std::string& image) {
+      if (image.empty()) return false;
+      for (const auto& t : *tags)
+        if (normalize_image_ref(t) != image) return false;
+      return true;
+    };
+    if (only(kv_image) && role != "kv") continue;
+    if (only(swarm_image) && role == "kv") continue;
+    out.push_back(path);
+  }
+  return out;
 }
 
 }  // namespace sc

@@ -56,4 +56,9 @@ struct ClusterFile {
 Result<ClusterFile> load_cluster_file(const std::string& path);
 Result<ClusterFile> parse_cluster_yaml(const std::string& text, const std::string& source_name);
 
+// The image archives of the file that a machine of this role loads: an archive holding only the
+// KV store's image goes to the KV host only, one holding only the classic Swarm image to swarm
+// machines only, any other to every machine.
+std::vector<std::string> images_for_role(const ClusterFile& f, const std::string& role);
+
 }  // namespace sc

@@ -49,7 +49,7 @@ CreateRequest request_for(const ClusterFile& f, const ClusterMachine& cm) {
   r.engine.env = e.env;
   r.engine.insecure_registry = e.insecure_registries;
   r.engine.registry_mirror = e.registry_mirrors;
-  r.preload_images = f.images;
+  r.preload_images = images_for_role(f, cm.role);
   if (cm.role == "kv") {
     r.kv.kind = f.kv_kind;
     r.kv.image = f.kv_image;

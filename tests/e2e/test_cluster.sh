@@ -73,6 +73,11 @@ aargs=$(dk c1n1 exec swarm-agent cat /tmp/swarm-args 2>&1)
 check "classic: agent joins with its address ($aargs)" bash -c "[[ '$aargs' == *join* && '$aargs' == *$(sc ip c1n1):2376* && '$aargs' == *etcd://$kvip:2379* ]]"
 eq "classic: env --swarm points at 3376" "tcp://$(sc ip c1m):3376" \
   "$(sc env --shell bash --swarm c1m | sed -n 's/^export DOCKER_HOST="\(.*\)"$/\1/p')"
+# Images swarmctl runs go where it runs them: the etcd image only to the KV host, the swarm image
+# only to swarm machines; the user's images (busybox, hello) everywhere.
+images_on() { dk "$1" images --format '{{.Repository}}:{{.Tag}}' | sort | xargs; }
+eq "classic: images on the KV host" "busybox:latest quay.io/coreos/etcd:v3.4.23 swarmctl/hello:latest" "$(images_on c1kv)"
+eq "classic: images on a node" "busybox:latest swarm:latest swarmctl/hello:latest" "$(images_on c1n0)"
 eq "classic: the overlay network is global" "global" "$(dk c1n0 network inspect -f '{{.Scope}}' c1net)"
 must "classic: hello on c1n0" dk c1n0 run -d --name hello --net c1net -e WORD=Hello swarmctl/hello serve-word
 eq "classic: c1n1 reaches hello on c1n0 by name over the overlay" "Hello" \

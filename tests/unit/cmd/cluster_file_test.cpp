@@ -1,5 +1,10 @@
+#include <unistd.h>
+
 #include <cmd/cluster_file.hpp>
 #include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <provision/base/process.hpp>
 
 using namespace sc;
 
@@ -86,4 +91,57 @@ TEST_CASE("cluster file: images expand environment variables") {
   auto g = parse_cluster_yaml("cluster: c\nswarm: {mode: swarm-mode}\nimages: [$SC_TEST_UNSET_VAR/a.tar]\n", "i.yml");
   REQUIRE_FALSE(g);
   CHECK(g.error().message.find("$SC_TEST_UNSET_VAR is not set") != std::string::npos);
+}
+
+namespace {
+// A minimal `docker save` archive holding `tags`, written with GNU tar.
+std::string image_tar(const std::filesystem::path& dir, const std::string& file, const std::string& tags_json) {
+  auto src = dir / (file + ".d");
+  std::filesystem::create_directories(src);
+  std::ofstream(src / "manifest.json") << R"([{"Config":"c.json","RepoTags":)" << tags_json << R"(,"Layers":[]}])";
+  auto out = dir / file;
+  auto r = run_process({"tar", "-C", src.string(), "-cf", out.string(), "manifest.json"});
+  REQUIRE(r);
+  REQUIRE(r->exit_code == 0);
+  return out.string();
+}
+}  // namespace
+
+TEST_CASE("cluster file: images swarmctl runs go only where it runs them") {
+  std::string t = (std::filesystem::temp_directory_path() / "sc-images-role.XXXXXX").string();
+  REQUIRE(::mkdtemp(t.data()) != nullptr);
+  std::filesystem::path dir = t;
+  auto etcd = image_tar(dir, "etcd.tar", R"(["quay.io/coreos/etcd:v3.4.23"])");
+  auto swarm = image_tar(dir, "swarm.tar", R"(["swarm:latest"])");
+  auto busybox = image_tar(dir, "busybox.tar", R"(["busybox:latest"])");
+  auto mixed = image_tar(dir, "mixed.tar", R"(["swarm:latest","busybox:latest"])");
+  auto untagged = image_tar(dir, "untagged.tar", "null");
+  auto all = std::vector<std::string>{etcd, swarm, busybox, mixed, untagged};
+  auto yaml = [&](const std::string& kv, const std::string& swarm_section) {
+    std::string y = "cluster: c\ndriver: local\n" + kv + swarm_section + "nodes: {prefix: node, count: 1}\nimages:\n";
+    for (const auto& i : all) y += "  - " + i + "\n";
+    return y;
+  };
+  SUBCASE("classic with etcd (default image)") {
+    auto f = parse_cluster_yaml(yaml("kv: {name: consul, kind: etcd}\n", "swarm: {mode: classic, master: master}\n"), "c.yml");
+    REQUIRE(f);
+    CHECK(images_for_role(*f, "kv") == std::vector<std::string>{etcd, busybox, mixed, untagged});
+    CHECK(images_for_role(*f, "master") == std::vector<std::string>{swarm, busybox, mixed, untagged});
+    CHECK(images_for_role(*f, "node") == std::vector<std::string>{swarm, busybox, mixed, untagged});
+  }
+  SUBCASE("a KV image given in the file replaces the default") {
+    auto f = parse_cluster_yaml(yaml("kv: {name: consul, kind: etcd, image: 'quay.io/coreos/etcd:v3.5.0'}\n",
+                                     "swarm: {mode: classic, master: master, image: 'swarm:1.2.9'}\n"), "c.yml");
+    REQUIRE(f);
+    // Neither archive holds the images the file names: both go everywhere.
+    CHECK(images_for_role(*f, "node") == all);
+    CHECK(images_for_role(*f, "kv") == all);
+  }
+  SUBCASE("swarm mode runs no swarm image: it is the user's, loaded everywhere") {
+    auto f = parse_cluster_yaml(yaml("", "swarm: {mode: swarm-mode, master: master}\n"), "c.yml");
+    REQUIRE(f);
+    CHECK(images_for_role(*f, "master") == all);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }
