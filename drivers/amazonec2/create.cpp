@@ -290,7 +290,10 @@ Status Ec2Driver::launch_spot(const Params &spec) {
   if (items.empty()) return fail(Errc::parse, "RequestSpotInstances: no request in the response");
   m_spot_request_id = items[0]->str("spotInstanceRequestId");
   info(fmt::format("Waiting for spot instance request {}...", m_spot_request_id));
-  return poll_until(
+  // A request that is cancelled, failed or closed never gets an instance: stop waiting at once
+  // (it used to take the whole 10-minute deadline to notice).
+  std::string dead;
+  auto st = poll_until(
       "spot instance request fulfilled", std::chrono::minutes(10),
       [&]() -> Status {
         auto d = (*c)->call("DescribeSpotInstanceRequests",
@@ -299,14 +302,20 @@ Status Ec2Driver::launch_spot(const Params &spec) {
         auto it = d->items("spotInstanceRequestSet");
         if (it.empty()) return fail(Errc::not_found, "request not visible yet");
         auto state = it[0]->str("state");
-        if (state == "cancelled" || state == "failed" || state == "closed")
-          return fail(Errc::generic,
-                      fmt::format("spot request {}: {}", state, it[0]->str("status/message")));
+        if (state == "cancelled" || state == "failed" || state == "closed") {
+          auto code = it[0]->str("status/code");
+          auto msg = it[0]->str("status/message");
+          dead = fmt::format("spot instance request {} is {}{}{}", m_spot_request_id, state,
+                             code.empty() ? "" : " (" + code + ")", msg.empty() ? "" : ": " + msg);
+          return ok();
+        }
         m_instance_id = it[0]->str("instanceId");
         if (m_instance_id.empty()) return fail(Errc::generic, fmt::format("state {}", state));
         return ok();
       },
       std::chrono::milliseconds(500), std::chrono::milliseconds(5000));
+  if (st && !dead.empty()) return fail(Errc::generic, dead);
+  return st;
 }
 
 } // namespace sc::ec2

@@ -1,5 +1,8 @@
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include <doctest/doctest.h>
 #include <drivers/amazonec2/ec2_driver.hpp>
 #include <provision/base/fs.hpp>
@@ -41,6 +44,7 @@ struct FakeEc2 {
         return answer(r, a);
       });
   std::string authorize_body;
+  std::string spot_state = "open", spot_code = "pending-evaluation", spot_message;
 
   Result<HttpResponse> answer(const HttpRequest &r, const std::string &a) {
     auto ok = [](std::string inner) {
@@ -73,6 +77,13 @@ struct FakeEc2 {
       authorize_body = r.body;
       return ok("<return>true</return>");
     }
+    if (a == "RequestSpotInstances")
+      return ok("<spotInstanceRequestSet><item><spotInstanceRequestId>sir-1</spotInstanceRequestId>"
+                "<state>open</state></item></spotInstanceRequestSet>");
+    if (a == "DescribeSpotInstanceRequests")
+      return ok("<spotInstanceRequestSet><item><spotInstanceRequestId>sir-1</spotInstanceRequestId>"
+                "<state>" + spot_state + "</state><status><code>" + spot_code + "</code><message>" +
+                spot_message + "</message></status></item></spotInstanceRequestSet>");
     if (a == "RunInstances") return test::xml_response(200, test::test_data("run_instances.xml"));
     if (a == "DescribeInstances")
       return test::xml_response(200, test::test_data("describe_instances.xml"));
@@ -288,4 +299,28 @@ TEST_CASE("amazonec2: instance states and interface names") {
   CHECK(interface_for_instance_type("m5.large") == "ens5");
   CHECK(default_ami("us-east-1") == "ami-927185ef");
   CHECK(default_ami("mars-1").empty());
+}
+
+TEST_CASE("amazonec2: a spot request that failed stops the wait at once, with EC2's reason") {
+  TempDir t;
+  FakeEc2 ec2;
+  ec2.spot_state = "failed";
+  ec2.spot_code = "bad-parameters";
+  ec2.spot_message = "The Spot request contains invalid parameters.";
+  FlagValues f;
+  f.set("amazonec2-access-key", {"AKID"});
+  f.set("amazonec2-secret-key", {"S"});
+  f.set("amazonec2-request-spot-instance", {"true"});
+  auto d = driver_for(t, ec2, f);
+  REQUIRE(d->pre_create_check());
+  auto t0 = std::chrono::steady_clock::now();
+  auto st = d->create();
+  auto took = std::chrono::steady_clock::now() - t0;
+  REQUIRE_FALSE(st);
+  INFO(st.error().message);
+  CHECK(st.error().message.find("spot instance request sir-1 is failed (bad-parameters): The Spot "
+                                "request contains invalid parameters.") != std::string::npos);
+  CHECK(took < std::chrono::seconds(5));  // not the 10-minute deadline
+  CHECK(std::count(ec2.http->actions.begin(), ec2.http->actions.end(), "DescribeSpotInstanceRequests") == 1);
+  CHECK(std::count(ec2.http->actions.begin(), ec2.http->actions.end(), "RunInstances") == 0);
 }
