@@ -205,13 +205,25 @@ Status Ec2Driver::create() {
   SC_TRY_CTX(ensure_key_pair(), "key pair");
   if (m_cred_source.kind == "flag" && m_create_creds)
     SC_TRY_CTX(write_flag_credentials(flag_credentials_file(), *m_create_creds), "store AWS keys");
-  m_group_ids.clear();
-  for (const auto &g : m_group_names) {
-    auto id = ensure_security_group(g);
-    if (!id) return fail(id.error().context(fmt::format("security group {}", g)));
-    m_group_ids.push_back(*id);
+  auto groups = [&]() -> Status {
+    m_group_ids.clear();
+    for (const auto &g : m_group_names) {
+      auto id = ensure_security_group(g);
+      if (!id) return fail(id.error().context(fmt::format("security group {}", g)));
+      m_group_ids.push_back(*id);
+    }
+    return ok();
+  };
+  SC_TRY(groups());
+  auto launched = launch();
+  // An `rm` of the last machine using the shared group may delete it between our lookup and the
+  // launch (docker-machine lost such creates): make the group again, launch once more.
+  if (!launched && launched.error().message.find("InvalidGroup.NotFound") != std::string::npos) {
+    info("The security group was deleted meanwhile (a concurrent rm); creating it again...");
+    SC_TRY(groups());
+    launched = launch();
   }
-  SC_TRY(launch());
+  SC_TRY(launched);
   info(fmt::format("Instance {} is running ({})", m_instance_id,
                    m_public_ip.empty() ? m_private_ip : m_public_ip));
   return ok();

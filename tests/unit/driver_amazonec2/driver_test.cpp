@@ -44,6 +44,7 @@ struct FakeEc2 {
         return answer(r, a);
       });
   std::string authorize_body;
+  bool group_vanishes_once = false;
   std::string spot_state = "open", spot_code = "pending-evaluation", spot_message;
 
   Result<HttpResponse> answer(const HttpRequest &r, const std::string &a) {
@@ -84,6 +85,14 @@ struct FakeEc2 {
       return ok("<spotInstanceRequestSet><item><spotInstanceRequestId>sir-1</spotInstanceRequestId>"
                 "<state>" + spot_state + "</state><status><code>" + spot_code + "</code><message>" +
                 spot_message + "</message></status></item></spotInstanceRequestSet>");
+    if (a == "RunInstances" && group_vanishes_once) {
+      // What EC2 says when the group named in the launch was deleted meanwhile.
+      group_vanishes_once = false;
+      group_exists = false;
+      return test::xml_response(400, "<Response><Errors><Error><Code>InvalidGroup.NotFound</Code><Message>"
+                                     "The security group 'sg-1' does not exist</Message></Error></Errors>"
+                                     "<RequestID>req-1</RequestID></Response>");
+    }
     if (a == "RunInstances") return test::xml_response(200, test::test_data("run_instances.xml"));
     if (a == "DescribeInstances")
       return test::xml_response(200, test::test_data("describe_instances.xml"));
@@ -323,4 +332,24 @@ TEST_CASE("amazonec2: a spot request that failed stops the wait at once, with EC
   CHECK(took < std::chrono::seconds(5));  // not the 10-minute deadline
   CHECK(std::count(ec2.http->actions.begin(), ec2.http->actions.end(), "DescribeSpotInstanceRequests") == 1);
   CHECK(std::count(ec2.http->actions.begin(), ec2.http->actions.end(), "RunInstances") == 0);
+}
+
+TEST_CASE("amazonec2: a group deleted by a concurrent rm before the launch is made again") {
+  TempDir t;
+  FakeEc2 ec2;
+  ec2.group_exists = true;
+  ec2.group_vanishes_once = true;
+  FlagValues f;
+  f.set("amazonec2-access-key", {"AKID"});
+  f.set("amazonec2-secret-key", {"S"});
+  auto d = driver_for(t, ec2, f);
+  REQUIRE(d->pre_create_check());
+  auto st = d->create();
+  INFO((st ? std::string() : st.error().message));
+  REQUIRE(st);
+  auto n = [&](const char *a) { return std::count(ec2.http->actions.begin(), ec2.http->actions.end(), a); };
+  CHECK(n("RunInstances") == 2);
+  CHECK(n("CreateSecurityGroup") == 1);  // found at first, gone at launch, created again
+  CHECK(n("AuthorizeSecurityGroupIngress") >= 1);
+  CHECK(*d->ip() == "54.194.252.215");
 }
