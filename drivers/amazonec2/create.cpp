@@ -96,6 +96,28 @@ Status Ec2Driver::resolve_network() {
   return ok();
 }
 
+Result<std::string> Ec2Driver::latest_ubuntu_lts(Client &c) {
+  std::string arch = arm_instance_type(m_instance_type) ? "arm64" : "amd64";
+  Params p{{"Owner.1", m_ami_owner}};
+  add_filter(p, 1, "name", {"ubuntu/images/hvm-ssd*/ubuntu-*-" + arch + "-server-*"});
+  add_filter(p, 2, "state", {"available"});
+  auto r = c.call("DescribeImages", p);
+  if (!r) return fail(r.error());
+  std::string best, best_key;
+  for (const XmlNode *im : r->items("imagesSet")) {
+    auto name = im->str("name");
+    int v = ubuntu_lts_version(name);
+    if (v == 0) continue;
+    // Highest release first, then the newest build (ISO dates sort as text; the name embeds one).
+    auto key = fmt::format("{:04}|{}|{}", v, im->str("creationDate"), name);
+    if (key > best_key) {
+      best_key = key;
+      best = im->str("imageId");
+    }
+  }
+  return best;
+}
+
 Status Ec2Driver::resolve_ami() {
   auto c = client();
   SC_TRY(c);
@@ -119,7 +141,18 @@ Status Ec2Driver::resolve_ami() {
                                                m_ami_owner, m_region));
     return ok();
   }
-  if (m_ami.empty()) m_ami = default_ami(m_region);
+  if (m_ami.empty()) {
+    // The default: the newest Ubuntu LTS server image Canonical publishes in this region for the
+    // instance's architecture (docker-machine's table of 16.04 AMIs is years out of date); the
+    // table stays as the fallback when the lookup finds nothing.
+    auto found = latest_ubuntu_lts(**c);
+    if (!found) return fail(found.error());
+    if (!found->empty()) {
+      m_ami = *found;
+      return ok();
+    }
+    m_ami = default_ami(m_region);
+  }
   if (m_ami.empty())
     return fail(
         Errc::precreate,

@@ -10,6 +10,11 @@ namespace sc::ec2 {
 
 // Ubuntu LTS AMIs per region (docker-machine's table); "" when the region is not in it.
 std::string default_ami(const std::string &region);
+// 2404 for "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423"; 0 when the name
+// is not an Ubuntu LTS release (YY.04, YY even).
+int ubuntu_lts_version(const std::string &image_name);
+// Graviton (arm64) instance types: t4g, m6g, c7gn, x2gd, g5g (g4dn is x86).
+bool arm_instance_type(const std::string &instance_type);
 bool known_region(const std::string &region);
 // EC2 instance state name -> State (pending/running/stopping/stopped/shutting-down/terminated).
 State map_state(std::string_view ec2_state);
@@ -73,6 +78,7 @@ private:
   // create.cpp
   Status resolve_network();
   Status resolve_ami();
+  Result<std::string> latest_ubuntu_lts(Client &c);
   Status launch();
   Status launch_spot(const Params &spec);
   Params launch_params(const std::string &prefix) const;

@@ -2,6 +2,7 @@
 // mapping, interface names, rules per role, instance lists from DescribeInstances/RunInstances
 // answers.
 #include <algorithm>
+#include <cctype>
 #include <drivers/amazonec2/ec2_driver.hpp>
 #include <map>
 #include <set>
@@ -25,6 +26,29 @@ const std::map<std::string, std::string> &ami_table() {
   return t;
 }
 } // namespace
+
+// "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423" -> 2404, 0 when the
+// name is not an LTS release (YY.04 with an even YY).
+int ubuntu_lts_version(const std::string &name) {
+  for (size_t i = 0; i + 5 <= name.size(); ++i) {
+    if (name[i] != '-' || !std::isdigit(static_cast<unsigned char>(name[i + 1])) ||
+        !std::isdigit(static_cast<unsigned char>(name[i + 2])) || name.compare(i + 3, 3, ".04") != 0)
+      continue;
+    int yy = (name[i + 1] - '0') * 10 + (name[i + 2] - '0');
+    if (yy % 2 == 0) return yy * 100 + 4;
+  }
+  return 0;
+}
+
+// Graviton families carry a 'g' after the generation digit: t4g, m6g, c7gn, x2gd, g5g (not g4dn).
+bool arm_instance_type(const std::string &type) {
+  auto family = type.substr(0, type.find('.'));
+  auto digit = family.find_first_of("0123456789");
+  if (digit == std::string::npos) return false;
+  auto rest = family.substr(digit);
+  auto letters = rest.find_first_not_of("0123456789");
+  return letters != std::string::npos && rest.find('g', letters) != std::string::npos;
+}
 
 std::string default_ami(const std::string &region) {
   auto it = ami_table().find(region);

@@ -368,12 +368,11 @@ TEST_CASE("ec2 e2e: credentials from a profile are recorded by name and found ag
 TEST_CASE("ec2 e2e: pre-create checks fail with exit 3 and one line") {
   NEED_MOTO();
   Env e(moto().url());
-  // The default AMI table's us-east-1 image does not exist in moto.
-  auto ami = e.run(
-      {"create", "-d", "amazonec2", "--amazonec2-endpoint", e.endpoint, "--no-provision", "x1"});
+  auto ami = e.run({"create", "-d", "amazonec2", "--amazonec2-endpoint", e.endpoint,
+                    "--amazonec2-ami", "ami-0000dead", "--no-provision", "x1"});
   CHECK(ami.exit_code == 3);
   CHECK(ami.err.find(
-            "Error with pre-create check: \"AMI ami-927185ef not found in region us-east-1\"") !=
+            "Error with pre-create check: \"AMI ami-0000dead not found in region us-east-1\"") !=
         std::string::npos);
   auto kp = e.create_args("x2");
   kp.insert(kp.end() - 1, {"--amazonec2-keypair-name", "nokey"});
@@ -450,4 +449,18 @@ TEST_CASE("ec2 e2e: AMI by name pattern, spot instance, private address, tags") 
   auto rm = e.run({"rm", "-y", "spot1"});
   CHECK(rm.exit_code == 0);
   CHECK(count_calls(rm.err, "CancelSpotInstanceRequests") == 1);
+}
+
+TEST_CASE("ec2 e2e: without --amazonec2-ami the newest Ubuntu LTS image of the region is used") {
+  NEED_MOTO();
+  Env e(moto().url());
+  // moto's image catalogue holds Canonical's 14.04 and 16.04 server images (and others' Ubuntu
+  // based images): the newest LTS owned by Canonical is 16.04, ami-785db401.
+  auto r = e.run({"create", "-d", "amazonec2", "--amazonec2-endpoint", e.endpoint, "--no-provision", "d1"});
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(e.driver_json("d1")["AMI"] == "ami-785db401");
+  auto in = e.instances_tagged("d1");
+  REQUIRE(in.size() == 1);
+  CHECK(e.run({"rm", "-y", "d1"}).exit_code == 0);
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <drivers/amazonec2/ec2_driver.hpp>
 #include <provision/base/fs.hpp>
 
@@ -38,7 +39,8 @@ EnvLookup empty_env(const fs::path &home) {
 // A minimal EC2: enough of each response for the create / state / remove flows.
 struct FakeEc2 {
   bool group_exists = false;
-  std::string image = "<imagesSet><item><imageId>ami-1</imageId></item></imagesSet>";
+  std::string image = "<imagesSet><item><imageId>ami-1</imageId><name>ubuntu/images/hvm-ssd-gp3/"
+                      "ubuntu-noble-24.04-amd64-server-20240423</name></item></imagesSet>";
   std::shared_ptr<test::FakeHttp> http = std::make_shared<test::FakeHttp>(
       [this](const HttpRequest &r, const std::string &a) -> Result<HttpResponse> {
         return answer(r, a);
@@ -352,4 +354,54 @@ TEST_CASE("amazonec2: a group deleted by a concurrent rm before the launch is ma
   CHECK(n("CreateSecurityGroup") == 1);  // found at first, gone at launch, created again
   CHECK(n("AuthorizeSecurityGroupIngress") >= 1);
   CHECK(*d->ip() == "54.194.252.215");
+}
+
+TEST_CASE("amazonec2: the default AMI is the newest Ubuntu LTS build for the instance's architecture") {
+  CHECK(ubuntu_lts_version("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423") == 2404);
+  CHECK(ubuntu_lts_version("ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240701") == 2204);
+  CHECK(ubuntu_lts_version("ubuntu/images/hvm-ssd-gp3/ubuntu-plucky-25.04-amd64-server-20250415") == 0);
+  CHECK(ubuntu_lts_version("ubuntu/images/hvm-ssd/ubuntu-mantic-23.10-amd64-server-20231011") == 0);
+  CHECK(ubuntu_lts_version("Deep Learning AMI Ubuntu Linux - 2.4_Oct2017") == 0);
+  for (const char *arm : {"t4g.micro", "m6g.large", "c7gn.xlarge", "x2gd.medium", "g5g.xlarge"})
+    CHECK_MESSAGE(arm_instance_type(arm), arm);
+  for (const char *x86 : {"t2.micro", "t3.small", "m5.large", "g4dn.xlarge", "p4d.24xlarge", "inf1.xlarge"})
+    CHECK_MESSAGE(!arm_instance_type(x86), x86);
+
+  TempDir t;
+  FakeEc2 ec2;
+  auto item = [](const char *id, const char *name, const char *date) {
+    return fmt::format("<item><imageId>{}</imageId><name>{}</name><creationDate>{}</creationDate></item>", id, name, date);
+  };
+  ec2.image = "<imagesSet>" +
+              item("ami-jammy-new", "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20251101", "2025-11-01T00:00:00.000Z") +
+              item("ami-noble-old", "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423", "2024-04-23T00:00:00.000Z") +
+              item("ami-noble-new", "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20251015", "2025-10-15T00:00:00.000Z") +
+              item("ami-plucky", "ubuntu/images/hvm-ssd-gp3/ubuntu-plucky-25.04-amd64-server-20251101", "2025-11-01T00:00:00.000Z") +
+              "</imagesSet>";
+  FlagValues f;
+  f.set("amazonec2-access-key", {"AKID"});
+  f.set("amazonec2-secret-key", {"S"});
+  SUBCASE("x86") {
+    auto d = driver_for(t, ec2, f);
+    REQUIRE(d->pre_create_check());
+    REQUIRE(d->create());
+    CHECK(d->to_json()["AMI"] == "ami-noble-new");
+    const auto &q = ec2.http->requests.at(0).body;
+    CHECK(q.find("Owner.1=099720109477") != std::string::npos);
+    CHECK(q.find("amd64-server-%2A") != std::string::npos);
+  }
+  SUBCASE("arm64 instance type asks for arm64 images") {
+    f.set("amazonec2-instance-type", {"t4g.small"});
+    auto d = driver_for(t, ec2, f);
+    REQUIRE(d->pre_create_check());
+    CHECK(ec2.http->requests.at(0).body.find("arm64-server-%2A") != std::string::npos);
+  }
+  SUBCASE("nothing found: docker-machine's table entry, checked with DescribeImages") {
+    ec2.image = "<imagesSet/>";
+    auto d = driver_for(t, ec2, f);
+    auto st = d->pre_create_check();
+    REQUIRE_FALSE(st);  // the fake has no image with the table's id either
+    CHECK(st.error().message == "AMI ami-927185ef not found in region us-east-1");
+    CHECK(std::count(ec2.http->actions.begin(), ec2.http->actions.end(), "DescribeImages") == 2);
+  }
 }
