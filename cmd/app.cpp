@@ -27,16 +27,26 @@ std::string join_argv(int argc, char** argv) {
   return out;
 }
 
-// The command word: the first argument that is not an option (nor -s's value).
-std::string first_word(int argc, char** argv) {
+// Index of the command word: the first argument that is neither an option nor the value of a
+// global option that takes one (`-s DIR`, `--tls-ca-cert FILE`...); argc when there is none.
+int command_index(int argc, char** argv) {
+  static const char* const with_value[] = {"-s", "--storage-path", "--tls-ca-cert", "--tls-ca-key",
+                                           "--tls-client-cert", "--tls-client-key"};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a.empty() || a[0] == '-') continue;
-    std::string prev = argv[i - 1];
-    if (i > 1 && (prev == "-s" || prev == "--storage-path")) continue;
-    return a;
+    if (a.empty() || a[0] == '-') {
+      for (const char* o : with_value)
+        if (a == o) ++i;  // its value is the next argument
+      continue;
+    }
+    return i;
   }
-  return "";
+  return argc;
+}
+
+std::string first_word(int argc, char** argv) {
+  int i = command_index(argc, argv);
+  return i < argc ? argv[i] : "";
 }
 
 bool is_light_command(const std::string& w) {
@@ -92,18 +102,12 @@ int run_app(int argc, char** argv) {
 
   // `ssh NAME [--] command...`: nothing after NAME is parsed (it is the remote command).
   std::vector<char*> args(argv, argv + argc);
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "ssh") {
-      int keep = i + 1;
-      if (keep < argc && std::string(argv[keep]) != "--" && argv[keep][0] != '-') ++keep;
-      for (int j = keep; j < argc; ++j) s.passthrough.push_back(argv[j]);
-      if (!s.passthrough.empty() && s.passthrough[0] == "--") s.passthrough.erase(s.passthrough.begin());
-      args.assign(argv, argv + keep);
-      break;
-    }
-    if (a.size() && a[0] != '-' && (i == 1 || (std::string(argv[i - 1]) != "-s" && std::string(argv[i - 1]) != "--storage-path")))
-      break;  // another command
+  if (int i = command_index(argc, argv); i < argc && std::string(argv[i]) == "ssh") {
+    int keep = i + 1;
+    if (keep < argc && std::string(argv[keep]) != "--" && argv[keep][0] != '-') ++keep;
+    for (int j = keep; j < argc; ++j) s.passthrough.push_back(argv[j]);
+    if (!s.passthrough.empty() && s.passthrough[0] == "--") s.passthrough.erase(s.passthrough.begin());
+    args.assign(argv, argv + keep);
   }
   try {
     app.parse(static_cast<int>(args.size()), args.data());

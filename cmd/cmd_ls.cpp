@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <cctype>
 #include <cmd/commands.hpp>
 #include <cmd/format/ls_format.hpp>
 #include <cmd/host_query.hpp>
@@ -19,6 +20,21 @@ struct LsOptions {
 std::string docker_host_env() {
   const char* v = std::getenv("DOCKER_HOST");
   return v ? v : "";
+}
+
+// A template that uses the row itself ({{.}}, {{json .}}, {{range .}}...) rather than named
+// fields: every field may be printed. Conservative: any '.' in an action not followed by a name.
+bool refers_to_whole_row(const std::string& format) {
+  for (size_t open = format.find("{{"); open != std::string::npos; open = format.find("{{", open + 2)) {
+    size_t close = format.find("}}", open + 2);
+    if (close == std::string::npos) return true;
+    for (size_t i = open + 2; i < close; ++i) {
+      if (format[i] != '.') continue;
+      char next = format[i + 1];
+      if (!(std::isalpha(static_cast<unsigned char>(next)) || next == '_')) return true;
+    }
+  }
+  return false;
 }
 
 LsFilterSubject subject_for(const HostQuery& q, const std::vector<LsRow>& rows, size_t i) {
@@ -42,7 +58,7 @@ int run_ls(Services& s, const LsOptions& o) {
   // Only ask drivers and engines for what the output shows: `--format '{{.Name}} {{.DriverName}}'`
   // over a thousand machines reads the records and nothing else.
   auto mentions = [&](std::initializer_list<const char*> fields) {
-    if (o.format.empty() || o.format == "json") return true;
+    if (o.format.empty() || o.format == "json" || refers_to_whole_row(o.format)) return true;
     for (const char* f : fields)
       if (o.format.find(f) != std::string::npos) return true;
     return false;
@@ -62,13 +78,13 @@ int run_ls(Services& s, const LsOptions& o) {
     s.ui.raw_out(out);
     return 0;
   } else {
-    auto loaded = load_machines(s, names);
+    auto loaded = load_records(s, names);
     for (size_t i = 0; i < names.size(); ++i) {
       HostQuery q;
       q.name = names[i];
       if (loaded[i]) {
-        q.driver_name = loaded[i]->rec.driver_name;
-        q.rec = std::move(loaded[i]->rec);
+        q.driver_name = loaded[i]->driver_name;
+        q.rec = std::move(*loaded[i]);
       } else {
         q.driver_name = "not found";
       }

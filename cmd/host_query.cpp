@@ -76,19 +76,35 @@ void query_one(Services& s, Shared& sh, size_t i, const QueryOptions& o) {
 }
 }  // namespace
 
-std::vector<Result<Machine>> load_machines(Services& s, const std::vector<std::string>& names) {
-  std::vector<Result<Machine>> out;
-  out.reserve(names.size());
-  for (size_t i = 0; i < names.size(); ++i) out.emplace_back(fail(Errc::generic, "not loaded"));
-  size_t threads = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8, names.size() / 64 + 1});
+namespace {
+// fn(i) for i in [0, n), on up to 8 threads (one per core; one thread per 64 items at least).
+template <class F>
+void parallel_for(size_t n, F&& fn) {
+  size_t threads = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8, n / 64 + 1});
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < names.size();) out[i] = load_machine(s, names[i]);
+    for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
   };
   std::vector<std::thread> pool;
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
   for (auto& t : pool) t.join();
+}
+}  // namespace
+
+std::vector<Result<Machine>> load_machines(Services& s, const std::vector<std::string>& names) {
+  std::vector<Result<Machine>> out;
+  out.reserve(names.size());
+  for (size_t i = 0; i < names.size(); ++i) out.emplace_back(fail(Errc::generic, "not loaded"));
+  parallel_for(names.size(), [&](size_t i) { out[i] = load_machine(s, names[i]); });
+  return out;
+}
+
+std::vector<Result<HostRecord>> load_records(Services& s, const std::vector<std::string>& names) {
+  std::vector<Result<HostRecord>> out;
+  out.reserve(names.size());
+  for (size_t i = 0; i < names.size(); ++i) out.emplace_back(fail(Errc::generic, "not loaded"));
+  parallel_for(names.size(), [&](size_t i) { out[i] = s.store->load(names[i]); });
   return out;
 }
 
@@ -131,10 +147,11 @@ std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& 
   }
   size_t workers = std::min<size_t>(n, 32);
   for (size_t w = 0; w < workers; ++w) {
-    std::thread([sh, &s, o] {
+    // `n`, not results.size(): the results may be moved out while a worker comes back for more.
+    std::thread([sh, &s, o, n] {
       for (;;) {
         size_t i = sh->next.fetch_add(1);
-        if (i >= sh->results.size()) return;
+        if (i >= n) return;
         query_one(s, *sh, i, o);
       }
     }).detach();

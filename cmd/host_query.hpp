@@ -29,6 +29,8 @@ struct QueryOptions {
 
 // Loads machines (records + bound drivers), in parallel over the cores; one result per name.
 std::vector<Result<Machine>> load_machines(Services& s, const std::vector<std::string>& names);
+// Records only (no driver), in parallel; one result per name.
+std::vector<Result<HostRecord>> load_records(Services& s, const std::vector<std::string>& names);
 std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& names, const QueryOptions& o);
 // Builds the ls rows (ACTIVE, SWARM columns) from the queries and $DOCKER_HOST.
 std::vector<LsRow> ls_rows(const std::vector<HostQuery>& qs, const std::string& docker_host);

@@ -252,7 +252,7 @@ Status Ec2Driver::create() {
   // An `rm` of the last machine using the shared group may delete it between our lookup and the
   // launch (docker-machine lost such creates): make the group again, launch once more.
   if (!launched && launched.error().message.find("InvalidGroup.NotFound") != std::string::npos) {
-    info("The security group was deleted meanwhile (a concurrent rm); creating it again...");
+    info("The security group is gone (deleted meanwhile, e.g. by a concurrent rm); making it again...");
     SC_TRY(groups());
     launched = launch();
   }
@@ -347,6 +347,12 @@ Status Ec2Driver::launch_spot(const Params &spec) {
         auto it = d->items("spotInstanceRequestSet");
         if (it.empty()) return fail(Errc::not_found, "request not visible yet");
         auto state = it[0]->str("state");
+        // "request-canceled-and-instance-running": the request is over but its instance lives —
+        // adopt it rather than leak it.
+        if (state == "cancelled" && !it[0]->str("instanceId").empty()) {
+          m_instance_id = it[0]->str("instanceId");
+          return ok();
+        }
         if (state == "cancelled" || state == "failed" || state == "closed") {
           auto code = it[0]->str("status/code");
           auto msg = it[0]->str("status/message");

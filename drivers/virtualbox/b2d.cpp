@@ -188,6 +188,7 @@ Result<fs::path> ensure_iso(const IsoSource &src) {
   CurlEasy c(api->easy_init());
   if (!c) {
     std::fclose(f);
+    fs::remove(tmp, ec);
     return fail(Errc::generic, "libcurl initialisation failed");
   }
   char errbuf[CURL_ERROR_SIZE] = {};

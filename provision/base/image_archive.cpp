@@ -24,16 +24,16 @@ uint64_t tar_size(const char* f, size_t n) {
   return v;
 }
 
-// "path=..." from a PAX extended header.
-std::string pax_path(const std::string& data) {
+// A record ("path", "size") of a PAX extended header; "" when absent.
+std::string pax_value(const std::string& data, const std::string& key) {
   size_t pos = 0;
   while (pos < data.size()) {
     size_t sp = data.find(' ', pos);
     if (sp == std::string::npos) break;
     size_t len = std::strtoul(data.c_str() + pos, nullptr, 10);
-    if (len == 0 || pos + len > data.size()) break;
+    if (len == 0 || pos + len > data.size() || sp >= pos + len) break;
     std::string rec = data.substr(sp + 1, pos + len - sp - 2);  // without the trailing newline
-    if (rec.rfind("path=", 0) == 0) return rec.substr(5);
+    if (rec.rfind(key + "=", 0) == 0) return rec.substr(key.size() + 1);
     pos += len;
   }
   return "";
@@ -49,19 +49,25 @@ Result<std::vector<std::string>> image_archive_tags(const std::filesystem::path&
   };
   char h[512];
   std::string long_name;
+  std::string pax_size;  // a PAX "size" overrides the header's (entries over 8 GiB)
   for (;;) {
     if (!in.read(h, 512)) return bad("no manifest.json");
     if (h[0] == '\0') return bad("no manifest.json");  // end-of-archive block
     if (std::memcmp(h + 257, "ustar", 5) != 0) return bad("not a tar archive");
     uint64_t size = tar_size(h + 124, 12);
+    if (!pax_size.empty()) size = std::strtoull(pax_size.c_str(), nullptr, 10);
+    pax_size.clear();
     uint64_t padded = (size + 511) / 512 * 512;
     char type = h[156];
     std::string name = long_name;
     long_name.clear();
     if (name.empty()) {
       name.assign(h, strnlen(h, 100));
-      std::string prefix(h + 345, strnlen(h + 345, 155));
-      if (!prefix.empty()) name = prefix + "/" + name;
+      // POSIX ustar ("ustar\0") has a name prefix; in GNU headers ("ustar  ") that area holds times.
+      if (std::memcmp(h + 257, "ustar\0", 6) == 0) {
+        std::string prefix(h + 345, strnlen(h + 345, 155));
+        if (!prefix.empty()) name = prefix + "/" + name;
+      }
     }
     auto read_data = [&](uint64_t limit) -> Result<std::string> {
       if (size > limit) return bad(fmt::format("entry {} is too large", name));
@@ -73,7 +79,12 @@ Result<std::vector<std::string>> image_archive_tags(const std::filesystem::path&
     if (type == 'L' || type == 'x') {  // GNU long name / PAX header: names the next entry
       auto data = read_data(1 << 20);
       if (!data) return fail(data.error());
-      long_name = type == 'L' ? std::string(data->c_str()) : pax_path(*data);
+      if (type == 'L') {
+        long_name = data->c_str();
+      } else {
+        long_name = pax_value(*data, "path");
+        pax_size = pax_value(*data, "size");
+      }
       continue;
     }
     if ((type == '0' || type == '\0') && (name == "manifest.json" || name == "./manifest.json")) {
@@ -106,6 +117,9 @@ std::string normalize_image_ref(const std::string& ref) {
   bool has_registry = !first.empty() && (first.find('.') != std::string::npos ||
                                          first.find(':') != std::string::npos || first == "localhost");
   if (!has_registry) r = (slash == std::string::npos ? "docker.io/library/" : "docker.io/") + r;
+  else if ((first == "docker.io" || first == "index.docker.io") && r.find('/', slash + 1) == std::string::npos)
+    r = "docker.io/library/" + r.substr(slash + 1);  // docker.io/swarm = docker.io/library/swarm
+  else if (first == "index.docker.io") r = "docker.io" + r.substr(slash);
   auto last_slash = r.rfind('/');
   if (digest.empty() && r.find(':', last_slash) == std::string::npos) r += ":latest";
   return r + digest;

@@ -48,6 +48,14 @@ eq "ls --filter name=^m1$ --format" "m1 none Running" "$(sc ls --filter 'name=^m
 # A format without state fields reads the records only (no engine is asked): same rows, same order.
 eq "ls --format without state fields" "m1 none" "$(sc ls --filter 'name=^m1$' --format '{{.Name}} {{.DriverName}}')"
 eq "ls --format {{.Name}} lists all 20" 20 "$(sc ls --format '{{.Name}}' | grep -c '^m[0-9]*$')"
+# ...but a template over the whole row ({{json .}}) gets every field.
+json=$(sc ls --filter 'name=^m1$' --format '{{json .}}')
+eq "ls --format '{{json .}}' has the state and URL" 2 \
+  "$(grep -c -e '"State":"Running"' -e '"URL":"tcp://127.0.0.1:3001"' <<<"$(tr ',' '\n' <<<"$json")")"
+# A global option's value before the command word is not taken for the command.
+sc --tls-ca-key "$SWARMCTL_STORAGE_PATH/certs/ca-key.pem" create -q -d none --url tcp://127.0.0.1:3999 gopt
+eq "global option value before create" "127.0.0.1:3999" "$(sc --storage-path "$SWARMCTL_STORAGE_PATH" ip gopt)"
+sc rm -y gopt >/dev/null
 out=$(sc env --shell bash -u)
 eq "env -u (bash)" "unset DOCKER_TLS_VERIFY" "$(head -n1 <<<"$out")"
 

@@ -126,4 +126,38 @@ TEST_CASE("normalize_image_ref follows Docker's defaults") {
   CHECK(normalize_image_ref("zookeeper:3.8") == "docker.io/library/zookeeper:3.8");
   CHECK(normalize_image_ref("busybox@sha256:abc") == "docker.io/library/busybox@sha256:abc");
   CHECK(normalize_image_ref("swarm:1.2") != normalize_image_ref("swarm"));
+  CHECK(normalize_image_ref("docker.io/swarm") == "docker.io/library/swarm:latest");
+  CHECK(normalize_image_ref("index.docker.io/library/swarm:1") == "docker.io/library/swarm:1");
+  CHECK(normalize_image_ref("index.docker.io/progrium/consul") == "docker.io/progrium/consul:latest");
+}
+
+TEST_CASE("image archive: a PAX size record overrides the header's size field") {
+  // Go's archive/tar (what dockerd uses for `docker save`) writes entries over 8 GiB with size 0
+  // in the header and the real size in a PAX record. Python writes the same when told to.
+  TempDir d;
+  d.write("src/big.bin", std::string(5000, 'q'));
+  d.write("src/manifest.json", R"([{"Config":"c.json","RepoTags":["big:1"],"Layers":[]}])");
+  sh("cd '" + d.path.string() + "/src' && python3 -c '\n"
+     "import tarfile\n"
+     "t=tarfile.open(\"../img.tar\",\"w\",format=tarfile.PAX_FORMAT)\n"
+     "i=t.gettarinfo(\"big.bin\"); i.pax_headers={\"size\": str(i.size)}\n"
+     "t.addfile(i, open(\"big.bin\",\"rb\"))\n"
+     "t.add(\"manifest.json\"); t.close()'");
+  // Zero the ustar size field of big.bin's own header (the second header, after the PAX one),
+  // as Go does for huge entries: only the PAX record still says how long the entry is.
+  sh("python3 - '" + (d.path / "img.tar").string() + "' <<'PY'\n"
+     "import sys\n"
+     "p=sys.argv[1]; b=bytearray(open(p,'rb').read())\n"
+     "pax_len=int(b[124:136].split(b'\\0')[0].strip() or b'0',8)\n"
+     "h=512+(pax_len+511)//512*512\n"
+     "assert b[h:h+7]==b'big.bin', b[h:h+20]\n"
+     "b[h+124:h+136]=b'00000000000\\0'\n"
+     "b[h+148:h+156]=b'        '\n"
+     "s=sum(b[h:h+512]); b[h+148:h+156]=('%06o' % s).encode()+b'\\0 '\n"
+     "open(p,'wb').write(b)\n"
+     "PY");
+  auto tags = image_archive_tags(d.path / "img.tar");
+  INFO((tags ? std::string() : tags.error().message));
+  REQUIRE(tags);
+  CHECK(*tags == std::vector<std::string>{"big:1"});
 }

@@ -47,6 +47,7 @@ struct FakeEc2 {
       });
   std::string authorize_body;
   bool group_vanishes_once = false;
+  std::string spot_instance;
   std::string spot_state = "open", spot_code = "pending-evaluation", spot_message;
 
   Result<HttpResponse> answer(const HttpRequest &r, const std::string &a) {
@@ -86,7 +87,10 @@ struct FakeEc2 {
     if (a == "DescribeSpotInstanceRequests")
       return ok("<spotInstanceRequestSet><item><spotInstanceRequestId>sir-1</spotInstanceRequestId>"
                 "<state>" + spot_state + "</state><status><code>" + spot_code + "</code><message>" +
-                spot_message + "</message></status></item></spotInstanceRequestSet>");
+                spot_message + "</message></status>" +
+                (spot_instance.empty() ? "" : "<instanceId>" + spot_instance + "</instanceId>") +
+                "</item></spotInstanceRequestSet>");
+    if (a == "CreateTags") return ok("<return>true</return>");
     if (a == "RunInstances" && group_vanishes_once) {
       // What EC2 says when the group named in the launch was deleted meanwhile.
       group_vanishes_once = false;
@@ -404,4 +408,23 @@ TEST_CASE("amazonec2: the default AMI is the newest Ubuntu LTS build for the ins
     CHECK(st.error().message == "AMI ami-927185ef not found in region us-east-1");
     CHECK(std::count(ec2.http->actions.begin(), ec2.http->actions.end(), "DescribeImages") == 2);
   }
+}
+
+TEST_CASE("amazonec2: a spot request cancelled with its instance running adopts the instance") {
+  TempDir t;
+  FakeEc2 ec2;
+  ec2.spot_state = "cancelled";
+  ec2.spot_code = "request-canceled-and-instance-running";
+  ec2.spot_instance = "i-1234567890abcdef0";
+  FlagValues f;
+  f.set("amazonec2-access-key", {"AKID"});
+  f.set("amazonec2-secret-key", {"S"});
+  f.set("amazonec2-request-spot-instance", {"true"});
+  auto d = driver_for(t, ec2, f);
+  REQUIRE(d->pre_create_check());
+  auto st = d->create();
+  INFO((st ? std::string() : st.error().message));
+  REQUIRE(st);
+  CHECK(d->to_json()["InstanceId"] == "i-1234567890abcdef0");
+  CHECK(std::count(ec2.http->actions.begin(), ec2.http->actions.end(), "CreateTags") == 1);
 }
