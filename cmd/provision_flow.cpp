@@ -3,6 +3,9 @@
 #include <cmd/provision_flow.hpp>
 #include <fmt/format.h>
 #include <provision/base/fs.hpp>
+#include <provision/base/image_archive.hpp>
+#include <provision/cluster/kv.hpp>
+#include <set>
 #include <provision/base/net.hpp>
 #include <provision/base/poll.hpp>
 #include <provision/crypto/ca.hpp>
@@ -136,18 +139,39 @@ Status provision_machine(Services& s, Machine& m, const ProvisionOptions& o) {
     auto step2 = s.ui.step("Checking connection to Docker", p);
     SC_TRY(wait_for_engine(s, m, std::chrono::seconds(60)));
   }
-  if (!o.certs_only && !m.rec.preload_images.empty()) {
-    auto step = s.ui.step("Loading images", p);
+  if (!o.certs_only) {
+    // The images this machine's role runs (its KV store, classic Swarm) are loaded first, the
+    // role is configured, then the other images: a KV host answers — and the engines waiting for
+    // it go on — without waiting for the user's images.
+    std::set<std::string> role_images;
+    if (!m.rec.kv.kind.empty())
+      role_images.insert(normalize_image_ref(m.rec.kv.image.empty() ? kv_default_image(m.rec.kv.kind) : m.rec.kv.image));
+    if (m.rec.swarm.is_swarm && !m.rec.swarm.mode) role_images.insert(normalize_image_ref(m.rec.swarm.image));
+    std::vector<std::string> first, later;
     for (const auto& img : m.rec.preload_images) {
-      auto data = read_file(img);
-      if (!data) return fail(data.error().context("preload image"));
-      RunOptions ro;
-      ro.stdin_data = std::move(*data);
-      ro.timeout = std::chrono::minutes(5);
-      SC_TRY_CTX(run_ok(*runner, "docker load " + img, docker_cmd(facts) + " load -q", ro), runner->target());
+      auto tags = role_images.empty() ? Result<std::vector<std::string>>{} : image_archive_tags(img);
+      bool for_role = false;
+      if (tags)
+        for (const auto& t : *tags) for_role = for_role || role_images.count(normalize_image_ref(t)) > 0;
+      (for_role ? first : later).push_back(img);
     }
+    auto load = [&](const std::vector<std::string>& images) -> Status {
+      if (images.empty()) return ok();
+      auto step = s.ui.step("Loading images", p);
+      for (const auto& img : images) {
+        auto data = read_file(img);
+        if (!data) return fail(data.error().context("preload image"));
+        RunOptions ro;
+        ro.stdin_data = std::move(*data);
+        ro.timeout = std::chrono::minutes(5);
+        SC_TRY_CTX(run_ok(*runner, "docker load " + img, docker_cmd(facts) + " load -q", ro), runner->target());
+      }
+      return ok();
+    };
+    SC_TRY(load(first));
+    SC_TRY(configure_cluster_role(s, m, *runner, o));
+    SC_TRY(load(later));
   }
-  if (!o.certs_only) SC_TRY(configure_cluster_role(s, m, *runner, o));
   m.rec.status = "provisioned";
   m.rec.failed_step.clear();
   SC_TRY(save_machine(s, m));
