@@ -30,7 +30,9 @@ std::string advertise_ip(Machine& m) {
     auto hp = parse_host_port(m.rec.swarm.address, 0);
     if (hp) return hp->host;
   }
-  auto ip = m.driver->ip();
+  // Machines talk to each other at the cluster address (EC2: private; swarm-mode ports are only
+  // open between members of the security group, which a public address would bypass).
+  auto ip = m.driver->cluster_address();
   return ip ? *ip : "";
 }
 }  // namespace

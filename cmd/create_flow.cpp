@@ -43,7 +43,9 @@ Result<std::string> resolve_discovery(Services& s, const std::string& url) {
   if (is_ip_address(hp->host) || !s.store->exists(hp->host)) return url;
   auto m = load_machine(s, hp->host);
   if (!m) return fail(m.error());
-  auto ip = m->driver->ip();
+  // The address machines reach each other at (EC2: the private one; the group's rules for the
+  // KV port only admit members, whose traffic to a public address would arrive NAT'ed).
+  auto ip = m->driver->cluster_address();
   if (!ip) return fail(ip.error().context(fmt::format("--swarm-discovery: machine {}", hp->host)));
   int port = hp->port;
   if (!m->rec.kv.kind.empty() && hostpart.find(':') == std::string::npos && m->rec.kv.port) port = m->rec.kv.port;
@@ -85,8 +87,10 @@ Status create_machine(Services& s, CreateRequest req) {
   auto ctx = driver_context(s, rec);
   SC_TRY(driver->configure(ctx, req.driver_flags));
   // After configure: the interface can depend on driver options (EC2: eth0 or ens5 by instance type).
-  if (need_advertise)
+  if (need_advertise) {
     rec.engine.arbitrary_flags.push_back(fmt::format("cluster-advertise={}:{}", driver->cluster_interface(), rec.engine.port));
+    rec.auto_cluster_advertise = true;  // checked against the host's interfaces at provisioning
+  }
 
   {
     auto user = std::getenv("USER") ? std::string(std::getenv("USER")) : std::string("unknown");

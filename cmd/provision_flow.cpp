@@ -51,6 +51,8 @@ Status issue_machine_certs(Services& s, Machine& m, const std::string& ip) {
   }
   std::vector<std::string> sans = m.rec.auth.server_cert_sans;
   sans.push_back(ip);
+  // Other machines (a classic Swarm manager) reach the engine at its cluster address.
+  if (auto c = m.driver->cluster_address(); c && !c->empty() && *c != ip) sans.push_back(*c);
   sans.push_back("localhost");
   bool client_auth = m.rec.swarm.master && !m.rec.swarm.mode;
   SC_TRY_CTX(ca->issue_server_cert(fmt::format("{}.{}", user, m.rec.name), sans, client_auth,
@@ -83,6 +85,26 @@ Status wait_for_network(Services& s, const Machine& m, const std::string& networ
   });
 }
 
+// The driver names the cluster interface before the machine exists (eth0, eth1 on VirtualBox,
+// ens5 on EC2 Nitro types); the host knows: the interface holding the machine's cluster address
+// replaces it in the cluster-advertise that swarmctl set (a user's own value is left alone).
+static Status adopt_cluster_interface(Services& s, Machine& m, const HostFacts& facts, const std::string& p) {
+  auto addr = m.driver->cluster_address();
+  if (!addr) {
+    s.ui.debug(fmt::format("{}cluster address unknown ({}): cluster-advertise kept", p, addr.error().message));
+    return ok();
+  }
+  auto iface = interface_with_address(facts, *addr);
+  if (iface.empty()) {
+    s.ui.debug(fmt::format("{}no interface holds {}: cluster-advertise kept", p, *addr));
+    return ok();
+  }
+  auto old = set_advertise_interface(m.rec.engine.arbitrary_flags, iface);
+  if (old.empty()) return ok();
+  s.ui.info(fmt::format("{}cluster-advertise: {} holds {} on the host (not {})", p, iface, *addr, old));
+  return save_machine(s, m);
+}
+
 Status provision_machine(Services& s, Machine& m, const ProvisionOptions& o) {
   const auto& p = o.prefix;
   auto ip = m.driver->ip();
@@ -107,6 +129,7 @@ Status provision_machine(Services& s, Machine& m, const ProvisionOptions& o) {
     prov = std::move(*sel);
   }
   s.ui.debug(fmt::format("{}provisioner: {}", p, prov->name()));
+  if (m.rec.auto_cluster_advertise) SC_TRY(adopt_cluster_interface(s, m, facts, p));
   if (!o.certs_only) SC_TRY(check_role_prerequisites(s, m, facts));
 
   if (!o.certs_only) {

@@ -103,6 +103,9 @@ class Driver {
   virtual bool provisionable() const { return true; }       // none driver: false
   virtual InitStyle init_style() const { return InitStyle::Auto; }
   virtual std::string cluster_interface() const { return "eth0"; }  // cluster-advertise iface
+  // The address other machines reach this one at, as configured on the host: provisioning looks
+  // for the interface holding it and corrects cluster_interface()'s answer when it differs.
+  virtual Result<std::string> cluster_address() { return ip(); }
   virtual int engine_port() const { return 2376; }
   // For drivers that can answer for many machines in one call (one DescribeInstances, one
   // `VBoxManage list runningvms`): states of `others` (all of this driver), in order. Default:

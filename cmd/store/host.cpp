@@ -79,7 +79,8 @@ nlohmann::ordered_json to_json(const HostRecord& h) {
                {"SwarmMode", s.mode},
                {"SwarmJoinAsManager", s.join_as_manager},
                {"KV", {{"Kind", h.kv.kind}, {"Image", h.kv.image}, {"Port", h.kv.port}}},
-               {"PreloadImages", h.preload_images}};
+               {"PreloadImages", h.preload_images},
+               {"AutoClusterAdvertise", h.auto_cluster_advertise}};
   OJ doc = {{"ConfigVersion", h.config_version},
             {"Driver", OJ::parse(h.driver.dump())},
             {"DriverName", h.driver_name},
@@ -145,6 +146,7 @@ Result<HostRecord> host_from_json(const nlohmann::json& j) {
     get(x, "SwarmMode", h.swarm.mode);
     get(x, "SwarmJoinAsManager", h.swarm.join_as_manager);
     get(x, "PreloadImages", h.preload_images);
+    get(x, "AutoClusterAdvertise", h.auto_cluster_advertise);
     if (x.contains("KV")) {
       const auto& kv = x.at("KV");
       get(kv, "Kind", h.kv.kind);

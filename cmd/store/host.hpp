@@ -81,6 +81,9 @@ struct HostRecord {
   std::string cert_ip;              // IP the server certificate was issued for (auto-regenerate)
   std::string swarm_cluster;        // name of the `up` cluster that owns this machine, if any
   std::vector<std::string> preload_images;  // image tarballs `docker load`ed after the engine is up
+  // cluster-advertise was set by swarmctl (not given by the user): provisioning replaces the
+  // driver's interface name with the one that holds the machine's cluster address on the host.
+  bool auto_cluster_advertise = false;
 };
 
 // docker-machine's name rule: ^[a-zA-Z0-9][a-zA-Z0-9\-\.]*$

@@ -55,6 +55,7 @@ public:
   Result<std::string> ip() override;
   Result<SshEndpoint> ssh_endpoint() override;
   std::string cluster_interface() const override;
+  Result<std::string> cluster_address() override;
   int engine_port() const override { return m_role.engine_port; }
   std::optional<std::vector<Result<State>>>
   batch_states(const std::vector<Driver *> &others) override;

@@ -17,6 +17,20 @@ std::vector<std::string> dockerd_args(const EngineConfig& c) {
   return a;
 }
 
+std::string set_advertise_interface(std::vector<std::string>& arbitrary_flags, const std::string& iface) {
+  static const std::string key = "cluster-advertise=";
+  for (auto& f : arbitrary_flags) {
+    if (f.rfind(key, 0) != 0) continue;
+    auto value = f.substr(key.size());
+    auto colon = value.rfind(':');
+    auto old = value.substr(0, colon);
+    if (old == iface || iface.empty()) return "";
+    f = key + iface + (colon == std::string::npos ? "" : value.substr(colon));
+    return old;
+  }
+  return "";
+}
+
 std::string systemd_quote(const std::string& arg) {
   std::string out = "\"";
   for (char ch : arg) {

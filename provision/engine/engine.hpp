@@ -26,6 +26,9 @@ struct EngineConfig {
 // dockerd arguments in docker-machine's order (hosts, storage, TLS, labels, insecure registries,
 // mirrors, arbitrary flags).
 std::vector<std::string> dockerd_args(const EngineConfig& c);
+// Puts `iface` in place of the interface of a "cluster-advertise=IFACE:PORT" flag; returns the
+// interface it replaced, "" when there is no such flag or it already names `iface`.
+std::string set_advertise_interface(std::vector<std::string>& arbitrary_flags, const std::string& iface);
 // systemd's quoting of one ExecStart argument ($ -> $$, % -> %%, quotes and backslashes escaped).
 std::string systemd_quote(const std::string& arg);
 // The files a provisioner writes, rendered (for golden tests and for configure_engine).

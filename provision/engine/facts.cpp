@@ -63,7 +63,31 @@ Result<HostFacts> parse_facts(std::string_view out) {
     }
   }
   f.arch = first("arch");
+  f.ipv4 = parse_ipv4_addrs(sec["ipv4"]);
   return f;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_ipv4_addrs(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::istringstream in{std::string(text)};
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string index, iface, family, cidr;
+    if (!(words >> index >> iface >> family >> cidr) || family != "inet") continue;
+    if (auto at = iface.find('@'); at != std::string::npos) iface.resize(at);  // "eth0@if12"
+    if (!iface.empty() && iface.back() == ':') iface.pop_back();
+    auto slash = cidr.find('/');
+    if (slash != std::string::npos) cidr.resize(slash);
+    if (!iface.empty() && !cidr.empty()) out.emplace_back(iface, cidr);
+  }
+  return out;
+}
+
+std::string interface_with_address(const HostFacts& f, std::string_view address) {
+  for (const auto& [iface, addr] : f.ipv4)
+    if (addr == address) return iface;
+  return "";
 }
 
 Result<HostFacts> gather_facts(CommandRunner& r) {

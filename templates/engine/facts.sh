@@ -6,3 +6,4 @@ echo "==sudo"; if command -v sudo >/dev/null 2>&1; then echo yes; else echo no; 
 echo "==systemd"; if [ -d /run/systemd/system ]; then echo yes; else echo no; fi
 echo "==docker"; if command -v dockerd >/dev/null 2>&1; then dockerd --version 2>/dev/null || echo unknown; else echo none; fi
 echo "==arch"; uname -m
+echo "==ipv4"; ip -o -4 addr show 2>/dev/null || true

@@ -131,3 +131,12 @@ dk() {
   shift
   (eval "$("$SWARMCTL_BIN" env --shell bash "$m")" && docker "$@")
 }
+
+# One field of the engine's own /info, over TLS (newer docker clients no longer template fields
+# such as ClusterStore and ClusterAdvertise).
+info_field() {  # machine field
+  (eval "$("$SWARMCTL_BIN" env --shell bash "$1")" &&
+    curl -fsS --cacert "$DOCKER_CERT_PATH/ca.pem" --cert "$DOCKER_CERT_PATH/cert.pem" \
+      --key "$DOCKER_CERT_PATH/key.pem" "https://${DOCKER_HOST#tcp://}/info") |
+    python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$2"
+}

@@ -56,13 +56,6 @@ eq "classic: 4 machines" "c1kv c1m c1n0 c1n1" "$(sc ls -q | sort | xargs)"
 kvip=$(sc ip c1kv)
 check "classic: kv status shows the leader" bash -c "'$SWARMCTL_BIN' kv status c1kv | grep -q '^leader: '"
 check "classic: engines registered under /docker/nodes" bash -c "'$SWARMCTL_BIN' kv status c1kv | grep -q '/docker/nodes/$(sc ip c1n0):2376'"
-# The engine's own /info (newer docker clients no longer template these fields).
-info_field() {  # machine field
-  (eval "$(sc env --shell bash "$1")" &&
-    curl -fsS --cacert "$DOCKER_CERT_PATH/ca.pem" --cert "$DOCKER_CERT_PATH/cert.pem" \
-      --key "$DOCKER_CERT_PATH/key.pem" "https://${DOCKER_HOST#tcp://}/info") |
-    python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$2"
-}
 eq "classic: cluster-store set automatically" "etcd://$kvip:2379" "$(info_field c1n0 ClusterStore)"
 eq "classic: cluster-advertise is eth0:2376" "$(sc ip c1n1):2376" "$(info_field c1n1 ClusterAdvertise)"
 check "classic: engine label from the file" bash -c "$(declare -f dk); SWARMCTL_BIN='$SWARMCTL_BIN' dk c1n0 info -f '{{.Labels}}' | grep -q tier=test"

@@ -40,8 +40,15 @@ e2e_log "moto: vpc $VPC subnet $SUBNET ami $AMI"
 
 must "create -d amazonec2 --no-provision in the test's subnet" sc create -d amazonec2 --no-provision \
   --amazonec2-endpoint "http://127.0.0.1:$PORT" --amazonec2-ami "$AMI" --amazonec2-vpc-id "$VPC" \
-  --amazonec2-subnet-id "$SUBNET" --amazonec2-use-private-address --amazonec2-ssh-user root e1
+  --amazonec2-subnet-id "$SUBNET" --amazonec2-use-private-address --amazonec2-ssh-user root \
+  --amazonec2-instance-type t3.micro --swarm-discovery etcd://192.168.208.1:2379 e1
 IP=$(sc ip e1)
+# A KV discovery URL makes swarmctl set cluster-store and cluster-advertise. Before the instance is
+# seen, the interface comes from the instance type (t3 is a Nitro type: ens5); provisioning asks
+# the host which interface holds the private address and puts that one in (the namespace host
+# has eth0; dockerd refuses to start with an interface that does not exist).
+eq "cluster-advertise guessed from the instance type" "cluster-advertise=ens5:2376" \
+  "$(sc inspect -f '{{json .HostOptions.EngineOptions.ArbitraryFlags}}' e1 | grep -o 'cluster-advertise=[^"]*')"
 check "the machine's address is moto's private address in our subnet ($IP)" bash -c "[[ '$IP' == 192.168.208.* ]]"
 eq "state from EC2 is Running" "Running" "$(sc status e1)"
 
@@ -50,8 +57,14 @@ must "a namespace host at $IP" sc create -q -d local --no-provision --local-ip "
 KEY=$(sc inspect -f '{{.Driver.SSHKeyPath}}' e1)
 must "authorise e1's key on it" bash -c "'$SWARMCTL_BIN' ssh vm-e1 -- 'cat >> /etc/swarmctl/authorized_keys' < '$KEY.pub'"
 
-must "provision e1 over SSH (Docker + TLS)" sc provision e1
+PROV_OUT=$(sc provision e1 2>&1)
+check "provision e1 over SSH (Docker + TLS)" test $? = 0
+echo "$PROV_OUT" | tail -n 5 >&2
+check "provision reports the interface it found" grep -q "cluster-advertise: eth0 holds $IP on the host (not ens5)" <<< "$PROV_OUT"
+eq "cluster-advertise now names the interface that holds the address" "cluster-advertise=eth0:2376" \
+  "$(sc inspect -f '{{json .HostOptions.EngineOptions.ArbitraryFlags}}' e1 | grep -o 'cluster-advertise=[^"]*')"
 check "docker over TLS through env" dk e1 info
+eq "the engine advertises the private address" "$IP:2376" "$(info_field e1 ClusterAdvertise)"
 check "engine label provider=amazonec2" bash -c "$(declare -f dk); SWARMCTL_BIN='$SWARMCTL_BIN' dk e1 info -f '{{.Labels}}' | grep -q provider=amazonec2"
 check "ls shows e1 Running with its Docker version" bash -c \
   "'$SWARMCTL_BIN' ls --filter name=e1 --format '{{.Name}} {{.DriverName}} {{.State}} {{.DockerVersion}}' | grep -qE '^e1 amazonec2 Running v[0-9]'"

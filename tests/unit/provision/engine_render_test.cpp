@@ -119,6 +119,26 @@ TEST_CASE("engine: dockerd arguments come in docker-machine's order") {
   CHECK(b[5] == "overlay2");
 }
 
+TEST_CASE("engine: set_advertise_interface replaces only the interface of cluster-advertise") {
+  std::vector<std::string> flags = {"cluster-store=etcd://192.168.99.10:2379", "cluster-advertise=ens5:2376",
+                                    "log-level=debug"};
+  CHECK(set_advertise_interface(flags, "eth0") == "ens5");
+  CHECK(flags[1] == "cluster-advertise=eth0:2376");
+  CHECK(flags[0] == "cluster-store=etcd://192.168.99.10:2379");
+  CHECK(flags[2] == "log-level=debug");
+  // Already right, or nothing known: unchanged, "" returned.
+  CHECK(set_advertise_interface(flags, "eth0") == "");
+  CHECK(set_advertise_interface(flags, "") == "");
+  CHECK(flags[1] == "cluster-advertise=eth0:2376");
+  // Without a port, and without the flag at all.
+  std::vector<std::string> bare = {"cluster-advertise=eth1"};
+  CHECK(set_advertise_interface(bare, "enp0s8") == "eth1");
+  CHECK(bare[0] == "cluster-advertise=enp0s8");
+  std::vector<std::string> none = {"cluster-store=consul://c:8500"};
+  CHECK(set_advertise_interface(none, "eth0") == "");
+  CHECK(none == std::vector<std::string>{"cluster-store=consul://c:8500"});
+}
+
 TEST_CASE("engine: systemd_quote escapes what systemd would expand") {
   CHECK(systemd_quote("plain") == "\"plain\"");
   CHECK(systemd_quote("a$b%c") == "\"a$$b%%c\"");

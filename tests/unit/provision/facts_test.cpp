@@ -191,6 +191,32 @@ TEST_CASE("facts: the output of facts.sh is parsed section by section") {
   CHECK(f->arch == "x86_64");
 }
 
+TEST_CASE("facts: IPv4 addresses from `ip -o -4 addr show` tell which interface holds an address") {
+  // Real output (iproute2 6.1, an EC2 Nitro instance, a veth in a namespace, a docker bridge).
+  std::string out = std::string("==os-release\n") + k_debian12 +
+                    "==pid1\nsystemd\n==uid\n0\n==sudo\nyes\n==systemd\nyes\n==docker\nnone\n==arch\nx86_64\n"
+                    "==ipv4\n"
+                    "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n"
+                    "2: ens5    inet 172.31.20.7/20 metric 100 brd 172.31.31.255 scope global dynamic ens5\\       valid_lft 3389sec preferred_lft 3389sec\n"
+                    "3: eth1@if12    inet 192.168.99.10/24 brd 192.168.99.255 scope global eth1\\       valid_lft forever preferred_lft forever\n"
+                    "4: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\\       valid_lft forever preferred_lft forever\n";
+  auto f = parse_facts(out);
+  REQUIRE(f);
+  REQUIRE(f->ipv4.size() == 4);
+  CHECK(f->ipv4[1] == std::pair<std::string, std::string>{"ens5", "172.31.20.7"});
+  CHECK(interface_with_address(*f, "172.31.20.7") == "ens5");
+  CHECK(interface_with_address(*f, "192.168.99.10") == "eth1");
+  CHECK(interface_with_address(*f, "127.0.0.1") == "lo");
+  // A NAT'ed public address is on no interface; a prefix of an address is not the address.
+  CHECK(interface_with_address(*f, "54.12.3.4") == "");
+  CHECK(interface_with_address(*f, "172.31.20") == "");
+  // A host without `ip` prints nothing in the section: nothing known.
+  auto g = parse_facts(std::string("==os-release\n") + k_debian12 + "==pid1\nsystemd\n==ipv4\n");
+  REQUIRE(g);
+  CHECK(g->ipv4.empty());
+  CHECK(parse_ipv4_addrs("garbage\n2: eth0 inet6 fe80::1/64 scope link\n").empty());
+}
+
 TEST_CASE("facts: systemd counts only when it is PID 1; no docker, non-root user") {
   std::string out = std::string("==os-release\n") + k_debian12 +
                     "==pid1\nswarmctl-init\n==uid\n1000\n==sudo\nno\n==systemd\nyes\n==docker\nnone\n==arch\naarch64\n";

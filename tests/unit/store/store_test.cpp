@@ -84,6 +84,7 @@ HostRecord sample(const std::string& name) {
   h.cert_ip = "192.168.99.12";
   h.swarm_cluster = "seed";
   h.preload_images = {"/tmp/a.tar"};
+  h.auto_cluster_advertise = true;
   return h;
 }
 
@@ -193,6 +194,7 @@ TEST_CASE("store: a saved record loads back field by field") {
   CHECK(r->cert_ip == "192.168.99.12");
   CHECK(r->swarm_cluster == "seed");
   CHECK(r->preload_images == h.preload_images);
+  CHECK(r->auto_cluster_advertise);
 }
 
 TEST_CASE("store: auth paths come from where the store is, not from the file (a store can be moved)") {
