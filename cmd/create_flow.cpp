@@ -89,7 +89,8 @@ Status create_machine(Services& s, CreateRequest req) {
   // After configure: the interface can depend on driver options (EC2: eth0 or ens5 by instance type).
   if (need_advertise) {
     rec.engine.arbitrary_flags.push_back(fmt::format("cluster-advertise={}:{}", driver->cluster_interface(), rec.engine.port));
-    rec.auto_cluster_advertise = true;  // checked against the host's interfaces at provisioning
+    // Checked against the host's interfaces at provisioning, unless the user named the interface.
+    rec.auto_cluster_advertise = !driver->cluster_interface_given();
   }
 
   {

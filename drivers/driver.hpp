@@ -106,6 +106,8 @@ class Driver {
   // The address other machines reach this one at, as configured on the host: provisioning looks
   // for the interface holding it and corrects cluster_interface()'s answer when it differs.
   virtual Result<std::string> cluster_address() { return ip(); }
+  // The user named the cluster interface (a driver flag): provisioning does not correct it.
+  virtual bool cluster_interface_given() const { return false; }
   virtual int engine_port() const { return 2376; }
   // For drivers that can answer for many machines in one call (one DescribeInstances, one
   // `VBoxManage list runningvms`): states of `others` (all of this driver), in order. Default:

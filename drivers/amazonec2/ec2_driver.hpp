@@ -56,6 +56,7 @@ public:
   Result<SshEndpoint> ssh_endpoint() override;
   std::string cluster_interface() const override;
   Result<std::string> cluster_address() override;
+  bool cluster_interface_given() const override { return !m_cluster_iface.empty(); }
   int engine_port() const override { return m_role.engine_port; }
   std::optional<std::vector<Result<State>>>
   batch_states(const std::vector<Driver *> &others) override;

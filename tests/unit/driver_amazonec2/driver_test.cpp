@@ -318,6 +318,20 @@ TEST_CASE("amazonec2: instance states and interface names") {
   CHECK(default_ami("mars-1").empty());
 }
 
+TEST_CASE("amazonec2: the cluster interface is a guess from the instance type unless the user names it") {
+  TempDir t;
+  FakeEc2 ec2;
+  FlagValues f;
+  f.set("amazonec2-instance-type", {"t3.small"});
+  auto guessed = driver_for(t, ec2, f);
+  CHECK(guessed->cluster_interface() == "ens5");
+  CHECK_FALSE(guessed->cluster_interface_given());  // provisioning corrects it from the host
+  f.set("amazonec2-cluster-interface", {"enX0"});
+  auto given = driver_for(t, ec2, f);
+  CHECK(given->cluster_interface() == "enX0");
+  CHECK(given->cluster_interface_given());
+}
+
 TEST_CASE("amazonec2: a spot request that failed stops the wait at once, with EC2's reason") {
   TempDir t;
   FakeEc2 ec2;
