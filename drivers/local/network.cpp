@@ -33,7 +33,9 @@ uint32_t mask(int prefix) { return prefix == 0 ? 0 : ~uint32_t(0) << (32 - prefi
 fs::path lease_dir(const Net& n) { return k_runtime / "leases" / n.bridge; }
 
 Status run(const std::vector<std::string>& argv) {
-  auto r = run_checked(argv, ProcessOptions{.timeout = std::chrono::seconds(30)});
+  ProcessOptions o;
+  o.timeout = std::chrono::seconds(30);
+  auto r = run_checked(argv, o);
   if (!r) return fail(r.error());
   return ok();
 }
