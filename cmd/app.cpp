@@ -8,14 +8,16 @@
 
 namespace sc {
 
-int report(Services& s, const Error& e) {
+int report(Services &s, const Error &e) {
   s.ui.error(e.message);
   return exit_code_for(e);
 }
-int report_status(Services& s, const Status& st) { return st ? 0 : report(s, st.error()); }
+int report_status(Services &s, const Status &st) {
+  return st ? 0 : report(s, st.error());
+}
 
 namespace {
-std::string join_argv(int argc, char** argv) {
+std::string join_argv(int argc, char **argv) {
   std::string out;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
@@ -29,14 +31,14 @@ std::string join_argv(int argc, char** argv) {
 
 // Index of the command word: the first argument that is neither an option nor the value of a
 // global option that takes one (`-s DIR`, `--tls-ca-cert FILE`...); argc when there is none.
-int command_index(int argc, char** argv) {
-  static const char* const with_value[] = {"-s", "--storage-path", "--tls-ca-cert", "--tls-ca-key",
-                                           "--tls-client-cert", "--tls-client-key"};
+int command_index(int argc, char **argv) {
+  static const char *const with_value[] = {"-s",           "--storage-path",    "--tls-ca-cert",
+                                           "--tls-ca-key", "--tls-client-cert", "--tls-client-key"};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.empty() || a[0] == '-') {
-      for (const char* o : with_value)
-        if (a == o) ++i;  // its value is the next argument
+      for (const char *o : with_value)
+        if (a == o) ++i; // its value is the next argument
       continue;
     }
     return i;
@@ -44,47 +46,56 @@ int command_index(int argc, char** argv) {
   return argc;
 }
 
-std::string first_word(int argc, char** argv) {
+std::string first_word(int argc, char **argv) {
   int i = command_index(argc, argv);
   return i < argc ? argv[i] : "";
 }
 
-bool is_light_command(const std::string& w) {
-  for (const char* c : {"ls", "env", "ip", "url", "inspect", "status", "version", "active", "config"})
+bool is_light_command(const std::string &w) {
+  for (const char *c :
+       {"ls", "env", "ip", "url", "inspect", "status", "version", "active", "config"})
     if (w == c) return true;
   return false;
 }
 
-bool env_true(const char* name) {
-  const char* v = std::getenv(name);
+bool env_true(const char *name) {
+  const char *v = std::getenv(name);
   if (!v) return false;
   std::string s = v;
   return s == "1" || s == "true" || s == "TRUE" || s == "True" || s == "yes";
 }
-}  // namespace
+} // namespace
 
-int run_app(int argc, char** argv) {
+int run_app(int argc, char **argv) {
   Services s;
   s.command_line = join_argv(argc, argv);
   int rc = 0;
 
-  CLI::App app{"swarmctl: create Docker hosts and clusters (docker-machine compatible)", "swarmctl"};
+  CLI::App app{"swarmctl: create Docker hosts and clusters (docker-machine compatible)",
+               "swarmctl"};
   app.set_version_flag("-v,--version", std::string("swarmctl version ") + k_version);
-  app.add_flag("-D,--debug", s.g.debug, "Enable debug mode (shows every remote command)")->envname("MACHINE_DEBUG");
-  app.add_option("-s,--storage-path", s.g.storage_path, "Configures storage path (default ~/.swarmctl)")
+  app.add_flag("-D,--debug", s.g.debug, "Enable debug mode (shows every remote command)")
+      ->envname("MACHINE_DEBUG");
+  app.add_option("-s,--storage-path", s.g.storage_path,
+                 "Configures storage path (default ~/.swarmctl)")
       ->envname("SWARMCTL_STORAGE_PATH");
-  app.add_option("--tls-ca-cert", s.g.tls_ca_cert, "CA to verify remotes against")->envname("MACHINE_TLS_CA_CERT");
-  app.add_option("--tls-ca-key", s.g.tls_ca_key, "Private key to generate certificates")->envname("MACHINE_TLS_CA_KEY");
-  app.add_option("--tls-client-cert", s.g.tls_client_cert, "Client cert to use for TLS")->envname("MACHINE_TLS_CLIENT_CERT");
-  app.add_option("--tls-client-key", s.g.tls_client_key, "Private key used in client TLS auth")->envname("MACHINE_TLS_CLIENT_KEY");
+  app.add_option("--tls-ca-cert", s.g.tls_ca_cert, "CA to verify remotes against")
+      ->envname("MACHINE_TLS_CA_CERT");
+  app.add_option("--tls-ca-key", s.g.tls_ca_key, "Private key to generate certificates")
+      ->envname("MACHINE_TLS_CA_KEY");
+  app.add_option("--tls-client-cert", s.g.tls_client_cert, "Client cert to use for TLS")
+      ->envname("MACHINE_TLS_CLIENT_CERT");
+  app.add_option("--tls-client-key", s.g.tls_client_key, "Private key used in client TLS auth")
+      ->envname("MACHINE_TLS_CLIENT_KEY");
   bool native_ssh = false;
-  app.add_flag("--native-ssh", native_ssh, "Accepted for compatibility (swarmctl always uses libssh)");
+  app.add_flag("--native-ssh", native_ssh,
+               "Accepted for compatibility (swarmctl always uses libssh)");
   app.require_subcommand(1, 1);
   app.fallthrough();
 
   // `create` registers every driver's flags (hundreds of options); commands that scripts run in
-  // loops (ip, url, env, ls, ...) do not build them. Anything else — help, an unknown word, a global
-  // option before the command — gets the full command set.
+  // loops (ip, url, env, ls, ...) do not build them. Anything else — help, an unknown word, a
+  // global option before the command — gets the full command set.
   if (!is_light_command(first_word(argc, argv))) add_create(app, s, rc);
   add_ls(app, s, rc);
   add_env(app, s, rc);
@@ -101,44 +112,47 @@ int run_app(int argc, char** argv) {
   });
 
   // `ssh NAME [--] command...`: nothing after NAME is parsed (it is the remote command).
-  std::vector<char*> args(argv, argv + argc);
+  std::vector<char *> args(argv, argv + argc);
   if (int i = command_index(argc, argv); i < argc && std::string(argv[i]) == "ssh") {
     int keep = i + 1;
     if (keep < argc && std::string(argv[keep]) != "--" && argv[keep][0] != '-') ++keep;
-    for (int j = keep; j < argc; ++j) s.passthrough.push_back(argv[j]);
-    if (!s.passthrough.empty() && s.passthrough[0] == "--") s.passthrough.erase(s.passthrough.begin());
+    for (int j = keep; j < argc; ++j)
+      s.passthrough.push_back(argv[j]);
+    if (!s.passthrough.empty() && s.passthrough[0] == "--")
+      s.passthrough.erase(s.passthrough.begin());
     args.assign(argv, argv + keep);
   }
   try {
     app.parse(static_cast<int>(args.size()), args.data());
-  } catch (const CLI::CallForHelp& e) {
+  } catch (const CLI::CallForHelp &e) {
     return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
+  } catch (const CLI::CallForAllHelp &e) {
     return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
+  } catch (const CLI::CallForVersion &e) {
     return app.exit(e);
-  } catch (const CLI::RequiredError& e) {
+  } catch (const CLI::RequiredError &e) {
     if (argc < 2) {
       std::fputs(app.help().c_str(), stderr);
       return 2;
     }
     fmt::print(stderr, "{}\n", e.what());
     return 2;
-  } catch (const CLI::ExtrasError& e) {
+  } catch (const CLI::ExtrasError &e) {
     bool known = false;
-    for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    for (const auto *sub : app.get_subcommands([](CLI::App *) { return true; }))
       known = known || (argc >= 2 && sub->get_name() == argv[1]);
     if (argc >= 2 && argv[1][0] != '-' && !known) {
-      fmt::print(stderr, "swarmctl: '{}' is not a swarmctl command. See 'swarmctl --help'.\n", argv[1]);
+      fmt::print(stderr, "swarmctl: '{}' is not a swarmctl command. See 'swarmctl --help'.\n",
+                 argv[1]);
       return 2;
     }
     fmt::print(stderr, "{}\n", e.what());
     return 2;
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::ParseError &e) {
     fmt::print(stderr, "{}\n", e.what());
     return 2;
   }
   return rc;
 }
 
-}  // namespace sc
+} // namespace sc

@@ -11,40 +11,44 @@ namespace sc {
 
 namespace {
 
-Status wait_state(Machine& m, State want, std::chrono::milliseconds timeout) {
+Status wait_state(Machine &m, State want, std::chrono::milliseconds timeout) {
   return poll_until(fmt::format("waiting for {} to be {}", m.rec.name, state_name(want)), timeout,
                     [&]() -> Status {
                       auto st = m.driver->state();
                       if (!st) return fail(st.error());
-                      if (*st != want) return fail(Errc::generic, fmt::format("state is {}", state_name(*st)));
+                      if (*st != want)
+                        return fail(Errc::generic, fmt::format("state is {}", state_name(*st)));
                       return ok();
                     });
 }
 
 // After a start/restart: new IP -> new server cert; then the engine must answer over TLS.
-Status after_boot(Services& s, Machine& m) {
+Status after_boot(Services &s, Machine &m) {
   if (!m.driver->provisionable() || m.rec.status != "provisioned") return ok();
   SC_TRY(refresh_certs_if_ip_changed(s, m));
   return wait_for_engine(s, m, std::chrono::seconds(90));
 }
 
-using Action = std::function<Status(Services&, Machine&)>;
+using Action = std::function<Status(Services &, Machine &)>;
 
 // docker-machine's runAction: all named machines loaded first, then the action runs for every
 // machine concurrently; errors are joined, every machine saved.
-int run_action(Services& s, const std::vector<std::string>& given, const Action& act) {
+int run_action(Services &s, const std::vector<std::string> &given, const Action &act) {
   auto names = names_or_default(s, given);
   if (!names) return report(s, names.error());
   std::vector<Machine> ms;
   std::string load_errors;
-  for (const auto& n : *names) {
+  for (const auto &n : *names) {
     auto m = load_machine(s, n);
-    if (!m) load_errors += (load_errors.empty() ? "" : "\n") + m.error().message;
-    else ms.push_back(std::move(*m));
+    if (!m)
+      load_errors += (load_errors.empty() ? "" : "\n") + m.error().message;
+    else
+      ms.push_back(std::move(*m));
   }
   if (!load_errors.empty()) return report(s, Error{Errc::not_found, load_errors});
   std::vector<std::future<Status>> fs;
-  for (auto& m : ms) fs.push_back(std::async(std::launch::async, [&s, &m, &act] { return act(s, m); }));
+  for (auto &m : ms)
+    fs.push_back(std::async(std::launch::async, [&s, &m, &act] { return act(s, m); }));
   Error joined{Errc::generic, ""};
   bool failed = false;
   for (size_t i = 0; i < fs.size(); ++i) {
@@ -52,7 +56,8 @@ int run_action(Services& s, const std::vector<std::string>& given, const Action&
     if (!st) {
       failed = true;
       if (!joined.message.empty()) joined.message += "\n";
-      joined.message += ms.size() > 1 ? fmt::format("{}: {}", ms[i].rec.name, st.error().message) : st.error().message;
+      joined.message += ms.size() > 1 ? fmt::format("{}: {}", ms[i].rec.name, st.error().message)
+                                      : st.error().message;
       if (ms.size() == 1) joined.code = st.error().code;
     }
     (void)save_machine(s, ms[i]);
@@ -60,9 +65,10 @@ int run_action(Services& s, const std::vector<std::string>& given, const Action&
   return failed ? report(s, joined) : 0;
 }
 
-Status do_start(Services& s, Machine& m) {
+Status do_start(Services &s, Machine &m) {
   auto st = m.driver->state();
-  if (st && *st == State::Running) return fail(Errc::generic, fmt::format("Machine \"{}\" is already running.", m.rec.name));
+  if (st && *st == State::Running)
+    return fail(Errc::generic, fmt::format("Machine \"{}\" is already running.", m.rec.name));
   s.ui.info(fmt::format("Starting \"{}\"...", m.rec.name));
   SC_TRY(m.driver->start());
   SC_TRY(wait_state(m, State::Running, std::chrono::minutes(3)));
@@ -71,9 +77,10 @@ Status do_start(Services& s, Machine& m) {
   return ok();
 }
 
-Status do_stop(Services& s, Machine& m) {
+Status do_stop(Services &s, Machine &m) {
   auto st = m.driver->state();
-  if (st && *st == State::Stopped) return fail(Errc::generic, fmt::format("Machine \"{}\" is already stopped.", m.rec.name));
+  if (st && *st == State::Stopped)
+    return fail(Errc::generic, fmt::format("Machine \"{}\" is already stopped.", m.rec.name));
   s.ui.info(fmt::format("Stopping \"{}\"...", m.rec.name));
   SC_TRY(m.driver->stop());
   SC_TRY(wait_state(m, State::Stopped, std::chrono::minutes(3)));
@@ -81,7 +88,7 @@ Status do_stop(Services& s, Machine& m) {
   return ok();
 }
 
-Status do_kill(Services& s, Machine& m) {
+Status do_kill(Services &s, Machine &m) {
   s.ui.info(fmt::format("Killing \"{}\"...", m.rec.name));
   SC_TRY(m.driver->kill());
   SC_TRY(wait_state(m, State::Stopped, std::chrono::minutes(1)));
@@ -89,29 +96,31 @@ Status do_kill(Services& s, Machine& m) {
   return ok();
 }
 
-Status do_restart(Services& s, Machine& m) {
+Status do_restart(Services &s, Machine &m) {
   auto st = m.driver->state();
   s.ui.info(fmt::format("Restarting \"{}\"...", m.rec.name));
-  if (st && *st == State::Stopped) SC_TRY(m.driver->start());
-  else SC_TRY(m.driver->restart());
+  if (st && *st == State::Stopped)
+    SC_TRY(m.driver->start());
+  else
+    SC_TRY(m.driver->restart());
   SC_TRY(wait_state(m, State::Running, std::chrono::minutes(3)));
   SC_TRY(after_boot(s, m));
   return ok();
 }
 
-bool confirm(const std::string& question) {
+bool confirm(const std::string &question) {
   std::cout << question << std::flush;
   std::string answer;
   if (!std::getline(std::cin, answer)) return false;
   return !answer.empty() && (answer[0] == 'y' || answer[0] == 'Y');
 }
 
-}  // namespace
+} // namespace
 
-void add_actions(CLI::App& app, Services& s, int& rc) {
+void add_actions(CLI::App &app, Services &s, int &rc) {
   struct Simple {
-    const char* name;
-    const char* help;
+    const char *name;
+    const char *help;
     Action act;
   };
   std::vector<Simple> simple = {
@@ -120,15 +129,16 @@ void add_actions(CLI::App& app, Services& s, int& rc) {
       {"kill", "Kill a machine", do_kill},
       {"restart", "Restart a machine", do_restart},
       {"provision", "Re-provision existing machines (idempotent: resumes a failed create)",
-       [](Services& s, Machine& m) -> Status {
+       [](Services &s, Machine &m) -> Status {
          ProvisionOptions o;
          return provision_machine(s, m, o);
        }},
-      {"upgrade", "Upgrade a machine to the latest (or pinned --engine-version) Docker", upgrade_machine},
+      {"upgrade", "Upgrade a machine to the latest (or pinned --engine-version) Docker",
+       upgrade_machine},
   };
-  for (auto& sp : simple) {
+  for (auto &sp : simple) {
     auto names = std::make_shared<std::vector<std::string>>();
-    auto* c = app.add_subcommand(sp.name, sp.help);
+    auto *c = app.add_subcommand(sp.name, sp.help);
     c->add_option("name", *names, "Machine names");
     auto act = sp.act;
     bool is_restart = std::string(sp.name) == "restart";
@@ -136,19 +146,23 @@ void add_actions(CLI::App& app, Services& s, int& rc) {
     c->callback([=, &s, &rc] {
       rc = run_action(s, *names, act);
       if (rc == 0 && (is_restart || is_start))
-        s.ui.info(fmt::format("{} machines may have new IP addresses; swarmctl regenerates their certificates when that happens.", is_restart ? "Restarted" : "Started"));
+        s.ui.info(fmt::format("{} machines may have new IP addresses; swarmctl regenerates their "
+                              "certificates when that happens.",
+                              is_restart ? "Restarted" : "Started"));
     });
   }
   {
     auto names = std::make_shared<std::vector<std::string>>();
     auto force = std::make_shared<bool>(false);
     auto client = std::make_shared<bool>(false);
-    auto* c = app.add_subcommand("regenerate-certs", "Regenerate TLS Certificates for a machine");
+    auto *c = app.add_subcommand("regenerate-certs", "Regenerate TLS Certificates for a machine");
     c->add_option("name", *names, "Machine names");
     c->add_flag("-f,--force", *force, "Force rebuild and do not prompt");
-    c->add_flag("--client-certs", *client, "Also regenerate the client certificate (signed by the same CA)");
+    c->add_flag("--client-certs", *client,
+                "Also regenerate the client certificate (signed by the same CA)");
     c->callback([=, &s, &rc] {
-      if (!*force && !confirm("Regenerate TLS machine certs?  Warning: this is irreversible. (y/n): ")) {
+      if (!*force &&
+          !confirm("Regenerate TLS machine certs?  Warning: this is irreversible. (y/n): ")) {
         rc = 0;
         return;
       }
@@ -158,7 +172,7 @@ void add_actions(CLI::App& app, Services& s, int& rc) {
         fs::remove(s.store->certs_dir() / "cert.pem", ec);
         fs::remove(s.store->certs_dir() / "key.pem", ec);
       }
-      rc = run_action(s, *names, [](Services& s, Machine& m) -> Status {
+      rc = run_action(s, *names, [](Services &s, Machine &m) -> Status {
         ProvisionOptions o;
         o.certs_only = true;
         return provision_machine(s, m, o);
@@ -169,13 +183,17 @@ void add_actions(CLI::App& app, Services& s, int& rc) {
     auto names = std::make_shared<std::vector<std::string>>();
     auto force = std::make_shared<bool>(false);
     auto yes = std::make_shared<bool>(false);
-    auto* c = app.add_subcommand("rm", "Remove a machine");
+    auto *c = app.add_subcommand("rm", "Remove a machine");
     c->add_option("name", *names, "Machine names")->required();
-    c->add_flag("-f,--force", *force, "Remove local configuration even if machine cannot be removed, also implies -y");
-    c->add_flag("-y", *yes, "Assumes automatic yes to proceed with remove, without prompting further user confirmation");
+    c->add_flag("-f,--force", *force,
+                "Remove local configuration even if machine cannot be removed, also implies -y");
+    c->add_flag("-y", *yes,
+                "Assumes automatic yes to proceed with remove, without prompting further user "
+                "confirmation");
     c->callback([=, &s, &rc] {
       std::string list;
-      for (const auto& n : *names) list += (list.empty() ? "" : ", ") + n;
+      for (const auto &n : *names)
+        list += (list.empty() ? "" : ", ") + n;
       s.ui.info("About to remove " + list);
       s.ui.info("WARNING: This action will delete both local reference and remote instance.");
       if (!*force && !*yes && !confirm("Are you sure? (y/n): ")) {
@@ -183,7 +201,7 @@ void add_actions(CLI::App& app, Services& s, int& rc) {
         return;
       }
       rc = 0;
-      for (const auto& n : *names) {
+      for (const auto &n : *names) {
         auto m = load_machine(s, n);
         if (!m) {
           if (*force && s.store->exists(n)) {
@@ -200,7 +218,8 @@ void add_actions(CLI::App& app, Services& s, int& rc) {
             rc = report(s, st.error().context(fmt::format("Error removing host \"{}\"", n)));
             continue;
           }
-          s.ui.warn(fmt::format("Error removing host \"{}\": {} (removing the local record anyway)", n, st.error().message));
+          s.ui.warn(fmt::format("Error removing host \"{}\": {} (removing the local record anyway)",
+                                n, st.error().message));
         }
         if (auto r = s.store->remove(n); !r) {
           rc = report(s, r.error());
@@ -212,4 +231,4 @@ void add_actions(CLI::App& app, Services& s, int& rc) {
   }
 }
 
-}  // namespace sc
+} // namespace sc

@@ -3,9 +3,9 @@
 #include <cmd/cluster_role.hpp>
 #include <cmd/commands.hpp>
 #include <cmd/create_flow.hpp>
+#include <condition_variable>
 #include <drivers/registry.hpp>
 #include <fmt/format.h>
-#include <condition_variable>
 #include <future>
 #include <mutex>
 #include <set>
@@ -15,31 +15,36 @@ namespace sc {
 namespace {
 
 // Driver options from the cluster file, completed with environment variables and defaults.
-Result<FlagValues> fill_driver_flags(const std::string& driver,
-                                     const std::map<std::string, std::vector<std::string>>& given) {
+Result<FlagValues> fill_driver_flags(const std::string &driver,
+                                     const std::map<std::string, std::vector<std::string>> &given) {
   auto d = make_driver(driver);
   if (!d) return fail(Errc::usage, fmt::format("unknown driver \"{}\"", driver));
   FlagValues fv;
   std::set<std::string> known;
-  for (const auto& sp : d->create_flags()) {
+  for (const auto &sp : d->create_flags()) {
     known.insert(sp.name);
     auto it = given.find(sp.name);
-    if (it != given.end()) fv.set(sp.name, it->second);
-    else if (!sp.env.empty() && std::getenv(sp.env.c_str()) && *std::getenv(sp.env.c_str())) fv.set(sp.name, {std::getenv(sp.env.c_str())});
-    else if (!sp.def.empty()) fv.set(sp.name, {sp.def});
+    if (it != given.end())
+      fv.set(sp.name, it->second);
+    else if (!sp.env.empty() && std::getenv(sp.env.c_str()) && *std::getenv(sp.env.c_str()))
+      fv.set(sp.name, {std::getenv(sp.env.c_str())});
+    else if (!sp.def.empty())
+      fv.set(sp.name, {sp.def});
   }
-  for (const auto& [k, v] : given)
-    if (!known.count(k)) return fail(Errc::usage, fmt::format("driver option \"{}\" is not a flag of the {} driver", k, driver));
+  for (const auto &[k, v] : given)
+    if (!known.count(k))
+      return fail(Errc::usage,
+                  fmt::format("driver option \"{}\" is not a flag of the {} driver", k, driver));
   return fv;
 }
 
-CreateRequest request_for(const ClusterFile& f, const ClusterMachine& cm) {
+CreateRequest request_for(const ClusterFile &f, const ClusterMachine &cm) {
   CreateRequest req;
-  auto& r = req.rec;
+  auto &r = req.rec;
   r.name = cm.name;
   r.driver_name = cm.driver;
   r.swarm_cluster = f.name;
-  const auto& e = cm.engine;
+  const auto &e = cm.engine;
   r.engine.install_method = e.install_method.empty() ? "package" : e.install_method;
   r.engine.version = e.version;
   r.engine.storage_driver = e.storage_driver;
@@ -63,8 +68,9 @@ CreateRequest request_for(const ClusterFile& f, const ClusterMachine& cm) {
   if (!f.swarm_image.empty()) r.swarm.image = f.swarm_image;
   if (f.swarm_mode == "swarm-mode") {
     r.swarm.mode = true;
-  } else if (const auto* kv = f.kv()) {
-    r.swarm.discovery = kv_discovery_url(f.kv_kind, kv->name, f.kv_port ? f.kv_port : kv_port_for(f.kv_kind));
+  } else if (const auto *kv = f.kv()) {
+    r.swarm.discovery =
+        kv_discovery_url(f.kv_kind, kv->name, f.kv_port ? f.kv_port : kv_port_for(f.kv_kind));
   }
   return req;
 }
@@ -78,13 +84,14 @@ struct Outcome {
 
 // Brings one machine up: nothing if it is provisioned (started if stopped), resume a failed
 // create, or create it.
-Status up_one(Services& s, CreateRequest req, const ProvisionOptions& po, bool* existed) {
+Status up_one(Services &s, CreateRequest req, const ProvisionOptions &po, bool *existed) {
   if (s.store->exists(req.rec.name)) {
     *existed = true;
     auto m = load_machine(s, req.rec.name);
     if (!m) return fail(m.error());
     if (m->rec.swarm_cluster != req.rec.swarm_cluster && !m->rec.swarm_cluster.empty())
-      return fail(Errc::already_exists, fmt::format("machine {} belongs to cluster {}", req.rec.name, m->rec.swarm_cluster));
+      return fail(Errc::already_exists, fmt::format("machine {} belongs to cluster {}",
+                                                    req.rec.name, m->rec.swarm_cluster));
     auto st = m->driver->state();
     if (st && *st == State::Stopped) {
       SC_TRY(m->driver->start());
@@ -99,7 +106,7 @@ Status up_one(Services& s, CreateRequest req, const ProvisionOptions& po, bool* 
 // Admits jobs in ticket order, at most `limit` at a time (0 = no limit). Tickets follow the
 // dependency order (KV machine, master, the rest), so a job never waits for one not yet admitted.
 class OrderedGate {
- public:
+public:
   explicit OrderedGate(size_t limit) : m_limit(limit) {}
   void enter(size_t ticket) {
     std::unique_lock lk(m_mu);
@@ -114,28 +121,32 @@ class OrderedGate {
     m_cv.notify_all();
   }
 
- private:
+private:
   std::mutex m_mu;
   std::condition_variable m_cv;
   size_t m_limit, m_next = 0, m_running = 0;
 };
 
-int run_up(Services& s, const std::string& file, bool quiet, size_t max_jobs) {
+int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
   auto f = load_cluster_file(file);
   if (!f) return report(s, f.error());
   if (auto st = s.store->init(); !st) return report(s, st.error());
   auto t0 = std::chrono::steady_clock::now();
   bool quiet_steps = !s.ui.debug_enabled;
-  if (!quiet) s.ui.info(fmt::format("Bringing up cluster {}: {} machines", f->name, f->machines.size()));
+  if (!quiet)
+    s.ui.info(fmt::format("Bringing up cluster {}: {} machines", f->name, f->machines.size()));
 
   std::mutex mu;
   std::vector<Outcome> outcomes;
-  auto record = [&](const std::string& name, Status st, double secs, bool existed) {
+  auto record = [&](const std::string &name, Status st, double secs, bool existed) {
     std::lock_guard lk(mu);
     if (!quiet) {
       // One line per machine even while the machines' own steps are silenced.
-      if (st) s.ui.raw_out(fmt::format("({}) {} in {:.1f}s\n", name, existed ? "up to date" : "created and provisioned", secs));
-      else s.ui.error(fmt::format("({}) FAILED after {:.1f}s: {}", name, secs, st.error().message));
+      if (st)
+        s.ui.raw_out(fmt::format("({}) {} in {:.1f}s\n", name,
+                                 existed ? "up to date" : "created and provisioned", secs));
+      else
+        s.ui.error(fmt::format("({}) FAILED after {:.1f}s: {}", name, secs, st.error().message));
     }
     outcomes.push_back(Outcome{name, st, secs, existed});
   };
@@ -146,7 +157,7 @@ int run_up(Services& s, const std::string& file, bool quiet, size_t max_jobs) {
   s.ui.quiet = quiet_steps || quiet;
 
   // Classic swarm: the KV machine must exist (its IP is in every engine's cluster-store).
-  const ClusterMachine* kv = f->kv();
+  const ClusterMachine *kv = f->kv();
   std::vector<std::future<void>> jobs;
   bool kv_created_now = false;
   if (kv && f->swarm_mode == "classic" && !s.store->exists(kv->name)) {
@@ -162,7 +173,9 @@ int run_up(Services& s, const std::string& file, bool quiet, size_t max_jobs) {
     if (!st) {
       s.ui.quiet = saved_quiet;
       record(kv->name, st, elapsed(start), false);
-      return report(s, Error{Errc::generic, fmt::format("cluster {}: the KV machine could not be created", f->name)});
+      return report(s,
+                    Error{Errc::generic,
+                          fmt::format("cluster {}: the KV machine could not be created", f->name)});
     }
     kv_created_now = true;
   }
@@ -176,11 +189,11 @@ int run_up(Services& s, const std::string& file, bool quiet, size_t max_jobs) {
   // Swarm mode: nodes join once the master has initialised the swarm.
   auto manager_promise = std::make_shared<std::promise<Result<SwarmJoinTarget>>>();
   std::shared_future<Result<SwarmJoinTarget>> manager = manager_promise->get_future().share();
-  const ClusterMachine* master = f->master();
+  const ClusterMachine *master = f->master();
 
   // All driver options are checked before any job starts (jobs wait on each other).
   std::vector<FlagValues> flags;
-  for (const auto& cm : f->machines) {
+  for (const auto &cm : f->machines) {
     auto fv = fill_driver_flags(cm.driver, cm.driver_options);
     if (!fv) {
       s.ui.quiet = saved_quiet;
@@ -193,13 +206,16 @@ int run_up(Services& s, const std::string& file, bool quiet, size_t max_jobs) {
   for (size_t i = 0; i < f->machines.size(); ++i)
     if (kv && f->machines[i].name == kv->name) order.push_back(i);
   for (size_t i = 0; i < f->machines.size(); ++i)
-    if (master && f->machines[i].name == master->name && !(kv && kv->name == master->name)) order.push_back(i);
+    if (master && f->machines[i].name == master->name && !(kv && kv->name == master->name))
+      order.push_back(i);
   for (size_t i = 0; i < f->machines.size(); ++i)
-    if (!(kv && f->machines[i].name == kv->name) && !(master && f->machines[i].name == master->name)) order.push_back(i);
+    if (!(kv && f->machines[i].name == kv->name) &&
+        !(master && f->machines[i].name == master->name))
+      order.push_back(i);
   auto gate = std::make_shared<OrderedGate>(max_jobs);
   for (size_t ticket = 0; ticket < order.size(); ++ticket) {
     size_t i = order[ticket];
-    const auto& cm = f->machines[i];
+    const auto &cm = f->machines[i];
     auto req = request_for(*f, cm);
     req.driver_flags = flags[i];
     ProvisionOptions po;
@@ -218,41 +234,48 @@ int run_up(Services& s, const std::string& file, bool quiet, size_t max_jobs) {
       std::string kv_name = kv->name;
       po.before_engine_config = [kv_ready, kv_name, engine_turn]() -> Status {
         Status st = kv_ready.get();
-        if (!st) return fail(Errc::generic, fmt::format("the KV store machine {} is not ready", kv_name));
+        if (!st)
+          return fail(Errc::generic, fmt::format("the KV store machine {} is not ready", kv_name));
         engine_turn->lock();
         return ok();
       };
       po.after_engine_ready = [engine_turn]() { engine_turn->unlock(); };
     }
     req.hooks = po;
-    jobs.push_back(std::async(std::launch::async, [&, req, po, is_master, is_kv, gate, ticket, name = cm.name]() mutable {
-      gate->enter(ticket);
-      auto start = std::chrono::steady_clock::now();
-      bool existed = false;
-      req.prefix = po.prefix;
-      Status st = up_one(s, req, po, &existed);
-      if (is_kv) {
-        existed = existed && !kv_created_now;
-        if (gate_on_kv) kv_promise->set_value(st ? ok() : Status(fail(st.error())));
-      }
-      if (is_master && f->swarm_mode == "swarm-mode") {
-        if (st) manager_promise->set_value(swarm_manager_from_store(s, name));
-        else manager_promise->set_value(fail(Error{Errc::generic, "the swarm master " + name + " failed"}));
-      }
-      record(name, st, elapsed(start), existed);
-      gate->leave();
-    }));
+    jobs.push_back(std::async(
+        std::launch::async, [&, req, po, is_master, is_kv, gate, ticket, name = cm.name]() mutable {
+          gate->enter(ticket);
+          auto start = std::chrono::steady_clock::now();
+          bool existed = false;
+          req.prefix = po.prefix;
+          Status st = up_one(s, req, po, &existed);
+          if (is_kv) {
+            existed = existed && !kv_created_now;
+            if (gate_on_kv) kv_promise->set_value(st ? ok() : Status(fail(st.error())));
+          }
+          if (is_master && f->swarm_mode == "swarm-mode") {
+            if (st)
+              manager_promise->set_value(swarm_manager_from_store(s, name));
+            else
+              manager_promise->set_value(
+                  fail(Error{Errc::generic, "the swarm master " + name + " failed"}));
+          }
+          record(name, st, elapsed(start), existed);
+          gate->leave();
+        }));
   }
   if (f->swarm_mode == "swarm-mode" && !master)
     manager_promise->set_value(fail(Error{Errc::usage, "no swarm master in the cluster file"}));
-  for (auto& j : jobs) j.get();
+  for (auto &j : jobs)
+    j.get();
   s.ui.quiet = saved_quiet;
 
   bool failed = false;
-  for (const auto& o : outcomes) failed = failed || !o.status;
+  for (const auto &o : outcomes)
+    failed = failed || !o.status;
   if (!failed && master) {
     auto mm = load_machine(s, master->name);
-    for (const auto& net : f->networks) {
+    for (const auto &net : f->networks) {
       Status st = mm ? ensure_cluster_network(s, *mm, net) : Status(fail(mm.error()));
       if (!st) {
         failed = true;
@@ -263,7 +286,7 @@ int run_up(Services& s, const std::string& file, bool quiet, size_t max_jobs) {
       // returns once every swarm engine sees it, so that containers can be started anywhere.
       if (f->swarm_mode == "classic" && net.driver == "overlay") {
         std::vector<std::future<Status>> waits;
-        for (const auto& cm : f->machines) {
+        for (const auto &cm : f->machines) {
           if ((kv && cm.name == kv->name) || cm.name == master->name) continue;
           waits.push_back(std::async(std::launch::async, [&s, &net, name = cm.name]() -> Status {
             auto m = load_machine(s, name);
@@ -271,7 +294,7 @@ int run_up(Services& s, const std::string& file, bool quiet, size_t max_jobs) {
             return wait_for_network(s, *m, net.name, std::chrono::seconds(60));
           }));
         }
-        for (auto& w : waits) {
+        for (auto &w : waits) {
           Status st = w.get();
           if (!st) {
             failed = true;
@@ -279,38 +302,43 @@ int run_up(Services& s, const std::string& file, bool quiet, size_t max_jobs) {
           }
         }
       }
-      if (!quiet) s.ui.info(fmt::format("Network {} ({}) is ready on {}", net.name, net.driver,
-                                        f->swarm_mode == "classic" ? "every swarm machine" : master->name));
+      if (!quiet)
+        s.ui.info(fmt::format("Network {} ({}) is ready on {}", net.name, net.driver,
+                              f->swarm_mode == "classic" ? "every swarm machine" : master->name));
     }
   }
   if (failed) {
     std::string names;
-    for (const auto& o : outcomes)
+    for (const auto &o : outcomes)
       if (!o.status) names += (names.empty() ? "" : ", ") + o.name;
-    return report(s, Error{Errc::generic, fmt::format("cluster {}: failed: {}", f->name, names.empty() ? "networks" : names)});
+    return report(s, Error{Errc::generic, fmt::format("cluster {}: failed: {}", f->name,
+                                                      names.empty() ? "networks" : names)});
   }
   if (!quiet)
-    s.ui.info(fmt::format("Cluster {} is up ({:.1f}s). Point docker at it with: eval $({} env{} {})", f->name,
-                          elapsed(t0), s.program, f->swarm_mode == "classic" ? " --swarm" : "", master ? master->name : ""));
+    s.ui.info(
+        fmt::format("Cluster {} is up ({:.1f}s). Point docker at it with: eval $({} env{} {})",
+                    f->name, elapsed(t0), s.program, f->swarm_mode == "classic" ? " --swarm" : "",
+                    master ? master->name : ""));
   return 0;
 }
 
-int run_down(Services& s, const std::string& file, bool quiet) {
+int run_down(Services &s, const std::string &file, bool quiet) {
   auto f = load_cluster_file(file);
   if (!f) return report(s, f.error());
   std::vector<std::future<std::pair<std::string, Status>>> jobs;
-  for (const auto& cm : f->machines) {
+  for (const auto &cm : f->machines) {
     if (!s.store->exists(cm.name)) continue;
-    jobs.push_back(std::async(std::launch::async, [&s, name = cm.name]() -> std::pair<std::string, Status> {
-      auto m = load_machine(s, name);
-      if (!m) return {name, fail(m.error())};
-      auto st = m->driver->remove();
-      if (!st) return {name, st};
-      return {name, s.store->remove(name)};
-    }));
+    jobs.push_back(
+        std::async(std::launch::async, [&s, name = cm.name]() -> std::pair<std::string, Status> {
+          auto m = load_machine(s, name);
+          if (!m) return {name, fail(m.error())};
+          auto st = m->driver->remove();
+          if (!st) return {name, st};
+          return {name, s.store->remove(name)};
+        }));
   }
   int rc = 0;
-  for (auto& j : jobs) {
+  for (auto &j : jobs) {
     auto [name, st] = j.get();
     if (st) {
       if (!quiet) s.ui.info("Successfully removed " + name);
@@ -321,14 +349,15 @@ int run_down(Services& s, const std::string& file, bool quiet) {
   return rc;
 }
 
-}  // namespace
+} // namespace
 
-void add_cluster(CLI::App& app, Services& s, int& rc) {
+void add_cluster(CLI::App &app, Services &s, int &rc) {
   {
     auto file = std::make_shared<std::string>();
     auto quiet = std::make_shared<bool>(false);
     auto jobs = std::make_shared<size_t>(0);
-    auto* c = app.add_subcommand("up", "Bring up (or complete) the cluster described in a YAML file, in parallel");
+    auto *c = app.add_subcommand(
+        "up", "Bring up (or complete) the cluster described in a YAML file, in parallel");
     c->add_option("-f,--file", *file, "Cluster file")->required();
     c->add_flag("-q,--quiet", *quiet, "Print nothing but errors");
     c->add_option("-j,--jobs", *jobs, "Machines worked on at once (default 0: all)");
@@ -337,31 +366,34 @@ void add_cluster(CLI::App& app, Services& s, int& rc) {
   {
     auto file = std::make_shared<std::string>();
     auto quiet = std::make_shared<bool>(false);
-    auto* c = app.add_subcommand("down", "Remove every machine of the cluster described in a YAML file");
+    auto *c =
+        app.add_subcommand("down", "Remove every machine of the cluster described in a YAML file");
     c->add_option("-f,--file", *file, "Cluster file")->required();
     c->add_flag("-q,--quiet", *quiet, "Print nothing but errors");
     c->callback([=, &s, &rc] { rc = run_down(s, *file, *quiet); });
   }
   {
-    auto* kv = app.add_subcommand("kv", "Key-value store commands");
+    auto *kv = app.add_subcommand("kv", "Key-value store commands");
     kv->require_subcommand(1);
     auto names = std::make_shared<std::vector<std::string>>();
-    auto* st = kv->add_subcommand("status", "Show the KV store's leader and the keys under the Docker prefix");
+    auto *st = kv->add_subcommand(
+        "status", "Show the KV store's leader and the keys under the Docker prefix");
     st->add_option("name", *names, "Machine running the KV store");
     st->callback([=, &s, &rc] { rc = report_status(s, print_kv_status(s, *names)); });
   }
   {
-    auto* net = app.add_subcommand("network", "Overlay network commands (run on the swarm master)");
+    auto *net = app.add_subcommand("network", "Overlay network commands (run on the swarm master)");
     net->require_subcommand(1);
     auto spec = std::make_shared<ClusterNetwork>();
     auto master = std::make_shared<std::string>();
-    auto* cr = net->add_subcommand("create", "Create a network on the swarm master (idempotent)");
+    auto *cr = net->add_subcommand("create", "Create a network on the swarm master (idempotent)");
     cr->add_option("name", spec->name, "Network name")->required();
     cr->add_option("-d,--driver", spec->driver, "Network driver (default overlay)");
     cr->add_option("--subnet", spec->subnet, "Subnet in CIDR format");
     auto attachable = std::make_shared<bool>(false);
     cr->add_flag("--attachable", *attachable, "Enable manual container attachment (swarm mode)");
-    cr->add_option("-m,--machine", *master, "Machine to run it on (default: the swarm master in the store)");
+    cr->add_option("-m,--machine", *master,
+                   "Machine to run it on (default: the swarm master in the store)");
     cr->callback([=, &s, &rc] {
       ClusterNetwork n = *spec;
       n.attachable = *attachable;
@@ -370,4 +402,4 @@ void add_cluster(CLI::App& app, Services& s, int& rc) {
   }
 }
 
-}  // namespace sc
+} // namespace sc

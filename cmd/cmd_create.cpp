@@ -1,10 +1,10 @@
 #include <cmd/commands.hpp>
 #include <cmd/create_flow.hpp>
-#include <provision/crypto/ca.hpp>
 #include <drivers/registry.hpp>
 #include <fmt/format.h>
 #include <map>
 #include <memory>
+#include <provision/crypto/ca.hpp>
 
 namespace sc {
 
@@ -13,7 +13,7 @@ namespace {
 struct DriverFlagBinding {
   std::string driver;
   FlagSpec spec;
-  CLI::Option* opt = nullptr;
+  CLI::Option *opt = nullptr;
   std::vector<std::string> values;
   bool flag = false;
 };
@@ -23,8 +23,10 @@ struct CreateOptions {
   std::vector<std::string> names;
   std::string install_url, install_method, engine_version, storage_driver;
   std::vector<std::string> engine_opt, insecure, mirrors, labels, env, tls_san;
-  bool swarm = false, swarm_master = false, swarm_experimental = false, swarm_mode = false, swarm_manager = false;
-  std::string discovery, strategy = "spread", swarm_host = "tcp://0.0.0.0:3376", swarm_addr, swarm_image = "swarm:latest", swarm_join;
+  bool swarm = false, swarm_master = false, swarm_experimental = false, swarm_mode = false,
+       swarm_manager = false;
+  std::string discovery, strategy = "spread", swarm_host = "tcp://0.0.0.0:3376", swarm_addr,
+                         swarm_image = "swarm:latest", swarm_join;
   std::vector<std::string> swarm_opt, swarm_join_opt;
   std::string kv, kv_image;
   std::vector<std::string> preload;
@@ -33,18 +35,20 @@ struct CreateOptions {
   std::vector<std::unique_ptr<DriverFlagBinding>> bindings;
 };
 
-}  // namespace
+} // namespace
 
 // Collects the chosen driver's flag values: flag > environment variable > default.
-FlagValues collect_driver_flags(const std::vector<std::unique_ptr<DriverFlagBinding>>& bindings,
-                                const std::string& driver) {
+FlagValues collect_driver_flags(const std::vector<std::unique_ptr<DriverFlagBinding>> &bindings,
+                                const std::string &driver) {
   FlagValues fv;
-  for (const auto& b : bindings) {
+  for (const auto &b : bindings) {
     if (b->driver != driver) continue;
-    const auto& sp = b->spec;
+    const auto &sp = b->spec;
     if (b->opt->count() > 0) {
-      if (sp.kind == FlagSpec::Kind::Bool) fv.set(sp.name, {b->flag ? "true" : "false"});
-      else fv.set(sp.name, b->values);
+      if (sp.kind == FlagSpec::Kind::Bool)
+        fv.set(sp.name, {b->flag ? "true" : "false"});
+      else
+        fv.set(sp.name, b->values);
     } else if (!sp.env.empty() && std::getenv(sp.env.c_str()) && *std::getenv(sp.env.c_str())) {
       fv.set(sp.name, {std::getenv(sp.env.c_str())});
     } else if (!sp.def.empty()) {
@@ -54,59 +58,84 @@ FlagValues collect_driver_flags(const std::vector<std::unique_ptr<DriverFlagBind
   return fv;
 }
 
-void add_create(CLI::App& app, Services& s, int& rc) {
+void add_create(CLI::App &app, Services &s, int &rc) {
   auto o = std::make_shared<CreateOptions>();
-  auto* c = app.add_subcommand("create", "Create a machine");
+  auto *c = app.add_subcommand("create", "Create a machine");
   c->add_option("name", o->names, "Machine name")->required();
-  c->add_option("-d,--driver", o->driver, "Driver to create machine with (virtualbox, amazonec2, generic, local, none)")
+  c->add_option("-d,--driver", o->driver,
+                "Driver to create machine with (virtualbox, amazonec2, generic, local, none)")
       ->envname("MACHINE_DRIVER");
-  c->add_option("--engine-install-url", o->install_url, "Custom URL to use for engine installation (implies --engine-install-method script)")
+  c->add_option(
+       "--engine-install-url", o->install_url,
+       "Custom URL to use for engine installation (implies --engine-install-method script)")
       ->envname("MACHINE_DOCKER_INSTALL_URL");
-  c->add_option("--engine-install-method", o->install_method, "How to install Docker when missing: package (distro docker.io), script (--engine-install-url), none")
+  c->add_option("--engine-install-method", o->install_method,
+                "How to install Docker when missing: package (distro docker.io), script "
+                "(--engine-install-url), none")
       ->check(CLI::IsMember({"package", "script", "none"}));
-  c->add_option("--engine-version", o->engine_version, "Docker version to install (a prefix such as 20.10)");
-  c->add_option("--engine-opt", o->engine_opt, "Specify arbitrary flags to include with the created engine in the form flag=value");
-  c->add_option("--engine-insecure-registry", o->insecure, "Specify insecure registries to allow with the created engine");
-  c->add_option("--engine-registry-mirror", o->mirrors, "Specify registry mirrors to use")->envname("ENGINE_REGISTRY_MIRROR");
+  c->add_option("--engine-version", o->engine_version,
+                "Docker version to install (a prefix such as 20.10)");
+  c->add_option(
+      "--engine-opt", o->engine_opt,
+      "Specify arbitrary flags to include with the created engine in the form flag=value");
+  c->add_option("--engine-insecure-registry", o->insecure,
+                "Specify insecure registries to allow with the created engine");
+  c->add_option("--engine-registry-mirror", o->mirrors, "Specify registry mirrors to use")
+      ->envname("ENGINE_REGISTRY_MIRROR");
   c->add_option("--engine-label", o->labels, "Specify labels for the created engine");
-  c->add_option("--engine-storage-driver", o->storage_driver, "Specify a storage driver to use with the engine");
+  c->add_option("--engine-storage-driver", o->storage_driver,
+                "Specify a storage driver to use with the engine");
   c->add_option("--engine-env", o->env, "Specify environment variables to set in the engine");
   c->add_flag("--swarm", o->swarm, "Configure Machine to join a Swarm cluster");
   c->add_flag("--swarm-master", o->swarm_master, "Configure Machine to be a Swarm master");
-  c->add_option("--swarm-discovery", o->discovery, "Discovery service to use with Swarm (a machine name may stand for its address)");
+  c->add_option("--swarm-discovery", o->discovery,
+                "Discovery service to use with Swarm (a machine name may stand for its address)");
   c->add_option("--swarm-strategy", o->strategy, "Define a default scheduling strategy for Swarm")
       ->check(CLI::IsMember({"spread", "binpack", "random"}));
   c->add_option("--swarm-opt", o->swarm_opt, "Define arbitrary flags for Swarm master");
   c->add_option("--swarm-join-opt", o->swarm_join_opt, "Define arbitrary flags for Swarm join");
   c->add_option("--swarm-host", o->swarm_host, "ip/socket to listen on for Swarm master");
-  c->add_option("--swarm-addr", o->swarm_addr, "addr to advertise for Swarm (default: detect and use the machine IP)");
-  c->add_option("--swarm-image", o->swarm_image, "Specify Docker image to use for Swarm")->envname("MACHINE_SWARM_IMAGE");
+  c->add_option("--swarm-addr", o->swarm_addr,
+                "addr to advertise for Swarm (default: detect and use the machine IP)");
+  c->add_option("--swarm-image", o->swarm_image, "Specify Docker image to use for Swarm")
+      ->envname("MACHINE_SWARM_IMAGE");
   c->add_flag("--swarm-experimental", o->swarm_experimental, "Enable Swarm experimental features");
-  c->add_flag("--swarm-mode", o->swarm_mode, "Use swarm mode (docker swarm init/join) instead of classic Swarm containers");
-  c->add_flag("--swarm-manager", o->swarm_manager, "Swarm mode: join as a manager instead of a worker");
-  c->add_option("--swarm-join", o->swarm_join, "Swarm mode: machine name (or IP) of the manager to join (default: the swarm-mode master in the store)");
+  c->add_flag("--swarm-mode", o->swarm_mode,
+              "Use swarm mode (docker swarm init/join) instead of classic Swarm containers");
+  c->add_flag("--swarm-manager", o->swarm_manager,
+              "Swarm mode: join as a manager instead of a worker");
+  c->add_option("--swarm-join", o->swarm_join,
+                "Swarm mode: machine name (or IP) of the manager to join (default: the swarm-mode "
+                "master in the store)");
   c->add_option("--tls-san", o->tls_san, "Support extra SANs for TLS certs");
   c->add_option("--kv", o->kv, "Run a key-value store on this machine: consul, etcd or zookeeper")
       ->check(CLI::IsMember({"consul", "etcd", "zookeeper"}));
   c->add_option("--kv-image", o->kv_image, "Image of the key-value store");
-  c->add_option("--kv-port", o->kv_port, "Published port of the key-value store (default: the store's own)");
-  c->add_option("--preload-image", o->preload, "Image tarball (docker save format) to `docker load` into the engine after provisioning (air-gapped hosts)")
+  c->add_option("--kv-port", o->kv_port,
+                "Published port of the key-value store (default: the store's own)");
+  c->add_option("--preload-image", o->preload,
+                "Image tarball (docker save format) to `docker load` into the engine after "
+                "provisioning (air-gapped hosts)")
       ->check(CLI::ExistingFile);
-  c->add_flag("--no-provision", o->no_provision, "Create the machine and stop there (provision later with `swarmctl provision NAME`)");
+  c->add_flag("--no-provision", o->no_provision,
+              "Create the machine and stop there (provision later with `swarmctl provision NAME`)");
   c->add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
 
-  for (const auto& d : driver_table()) {
+  for (const auto &d : driver_table()) {
     auto drv = d.make();
-    for (auto& spec : drv->create_flags()) {
+    for (auto &spec : drv->create_flags()) {
       auto b = std::make_unique<DriverFlagBinding>();
       b->driver = d.name;
       b->spec = spec;
       std::string flag = "--" + spec.name;
       std::string help = spec.help;
       if (!spec.env.empty()) help += " [$" + spec.env + "]";
-      if (!spec.def.empty() && spec.kind != FlagSpec::Kind::Bool) help += " (default " + spec.def + ")";
-      if (spec.kind == FlagSpec::Kind::Bool) b->opt = c->add_flag(flag, b->flag, help);
-      else b->opt = c->add_option(flag, b->values, help);
+      if (!spec.def.empty() && spec.kind != FlagSpec::Kind::Bool)
+        help += " (default " + spec.def + ")";
+      if (spec.kind == FlagSpec::Kind::Bool)
+        b->opt = c->add_flag(flag, b->flag, help);
+      else
+        b->opt = c->add_option(flag, b->values, help);
       if (spec.kind == FlagSpec::Kind::String || spec.kind == FlagSpec::Kind::Int)
         b->opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
       b->opt->group(d.name + " driver options");
@@ -122,21 +151,27 @@ void add_create(CLI::App& app, Services& s, int& rc) {
     s.ui.quiet = o->quiet;
     std::string driver = o->driver.empty() ? std::string("virtualbox") : o->driver;
     if (!make_driver(driver)) {
-      rc = report(s, Error{Errc::usage, fmt::format("Driver \"{}\" not found. Available drivers: amazonec2, generic, local, none, virtualbox", driver)});
+      rc = report(s, Error{Errc::usage, fmt::format("Driver \"{}\" not found. Available drivers: "
+                                                    "amazonec2, generic, local, none, virtualbox",
+                                                    driver)});
       return;
     }
-    for (const auto& b : o->bindings) {
+    for (const auto &b : o->bindings) {
       if (b->driver != driver && b->opt->count() > 0) {
-        rc = report(s, Error{Errc::usage, fmt::format("--{} is a flag of the {} driver, not of {}", b->spec.name, b->driver, driver)});
+        rc = report(s, Error{Errc::usage, fmt::format("--{} is a flag of the {} driver, not of {}",
+                                                      b->spec.name, b->driver, driver)});
         return;
       }
     }
     CreateRequest req;
-    auto& r = req.rec;
+    auto &r = req.rec;
     r.name = o->names[0];
     r.driver_name = driver;
-    r.engine.install_url = o->install_url.empty() ? std::string("https://get.docker.com") : o->install_url;
-    r.engine.install_method = !o->install_method.empty() ? o->install_method : (!o->install_url.empty() ? "script" : "package");
+    r.engine.install_url =
+        o->install_url.empty() ? std::string("https://get.docker.com") : o->install_url;
+    r.engine.install_method = !o->install_method.empty()
+                                  ? o->install_method
+                                  : (!o->install_url.empty() ? "script" : "package");
     r.engine.version = o->engine_version;
     r.engine.arbitrary_flags = o->engine_opt;
     r.engine.insecure_registry = o->insecure;
@@ -162,12 +197,16 @@ void add_create(CLI::App& app, Services& s, int& rc) {
       r.swarm.is_swarm = true;
     }
     if (r.swarm.is_swarm && !r.swarm.mode && r.swarm.discovery.empty()) {
-      rc = report(s, Error{Errc::usage, "classic Swarm needs --swarm-discovery (e.g. consul://consul:8500), or use --swarm-mode"});
+      rc = report(s, Error{Errc::usage, "classic Swarm needs --swarm-discovery (e.g. "
+                                        "consul://consul:8500), or use --swarm-mode"});
       return;
     }
-    for (const auto& san : o->tls_san) {
+    for (const auto &san : o->tls_san) {
       if (!valid_san(san)) {
-        rc = report(s, Error{Errc::usage, fmt::format("invalid --tls-san \"{}\": use a DNS name or an IP address", san)});
+        rc = report(
+            s,
+            Error{Errc::usage,
+                  fmt::format("invalid --tls-san \"{}\": use a DNS name or an IP address", san)});
         return;
       }
     }
@@ -175,7 +214,8 @@ void add_create(CLI::App& app, Services& s, int& rc) {
     r.kv.kind = o->kv;
     r.kv.image = o->kv_image;
     r.kv.port = o->kv_port;
-    for (const auto& img : o->preload) r.preload_images.push_back(fs::absolute(img).string());
+    for (const auto &img : o->preload)
+      r.preload_images.push_back(fs::absolute(img).string());
     req.driver_flags = collect_driver_flags(o->bindings, driver);
     req.no_provision = o->no_provision;
     req.swarm_join = o->swarm_join;
@@ -183,4 +223,4 @@ void add_create(CLI::App& app, Services& s, int& rc) {
   });
 }
 
-}  // namespace sc
+} // namespace sc

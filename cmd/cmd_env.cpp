@@ -18,9 +18,13 @@ struct EnvOptions {
 
 // docker-machine's connection check (libmachine/check): the URL to use (engine, or the swarm
 // manager with --swarm) after a TLS handshake with the machine's certs succeeded.
-Result<std::string> checked_url(Services& s, Machine& m, bool swarm) {
+Result<std::string> checked_url(Services &s, Machine &m, bool swarm) {
   if (swarm && !m.rec.swarm.master)
-    return fail(Errc::generic, fmt::format("\"{}\" is not a swarm master. The --swarm flag is intended for use with swarm masters", m.rec.name));
+    return fail(
+        Errc::generic,
+        fmt::format(
+            "\"{}\" is not a swarm master. The --swarm flag is intended for use with swarm masters",
+            m.rec.name));
   auto st = m.driver->state();
   if (st && *st != State::Running) return fail(Errc::generic, "Host is not running");
   SC_TRY(refresh_certs_if_ip_changed(s, m));
@@ -30,18 +34,21 @@ Result<std::string> checked_url(Services& s, Machine& m, bool swarm) {
   if (!hp) return fail(hp.error());
   auto check = docker_ping(hp->host, hp->port, client_tls(s, m), std::chrono::seconds(20));
   if (!check)
-    return fail(Errc::generic,
-                fmt::format("Error checking and/or regenerating the certs: There was an error validating certificates for host \"{}:{}\": {}\n"
-                            "You can attempt to regenerate them using '{} regenerate-certs [name]'.\n"
-                            "Be advised that this will trigger a Docker daemon restart which might stop running containers.\n",
-                            hp->host, hp->port, check.error().message, s.program));
+    return fail(
+        Errc::generic,
+        fmt::format("Error checking and/or regenerating the certs: There was an error validating "
+                    "certificates for host \"{}:{}\": {}\n"
+                    "You can attempt to regenerate them using '{} regenerate-certs [name]'.\n"
+                    "Be advised that this will trigger a Docker daemon restart which might stop "
+                    "running containers.\n",
+                    hp->host, hp->port, check.error().message, s.program));
   if (!swarm || m.rec.swarm.mode) return *u;
   auto sp = parse_host_port(m.rec.swarm.host, 3376);
   if (!sp) return fail(sp.error());
   return fmt::format("tcp://{}:{}", hp->host, sp->port);
 }
 
-int run_env(Services& s, const EnvOptions& o) {
+int run_env(Services &s, const EnvOptions &o) {
   Shell shell;
   if (!o.shell.empty()) {
     shell = parse_shell(o.shell);
@@ -53,10 +60,16 @@ int run_env(Services& s, const EnvOptions& o) {
   std::vector<std::pair<std::string, std::string>> vars;
   std::string ip;
   if (o.unset) {
-    if (!o.names.empty()) return report(s, Error{Errc::usage, "Error: Expected no machine name when the -u flag is present"});
-    vars = {{"DOCKER_TLS_VERIFY", ""}, {"DOCKER_HOST", ""}, {"DOCKER_CERT_PATH", ""}, {"DOCKER_MACHINE_NAME", ""}};
+    if (!o.names.empty())
+      return report(
+          s, Error{Errc::usage, "Error: Expected no machine name when the -u flag is present"});
+    vars = {{"DOCKER_TLS_VERIFY", ""},
+            {"DOCKER_HOST", ""},
+            {"DOCKER_CERT_PATH", ""},
+            {"DOCKER_MACHINE_NAME", ""}};
   } else {
-    if (o.names.size() > 1) return report(s, Error{Errc::usage, "Error: Expected one machine name as an argument"});
+    if (o.names.size() > 1)
+      return report(s, Error{Errc::usage, "Error: Expected one machine name as an argument"});
     auto name = name_or_default(s, o.names);
     if (!name) return report(s, name.error());
     auto m = load_machine(s, *name);
@@ -77,21 +90,24 @@ int run_env(Services& s, const EnvOptions& o) {
   s.ui.raw_out(render_env(shell, vars, o.unset, s.command_line));
   return 0;
 }
-}  // namespace
+} // namespace
 
-void add_env(CLI::App& app, Services& s, int& rc) {
+void add_env(CLI::App &app, Services &s, int &rc) {
   auto o = std::make_shared<EnvOptions>();
-  auto* env = app.add_subcommand("env", "Display the commands to set up the environment for the Docker client");
+  auto *env = app.add_subcommand(
+      "env", "Display the commands to set up the environment for the Docker client");
   env->add_option("name", o->names, "Machine name");
   env->add_flag("--swarm", o->swarm, "Display the Swarm config instead of the Docker daemon");
-  env->add_option("--shell", o->shell, "Force environment to be configured for a specified shell: [fish, cmd, powershell, tcsh, emacs, bash, sh, zsh], default is auto-detect");
+  env->add_option("--shell", o->shell,
+                  "Force environment to be configured for a specified shell: [fish, cmd, "
+                  "powershell, tcsh, emacs, bash, sh, zsh], default is auto-detect");
   env->add_flag("-u,--unset", o->unset, "Unset variables instead of setting them");
   env->add_flag("--no-proxy", o->no_proxy, "Add machine IP to NO_PROXY environment variable");
   env->callback([o, &s, &rc] { rc = run_env(s, *o); });
 
   auto names = std::make_shared<std::vector<std::string>>();
   auto swarm = std::make_shared<bool>(false);
-  auto* cfg = app.add_subcommand("config", "Print the connection config for machine");
+  auto *cfg = app.add_subcommand("config", "Print the connection config for machine");
   cfg->add_option("name", *names, "Machine name");
   cfg->add_flag("--swarm", *swarm, "Display the Swarm config instead of the Docker daemon");
   cfg->callback([names, swarm, &s, &rc] {
@@ -117,4 +133,4 @@ void add_env(CLI::App& app, Services& s, int& rc) {
   });
 }
 
-}  // namespace sc
+} // namespace sc

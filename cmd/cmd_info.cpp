@@ -13,7 +13,7 @@ using Names = std::shared_ptr<std::vector<std::string>>;
 
 // Runs fn for one machine (name or "default"); reports errors.
 template <class F>
-void one_machine(Services& s, int& rc, const std::vector<std::string>& names, F fn) {
+void one_machine(Services &s, int &rc, const std::vector<std::string> &names, F fn) {
   auto name = name_or_default(s, names);
   if (!name) {
     rc = report(s, name.error());
@@ -27,7 +27,7 @@ void one_machine(Services& s, int& rc, const std::vector<std::string>& names, F 
   rc = report_status(s, fn(*m));
 }
 
-Status print_inspect(Services& s, Machine& m, const std::string& format) {
+Status print_inspect(Services &s, Machine &m, const std::string &format) {
   auto j = to_json(m.rec);
   if (format.empty()) {
     s.ui.raw_out(j.dump(4) + "\n");
@@ -38,20 +38,22 @@ Status print_inspect(Services& s, Machine& m, const std::string& format) {
   s.ui.raw_out(*out + "\n");
   return ok();
 }
-}  // namespace
+} // namespace
 
-void add_info(CLI::App& app, Services& s, int& rc) {
+void add_info(CLI::App &app, Services &s, int &rc) {
   {
     auto names = std::make_shared<std::vector<std::string>>();
     auto format = std::make_shared<std::string>();
-    auto* c = app.add_subcommand("inspect", "Inspect information about a machine");
+    auto *c = app.add_subcommand("inspect", "Inspect information about a machine");
     c->add_option("name", *names, "Machine name");
     c->add_option("-f,--format", *format, "Format the output using the given go template");
-    c->callback([=, &s, &rc] { one_machine(s, rc, *names, [&](Machine& m) { return print_inspect(s, m, *format); }); });
+    c->callback([=, &s, &rc] {
+      one_machine(s, rc, *names, [&](Machine &m) { return print_inspect(s, m, *format); });
+    });
   }
   {
     auto names = std::make_shared<std::vector<std::string>>();
-    auto* c = app.add_subcommand("ip", "Get the IP address of a machine");
+    auto *c = app.add_subcommand("ip", "Get the IP address of a machine");
     c->add_option("name", *names, "Machine names");
     c->callback([=, &s, &rc] {
       auto list = names_or_default(s, *names);
@@ -60,26 +62,28 @@ void add_info(CLI::App& app, Services& s, int& rc) {
         return;
       }
       std::vector<std::future<Result<std::string>>> fs;
-      for (const auto& n : *list)
+      for (const auto &n : *list)
         fs.push_back(std::async(std::launch::async, [&s, n]() -> Result<std::string> {
           auto m = load_machine(s, n);
           if (!m) return fail(m.error());
           return m->driver->ip();
         }));
       rc = 0;
-      for (auto& f : fs) {
+      for (auto &f : fs) {
         auto ip = f.get();
-        if (ip) s.ui.raw_out(*ip + "\n");
-        else rc = report(s, ip.error());
+        if (ip)
+          s.ui.raw_out(*ip + "\n");
+        else
+          rc = report(s, ip.error());
       }
     });
   }
   {
     auto names = std::make_shared<std::vector<std::string>>();
-    auto* c = app.add_subcommand("url", "Get the URL of a machine");
+    auto *c = app.add_subcommand("url", "Get the URL of a machine");
     c->add_option("name", *names, "Machine name");
     c->callback([=, &s, &rc] {
-      one_machine(s, rc, *names, [&](Machine& m) -> Status {
+      one_machine(s, rc, *names, [&](Machine &m) -> Status {
         if (m.driver->driver_name() != "none" && m.driver->driver_name() != "generic") {
           auto st = m.driver->state();
           if (st && *st != State::Running) return fail(Errc::generic, "Host is not running");
@@ -93,10 +97,10 @@ void add_info(CLI::App& app, Services& s, int& rc) {
   }
   {
     auto names = std::make_shared<std::vector<std::string>>();
-    auto* c = app.add_subcommand("status", "Get the status of a machine");
+    auto *c = app.add_subcommand("status", "Get the status of a machine");
     c->add_option("name", *names, "Machine name");
     c->callback([=, &s, &rc] {
-      one_machine(s, rc, *names, [&](Machine& m) -> Status {
+      one_machine(s, rc, *names, [&](Machine &m) -> Status {
         auto st = m.driver->state();
         if (!st) return fail(st.error());
         s.ui.raw_out(std::string(state_name(*st)) + "\n");
@@ -106,7 +110,8 @@ void add_info(CLI::App& app, Services& s, int& rc) {
   }
   {
     auto names = std::make_shared<std::vector<std::string>>();
-    auto* c = app.add_subcommand("version", "Show the swarmctl version or a machine's Docker version");
+    auto *c =
+        app.add_subcommand("version", "Show the swarmctl version or a machine's Docker version");
     c->add_option("name", *names, "Machine name");
     c->callback([=, &s, &rc] {
       if (names->empty()) {
@@ -114,7 +119,7 @@ void add_info(CLI::App& app, Services& s, int& rc) {
         rc = 0;
         return;
       }
-      one_machine(s, rc, *names, [&](Machine& m) -> Status {
+      one_machine(s, rc, *names, [&](Machine &m) -> Status {
         auto u = m.driver->url();
         if (!u) return fail(u.error());
         auto hp = parse_host_port(*u, 2376);
@@ -128,4 +133,4 @@ void add_info(CLI::App& app, Services& s, int& rc) {
   }
 }
 
-}  // namespace sc
+} // namespace sc

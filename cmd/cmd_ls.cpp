@@ -18,14 +18,15 @@ struct LsOptions {
 };
 
 std::string docker_host_env() {
-  const char* v = std::getenv("DOCKER_HOST");
+  const char *v = std::getenv("DOCKER_HOST");
   return v ? v : "";
 }
 
 // A template that uses the row itself ({{.}}, {{json .}}, {{range .}}...) rather than named
 // fields: every field may be printed. Conservative: any '.' in an action not followed by a name.
-bool refers_to_whole_row(const std::string& format) {
-  for (size_t open = format.find("{{"); open != std::string::npos; open = format.find("{{", open + 2)) {
+bool refers_to_whole_row(const std::string &format) {
+  for (size_t open = format.find("{{"); open != std::string::npos;
+       open = format.find("{{", open + 2)) {
     size_t close = format.find("}}", open + 2);
     if (close == std::string::npos) return true;
     for (size_t i = open + 2; i < close; ++i) {
@@ -37,7 +38,7 @@ bool refers_to_whole_row(const std::string& format) {
   return false;
 }
 
-LsFilterSubject subject_for(const HostQuery& q, const std::vector<LsRow>& rows, size_t i) {
+LsFilterSubject subject_for(const HostQuery &q, const std::vector<LsRow> &rows, size_t i) {
   LsFilterSubject subj;
   subj.name = q.name;
   subj.driver = q.driver_name;
@@ -49,7 +50,7 @@ LsFilterSubject subject_for(const HostQuery& q, const std::vector<LsRow>& rows, 
   return subj;
 }
 
-int run_ls(Services& s, const LsOptions& o) {
+int run_ls(Services &s, const LsOptions &o) {
   auto filter = parse_ls_filters(o.filters);
   if (!filter) return report(s, filter.error());
   auto names = s.store->list();
@@ -57,9 +58,9 @@ int run_ls(Services& s, const LsOptions& o) {
   qo.timeout = std::chrono::seconds(o.timeout);
   // Only ask drivers and engines for what the output shows: `--format '{{.Name}} {{.DriverName}}'`
   // over a thousand machines reads the records and nothing else.
-  auto mentions = [&](std::initializer_list<const char*> fields) {
+  auto mentions = [&](std::initializer_list<const char *> fields) {
     if (o.format.empty() || o.format == "json" || refers_to_whole_row(o.format)) return true;
-    for (const char* f : fields)
+    for (const char *f : fields)
       if (o.format.find(f) != std::string::npos) return true;
     return false;
   };
@@ -74,7 +75,8 @@ int run_ls(Services& s, const LsOptions& o) {
   } else if (o.quiet && o.filters.empty()) {
     // `ls -q` without filters: the names are the directory entries, no record needs parsing.
     std::string out;
-    for (const auto& n : names) out += n + "\n";
+    for (const auto &n : names)
+      out += n + "\n";
     s.ui.raw_out(out);
     return 0;
   } else {
@@ -101,7 +103,8 @@ int run_ls(Services& s, const LsOptions& o) {
   int rc = 0;
   if (o.quiet) {
     std::string out;
-    for (const auto& r : kept) out += r.name + "\n";
+    for (const auto &r : kept)
+      out += r.name + "\n";
     s.ui.raw_out(out);
   } else {
     auto text = render_ls(kept, o.format);
@@ -116,11 +119,11 @@ int run_ls(Services& s, const LsOptions& o) {
   }
   return rc;
 }
-}  // namespace
+} // namespace
 
-void add_ls(CLI::App& app, Services& s, int& rc) {
+void add_ls(CLI::App &app, Services &s, int &rc) {
   auto o = std::make_shared<LsOptions>();
-  auto* ls = app.add_subcommand("ls", "List machines");
+  auto *ls = app.add_subcommand("ls", "List machines");
   ls->add_flag("-q,--quiet", o->quiet, "Enable quiet mode");
   ls->add_option("--filter", o->filters, "Filter output based on conditions provided");
   ls->add_option("-t,--timeout", o->timeout, "Timeout in seconds, default to 10s");
@@ -128,7 +131,7 @@ void add_ls(CLI::App& app, Services& s, int& rc) {
   ls->callback([o, &s, &rc] { rc = run_ls(s, *o); });
 
   auto timeout = std::make_shared<int>(10);
-  auto* active = app.add_subcommand("active", "Print which machine is active");
+  auto *active = app.add_subcommand("active", "Print which machine is active");
   active->add_option("-t,--timeout", *timeout, "Timeout in seconds, default to 10s");
   active->callback([timeout, &s, &rc] {
     QueryOptions qo;
@@ -136,13 +139,13 @@ void add_ls(CLI::App& app, Services& s, int& rc) {
     qo.want_docker = false;
     auto qs = query_hosts(s, s.store->list(), qo);
     auto rows = ls_rows(qs, docker_host_env());
-    for (const auto& q : qs)
+    for (const auto &q : qs)
       if (q.timed_out) {
         rc = report(s, Error{Errc::timeout, "Error getting active host: timeout"});
         std::fflush(stdout);
         _exit(rc);
       }
-    for (const auto& r : rows)
+    for (const auto &r : rows)
       if (r.active_host || r.active_swarm) {
         s.ui.raw_out(r.name + "\n");
         rc = 0;
@@ -152,4 +155,4 @@ void add_ls(CLI::App& app, Services& s, int& rc) {
   });
 }
 
-}  // namespace sc
+} // namespace sc

@@ -9,11 +9,11 @@ namespace sc {
 
 namespace {
 struct ScpArg {
-  std::string machine;  // "" = local
+  std::string machine; // "" = local
   std::string path;
 };
 
-ScpArg parse_scp_arg(const std::string& a) {
+ScpArg parse_scp_arg(const std::string &a) {
   auto colon = a.find(':');
   if (colon == std::string::npos || a.find('/') < colon) return {"", a};
   std::string machine = a.substr(0, colon);
@@ -22,23 +22,26 @@ ScpArg parse_scp_arg(const std::string& a) {
   return {machine, a.substr(colon + 1)};
 }
 
-Result<std::unique_ptr<LibsshRunner>> running_runner(Services& s, const std::string& name, Machine* out = nullptr) {
+Result<std::unique_ptr<LibsshRunner>> running_runner(Services &s, const std::string &name,
+                                                     Machine *out = nullptr) {
   auto m = load_machine(s, name);
   if (!m) return fail(m.error());
   auto st = m->driver->state();
   if (st && *st != State::Running)
-    return fail(Errc::generic, fmt::format("Error: Cannot run SSH command: Host \"{}\" is not running", name));
+    return fail(Errc::generic,
+                fmt::format("Error: Cannot run SSH command: Host \"{}\" is not running", name));
   return connect_machine(s, *m, std::chrono::seconds(20));
 }
-}  // namespace
+} // namespace
 
-void add_ssh(CLI::App& app, Services& s, int& rc) {
+void add_ssh(CLI::App &app, Services &s, int &rc) {
   {
-    auto* c = app.add_subcommand("ssh", "Log into or run a command on a machine with SSH (`ssh NAME [--] [command...]`)");
+    auto *c = app.add_subcommand(
+        "ssh", "Log into or run a command on a machine with SSH (`ssh NAME [--] [command...]`)");
     auto names = std::make_shared<std::vector<std::string>>();
     c->add_option("name", *names, "Machine name");
     c->callback([names, &s, &rc] {
-      const auto& args = s.passthrough;
+      const auto &args = s.passthrough;
       auto name = name_or_default(s, *names);
       if (!name) {
         rc = report(s, name.error());
@@ -50,7 +53,8 @@ void add_ssh(CLI::App& app, Services& s, int& rc) {
         return;
       }
       std::string cmd;
-      for (const auto& a : args) cmd += (cmd.empty() ? "" : " ") + a;
+      for (const auto &a : args)
+        cmd += (cmd.empty() ? "" : " ") + a;
       auto code = (*r)->interactive(cmd);
       if (!code) {
         rc = report(s, code.error());
@@ -64,9 +68,11 @@ void add_ssh(CLI::App& app, Services& s, int& rc) {
     auto recursive = std::make_shared<bool>(false);
     auto quiet = std::make_shared<bool>(false);
     auto delta = std::make_shared<bool>(false);
-    auto* c = app.add_subcommand("scp", "Copy files between machines: [[user@]machine:][path] [[user@]machine:][path]");
+    auto *c = app.add_subcommand(
+        "scp", "Copy files between machines: [[user@]machine:][path] [[user@]machine:][path]");
     c->add_option("paths", *args, "Source and destination")->expected(2);
-    c->add_flag("-r,--recursive", *recursive, "Copy files recursively (required to copy directories)");
+    c->add_flag("-r,--recursive", *recursive,
+                "Copy files recursively (required to copy directories)");
     c->add_flag("-q,--quiet", *quiet, "Disables the progress meter");
     c->add_flag("-d,--delta", *delta, "Accepted for compatibility (copies whole files)");
     c->callback([=, &s, &rc] {
@@ -78,7 +84,8 @@ void add_ssh(CLI::App& app, Services& s, int& rc) {
       auto dst = parse_scp_arg((*args)[1]);
       Status st = ok();
       if (src.machine.empty() && dst.machine.empty()) {
-        st = fail(Errc::usage, "Error: at least one of the paths must name a machine (machine:path)");
+        st = fail(Errc::usage,
+                  "Error: at least one of the paths must name a machine (machine:path)");
       } else if (src.machine.empty()) {
         auto r = running_runner(s, dst.machine);
         st = r ? (*r)->copy_to(src.path, dst.path, *recursive) : Status(fail(r.error()));
@@ -88,7 +95,7 @@ void add_ssh(CLI::App& app, Services& s, int& rc) {
       } else {
         // Machine to machine goes through this host, like scp -3.
         char tmpl[] = "/tmp/swarmctl-scp-XXXXXX";
-        char* tmp = mkdtemp(tmpl);
+        char *tmp = mkdtemp(tmpl);
         if (!tmp) {
           rc = report(s, Error{Errc::io, "cannot create a temporary directory"});
           return;
@@ -96,8 +103,10 @@ void add_ssh(CLI::App& app, Services& s, int& rc) {
         fs::path local = fs::path(tmp) / fs::path(src.path).filename();
         auto a = running_runner(s, src.machine);
         auto b = running_runner(s, dst.machine);
-        if (!a) st = fail(a.error());
-        else if (!b) st = fail(b.error());
+        if (!a)
+          st = fail(a.error());
+        else if (!b)
+          st = fail(b.error());
         else {
           st = (*a)->copy_from(src.path, local, *recursive);
           if (st) st = (*b)->copy_to(local, dst.path, *recursive);
@@ -109,4 +118,4 @@ void add_ssh(CLI::App& app, Services& s, int& rc) {
   }
 }
 
-}  // namespace sc
+} // namespace sc

@@ -5,15 +5,16 @@
 #include <cmd/services.hpp>
 
 namespace sc {
-void add_create(CLI::App& app, Services& s, int& rc);
-void add_ls(CLI::App& app, Services& s, int& rc);          // ls, active
-void add_env(CLI::App& app, Services& s, int& rc);         // env, config
-void add_info(CLI::App& app, Services& s, int& rc);        // inspect, ip, url, status, version
-void add_actions(CLI::App& app, Services& s, int& rc);     // start stop restart kill rm provision regenerate-certs upgrade
-void add_ssh(CLI::App& app, Services& s, int& rc);         // ssh, scp
-void add_cluster(CLI::App& app, Services& s, int& rc);     // kv, network, up, down
+void add_create(CLI::App &app, Services &s, int &rc);
+void add_ls(CLI::App &app, Services &s, int &rc);   // ls, active
+void add_env(CLI::App &app, Services &s, int &rc);  // env, config
+void add_info(CLI::App &app, Services &s, int &rc); // inspect, ip, url, status, version
+void add_actions(CLI::App &app, Services &s,
+                 int &rc); // start stop restart kill rm provision regenerate-certs upgrade
+void add_ssh(CLI::App &app, Services &s, int &rc);     // ssh, scp
+void add_cluster(CLI::App &app, Services &s, int &rc); // kv, network, up, down
 
 // Prints the error (one line, or docker-machine's multi-line text) and returns its exit code.
-int report(Services& s, const Error& e);
-int report_status(Services& s, const Status& st);
-}  // namespace sc
+int report(Services &s, const Error &e);
+int report_status(Services &s, const Status &st);
+} // namespace sc

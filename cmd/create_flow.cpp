@@ -11,27 +11,31 @@
 namespace sc {
 
 namespace {
-int default_kv_port(const std::string& scheme) {
+int default_kv_port(const std::string &scheme) {
   if (scheme == "consul") return 8500;
   if (scheme == "etcd") return 2379;
   if (scheme == "zk") return 2181;
   return 0;
 }
 
-bool is_kv_scheme(const std::string& scheme) { return default_kv_port(scheme) != 0; }
+bool is_kv_scheme(const std::string &scheme) {
+  return default_kv_port(scheme) != 0;
+}
 
-bool has_engine_opt(const HostRecord& r, const std::string& key) {
-  for (const auto& o : r.engine.arbitrary_flags)
+bool has_engine_opt(const HostRecord &r, const std::string &key) {
+  for (const auto &o : r.engine.arbitrary_flags)
     if (o.rfind(key + "=", 0) == 0 || o == key) return true;
   return false;
 }
-}  // namespace
+} // namespace
 
-Result<std::string> resolve_discovery(Services& s, const std::string& url) {
+Result<std::string> resolve_discovery(Services &s, const std::string &url) {
   static const std::regex shape("^[^:]*://.*$");
   if (!std::regex_match(url, shape))
-    return fail(Errc::usage, fmt::format(
-        "Error parsing swarm discovery: Swarm Discovery URL was in the wrong format: {}", url));
+    return fail(
+        Errc::usage,
+        fmt::format(
+            "Error parsing swarm discovery: Swarm Discovery URL was in the wrong format: {}", url));
   auto pos = url.find("://");
   std::string scheme = url.substr(0, pos);
   std::string rest = url.substr(pos + 3);
@@ -48,17 +52,24 @@ Result<std::string> resolve_discovery(Services& s, const std::string& url) {
   auto ip = m->driver->cluster_address();
   if (!ip) return fail(ip.error().context(fmt::format("--swarm-discovery: machine {}", hp->host)));
   int port = hp->port;
-  if (!m->rec.kv.kind.empty() && hostpart.find(':') == std::string::npos && m->rec.kv.port) port = m->rec.kv.port;
+  if (!m->rec.kv.kind.empty() && hostpart.find(':') == std::string::npos && m->rec.kv.port)
+    port = m->rec.kv.port;
   return fmt::format("{}://{}:{}{}", scheme, *ip, port, path);
 }
 
-Status create_machine(Services& s, CreateRequest req) {
-  auto& rec = req.rec;
-  const auto& p = req.prefix;
+Status create_machine(Services &s, CreateRequest req) {
+  auto &rec = req.rec;
+  const auto &p = req.prefix;
   if (!valid_machine_name(rec.name))
-    return fail(Errc::usage, "Error creating machine: Invalid hostname specified. Allowed hostname chars are: 0-9a-zA-Z . -");
+    return fail(Errc::usage, "Error creating machine: Invalid hostname specified. Allowed hostname "
+                             "chars are: 0-9a-zA-Z . -");
   auto driver = make_driver(rec.driver_name);
-  if (!driver) return fail(Errc::usage, fmt::format("Driver \"{}\" not found. Do you have the plugin binary accessible in your PATH?", rec.driver_name));
+  if (!driver)
+    return fail(
+        Errc::usage,
+        fmt::format(
+            "Driver \"{}\" not found. Do you have the plugin binary accessible in your PATH?",
+            rec.driver_name));
 
   bool need_advertise = false;
   if (!rec.swarm.discovery.empty() && !rec.swarm.mode) {
@@ -77,18 +88,22 @@ Status create_machine(Services& s, CreateRequest req) {
   if (s.store->exists(rec.name)) {
     auto old = s.store->load(rec.name);
     if (old && old->status == "failed")
-      return fail(Errc::already_exists,
-                  fmt::format("Docker machine \"{}\" already exists (its creation failed at: {}). Run "
-                              "`{} provision {}` to resume, or `{} rm -f {}` to start over",
-                              rec.name, old->failed_step, s.program, rec.name, s.program, rec.name));
-    return fail(Errc::already_exists, fmt::format("Docker machine \"{}\" already exists", rec.name));
+      return fail(
+          Errc::already_exists,
+          fmt::format("Docker machine \"{}\" already exists (its creation failed at: {}). Run "
+                      "`{} provision {}` to resume, or `{} rm -f {}` to start over",
+                      rec.name, old->failed_step, s.program, rec.name, s.program, rec.name));
+    return fail(Errc::already_exists,
+                fmt::format("Docker machine \"{}\" already exists", rec.name));
   }
   compute_auth_paths(rec, s.store->root().string());
   auto ctx = driver_context(s, rec);
   SC_TRY(driver->configure(ctx, req.driver_flags));
-  // After configure: the interface can depend on driver options (EC2: eth0 or ens5 by instance type).
+  // After configure: the interface can depend on driver options (EC2: eth0 or ens5 by instance
+  // type).
   if (need_advertise) {
-    rec.engine.arbitrary_flags.push_back(fmt::format("cluster-advertise={}:{}", driver->cluster_interface(), rec.engine.port));
+    rec.engine.arbitrary_flags.push_back(
+        fmt::format("cluster-advertise={}:{}", driver->cluster_interface(), rec.engine.port));
     // Checked against the host's interfaces at provisioning, unless the user named the interface.
     rec.auto_cluster_advertise = !driver->cluster_interface_given();
   }
@@ -100,7 +115,7 @@ Status create_machine(Services& s, CreateRequest req) {
     std::vector<std::string> created;
     auto ca = CertAuthority::load_or_create(s.store->certs_dir(), user, &created);
     if (!ca) return fail(ca.error().context("Error generating certificates"));
-    for (const auto& path : created) {
+    for (const auto &path : created) {
       auto file = fs::path(path).filename().string();
       if (file == "ca.pem") s.ui.info("Creating CA: " + path);
       if (file == "cert.pem") s.ui.info("Creating client certificate: " + path);
@@ -127,7 +142,8 @@ Status create_machine(Services& s, CreateRequest req) {
       auto rb = m.driver->remove();
       if (!rb) s.ui.warn(fmt::format("{}rollback: {}", p, rb.error().message));
       (void)s.store->remove(rec.name);
-      return fail(st.error().context("Error creating machine: Error in driver during machine creation"));
+      return fail(
+          st.error().context("Error creating machine: Error in driver during machine creation"));
     }
   }
   m.rec.status = "created";
@@ -135,11 +151,15 @@ Status create_machine(Services& s, CreateRequest req) {
   if (!m.driver->provisionable()) {
     m.rec.status = "provisioned";
     SC_TRY(save_machine(s, m));
-    s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running on this virtual machine, run: {} env {}", s.program, rec.name));
+    s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running "
+                          "on this virtual machine, run: {} env {}",
+                          s.program, rec.name));
     return ok();
   }
   if (req.no_provision) {
-    s.ui.info(fmt::format("{}Machine created without provisioning; run `{} provision {}` to install Docker.", p, s.program, rec.name));
+    s.ui.info(fmt::format(
+        "{}Machine created without provisioning; run `{} provision {}` to install Docker.", p,
+        s.program, rec.name));
     return ok();
   }
   {
@@ -147,7 +167,8 @@ Status create_machine(Services& s, CreateRequest req) {
     auto st = poll_until("machine running", std::chrono::minutes(3), [&]() -> Status {
       auto state = m.driver->state();
       if (!state) return fail(state.error());
-      if (*state != State::Running) return fail(Errc::generic, fmt::format("state is {}", state_name(*state)));
+      if (*state != State::Running)
+        return fail(Errc::generic, fmt::format("state is {}", state_name(*state)));
       return ok();
     });
     if (!st) {
@@ -165,15 +186,18 @@ Status create_machine(Services& s, CreateRequest req) {
     m.rec.status = "failed";
     m.rec.failed_step = "provisioning";
     (void)save_machine(s, m);
-    return fail(Errc::remote_failed,
-                fmt::format("Error creating machine: Error running provisioning: {}\nThe machine was "
-                            "created but not provisioned: fix the cause and run `{} provision {}` to "
-                            "resume, or `{} rm -f {}`",
-                            st.error().message, s.program, rec.name, s.program, rec.name));
+    return fail(
+        Errc::remote_failed,
+        fmt::format("Error creating machine: Error running provisioning: {}\nThe machine was "
+                    "created but not provisioned: fix the cause and run `{} provision {}` to "
+                    "resume, or `{} rm -f {}`",
+                    st.error().message, s.program, rec.name, s.program, rec.name));
   }
   s.ui.info(p + "Docker is up and running!");
-  s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running on this virtual machine, run: {} env {}", s.program, rec.name));
+  s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running on "
+                        "this virtual machine, run: {} env {}",
+                        s.program, rec.name));
   return ok();
 }
 
-}  // namespace sc
+} // namespace sc

@@ -5,9 +5,9 @@
 
 namespace sc {
 
-EngineConfig engine_config_for(const Services& s, const Machine& m, const std::string& ca_pem,
-                               const std::string& server_pem, const std::string& server_key_pem) {
-  const auto& e = m.rec.engine;
+EngineConfig engine_config_for(const Services &s, const Machine &m, const std::string &ca_pem,
+                               const std::string &server_pem, const std::string &server_key_pem) {
+  const auto &e = m.rec.engine;
   EngineConfig c;
   c.hostname = m.rec.name;
   c.port = m.driver->engine_port();
@@ -27,17 +27,22 @@ EngineConfig engine_config_for(const Services& s, const Machine& m, const std::s
   return c;
 }
 
-ServiceManager service_manager_for(const Driver& d) {
+ServiceManager service_manager_for(const Driver &d) {
   switch (d.init_style()) {
-    case InitStyle::Systemd: return ServiceManager::Systemd;
-    case InitStyle::Sysvinit: return ServiceManager::Sysvinit;
-    default: return ServiceManager::Auto;
+  case InitStyle::Systemd:
+    return ServiceManager::Systemd;
+  case InitStyle::Sysvinit:
+    return ServiceManager::Sysvinit;
+  default:
+    return ServiceManager::Auto;
   }
 }
 
-std::string docker_cmd(const HostFacts& f) { return f.is_root ? "docker" : "sudo -n docker"; }
+std::string docker_cmd(const HostFacts &f) {
+  return f.is_root ? "docker" : "sudo -n docker";
+}
 
-Status upgrade_machine(Services& s, Machine& m) {
+Status upgrade_machine(Services &s, Machine &m) {
   auto st = m.driver->state();
   if (st && *st != State::Running) {
     SC_TRY(m.driver->start());
@@ -52,7 +57,8 @@ Status upgrade_machine(Services& s, Machine& m) {
   auto ca = read_file(dir / "ca.pem");
   auto cert = read_file(dir / "server.pem");
   auto key = read_file(dir / "server-key.pem");
-  if (!ca || !cert || !key) return fail(Errc::io, "server certificate files are missing: run regenerate-certs");
+  if (!ca || !cert || !key)
+    return fail(Errc::io, "server certificate files are missing: run regenerate-certs");
   auto cfg = engine_config_for(s, m, *ca, *cert, *key);
   s.ui.info(fmt::format("Upgrading docker on {}...", m.rec.name));
   SC_TRY_CTX(upgrade_engine(**r, *facts, **prov, cfg), m.rec.name);
@@ -61,4 +67,4 @@ Status upgrade_machine(Services& s, Machine& m) {
   return ok();
 }
 
-}  // namespace sc
+} // namespace sc

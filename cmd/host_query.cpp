@@ -24,7 +24,7 @@ struct Shared {
   std::atomic<size_t> next{0};
 };
 
-void query_one(Services& s, Shared& sh, size_t i, const QueryOptions& o) {
+void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
   // Only the answers are written back (under the lock); the record is read, never copied.
   struct {
     State state = State::None;
@@ -32,12 +32,14 @@ void query_one(Services& s, Shared& sh, size_t i, const QueryOptions& o) {
   } q;
   q.state = sh.results[i].state;
   q.error = sh.results[i].error;
-  const std::optional<HostRecord>& rec = sh.results[i].rec;
-  Machine& m = sh.machines[i];
+  const std::optional<HostRecord> &rec = sh.results[i].rec;
+  Machine &m = sh.machines[i];
   if (m.driver) {
     Result<State> st = State::None;
-    if (sh.batch[i]) st = *sh.batch[i];
-    else if (o.want_state) st = m.driver->state();
+    if (sh.batch[i])
+      st = *sh.batch[i];
+    else if (o.want_state)
+      st = m.driver->state();
     if (!st) {
       q.state = State::Error;
       q.error = st.error().message;
@@ -46,15 +48,18 @@ void query_one(Services& s, Shared& sh, size_t i, const QueryOptions& o) {
     }
     if (q.state == State::Running) {
       auto u = m.driver->url();
-      if (u) q.url = *u;
-      else q.error = u.error().message;
+      if (u)
+        q.url = *u;
+      else
+        q.error = u.error().message;
       // A machine created with --no-provision has no engine (nor certificates) to ask.
       bool has_engine = !rec || (rec->status != "created" && rec->status != "creating");
       if (o.want_docker && u && has_engine) {
         auto hp = parse_host_port(*u, 2376);
         if (hp) {
           auto v = docker_version(hp->host, hp->port, client_tls(s, m), o.timeout);
-          if (v) q.docker_version = "v" + *v;
+          if (v)
+            q.docker_version = "v" + *v;
           else {
             q.docker_version = "Unknown";
             q.error = "Unable to query docker version: " + v.error().message;
@@ -65,7 +70,7 @@ void query_one(Services& s, Shared& sh, size_t i, const QueryOptions& o) {
     if (q.error == "Host is not running") q.error.clear();
   }
   std::lock_guard lk(sh.mu);
-  HostQuery& r = sh.results[i];
+  HostQuery &r = sh.results[i];
   r.state = q.state;
   r.url = std::move(q.url);
   r.docker_version = std::move(q.docker_version);
@@ -74,41 +79,47 @@ void query_one(Services& s, Shared& sh, size_t i, const QueryOptions& o) {
   ++sh.finished;
   sh.cv.notify_all();
 }
-}  // namespace
+} // namespace
 
 namespace {
 // fn(i) for i in [0, n), on up to 8 threads (one per core; one thread per 64 items at least).
-template <class F>
-void parallel_for(size_t n, F&& fn) {
-  size_t threads = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8, n / 64 + 1});
+template <class F> void parallel_for(size_t n, F &&fn) {
+  size_t threads =
+      std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8, n / 64 + 1});
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+    for (size_t i; (i = next.fetch_add(1)) < n;)
+      fn(i);
   };
   std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  for (size_t t = 1; t < threads; ++t)
+    pool.emplace_back(work);
   work();
-  for (auto& t : pool) t.join();
+  for (auto &t : pool)
+    t.join();
 }
-}  // namespace
+} // namespace
 
-std::vector<Result<Machine>> load_machines(Services& s, const std::vector<std::string>& names) {
+std::vector<Result<Machine>> load_machines(Services &s, const std::vector<std::string> &names) {
   std::vector<Result<Machine>> out;
   out.reserve(names.size());
-  for (size_t i = 0; i < names.size(); ++i) out.emplace_back(fail(Errc::generic, "not loaded"));
+  for (size_t i = 0; i < names.size(); ++i)
+    out.emplace_back(fail(Errc::generic, "not loaded"));
   parallel_for(names.size(), [&](size_t i) { out[i] = load_machine(s, names[i]); });
   return out;
 }
 
-std::vector<Result<HostRecord>> load_records(Services& s, const std::vector<std::string>& names) {
+std::vector<Result<HostRecord>> load_records(Services &s, const std::vector<std::string> &names) {
   std::vector<Result<HostRecord>> out;
   out.reserve(names.size());
-  for (size_t i = 0; i < names.size(); ++i) out.emplace_back(fail(Errc::generic, "not loaded"));
+  for (size_t i = 0; i < names.size(); ++i)
+    out.emplace_back(fail(Errc::generic, "not loaded"));
   parallel_for(names.size(), [&](size_t i) { out[i] = s.store->load(names[i]); });
   return out;
 }
 
-std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& names, const QueryOptions& o) {
+std::vector<HostQuery> query_hosts(Services &s, const std::vector<std::string> &names,
+                                   const QueryOptions &o) {
   auto sh = std::make_shared<Shared>();
   size_t n = names.size();
   sh->results.resize(n);
@@ -120,9 +131,9 @@ std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& 
   auto loaded = load_machines(s, names);
   std::map<std::string, std::vector<size_t>> by_driver;
   for (size_t i = 0; i < n; ++i) {
-    auto& q = sh->results[i];
+    auto &q = sh->results[i];
     q.name = names[i];
-    auto& m = loaded[i];
+    auto &m = loaded[i];
     if (!m) {
       q.driver_name = "not found";
       q.state = State::Error;
@@ -130,19 +141,21 @@ std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& 
       std::replace(q.error.begin(), q.error.end(), '\n', ' ');
       continue;
     }
-    q.rec = m->rec;  // the machine keeps its own (its driver and TLS paths use it)
+    q.rec = m->rec; // the machine keeps its own (its driver and TLS paths use it)
     q.driver_name = m->rec.driver_name;
     sh->machines[i] = std::move(*m);
     by_driver[q.driver_name].push_back(i);
   }
   if (o.want_state) {
-    for (auto& [driver, idx] : by_driver) {
+    for (auto &[driver, idx] : by_driver) {
       if (idx.size() < 2) continue;
-      std::vector<Driver*> ds;
-      for (auto i : idx) ds.push_back(sh->machines[i].driver.get());
+      std::vector<Driver *> ds;
+      for (auto i : idx)
+        ds.push_back(sh->machines[i].driver.get());
       auto states = ds[0]->batch_states(ds);
       if (!states || states->size() != idx.size()) continue;
-      for (size_t k = 0; k < idx.size(); ++k) sh->batch[idx[k]] = std::move((*states)[k]);
+      for (size_t k = 0; k < idx.size(); ++k)
+        sh->batch[idx[k]] = std::move((*states)[k]);
     }
   }
   size_t workers = std::min<size_t>(n, 32);
@@ -157,7 +170,8 @@ std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& 
     }).detach();
   }
   std::unique_lock lk(sh->mu);
-  sh->cv.wait_for(lk, o.timeout + std::chrono::milliseconds(500), [&] { return sh->finished == n; });
+  sh->cv.wait_for(lk, o.timeout + std::chrono::milliseconds(500),
+                  [&] { return sh->finished == n; });
   // Every worker done: nothing touches the results any more. Otherwise copy (workers may still
   // write into them).
   std::vector<HostQuery> out = sh->finished == n ? std::move(sh->results) : sh->results;
@@ -176,18 +190,18 @@ std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& 
   return out;
 }
 
-std::vector<LsRow> ls_rows(const std::vector<HostQuery>& qs, const std::string& docker_host) {
+std::vector<LsRow> ls_rows(const std::vector<HostQuery> &qs, const std::string &docker_host) {
   // SWARM column: the master that shares a host's discovery URL.
   std::map<std::string, std::string> master_by_discovery;
-  for (const auto& q : qs)
+  for (const auto &q : qs)
     if (q.rec && q.rec->swarm.master && !q.rec->swarm.discovery.empty())
       master_by_discovery[q.rec->swarm.discovery] = q.name;
   std::string swarm_mode_master;
-  for (const auto& q : qs)
+  for (const auto &q : qs)
     if (q.rec && q.rec->swarm.master && q.rec->swarm.mode) swarm_mode_master = q.name;
 
   std::vector<LsRow> rows;
-  for (const auto& q : qs) {
+  for (const auto &q : qs) {
     LsRow r;
     r.name = q.name;
     r.driver = q.driver_name;
@@ -201,17 +215,23 @@ std::vector<LsRow> ls_rows(const std::vector<HostQuery>& qs, const std::string& 
     r.error = q.error;
     r.active = "-";
     if (q.rec) {
-      const auto& sw = q.rec->swarm;
-      r.swarm_options = nlohmann::json{{"IsSwarm", sw.is_swarm}, {"Master", sw.master},
-                                       {"Discovery", sw.discovery}, {"Host", sw.host}};
+      const auto &sw = q.rec->swarm;
+      r.swarm_options = nlohmann::json{{"IsSwarm", sw.is_swarm},
+                                       {"Master", sw.master},
+                                       {"Discovery", sw.discovery},
+                                       {"Host", sw.host}};
       r.engine_options = nlohmann::json{{"Labels", q.rec->engine.labels}};
       if (sw.mode) {
-        if (sw.master) r.swarm = q.name + " (master)";
-        else if (sw.is_swarm) r.swarm = swarm_mode_master;
+        if (sw.master)
+          r.swarm = q.name + " (master)";
+        else if (sw.is_swarm)
+          r.swarm = swarm_mode_master;
       } else if (!sw.discovery.empty()) {
         auto it = master_by_discovery.find(sw.discovery);
-        if (sw.master) r.swarm = q.name + " (master)";
-        else if (it != master_by_discovery.end()) r.swarm = it->second;
+        if (sw.master)
+          r.swarm = q.name + " (master)";
+        else if (it != master_by_discovery.end())
+          r.swarm = it->second;
       }
       if (q.state == State::Running && !docker_host.empty()) {
         if (q.url == docker_host) {
@@ -232,4 +252,4 @@ std::vector<LsRow> ls_rows(const std::vector<HostQuery>& qs, const std::string& 
   return rows;
 }
 
-}  // namespace sc
+} // namespace sc

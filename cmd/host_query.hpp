@@ -12,11 +12,11 @@ namespace sc {
 
 struct HostQuery {
   std::string name;
-  std::optional<HostRecord> rec;   // nullopt when config.json failed to load
+  std::optional<HostRecord> rec; // nullopt when config.json failed to load
   std::string driver_name;
   State state = State::None;
   std::string url;
-  std::string docker_version;      // "v20.10.24" or "Unknown"
+  std::string docker_version; // "v20.10.24" or "Unknown"
   std::string error;
   bool timed_out = false;
 };
@@ -28,11 +28,12 @@ struct QueryOptions {
 };
 
 // Loads machines (records + bound drivers), in parallel over the cores; one result per name.
-std::vector<Result<Machine>> load_machines(Services& s, const std::vector<std::string>& names);
+std::vector<Result<Machine>> load_machines(Services &s, const std::vector<std::string> &names);
 // Records only (no driver), in parallel; one result per name.
-std::vector<Result<HostRecord>> load_records(Services& s, const std::vector<std::string>& names);
-std::vector<HostQuery> query_hosts(Services& s, const std::vector<std::string>& names, const QueryOptions& o);
+std::vector<Result<HostRecord>> load_records(Services &s, const std::vector<std::string> &names);
+std::vector<HostQuery> query_hosts(Services &s, const std::vector<std::string> &names,
+                                   const QueryOptions &o);
 // Builds the ls rows (ACTIVE, SWARM columns) from the queries and $DOCKER_HOST.
-std::vector<LsRow> ls_rows(const std::vector<HostQuery>& qs, const std::string& docker_host);
+std::vector<LsRow> ls_rows(const std::vector<HostQuery> &qs, const std::string &docker_host);
 
-}  // namespace sc
+} // namespace sc

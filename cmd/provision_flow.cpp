@@ -4,20 +4,20 @@
 #include <fmt/format.h>
 #include <provision/base/fs.hpp>
 #include <provision/base/image_archive.hpp>
-#include <provision/cluster/kv.hpp>
-#include <set>
 #include <provision/base/net.hpp>
 #include <provision/base/poll.hpp>
+#include <provision/cluster/kv.hpp>
 #include <provision/crypto/ca.hpp>
+#include <set>
 
 namespace sc {
 
-TlsFiles client_tls(const Services& s, const Machine& m) {
+TlsFiles client_tls(const Services &s, const Machine &m) {
   auto dir = s.store->machine_dir(m.rec.name);
   return TlsFiles{dir / "ca.pem", dir / "cert.pem", dir / "key.pem"};
 }
 
-Result<std::unique_ptr<LibsshRunner>> connect_machine(Services& s, Machine& m,
+Result<std::unique_ptr<LibsshRunner>> connect_machine(Services &s, Machine &m,
                                                       std::chrono::milliseconds wait) {
   auto ep = m.driver->ssh_endpoint();
   if (!ep) return fail(ep.error().context(m.rec.name));
@@ -28,9 +28,11 @@ Result<std::unique_ptr<LibsshRunner>> connect_machine(Services& s, Machine& m,
   cfg.key_path = ep->key_path;
   cfg.known_hosts = s.store->machine_dir(m.rec.name) / "known_hosts";
   if (s.ui.debug_enabled) {
-    auto* ui = &s.ui;
+    auto *ui = &s.ui;
     auto name = m.rec.name;
-    cfg.debug = [ui, name](const std::string& line) { ui->debug(fmt::format("({}) {}", name, line)); };
+    cfg.debug = [ui, name](const std::string &line) {
+      ui->debug(fmt::format("({}) {}", name, line));
+    };
   }
   std::unique_ptr<LibsshRunner> runner;
   auto st = wait_for_ssh(cfg, wait, &runner);
@@ -38,12 +40,13 @@ Result<std::unique_ptr<LibsshRunner>> connect_machine(Services& s, Machine& m,
   return runner;
 }
 
-Status issue_machine_certs(Services& s, Machine& m, const std::string& ip) {
+Status issue_machine_certs(Services &s, Machine &m, const std::string &ip) {
   auto user = std::getenv("USER") ? std::string(std::getenv("USER")) : std::string("unknown");
   auto ca = CertAuthority::load_or_create(s.store->certs_dir(), user);
   if (!ca) return fail(ca.error().context("certificates"));
   auto dir = s.store->machine_dir(m.rec.name);
-  for (auto [src, dst] : {std::pair{"ca.pem", "ca.pem"}, {"cert.pem", "cert.pem"}, {"key.pem", "key.pem"}}) {
+  for (auto [src, dst] :
+       {std::pair{"ca.pem", "ca.pem"}, {"cert.pem", "cert.pem"}, {"key.pem", "key.pem"}}) {
     auto data = read_file(s.store->certs_dir() / src);
     if (!data) return fail(data.error().context("copy certificates"));
     SC_TRY_CTX(atomic_write(dir / dst, *data, std::string(dst) == "key.pem" ? 0600 : 0644),
@@ -62,8 +65,8 @@ Status issue_machine_certs(Services& s, Machine& m, const std::string& ip) {
   return ok();
 }
 
-Status wait_for_engine(Services& s, const Machine& m, std::chrono::milliseconds timeout) {
-  auto ip = const_cast<Machine&>(m).driver->ip();
+Status wait_for_engine(Services &s, const Machine &m, std::chrono::milliseconds timeout) {
+  auto ip = const_cast<Machine &>(m).driver->ip();
   if (!ip) return fail(ip.error());
   auto files = client_tls(s, m);
   int port = m.driver->engine_port();
@@ -72,15 +75,19 @@ Status wait_for_engine(Services& s, const Machine& m, std::chrono::milliseconds 
   });
 }
 
-Status wait_for_network(Services& s, const Machine& m, const std::string& network, std::chrono::milliseconds timeout) {
-  auto ip = const_cast<Machine&>(m).driver->ip();
+Status wait_for_network(Services &s, const Machine &m, const std::string &network,
+                        std::chrono::milliseconds timeout) {
+  auto ip = const_cast<Machine &>(m).driver->ip();
   if (!ip) return fail(ip.error());
   auto files = client_tls(s, m);
   int port = m.driver->engine_port();
   return poll_until(fmt::format("network {} on {}", network, m.rec.name), timeout, [&]() -> Status {
-    auto r = docker_request(*ip, port, files, "GET", "/networks/" + network, "", std::chrono::milliseconds(3000));
+    auto r = docker_request(*ip, port, files, "GET", "/networks/" + network, "",
+                            std::chrono::milliseconds(3000));
     if (!r) return fail(r.error());
-    if (r->status != 200) return fail(Errc::not_found, fmt::format("network {} not visible yet (HTTP {})", network, r->status));
+    if (r->status != 200)
+      return fail(Errc::not_found,
+                  fmt::format("network {} not visible yet (HTTP {})", network, r->status));
     return ok();
   });
 }
@@ -88,10 +95,12 @@ Status wait_for_network(Services& s, const Machine& m, const std::string& networ
 // The driver names the cluster interface before the machine exists (eth0, eth1 on VirtualBox,
 // ens5 on EC2 Nitro types); the host knows: the interface holding the machine's cluster address
 // replaces it in the cluster-advertise that swarmctl set (a user's own value is left alone).
-static Status adopt_cluster_interface(Services& s, Machine& m, const HostFacts& facts, const std::string& p) {
+static Status adopt_cluster_interface(Services &s, Machine &m, const HostFacts &facts,
+                                      const std::string &p) {
   auto addr = m.driver->cluster_address();
   if (!addr) {
-    s.ui.debug(fmt::format("{}cluster address unknown ({}): cluster-advertise kept", p, addr.error().message));
+    s.ui.debug(fmt::format("{}cluster address unknown ({}): cluster-advertise kept", p,
+                           addr.error().message));
     return ok();
   }
   auto iface = interface_with_address(facts, *addr);
@@ -101,12 +110,13 @@ static Status adopt_cluster_interface(Services& s, Machine& m, const HostFacts& 
   }
   auto old = set_advertise_interface(m.rec.engine.arbitrary_flags, iface);
   if (old.empty()) return ok();
-  s.ui.info(fmt::format("{}cluster-advertise: {} holds {} on the host (not {})", p, iface, *addr, old));
+  s.ui.info(
+      fmt::format("{}cluster-advertise: {} holds {} on the host (not {})", p, iface, *addr, old));
   return save_machine(s, m);
 }
 
-Status provision_machine(Services& s, Machine& m, const ProvisionOptions& o) {
-  const auto& p = o.prefix;
+Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
+  const auto &p = o.prefix;
   auto ip = m.driver->ip();
   if (!ip) return fail(ip.error().context("get IP"));
 
@@ -152,7 +162,7 @@ Status provision_machine(Services& s, Machine& m, const ProvisionOptions& o) {
     if (o.before_engine_config) SC_TRY(o.before_engine_config());
     // after_engine_ready runs however this block ends (it may release a lock taken above).
     struct AfterReady {
-      const std::function<void()>& f;
+      const std::function<void()> &f;
       ~AfterReady() {
         if (f) f();
       }
@@ -168,26 +178,31 @@ Status provision_machine(Services& s, Machine& m, const ProvisionOptions& o) {
     // it go on — without waiting for the user's images.
     std::set<std::string> role_images;
     if (!m.rec.kv.kind.empty())
-      role_images.insert(normalize_image_ref(m.rec.kv.image.empty() ? kv_default_image(m.rec.kv.kind) : m.rec.kv.image));
-    if (m.rec.swarm.is_swarm && !m.rec.swarm.mode) role_images.insert(normalize_image_ref(m.rec.swarm.image));
+      role_images.insert(normalize_image_ref(
+          m.rec.kv.image.empty() ? kv_default_image(m.rec.kv.kind) : m.rec.kv.image));
+    if (m.rec.swarm.is_swarm && !m.rec.swarm.mode)
+      role_images.insert(normalize_image_ref(m.rec.swarm.image));
     std::vector<std::string> first, later;
-    for (const auto& img : m.rec.preload_images) {
-      auto tags = role_images.empty() ? Result<std::vector<std::string>>{} : image_archive_tags(img);
+    for (const auto &img : m.rec.preload_images) {
+      auto tags =
+          role_images.empty() ? Result<std::vector<std::string>>{} : image_archive_tags(img);
       bool for_role = false;
       if (tags)
-        for (const auto& t : *tags) for_role = for_role || role_images.count(normalize_image_ref(t)) > 0;
+        for (const auto &t : *tags)
+          for_role = for_role || role_images.count(normalize_image_ref(t)) > 0;
       (for_role ? first : later).push_back(img);
     }
-    auto load = [&](const std::vector<std::string>& images) -> Status {
+    auto load = [&](const std::vector<std::string> &images) -> Status {
       if (images.empty()) return ok();
       auto step = s.ui.step("Loading images", p);
-      for (const auto& img : images) {
+      for (const auto &img : images) {
         auto data = read_file(img);
         if (!data) return fail(data.error().context("preload image"));
         RunOptions ro;
         ro.stdin_data = std::move(*data);
         ro.timeout = std::chrono::minutes(5);
-        SC_TRY_CTX(run_ok(*runner, "docker load " + img, docker_cmd(facts) + " load -q", ro), runner->target());
+        SC_TRY_CTX(run_ok(*runner, "docker load " + img, docker_cmd(facts) + " load -q", ro),
+                   runner->target());
       }
       return ok();
     };
@@ -202,15 +217,16 @@ Status provision_machine(Services& s, Machine& m, const ProvisionOptions& o) {
   return ok();
 }
 
-Status refresh_certs_if_ip_changed(Services& s, Machine& m) {
+Status refresh_certs_if_ip_changed(Services &s, Machine &m) {
   if (!m.driver->provisionable() || m.rec.status != "provisioned") return ok();
   auto ip = m.driver->ip();
   if (!ip || m.rec.cert_ip.empty() || *ip == m.rec.cert_ip) return ok();
-  s.ui.info(fmt::format("IP address of {} changed from {} to {}: regenerating its TLS certificate...",
-                        m.rec.name, m.rec.cert_ip, *ip));
+  s.ui.info(
+      fmt::format("IP address of {} changed from {} to {}: regenerating its TLS certificate...",
+                  m.rec.name, m.rec.cert_ip, *ip));
   ProvisionOptions o;
   o.certs_only = true;
   return provision_machine(s, m, o);
 }
 
-}  // namespace sc
+} // namespace sc

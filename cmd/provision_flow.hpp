@@ -2,8 +2,8 @@
 // Provisioning of one machine: SSH, OS detection, Docker install, TLS engine, then the cluster
 // role (KV store, classic swarm, swarm mode). Shared by create, provision, regenerate-certs, up.
 #include <chrono>
-#include <functional>
 #include <cmd/services.hpp>
+#include <functional>
 #include <memory>
 #include <provision/crypto/docker_client.hpp>
 #include <provision/ssh/libssh_runner.hpp>
@@ -13,7 +13,7 @@ namespace sc {
 // Where a swarm-mode node joins: the manager's address and tokens (secrets: never logged).
 struct SwarmJoinTarget {
   std::string manager_name;
-  std::string manager_addr;  // IP:2377
+  std::string manager_addr; // IP:2377
   std::string worker_token, manager_token;
 };
 using ManagerProvider = std::function<Result<SwarmJoinTarget>()>;
@@ -33,22 +33,23 @@ struct ProvisionOptions {
 };
 
 // Opens the machine's SSH session (one per host, reused), waiting for SSH up to `wait`.
-Result<std::unique_ptr<LibsshRunner>> connect_machine(Services& s, Machine& m,
+Result<std::unique_ptr<LibsshRunner>> connect_machine(Services &s, Machine &m,
                                                       std::chrono::milliseconds wait);
 // Client TLS files for the machine (DOCKER_CERT_PATH = machine dir).
-TlsFiles client_tls(const Services& s, const Machine& m);
+TlsFiles client_tls(const Services &s, const Machine &m);
 // Copies the CA and client certs into the machine dir and issues its server certificate for
 // `ip` (+ localhost + --tls-san). Records the IP in rec.cert_ip.
-Status issue_machine_certs(Services& s, Machine& m, const std::string& ip);
+Status issue_machine_certs(Services &s, Machine &m, const std::string &ip);
 // Full provisioning (create/provision) or certs-only (regenerate-certs). Saves the record.
-Status provision_machine(Services& s, Machine& m, const ProvisionOptions& o);
+Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o);
 // Polls GET /_ping over TLS until it answers or the deadline passes.
-Status wait_for_engine(Services& s, const Machine& m, std::chrono::milliseconds timeout);
+Status wait_for_engine(Services &s, const Machine &m, std::chrono::milliseconds timeout);
 // Polls GET /networks/NAME on the machine's engine until it answers 200 (classic overlays reach
 // the other engines through the cluster store, asynchronously).
-Status wait_for_network(Services& s, const Machine& m, const std::string& network, std::chrono::milliseconds timeout);
+Status wait_for_network(Services &s, const Machine &m, const std::string &network,
+                        std::chrono::milliseconds timeout);
 // When the driver reports an IP the server certificate does not cover (DHCP, EC2 stop/start),
 // regenerate it and restart the engine (docker-machine made users do this by hand, #531).
-Status refresh_certs_if_ip_changed(Services& s, Machine& m);
+Status refresh_certs_if_ip_changed(Services &s, Machine &m);
 
-}  // namespace sc
+} // namespace sc

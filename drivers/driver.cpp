@@ -6,15 +6,24 @@ namespace sc {
 
 std::string_view state_name(State s) {
   switch (s) {
-    case State::None: return "";
-    case State::Running: return "Running";
-    case State::Paused: return "Paused";
-    case State::Saved: return "Saved";
-    case State::Stopped: return "Stopped";
-    case State::Stopping: return "Stopping";
-    case State::Starting: return "Starting";
-    case State::Error: return "Error";
-    case State::Timeout: return "Timeout";
+  case State::None:
+    return "";
+  case State::Running:
+    return "Running";
+  case State::Paused:
+    return "Paused";
+  case State::Saved:
+    return "Saved";
+  case State::Stopped:
+    return "Stopped";
+  case State::Stopping:
+    return "Stopping";
+  case State::Starting:
+    return "Starting";
+  case State::Error:
+    return "Error";
+  case State::Timeout:
+    return "Timeout";
   }
   return "";
 }
@@ -31,16 +40,16 @@ std::optional<State> parse_state(std::string_view s) {
   return std::nullopt;
 }
 
-std::string FlagValues::str(const std::string& name, const std::string& def) const {
+std::string FlagValues::str(const std::string &name, const std::string &def) const {
   auto it = m_values.find(name);
   if (it == m_values.end() || it->second.empty()) return def;
   return it->second.back();
 }
 
-Result<long long> FlagValues::integer(const std::string& name, long long def) const {
+Result<long long> FlagValues::integer(const std::string &name, long long def) const {
   auto it = m_values.find(name);
   if (it == m_values.end() || it->second.empty() || it->second.back().empty()) return def;
-  const auto& v = it->second.back();
+  const auto &v = it->second.back();
   try {
     size_t pos = 0;
     long long n = std::stoll(v, &pos);
@@ -51,14 +60,14 @@ Result<long long> FlagValues::integer(const std::string& name, long long def) co
   }
 }
 
-bool FlagValues::boolean(const std::string& name, bool def) const {
+bool FlagValues::boolean(const std::string &name, bool def) const {
   auto it = m_values.find(name);
   if (it == m_values.end() || it->second.empty()) return def;
-  const auto& v = it->second.back();
+  const auto &v = it->second.back();
   return v == "1" || v == "true" || v == "yes" || v == "on" || v == "TRUE" || v == "True";
 }
 
-std::vector<std::string> FlagValues::list(const std::string& name) const {
+std::vector<std::string> FlagValues::list(const std::string &name) const {
   auto it = m_values.find(name);
   return it == m_values.end() ? std::vector<std::string>{} : it->second;
 }
@@ -69,12 +78,20 @@ Result<std::string> Driver::url() {
   return fmt::format("tcp://{}:{}", *a, engine_port());
 }
 
-Status unsupported_op(const Driver& d, std::string_view op) {
+Status unsupported_op(const Driver &d, std::string_view op) {
   return fail(Errc::unsupported, fmt::format("{} driver does not support {}", d.driver_name(), op));
 }
-Status Driver::start() { return unsupported_op(*this, "start"); }
-Status Driver::stop() { return unsupported_op(*this, "stop"); }
-Status Driver::restart() { return unsupported_op(*this, "restart"); }
-Status Driver::kill() { return unsupported_op(*this, "kill"); }
+Status Driver::start() {
+  return unsupported_op(*this, "start");
+}
+Status Driver::stop() {
+  return unsupported_op(*this, "stop");
+}
+Status Driver::restart() {
+  return unsupported_op(*this, "restart");
+}
+Status Driver::kill() {
+  return unsupported_op(*this, "kill");
+}
 
-}  // namespace sc
+} // namespace sc

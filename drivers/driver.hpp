@@ -24,7 +24,7 @@ struct SshEndpoint {
   std::string host;
   int port = 22;
   std::string user = "root";
-  fs::path key_path;  // private key (OpenSSH or PEM), 0600
+  fs::path key_path; // private key (OpenSSH or PEM), 0600
 };
 
 // How the host starts services; Auto = let the provisioner look at PID 1.
@@ -34,55 +34,57 @@ enum class InitStyle { Auto, Systemd, Sysvinit };
 // the cluster YAML file (driver options as a map) all use the same list.
 struct FlagSpec {
   enum class Kind { String, Int, Bool, List };
-  std::string name;  // without dashes: "virtualbox-memory"
+  std::string name; // without dashes: "virtualbox-memory"
   Kind kind = Kind::String;
-  std::string def;   // default as text ("" = none); for Bool "true"/"false"
-  std::string env;   // environment variable consulted when the flag is absent ("" = none)
+  std::string def; // default as text ("" = none); for Bool "true"/"false"
+  std::string env; // environment variable consulted when the flag is absent ("" = none)
   std::string help;
 };
 
 // Values of a driver's flags after parsing: flag > environment > default.
 class FlagValues {
- public:
-  void set(const std::string& name, std::vector<std::string> values) { m_values[name] = std::move(values); }
-  bool has(const std::string& name) const { return m_values.count(name) > 0; }
-  std::string str(const std::string& name, const std::string& def = "") const;
-  Result<long long> integer(const std::string& name, long long def = 0) const;
-  bool boolean(const std::string& name, bool def = false) const;
-  std::vector<std::string> list(const std::string& name) const;
-  const std::map<std::string, std::vector<std::string>>& all() const { return m_values; }
+public:
+  void set(const std::string &name, std::vector<std::string> values) {
+    m_values[name] = std::move(values);
+  }
+  bool has(const std::string &name) const { return m_values.count(name) > 0; }
+  std::string str(const std::string &name, const std::string &def = "") const;
+  Result<long long> integer(const std::string &name, long long def = 0) const;
+  bool boolean(const std::string &name, bool def = false) const;
+  std::vector<std::string> list(const std::string &name) const;
+  const std::map<std::string, std::vector<std::string>> &all() const { return m_values; }
 
- private:
+private:
   std::map<std::string, std::vector<std::string>> m_values;
 };
 
 // What the machine will be used for: drivers that manage firewalls (EC2) open only what it needs.
 struct MachineRole {
   int engine_port = 2376;
-  bool swarm_master = false;  // classic swarm manager
+  bool swarm_master = false; // classic swarm manager
   int swarm_port = 3376;
   bool swarm_agent = false;
-  bool swarm_mode = false;    // docker swarm init/join: 2377/tcp, 7946/tcp+udp, 4789/udp
-  int kv_port = 0;            // key-value store published port, 0 = none
+  bool swarm_mode = false; // docker swarm init/join: 2377/tcp, 7946/tcp+udp, 4789/udp
+  int kv_port = 0;         // key-value store published port, 0 = none
 };
 
 struct DriverContext {
   std::string machine_name;
-  fs::path store_path;   // STORE
-  fs::path machine_dir;  // STORE/machines/NAME (exists, 0700)
-  Ui* ui = nullptr;
+  fs::path store_path;  // STORE
+  fs::path machine_dir; // STORE/machines/NAME (exists, 0700)
+  Ui *ui = nullptr;
   MachineRole role;
 };
 
 class Driver {
- public:
+public:
   virtual ~Driver() = default;
   virtual std::string driver_name() const = 0;
   virtual std::vector<FlagSpec> create_flags() const = 0;
   // Reads and validates flag values for a new machine. Errc::usage for bad values.
-  virtual Status configure(const DriverContext& ctx, const FlagValues& flags) = 0;
+  virtual Status configure(const DriverContext &ctx, const FlagValues &flags) = 0;
   // Attaches a machine loaded from the store (after from_json) to its context.
-  virtual void bind(const DriverContext& ctx) = 0;
+  virtual void bind(const DriverContext &ctx) = 0;
 
   // Exit 3 on failure: return Errc::precreate with one clear line.
   virtual Status pre_create_check() = 0;
@@ -100,9 +102,9 @@ class Driver {
   virtual Result<std::string> url();
   virtual Result<SshEndpoint> ssh_endpoint() = 0;
 
-  virtual bool provisionable() const { return true; }       // none driver: false
+  virtual bool provisionable() const { return true; } // none driver: false
   virtual InitStyle init_style() const { return InitStyle::Auto; }
-  virtual std::string cluster_interface() const { return "eth0"; }  // cluster-advertise iface
+  virtual std::string cluster_interface() const { return "eth0"; } // cluster-advertise iface
   // The address other machines reach this one at, as configured on the host: provisioning looks
   // for the interface holding it and corrects cluster_interface()'s answer when it differs.
   virtual Result<std::string> cluster_address() { return ip(); }
@@ -112,15 +114,16 @@ class Driver {
   // For drivers that can answer for many machines in one call (one DescribeInstances, one
   // `VBoxManage list runningvms`): states of `others` (all of this driver), in order. Default:
   // nullopt, meaning "ask each machine".
-  virtual std::optional<std::vector<Result<State>>> batch_states(const std::vector<Driver*>& others) {
+  virtual std::optional<std::vector<Result<State>>>
+  batch_states(const std::vector<Driver *> &others) {
     return std::nullopt;
   }
 
   virtual nlohmann::json to_json() const = 0;
-  virtual Status from_json(const nlohmann::json& j) = 0;
+  virtual Status from_json(const nlohmann::json &j) = 0;
 };
 
 // Default error for unsupported operations: "<driver> driver does not support <op>".
-Status unsupported_op(const Driver& d, std::string_view op);
+Status unsupported_op(const Driver &d, std::string_view op);
 
-}  // namespace sc
+} // namespace sc

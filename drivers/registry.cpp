@@ -6,7 +6,7 @@
 #include <drivers/virtualbox/driver.hpp>
 
 namespace sc {
-const std::vector<DriverInfo>& driver_table() {
+const std::vector<DriverInfo> &driver_table() {
   static const std::vector<DriverInfo> table = {
       {"amazonec2", [] { return make_amazonec2_driver(); }},
       {"generic", [] { return make_generic_driver(); }},
@@ -18,8 +18,8 @@ const std::vector<DriverInfo>& driver_table() {
 }
 
 std::unique_ptr<Driver> make_driver(std::string_view name) {
-  for (const auto& d : driver_table())
+  for (const auto &d : driver_table())
     if (d.name == name) return d.make();
   return nullptr;
 }
-}  // namespace sc
+} // namespace sc

@@ -11,7 +11,7 @@ struct DriverInfo {
   std::string name;
   std::function<std::unique_ptr<Driver>()> make;
 };
-const std::vector<DriverInfo>& driver_table();
+const std::vector<DriverInfo> &driver_table();
 // nullptr when unknown.
 std::unique_ptr<Driver> make_driver(std::string_view name);
-}  // namespace sc
+} // namespace sc

@@ -2,26 +2,38 @@
 #include <fmt/format.h>
 
 namespace sc {
-std::string go_quote(const std::string& s) {
+std::string go_quote(const std::string &s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
-        else out += static_cast<char>(c);
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    default:
+      if (c < 0x20 || c == 0x7f)
+        out += fmt::format("\\x{:02x}", c);
+      else
+        out += static_cast<char>(c);
     }
   }
   return out + "\"";
 }
 
-std::string render_config(const std::string& ca, const std::string& cert, const std::string& key,
-                          const std::string& url) {
-  return fmt::format("--tlsverify\n--tlscacert={}\n--tlscert={}\n--tlskey={}\n-H={}\n", go_quote(ca),
-                     go_quote(cert), go_quote(key), url);
+std::string render_config(const std::string &ca, const std::string &cert, const std::string &key,
+                          const std::string &url) {
+  return fmt::format("--tlsverify\n--tlscacert={}\n--tlscert={}\n--tlskey={}\n-H={}\n",
+                     go_quote(ca), go_quote(cert), go_quote(key), url);
 }
-}  // namespace sc
+} // namespace sc

@@ -18,14 +18,15 @@ Shell parse_shell(std::string_view n) {
 }
 
 namespace {
-bool known_shell(const std::string& n) {
-  for (const char* s : {"bash", "sh", "dash", "ash", "zsh", "fish", "tcsh", "csh", "pwsh", "powershell", "ksh", "mksh"})
+bool known_shell(const std::string &n) {
+  for (const char *s : {"bash", "sh", "dash", "ash", "zsh", "fish", "tcsh", "csh", "pwsh",
+                        "powershell", "ksh", "mksh"})
     if (n == s) return true;
   return false;
 }
 
 // comm and parent pid of a process from /proc.
-bool proc_info(pid_t pid, std::string& comm, pid_t& ppid) {
+bool proc_info(pid_t pid, std::string &comm, pid_t &ppid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
   std::string line;
   if (!std::getline(f, line)) return false;
@@ -35,10 +36,10 @@ bool proc_info(pid_t pid, std::string& comm, pid_t& ppid) {
   std::istringstream rest(line.substr(r + 2));
   char state;
   rest >> state >> ppid;
-  if (!comm.empty() && comm[0] == '-') comm.erase(0, 1);  // login shells: "-bash"
+  if (!comm.empty() && comm[0] == '-') comm.erase(0, 1); // login shells: "-bash"
   return true;
 }
-}  // namespace
+} // namespace
 
 Result<Shell> detect_shell(pid_t parent) {
   pid_t pid = parent;
@@ -53,69 +54,72 @@ Result<Shell> detect_shell(pid_t parent) {
       break;
     pid = ppid;
   }
-  const char* sh = std::getenv("SHELL");
+  const char *sh = std::getenv("SHELL");
   if (sh && *sh) {
     std::string s = sh;
     return parse_shell(s.substr(s.rfind('/') + 1));
   }
-  return fail(Errc::usage,
-              "The default lines below are for a sh/bash shell, you can specify the shell you're using, with the --shell flag.\n\nError: Unknown shell");
+  return fail(Errc::usage, "The default lines below are for a sh/bash shell, you can specify the "
+                           "shell you're using, with the --shell flag.\n\nError: Unknown shell");
 }
 
-std::string render_env(Shell shell, const std::vector<std::pair<std::string, std::string>>& vars,
-                       bool unset, const std::string& cmd) {
+std::string render_env(Shell shell, const std::vector<std::pair<std::string, std::string>> &vars,
+                       bool unset, const std::string &cmd) {
   std::string prefix, delim, suffix, comment, usage;
   switch (shell) {
-    case Shell::Fish:
-      prefix = unset ? "set -e " : "set -gx ";
-      delim = unset ? "" : " \"";
-      suffix = unset ? ";\n" : "\";\n";
-      comment = "#";
-      usage = fmt::format("eval ({})", cmd);
-      break;
-    case Shell::Powershell:
-      prefix = unset ? "Remove-Item Env:\\\\" : "$Env:";
-      delim = unset ? "" : " = \"";
-      suffix = unset ? "\n" : "\"\n";
-      comment = "#";
-      usage = fmt::format("& {} | Invoke-Expression", cmd);
-      break;
-    case Shell::Cmd:
-      prefix = "SET ";
-      delim = "=";
-      suffix = "\n";
-      comment = "REM";
-      usage = fmt::format("\t@FOR /f \"tokens=*\" %i IN ('{}') DO @%i", cmd);
-      break;
-    case Shell::Emacs:
-      prefix = "(setenv \"";
-      delim = unset ? "\" nil" : "\" \"";
-      suffix = unset ? ")\n" : "\")\n";
-      comment = ";;";
-      usage = fmt::format("(with-temp-buffer (shell-command \"{}\" (current-buffer)) (eval-buffer))", cmd);
-      break;
-    case Shell::Tcsh:
-      prefix = unset ? "unsetenv " : "setenv ";
-      delim = unset ? "" : " \"";
-      suffix = unset ? ";\n" : "\";\n";
-      comment = ":";
-      usage = fmt::format("eval `{}`", cmd);
-      break;
-    default:
-      prefix = unset ? "unset " : "export ";
-      delim = unset ? "" : "=\"";
-      suffix = unset ? "\n" : "\"\n";
-      comment = "#";
-      usage = fmt::format("eval $({})", cmd);
+  case Shell::Fish:
+    prefix = unset ? "set -e " : "set -gx ";
+    delim = unset ? "" : " \"";
+    suffix = unset ? ";\n" : "\";\n";
+    comment = "#";
+    usage = fmt::format("eval ({})", cmd);
+    break;
+  case Shell::Powershell:
+    prefix = unset ? "Remove-Item Env:\\\\" : "$Env:";
+    delim = unset ? "" : " = \"";
+    suffix = unset ? "\n" : "\"\n";
+    comment = "#";
+    usage = fmt::format("& {} | Invoke-Expression", cmd);
+    break;
+  case Shell::Cmd:
+    prefix = "SET ";
+    delim = "=";
+    suffix = "\n";
+    comment = "REM";
+    usage = fmt::format("\t@FOR /f \"tokens=*\" %i IN ('{}') DO @%i", cmd);
+    break;
+  case Shell::Emacs:
+    prefix = "(setenv \"";
+    delim = unset ? "\" nil" : "\" \"";
+    suffix = unset ? ")\n" : "\")\n";
+    comment = ";;";
+    usage = fmt::format("(with-temp-buffer (shell-command \"{}\" (current-buffer)) (eval-buffer))",
+                        cmd);
+    break;
+  case Shell::Tcsh:
+    prefix = unset ? "unsetenv " : "setenv ";
+    delim = unset ? "" : " \"";
+    suffix = unset ? ";\n" : "\";\n";
+    comment = ":";
+    usage = fmt::format("eval `{}`", cmd);
+    break;
+  default:
+    prefix = unset ? "unset " : "export ";
+    delim = unset ? "" : "=\"";
+    suffix = unset ? "\n" : "\"\n";
+    comment = "#";
+    usage = fmt::format("eval $({})", cmd);
   }
   std::string out;
-  for (const auto& [k, v] : vars) out += prefix + k + delim + (unset ? "" : v) + suffix;
-  out += fmt::format("{} Run this command to configure your shell: \n{} {}\n", comment, comment, usage);
+  for (const auto &[k, v] : vars)
+    out += prefix + k + delim + (unset ? "" : v) + suffix;
+  out += fmt::format("{} Run this command to configure your shell: \n{} {}\n", comment, comment,
+                     usage);
   return out;
 }
 
-std::optional<std::pair<std::string, std::string>> no_proxy_var(const char* lower, const char* upper,
-                                                                const std::string& ip, bool unset) {
+std::optional<std::pair<std::string, std::string>>
+no_proxy_var(const char *lower, const char *upper, const std::string &ip, bool unset) {
   bool use_lower = lower && *lower;
   std::string name = use_lower ? "no_proxy" : "NO_PROXY";
   if (unset) return std::make_pair(name, std::string());
@@ -127,4 +131,4 @@ std::optional<std::pair<std::string, std::string>> no_proxy_var(const char* lowe
   return std::make_pair(name, cur.empty() ? ip : cur + "," + ip);
 }
 
-}  // namespace sc
+} // namespace sc

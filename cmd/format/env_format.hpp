@@ -17,11 +17,11 @@ Shell parse_shell(std::string_view name);
 // Fails with docker-machine's "Error: Unknown shell" when neither says anything.
 Result<Shell> detect_shell(pid_t parent);
 // Renders set (or unset) lines plus the usage hint for `command_line`.
-std::string render_env(Shell shell, const std::vector<std::pair<std::string, std::string>>& vars,
-                       bool unset, const std::string& command_line);
+std::string render_env(Shell shell, const std::vector<std::pair<std::string, std::string>> &vars,
+                       bool unset, const std::string &command_line);
 // The no_proxy variable to print: `no_proxy` when the lowercase one is set, else NO_PROXY; the IP
 // appended unless it already is an element (exact match, unlike docker-machine's substring test).
-std::optional<std::pair<std::string, std::string>> no_proxy_var(const char* lower, const char* upper,
-                                                                const std::string& ip, bool unset);
+std::optional<std::pair<std::string, std::string>>
+no_proxy_var(const char *lower, const char *upper, const std::string &ip, bool unset);
 
-}  // namespace sc
+} // namespace sc

@@ -10,7 +10,7 @@
 
 namespace sc {
 // Errc::usage "template: ..." on a parse or execution error.
-Result<std::string> render_go_template(std::string_view tmpl, const nlohmann::json& data);
+Result<std::string> render_go_template(std::string_view tmpl, const nlohmann::json &data);
 // Go's %v of a JSON value: strings raw, null "<no value>", arrays "[a b]", maps "map[k:v]".
-std::string go_print(const nlohmann::json& v);
-}  // namespace sc
+std::string go_print(const nlohmann::json &v);
+} // namespace sc

@@ -15,20 +15,20 @@ struct LsRow {
 };
 
 // format: "" (default table), "table <template>", "<template>" (no header), "json".
-Result<std::string> render_ls(const std::vector<LsRow>& rows, std::string_view format);
+Result<std::string> render_ls(const std::vector<LsRow> &rows, std::string_view format);
 // Go text/tabwriter with minwidth 5, tabwidth 1, padding 3, padchar ' ' (docker-machine's).
-std::string tabwrite(const std::string& text);
+std::string tabwrite(const std::string &text);
 
 struct LsFilter {
   std::vector<std::string> driver, state, name, swarm, label;
 };
 struct LsFilterSubject {
   std::string name, driver, state, swarm_master;
-  std::vector<std::string> labels;  // "k=v"
+  std::vector<std::string> labels; // "k=v"
 };
 // Errors: "Unsupported filter syntax." / "Unsupported filter key 'x'".
-Result<LsFilter> parse_ls_filters(const std::vector<std::string>& filters);
-bool ls_filter_match(const LsFilter& f, const LsFilterSubject& s);
-bool ls_filter_needs_state(const LsFilter& f);
+Result<LsFilter> parse_ls_filters(const std::vector<std::string> &filters);
+bool ls_filter_match(const LsFilter &f, const LsFilterSubject &s);
+bool ls_filter_needs_state(const LsFilter &f);
 
-}  // namespace sc
+} // namespace sc

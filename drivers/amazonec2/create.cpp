@@ -252,7 +252,8 @@ Status Ec2Driver::create() {
   // An `rm` of the last machine using the shared group may delete it between our lookup and the
   // launch (docker-machine lost such creates): make the group again, launch once more.
   if (!launched && launched.error().message.find("InvalidGroup.NotFound") != std::string::npos) {
-    info("The security group is gone (deleted meanwhile, e.g. by a concurrent rm); making it again...");
+    info("The security group is gone (deleted meanwhile, e.g. by a concurrent rm); making it "
+         "again...");
     SC_TRY(groups());
     launched = launch();
   }

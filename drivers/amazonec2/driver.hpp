@@ -4,4 +4,4 @@
 
 namespace sc {
 std::unique_ptr<Driver> make_amazonec2_driver();
-}  // namespace sc
+} // namespace sc

@@ -32,7 +32,8 @@ const std::map<std::string, std::string> &ami_table() {
 int ubuntu_lts_version(const std::string &name) {
   for (size_t i = 0; i + 5 <= name.size(); ++i) {
     if (name[i] != '-' || !std::isdigit(static_cast<unsigned char>(name[i + 1])) ||
-        !std::isdigit(static_cast<unsigned char>(name[i + 2])) || name.compare(i + 3, 3, ".04") != 0)
+        !std::isdigit(static_cast<unsigned char>(name[i + 2])) ||
+        name.compare(i + 3, 3, ".04") != 0)
       continue;
     int yy = (name[i + 1] - '0') * 10 + (name[i + 2] - '0');
     if (yy % 2 == 0) return yy * 100 + 4;

@@ -9,7 +9,7 @@ namespace sc {
 namespace {
 
 class GenericDriver : public Driver {
- public:
+public:
   std::string driver_name() const override { return "generic"; }
 
   std::vector<FlagSpec> create_flags() const override {
@@ -17,13 +17,14 @@ class GenericDriver : public Driver {
     return {
         {"generic-ip-address", K::String, "", "GENERIC_IP_ADDRESS", "IP Address of machine"},
         {"generic-ssh-user", K::String, "root", "GENERIC_SSH_USER", "SSH user"},
-        {"generic-ssh-key", K::String, "", "GENERIC_SSH_KEY", "SSH private key path (imported into the store)"},
+        {"generic-ssh-key", K::String, "", "GENERIC_SSH_KEY",
+         "SSH private key path (imported into the store)"},
         {"generic-ssh-port", K::Int, "22", "GENERIC_SSH_PORT", "SSH port"},
         {"generic-engine-port", K::Int, "2376", "GENERIC_ENGINE_PORT", "Docker engine port"},
     };
   }
 
-  Status configure(const DriverContext& ctx, const FlagValues& f) override {
+  Status configure(const DriverContext &ctx, const FlagValues &f) override {
     bind(ctx);
     m_ip = f.str("generic-ip-address");
     if (m_ip.empty())
@@ -34,18 +35,20 @@ class GenericDriver : public Driver {
     auto eport = f.integer("generic-engine-port", 2376);
     SC_TRY(eport);
     if (*port <= 0 || *port > 65535) return fail(Errc::usage, "--generic-ssh-port: out of range");
-    if (*eport <= 0 || *eport > 65535) return fail(Errc::usage, "--generic-engine-port: out of range");
+    if (*eport <= 0 || *eport > 65535)
+      return fail(Errc::usage, "--generic-engine-port: out of range");
     m_port = static_cast<int>(*port);
     m_engine_port = static_cast<int>(*eport);
     m_source_key = f.str("generic-ssh-key");
     if (m_source_key.empty())
-      return fail(Errc::usage,
-                  "generic driver requires --generic-ssh-key: the private key that logs in to the host "
-                  "(it is copied into the machine's store directory)");
+      return fail(
+          Errc::usage,
+          "generic driver requires --generic-ssh-key: the private key that logs in to the host "
+          "(it is copied into the machine's store directory)");
     return ok();
   }
 
-  void bind(const DriverContext& ctx) override {
+  void bind(const DriverContext &ctx) override {
     m_name = ctx.machine_name;
     m_dir = ctx.machine_dir;
     m_store = ctx.store_path;
@@ -56,7 +59,9 @@ class GenericDriver : public Driver {
     if (stat(m_source_key.c_str(), &st) != 0)
       return fail(Errc::precreate, fmt::format("SSH key {} does not exist", m_source_key));
     auto k = read_file(m_source_key);
-    if (!k) return fail(Errc::precreate, fmt::format("SSH key {} cannot be read: {}", m_source_key, k.error().message));
+    if (!k)
+      return fail(Errc::precreate,
+                  fmt::format("SSH key {} cannot be read: {}", m_source_key, k.error().message));
     return ok();
   }
 
@@ -69,7 +74,7 @@ class GenericDriver : public Driver {
     return ok();
   }
 
-  Status remove() override { return ok(); }  // the remote host is left untouched
+  Status remove() override { return ok(); } // the remote host is left untouched
 
   Result<State> state() override {
     // docker-machine: a TCP dial to the SSH port decides Running/Stopped.
@@ -85,15 +90,20 @@ class GenericDriver : public Driver {
   }
 
   nlohmann::json to_json() const override {
-    return {{"IPAddress", m_ip},          {"MachineName", m_name},
-            {"SSHUser", m_user},          {"SSHPort", m_port},
-            {"SSHKeyPath", key_path().string()}, {"StorePath", m_store.string()},
-            {"SwarmMaster", false},       {"SwarmHost", ""},
-            {"SwarmDiscovery", ""},       {"EnginePort", m_engine_port},
+    return {{"IPAddress", m_ip},
+            {"MachineName", m_name},
+            {"SSHUser", m_user},
+            {"SSHPort", m_port},
+            {"SSHKeyPath", key_path().string()},
+            {"StorePath", m_store.string()},
+            {"SwarmMaster", false},
+            {"SwarmHost", ""},
+            {"SwarmDiscovery", ""},
+            {"EnginePort", m_engine_port},
             {"SSHKey", m_source_key}};
   }
 
-  Status from_json(const nlohmann::json& j) override {
+  Status from_json(const nlohmann::json &j) override {
     try {
       m_ip = j.value("IPAddress", "");
       m_user = j.value("SSHUser", "root");
@@ -101,13 +111,13 @@ class GenericDriver : public Driver {
       m_engine_port = j.value("EnginePort", 2376);
       m_source_key = j.value("SSHKey", "");
       m_key_file = fs::path(j.value("SSHKeyPath", "id_rsa")).filename();
-    } catch (const std::exception& e) {
+    } catch (const std::exception &e) {
       return fail(Errc::parse, fmt::format("generic driver config: {}", e.what()));
     }
     return ok();
   }
 
- private:
+private:
   fs::path key_path() const { return m_dir / m_key_file; }
 
   std::string m_name, m_ip, m_user = "root", m_source_key;
@@ -115,7 +125,9 @@ class GenericDriver : public Driver {
   fs::path m_dir, m_store, m_key_file = "id_rsa";
 };
 
-}  // namespace
+} // namespace
 
-std::unique_ptr<Driver> make_generic_driver() { return std::make_unique<GenericDriver>(); }
-}  // namespace sc
+std::unique_ptr<Driver> make_generic_driver() {
+  return std::make_unique<GenericDriver>();
+}
+} // namespace sc

@@ -6,4 +6,4 @@
 
 namespace sc {
 std::unique_ptr<Driver> make_generic_driver();
-}  // namespace sc
+} // namespace sc

@@ -8,32 +8,41 @@ namespace {
 // Registers an already-running TLS engine. As in docker-machine, IPAddress is the URL's
 // host:port and the state is always Running; nothing runs on the remote.
 class NoneDriver : public Driver {
- public:
+public:
   std::string driver_name() const override { return "none"; }
   std::vector<FlagSpec> create_flags() const override {
     return {{"url", FlagSpec::Kind::String, "", "", "URL of host when no driver is selected"}};
   }
-  Status configure(const DriverContext& ctx, const FlagValues& f) override {
+  Status configure(const DriverContext &ctx, const FlagValues &f) override {
     bind(ctx);
     m_url = f.str("url");
-    if (m_url.empty()) return fail(Errc::usage, "--url option is required when no driver is selected");
+    if (m_url.empty())
+      return fail(Errc::usage, "--url option is required when no driver is selected");
     auto hp = parse_host_port(m_url, 2376);
     if (!hp) return fail(Errc::usage, fmt::format("--url: {}", hp.error().message));
     auto pos = m_url.find("://");
     m_ip = pos == std::string::npos ? m_url : m_url.substr(pos + 3);
     return ok();
   }
-  void bind(const DriverContext& ctx) override {
+  void bind(const DriverContext &ctx) override {
     m_name = ctx.machine_name;
     m_store = ctx.store_path;
   }
   Status pre_create_check() override { return ok(); }
   Status create() override { return ok(); }
   Status remove() override { return ok(); }
-  Status start() override { return fail(Errc::unsupported, "hosts without a driver cannot be started"); }
-  Status stop() override { return fail(Errc::unsupported, "hosts without a driver cannot be stopped"); }
-  Status restart() override { return fail(Errc::unsupported, "hosts without a driver cannot be restarted"); }
-  Status kill() override { return fail(Errc::unsupported, "hosts without a driver cannot be killed"); }
+  Status start() override {
+    return fail(Errc::unsupported, "hosts without a driver cannot be started");
+  }
+  Status stop() override {
+    return fail(Errc::unsupported, "hosts without a driver cannot be stopped");
+  }
+  Status restart() override {
+    return fail(Errc::unsupported, "hosts without a driver cannot be restarted");
+  }
+  Status kill() override {
+    return fail(Errc::unsupported, "hosts without a driver cannot be killed");
+  }
   Result<State> state() override { return State::Running; }
   Result<std::string> ip() override { return m_ip; }
   Result<std::string> url() override { return m_url; }
@@ -42,22 +51,24 @@ class NoneDriver : public Driver {
   }
   bool provisionable() const override { return false; }
   nlohmann::json to_json() const override {
-    return {{"IPAddress", m_ip},         {"MachineName", m_name},  {"SSHUser", ""},
-            {"SSHPort", 0},              {"SSHKeyPath", ""},       {"StorePath", m_store.string()},
-            {"SwarmMaster", false},      {"SwarmHost", ""},        {"SwarmDiscovery", ""},
+    return {{"IPAddress", m_ip},    {"MachineName", m_name}, {"SSHUser", ""},
+            {"SSHPort", 0},         {"SSHKeyPath", ""},      {"StorePath", m_store.string()},
+            {"SwarmMaster", false}, {"SwarmHost", ""},       {"SwarmDiscovery", ""},
             {"URL", m_url}};
   }
-  Status from_json(const nlohmann::json& j) override {
+  Status from_json(const nlohmann::json &j) override {
     m_ip = j.value("IPAddress", "");
     m_url = j.value("URL", "");
     return ok();
   }
 
- private:
+private:
   std::string m_name, m_ip, m_url;
   fs::path m_store;
 };
 
-}  // namespace
-std::unique_ptr<Driver> make_none_driver() { return std::make_unique<NoneDriver>(); }
-}  // namespace sc
+} // namespace
+std::unique_ptr<Driver> make_none_driver() {
+  return std::make_unique<NoneDriver>();
+}
+} // namespace sc

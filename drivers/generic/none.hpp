@@ -4,4 +4,4 @@
 
 namespace sc {
 std::unique_ptr<Driver> make_none_driver();
-}  // namespace sc
+} // namespace sc

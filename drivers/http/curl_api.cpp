@@ -13,8 +13,7 @@ struct Loaded {
   std::string error; // empty when loaded
 };
 
-template <class F>
-bool resolve(void *lib, const char *name, F &out, std::string &error) {
+template <class F> bool resolve(void *lib, const char *name, F &out, std::string &error) {
   void *sym = ::dlsym(lib, name);
   if (!sym) {
     if (error.empty()) error = fmt::format("{} has no symbol {}", k_soname, name);

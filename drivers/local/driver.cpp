@@ -33,14 +33,14 @@ bool alive(pid_t pid, unsigned long long start) {
 }
 
 // Writes a file into the host's upper layer (creating parent dirs).
-Status put(const fs::path& upper, const std::string& path, const std::string& data, unsigned mode) {
+Status put(const fs::path &upper, const std::string &path, const std::string &data, unsigned mode) {
   fs::path p = upper / path.substr(1);
   SC_TRY(ensure_dir(p.parent_path(), 0755));
   return atomic_write(p, data, mode);
 }
 
 // Hides a file of the lower layer inside the host (overlayfs whiteout).
-Status whiteout(const fs::path& upper, const std::string& path) {
+Status whiteout(const fs::path &upper, const std::string &path) {
   fs::path p = upper / path.substr(1);
   SC_TRY(ensure_dir(p.parent_path(), 0755));
   std::error_code ec;
@@ -50,13 +50,14 @@ Status whiteout(const fs::path& upper, const std::string& path) {
   return ok();
 }
 
-const char* k_sshd_config =
-    "# swarmctl local host\nPort 22\nListenAddress 0.0.0.0\nHostKey /etc/swarmctl/ssh_host_ed25519_key\n"
+const char *k_sshd_config =
+    "# swarmctl local host\nPort 22\nListenAddress 0.0.0.0\nHostKey "
+    "/etc/swarmctl/ssh_host_ed25519_key\n"
     "PermitRootLogin prohibit-password\nPubkeyAuthentication yes\nPasswordAuthentication no\n"
     "KbdInteractiveAuthentication no\nAuthorizedKeysFile /etc/swarmctl/authorized_keys\nUsePAM no\n"
     "PidFile /run/sshd.pid\nSubsystem sftp internal-sftp\nAcceptEnv LANG LC_*\nPrintMotd no\n";
 
-const char* k_purge_docker =
+const char *k_purge_docker =
     "#!/bin/sh\n# swarmctl: first boot of a host created with --local-no-docker: no Docker here.\n"
     "[ \"$1\" = start ] || exit 0\nexport DEBIAN_FRONTEND=noninteractive\n"
     "printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d\n"
@@ -64,22 +65,28 @@ const char* k_purge_docker =
     "rm -f /usr/sbin/policy-rc.d \"$0\"\n";
 
 class LocalDriver : public Driver {
- public:
+public:
   std::string driver_name() const override { return "local"; }
 
   std::vector<FlagSpec> create_flags() const override {
     using K = FlagSpec::Kind;
     return {
-        {"local-cidr", K::String, "192.168.99.1/24", "LOCAL_CIDR", "Address of the bridge and network of the local hosts"},
-        {"local-bridge", K::String, "swarmctl0", "LOCAL_BRIDGE", "Bridge the local hosts are attached to"},
-        {"local-rootfs", K::String, "", "LOCAL_ROOTFS", "Root filesystem of the host (lower overlay layer; default: this machine's /)"},
-        {"local-ip", K::String, "", "LOCAL_IP", "Address of the host (default: the lowest free one)"},
-        {"local-no-docker", K::Bool, "false", "LOCAL_NO_DOCKER", "Start the host without Docker (purged at first boot) so that provisioning installs it"},
-        {"local-ssh-key-type", K::String, "ed25519", "LOCAL_SSH_KEY_TYPE", "Type of the machine's SSH key: ed25519 or rsa"},
+        {"local-cidr", K::String, "192.168.99.1/24", "LOCAL_CIDR",
+         "Address of the bridge and network of the local hosts"},
+        {"local-bridge", K::String, "swarmctl0", "LOCAL_BRIDGE",
+         "Bridge the local hosts are attached to"},
+        {"local-rootfs", K::String, "", "LOCAL_ROOTFS",
+         "Root filesystem of the host (lower overlay layer; default: this machine's /)"},
+        {"local-ip", K::String, "", "LOCAL_IP",
+         "Address of the host (default: the lowest free one)"},
+        {"local-no-docker", K::Bool, "false", "LOCAL_NO_DOCKER",
+         "Start the host without Docker (purged at first boot) so that provisioning installs it"},
+        {"local-ssh-key-type", K::String, "ed25519", "LOCAL_SSH_KEY_TYPE",
+         "Type of the machine's SSH key: ed25519 or rsa"},
     };
   }
 
-  Status configure(const DriverContext& ctx, const FlagValues& f) override {
+  Status configure(const DriverContext &ctx, const FlagValues &f) override {
     bind(ctx);
     m_cidr = f.str("local-cidr", "192.168.99.1/24");
     m_bridge = f.str("local-bridge", "swarmctl0");
@@ -90,7 +97,8 @@ class LocalDriver : public Driver {
     m_lower = fs::absolute(m_lower).lexically_normal().string();
     if (m_lower.size() > 1 && m_lower.back() == '/') m_lower.pop_back();
     m_wanted_ip = f.str("local-ip");
-    if (!m_wanted_ip.empty() && !is_ip_address(m_wanted_ip)) return fail(Errc::usage, fmt::format("--local-ip: '{}' is not an address", m_wanted_ip));
+    if (!m_wanted_ip.empty() && !is_ip_address(m_wanted_ip))
+      return fail(Errc::usage, fmt::format("--local-ip: '{}' is not an address", m_wanted_ip));
     m_no_docker = f.boolean("local-no-docker");
     auto kt = parse_key_type(f.str("local-ssh-key-type", "ed25519"));
     if (!kt) return fail(kt.error());
@@ -98,25 +106,35 @@ class LocalDriver : public Driver {
     return ok();
   }
 
-  void bind(const DriverContext& ctx) override {
+  void bind(const DriverContext &ctx) override {
     m_name = ctx.machine_name;
     m_dir = ctx.machine_dir;
     m_store = ctx.store_path;
-    m_id = fmt::format("{:08x}", static_cast<uint32_t>(std::hash<std::string>{}(fs::absolute(m_dir).string())));
+    m_id = fmt::format(
+        "{:08x}", static_cast<uint32_t>(std::hash<std::string>{}(fs::absolute(m_dir).string())));
   }
 
   Status pre_create_check() override {
-    if (geteuid() != 0) return fail(Errc::precreate, "the local driver needs root (it creates network namespaces, mounts and a bridge)");
+    if (geteuid() != 0)
+      return fail(
+          Errc::precreate,
+          "the local driver needs root (it creates network namespaces, mounts and a bridge)");
     auto fsys = read_file("/proc/filesystems");
     if (!fsys || fsys->find("overlay") == std::string::npos)
       return fail(Errc::precreate, "the kernel has no overlayfs (modprobe overlay)");
-    for (const char* tool : {"ip", "nsenter", "unshare", "iptables"})
-      if (find_in_path(tool).empty()) return fail(Errc::precreate, fmt::format("{} is missing (install iproute2, util-linux and iptables)", tool));
+    for (const char *tool : {"ip", "nsenter", "unshare", "iptables"})
+      if (find_in_path(tool).empty())
+        return fail(Errc::precreate,
+                    fmt::format("{} is missing (install iproute2, util-linux and iptables)", tool));
     std::error_code ec;
-    if (!fs::is_directory(m_lower, ec)) return fail(Errc::precreate, fmt::format("--local-rootfs {} is not a directory", m_lower));
+    if (!fs::is_directory(m_lower, ec))
+      return fail(Errc::precreate, fmt::format("--local-rootfs {} is not a directory", m_lower));
     if (!fs::exists(fs::path(m_lower) / "usr/sbin/sshd", ec))
-      return fail(Errc::precreate, fmt::format("{} has no /usr/sbin/sshd (install openssh-server there)", m_lower));
-    if (fs::exists(spec().runtime, ec)) return fail(Errc::precreate, fmt::format("a local host with the id {} already exists ({})", m_id, spec().runtime.string()));
+      return fail(Errc::precreate,
+                  fmt::format("{} has no /usr/sbin/sshd (install openssh-server there)", m_lower));
+    if (fs::exists(spec().runtime, ec))
+      return fail(Errc::precreate, fmt::format("a local host with the id {} already exists ({})",
+                                               m_id, spec().runtime.string()));
     auto net = parse_cidr(m_bridge, m_cidr);
     if (!net) return fail(Errc::precreate, net.error().message);
     return check_cidr_free(*net);
@@ -160,7 +178,7 @@ class LocalDriver : public Driver {
       Status st = ensure_runtime();
       if (st) st = ensure_bridge(*net);
       if (st && !fs::exists(k_runtime / "leases" / m_bridge / m_ip)) {
-        auto ip = lease_ip(*net, m_ip, m_dir.string());  // after a reboot of the machine
+        auto ip = lease_ip(*net, m_ip, m_dir.string()); // after a reboot of the machine
         if (!ip) st = fail(ip.error());
       }
       unlock_net(*lk);
@@ -168,7 +186,9 @@ class LocalDriver : public Driver {
     }
     std::error_code ec;
     if (!fs::exists(spec().runtime / "upper", ec))
-      return fail(Errc::generic, fmt::format("the host's filesystem is gone ({} was cleared, e.g. by a reboot): remove and re-create {}", spec().runtime.string(), m_name));
+      return fail(Errc::generic, fmt::format("the host's filesystem is gone ({} was cleared, e.g. "
+                                             "by a reboot): remove and re-create {}",
+                                             spec().runtime.string(), m_name));
     SC_TRY(create_netns(spec(), *net, m_ip));
     auto pid = boot(spec(), self_exe());
     if (!pid) return fail(pid.error());
@@ -201,7 +221,9 @@ class LocalDriver : public Driver {
   Result<State> state() override {
     if (!alive(m_pid, m_start)) return State::Stopped;
     auto st = tcp_probe(m_ip, 22, std::chrono::milliseconds(300));
-    if (!st) return fail(Errc::generic, fmt::format("the host runs but its sshd does not answer on {}:22", m_ip));
+    if (!st)
+      return fail(Errc::generic,
+                  fmt::format("the host runs but its sshd does not answer on {}:22", m_ip));
     return State::Running;
   }
 
@@ -215,15 +237,26 @@ class LocalDriver : public Driver {
   std::string cluster_interface() const override { return "eth0"; }
 
   nlohmann::json to_json() const override {
-    return {{"IPAddress", m_ip},         {"MachineName", m_name},       {"SSHUser", "root"},
-            {"SSHPort", 22},             {"SSHKeyPath", key_path().string()}, {"StorePath", m_store.string()},
-            {"SwarmMaster", false},      {"SwarmHost", ""},             {"SwarmDiscovery", ""},
-            {"Bridge", m_bridge},        {"CIDR", m_cidr},              {"RootFS", m_lower},
-            {"NoDocker", m_no_docker},   {"SSHKeyType", m_key_type},    {"Pid", m_pid},
-            {"PidStartTime", m_start},   {"HostID", m_id}};
+    return {{"IPAddress", m_ip},
+            {"MachineName", m_name},
+            {"SSHUser", "root"},
+            {"SSHPort", 22},
+            {"SSHKeyPath", key_path().string()},
+            {"StorePath", m_store.string()},
+            {"SwarmMaster", false},
+            {"SwarmHost", ""},
+            {"SwarmDiscovery", ""},
+            {"Bridge", m_bridge},
+            {"CIDR", m_cidr},
+            {"RootFS", m_lower},
+            {"NoDocker", m_no_docker},
+            {"SSHKeyType", m_key_type},
+            {"Pid", m_pid},
+            {"PidStartTime", m_start},
+            {"HostID", m_id}};
   }
 
-  Status from_json(const nlohmann::json& j) override {
+  Status from_json(const nlohmann::json &j) override {
     try {
       m_ip = j.value("IPAddress", "");
       m_bridge = j.value("Bridge", "swarmctl0");
@@ -233,13 +266,13 @@ class LocalDriver : public Driver {
       m_key_type = j.value("SSHKeyType", "ed25519");
       m_pid = j.value("Pid", 0);
       m_start = j.value("PidStartTime", 0ULL);
-    } catch (const std::exception& e) {
+    } catch (const std::exception &e) {
       return fail(Errc::parse, fmt::format("local driver config: {}", e.what()));
     }
     return ok();
   }
 
- private:
+private:
   HostSpec spec() const {
     HostSpec h;
     h.name = m_name;
@@ -254,13 +287,16 @@ class LocalDriver : public Driver {
   fs::path key_path() const { return m_dir / (m_key_type == "rsa" ? "id_rsa" : "id_ed25519"); }
 
   bool wait_gone(std::chrono::milliseconds limit) {
-    auto st = poll_until("host stop", limit, [&]() -> Status {
-      return alive(m_pid, m_start) ? Status(fail(Errc::generic, "still running")) : ok();
-    }, std::chrono::milliseconds(20), std::chrono::milliseconds(200));
+    auto st = poll_until(
+        "host stop", limit,
+        [&]() -> Status {
+          return alive(m_pid, m_start) ? Status(fail(Errc::generic, "still running")) : ok();
+        },
+        std::chrono::milliseconds(20), std::chrono::milliseconds(200));
     return static_cast<bool>(st);
   }
 
-  Status prepare_upper(const HostSpec& h) {
+  Status prepare_upper(const HostSpec &h) {
     fs::path up = h.runtime / "upper";
     SC_TRY(ensure_dir(up, 0755));
     SC_TRY(ensure_dir(h.runtime / "work", 0700));
@@ -281,11 +317,17 @@ class LocalDriver : public Driver {
     SC_TRY(put(up, "/etc/swarmctl/sshd_config", k_sshd_config, 0644));
     SC_TRY(put(up, "/etc/swarmctl/authorized_keys", *pub + "\n", 0600));
     SC_TRY(put(up, "/etc/hostname", m_name + "\n", 0644));
-    SC_TRY(put(up, "/etc/hosts", fmt::format("127.0.0.1\tlocalhost\n127.0.1.1\t{}\n::1\tlocalhost ip6-localhost ip6-loopback\n", m_name), 0644));
+    SC_TRY(
+        put(up, "/etc/hosts",
+            fmt::format(
+                "127.0.0.1\tlocalhost\n127.0.1.1\t{}\n::1\tlocalhost ip6-localhost ip6-loopback\n",
+                m_name),
+            0644));
     SC_TRY(ensure_dir(up / "etc/swarmctl/boot.d", 0755));
     // Nothing of the machine's own Docker or swarmctl configuration leaks into the host.
-    for (const char* p : {"/etc/docker/key.json", "/etc/docker/daemon.json", "/etc/default/swarmctl-docker",
-                          "/etc/init.d/swarmctl-docker", "/var/log/swarmctl-docker.log"})
+    for (const char *p :
+         {"/etc/docker/key.json", "/etc/docker/daemon.json", "/etc/default/swarmctl-docker",
+          "/etc/init.d/swarmctl-docker", "/var/log/swarmctl-docker.log"})
       if (fs::exists(fs::path(m_lower) / (p + 1), ec)) SC_TRY(whiteout(up, p));
     // Nor the store (CA key, machine keys) when it lives inside the lower layer.
     auto store = fs::absolute(m_store).lexically_normal().string();
@@ -305,8 +347,10 @@ class LocalDriver : public Driver {
       if (st) st = ensure_bridge(*net);
       if (st) {
         auto ip = lease_ip(*net, m_wanted_ip, m_dir.string());
-        if (ip) m_ip = *ip;
-        else st = fail(ip.error());
+        if (ip)
+          m_ip = *ip;
+        else
+          st = fail(ip.error());
       }
       if (st) st = ensure_dir(spec().runtime, 0700);
       unlock_net(*lk);
@@ -321,7 +365,8 @@ class LocalDriver : public Driver {
     return ok();
   }
 
-  std::string m_name, m_id, m_ip, m_wanted_ip, m_bridge = "swarmctl0", m_cidr = "192.168.99.1/24", m_lower = "/";
+  std::string m_name, m_id, m_ip, m_wanted_ip, m_bridge = "swarmctl0", m_cidr = "192.168.99.1/24",
+                                               m_lower = "/";
   std::string m_key_type = "ed25519";
   bool m_no_docker = false;
   pid_t m_pid = 0;
@@ -329,8 +374,10 @@ class LocalDriver : public Driver {
   fs::path m_dir, m_store;
 };
 
-}  // namespace
+} // namespace
 
-std::unique_ptr<Driver> make_local_driver() { return std::make_unique<LocalDriver>(); }
+std::unique_ptr<Driver> make_local_driver() {
+  return std::make_unique<LocalDriver>();
+}
 
-}  // namespace sc
+} // namespace sc

@@ -4,4 +4,4 @@
 
 namespace sc {
 std::unique_ptr<Driver> make_local_driver();
-}  // namespace sc
+} // namespace sc

@@ -37,10 +37,11 @@ unsigned long long process_start_time(pid_t pid) {
   return 0;
 }
 
-Result<pid_t> boot(const HostSpec& h, const std::string& self_exe) {
+Result<pid_t> boot(const HostSpec &h, const std::string &self_exe) {
   auto spec = h.runtime / "spec";
-  std::string text = fmt::format("name={}\nlower={}\nruntime={}\ndocker={}\nnetns={}\n", h.name, h.lower.string(),
-                                 h.runtime.string(), h.docker_dir.string(), h.netns_file.string());
+  std::string text =
+      fmt::format("name={}\nlower={}\nruntime={}\ndocker={}\nnetns={}\n", h.name, h.lower.string(),
+                  h.runtime.string(), h.docker_dir.string(), h.netns_file.string());
   SC_TRY(atomic_write(spec, text, 0600));
   std::error_code ec;
   fs::remove(h.runtime / "init.pid", ec);
@@ -59,11 +60,13 @@ Result<pid_t> boot(const HostSpec& h, const std::string& self_exe) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    execl(exe.c_str(), exe.c_str(), "__local-host-init", spec_s.c_str(), static_cast<char*>(nullptr));
+    execl(exe.c_str(), exe.c_str(), "__local-host-init", spec_s.c_str(),
+          static_cast<char *>(nullptr));
     _exit(127);
   }
   int status = 0;
-  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
   auto tail = [&] {
     auto log = read_file(h.console);
     if (!log) return std::string();
@@ -75,8 +78,10 @@ Result<pid_t> boot(const HostSpec& h, const std::string& self_exe) {
     std::string how = WIFEXITED(status) ? fmt::format("exit status {}", WEXITSTATUS(status))
                                         : fmt::format("killed by signal {}", WTERMSIG(status));
     auto t = tail();
-    while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
-    return fail(Errc::generic, fmt::format("the host's init could not start ({}){}{}", how, t.empty() ? "" : ": ", t));
+    while (!t.empty() && (t.back() == '\n' || t.back() == ' '))
+      t.pop_back();
+    return fail(Errc::generic, fmt::format("the host's init could not start ({}){}{}", how,
+                                           t.empty() ? "" : ": ", t));
   }
   auto pid_txt = read_file(h.runtime / "init.pid");
   if (!pid_txt) return fail(Errc::generic, "the host's init did not report its PID");
@@ -85,29 +90,30 @@ Result<pid_t> boot(const HostSpec& h, const std::string& self_exe) {
 
 namespace {
 
-[[noreturn]] void die(const std::string& what) {
+[[noreturn]] void die(const std::string &what) {
   std::fprintf(stderr, "swarmctl host init: %s: %s\n", what.c_str(), std::strerror(errno));
   std::fflush(stderr);
   _exit(1);
 }
 
-void must(int rc, const std::string& what) {
+void must(int rc, const std::string &what) {
   if (rc != 0) die(what);
 }
 
-void mkdirs(const std::string& p) {
+void mkdirs(const std::string &p) {
   std::error_code ec;
   fs::create_directories(p, ec);
 }
 
-pid_t spawn(const std::vector<std::string>& argv) {
+pid_t spawn(const std::vector<std::string> &argv) {
   pid_t p = fork();
   if (p == 0) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    std::vector<char*> a;
-    for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
+    std::vector<char *> a;
+    for (const auto &s : argv)
+      a.push_back(const_cast<char *>(s.c_str()));
     a.push_back(nullptr);
     execv(a[0], a.data());
     std::fprintf(stderr, "exec %s: %s\n", a[0], std::strerror(errno));
@@ -128,7 +134,7 @@ bool reap(pid_t target) {
   return hit;
 }
 
-void wait_for(pid_t pid, std::chrono::seconds limit, const sigset_t& set) {
+void wait_for(pid_t pid, std::chrono::seconds limit, const sigset_t &set) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     if (reap(pid)) return;
@@ -142,17 +148,17 @@ void wait_for(pid_t pid, std::chrono::seconds limit, const sigset_t& set) {
 
 std::vector<std::string> boot_scripts() {
   std::vector<std::string> out;
-  DIR* d = opendir("/etc/swarmctl/boot.d");
+  DIR *d = opendir("/etc/swarmctl/boot.d");
   if (!d) return out;
-  while (auto* e = readdir(d))
+  while (auto *e = readdir(d))
     if (e->d_name[0] != '.') out.push_back(std::string("/etc/swarmctl/boot.d/") + e->d_name);
   closedir(d);
   std::sort(out.begin(), out.end());
   return out;
 }
 
-[[noreturn]] void run_init(const sigset_t& set) {
-  for (const auto& s : boot_scripts()) {
+[[noreturn]] void run_init(const sigset_t &set) {
+  for (const auto &s : boot_scripts()) {
     std::fprintf(stderr, "boot: %s start\n", s.c_str());
     wait_for(spawn({s, "start"}), std::chrono::seconds(300), set);
   }
@@ -172,7 +178,8 @@ std::vector<std::string> boot_scripts() {
   }
   // Orderly shutdown: services in reverse order, then everything else.
   auto scripts = boot_scripts();
-  for (auto it = scripts.rbegin(); it != scripts.rend(); ++it) wait_for(spawn({*it, "stop"}), std::chrono::seconds(40), set);
+  for (auto it = scripts.rbegin(); it != scripts.rend(); ++it)
+    wait_for(spawn({*it, "stop"}), std::chrono::seconds(40), set);
   kill(sshd, SIGTERM);
   kill(-1, SIGTERM);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -186,9 +193,9 @@ std::vector<std::string> boot_scripts() {
   _exit(0);
 }
 
-}  // namespace
+} // namespace
 
-int host_init_main(int argc, char** argv) {
+int host_init_main(int argc, char **argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: swarmctl __local-host-init SPECFILE\n");
     return 2;
@@ -202,7 +209,8 @@ int host_init_main(int argc, char** argv) {
       if (eq != std::string::npos) spec[line.substr(0, eq)] = line.substr(eq + 1);
     }
   }
-  std::string name = spec["name"], lower = spec["lower"], runtime = spec["runtime"], docker = spec["docker"];
+  std::string name = spec["name"], lower = spec["lower"], runtime = spec["runtime"],
+              docker = spec["docker"];
   setsid();
   int nsfd = ::open(spec["netns"].c_str(), O_RDONLY | O_CLOEXEC);
   if (nsfd < 0) die("open netns " + spec["netns"]);
@@ -236,27 +244,37 @@ int host_init_main(int argc, char** argv) {
     ssize_t r;
     while ((r = ::read(go[0], &c, 1)) < 0 && errno == EINTR) {
     }
-    if (r != 1) _exit(1);  // the parent failed to record the PID
+    if (r != 1) _exit(1); // the parent failed to record the PID
     ::close(go[0]);
   }
   // PID 1 of the host.
   sigset_t set;
   sigemptyset(&set);
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, s);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP})
+    sigaddset(&set, s);
   sigprocmask(SIG_BLOCK, &set, nullptr);
   must(mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), "make / private");
   std::string root = runtime + "/root", upper = runtime + "/upper", work = runtime + "/work";
-  for (const auto& d : {root, upper, work}) mkdirs(d);
+  for (const auto &d : {root, upper, work})
+    mkdirs(d);
   std::string opts = fmt::format("lowerdir={},upperdir={},workdir={}", lower, upper, work);
   must(mount("overlay", root.c_str(), "overlay", 0, opts.c_str()), "mount overlay root");
-  for (const char* d : {"/dev", "/proc", "/sys", "/run", "/tmp", "/var/lib/docker", "/.oldroot"}) mkdirs(root + d);
+  for (const char *d : {"/dev", "/proc", "/sys", "/run", "/tmp", "/var/lib/docker", "/.oldroot"})
+    mkdirs(root + d);
   must(mount("/dev", (root + "/dev").c_str(), nullptr, MS_BIND | MS_REC, nullptr), "bind /dev");
-  must(mount("proc", (root + "/proc").c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr), "mount proc");
-  must(mount("sysfs", (root + "/sys").c_str(), "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr), "mount sysfs");
-  must(mount("/sys/fs/cgroup", (root + "/sys/fs/cgroup").c_str(), nullptr, MS_BIND | MS_REC, nullptr), "bind cgroups");
-  must(mount("tmpfs", (root + "/run").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"), "mount /run");
-  must(mount("tmpfs", (root + "/tmp").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"), "mount /tmp");
-  must(mount(docker.c_str(), (root + "/var/lib/docker").c_str(), nullptr, MS_BIND, nullptr), "bind /var/lib/docker");
+  must(mount("proc", (root + "/proc").c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr),
+       "mount proc");
+  must(mount("sysfs", (root + "/sys").c_str(), "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr),
+       "mount sysfs");
+  must(mount("/sys/fs/cgroup", (root + "/sys/fs/cgroup").c_str(), nullptr, MS_BIND | MS_REC,
+             nullptr),
+       "bind cgroups");
+  must(mount("tmpfs", (root + "/run").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"),
+       "mount /run");
+  must(mount("tmpfs", (root + "/tmp").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"),
+       "mount /tmp");
+  must(mount(docker.c_str(), (root + "/var/lib/docker").c_str(), nullptr, MS_BIND, nullptr),
+       "bind /var/lib/docker");
   must(sethostname(name.c_str(), name.size()), "sethostname");
   must(chdir(root.c_str()), "chdir root");
   must(static_cast<int>(syscall(SYS_pivot_root, ".", ".oldroot")), "pivot_root");
@@ -266,4 +284,4 @@ int host_init_main(int argc, char** argv) {
   run_init(set);
 }
 
-}  // namespace sc::local
+} // namespace sc::local

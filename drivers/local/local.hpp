@@ -14,51 +14,51 @@ namespace fs = std::filesystem;
 inline const fs::path k_runtime = "/run/swarmctl";
 
 struct HostSpec {
-  std::string name;     // hostname
-  std::string id;       // short unique id (hash of the machine dir)
-  fs::path lower;       // root filesystem, "/" by default
-  fs::path runtime;     // k_runtime/hosts/<id>: upper, work, root
-  fs::path docker_dir;  // bound on /var/lib/docker
-  fs::path console;     // log of the host's init
-  fs::path netns_file;  // k_runtime/netns/<id>
+  std::string name;    // hostname
+  std::string id;      // short unique id (hash of the machine dir)
+  fs::path lower;      // root filesystem, "/" by default
+  fs::path runtime;    // k_runtime/hosts/<id>: upper, work, root
+  fs::path docker_dir; // bound on /var/lib/docker
+  fs::path console;    // log of the host's init
+  fs::path netns_file; // k_runtime/netns/<id>
 };
 
 struct Net {
-  std::string bridge;       // swarmctl0
-  std::string gateway;      // 192.168.99.1
+  std::string bridge;  // swarmctl0
+  std::string gateway; // 192.168.99.1
   int prefix = 24;
-  std::string network;      // 192.168.99.0
+  std::string network; // 192.168.99.0
 };
 
 // Parses "192.168.99.1/24" (a host address, not the network address).
-Result<Net> parse_cidr(const std::string& bridge, const std::string& cidr);
+Result<Net> parse_cidr(const std::string &bridge, const std::string &cidr);
 // Serialises bridge/NAT/lease changes of all swarmctl processes.
 Result<int> lock_net();
 void unlock_net(int fd);
 // Mounts the runtime tmpfs when needed.
 Status ensure_runtime();
 // Bridge with the gateway address, ip_forward, NAT + FORWARD rules (idempotent).
-Status ensure_bridge(const Net& n);
+Status ensure_bridge(const Net &n);
 // Removes NAT/FORWARD rules and the bridge when no lease remains on it; unmounts the runtime
 // tmpfs when no host remains at all.
-Status cleanup_bridge_if_unused(const Net& n);
+Status cleanup_bridge_if_unused(const Net &n);
 // A free address (or `wanted` when free), leased to `owner` (the machine dir) with O_EXCL.
-Result<std::string> lease_ip(const Net& n, const std::string& wanted, const std::string& owner);
-void release_ip(const Net& n, const std::string& ip);
+Result<std::string> lease_ip(const Net &n, const std::string &wanted, const std::string &owner);
+void release_ip(const Net &n, const std::string &ip);
 // Another interface of the machine already has an address in the network.
-Status check_cidr_free(const Net& n);
+Status check_cidr_free(const Net &n);
 // netns file + veth pair: eth0 (ip/prefix, default route) inside, the peer on the bridge.
-Status create_netns(const HostSpec& h, const Net& n, const std::string& ip);
-Status delete_netns(const HostSpec& h);
-std::string veth_name(const HostSpec& h);
+Status create_netns(const HostSpec &h, const Net &n, const std::string &ip);
+Status delete_netns(const HostSpec &h);
+std::string veth_name(const HostSpec &h);
 
 // Starts the host: re-executes swarmctl as `__local-host-init` (single-threaded, detached), which
 // enters the netns, unshares the other namespaces and becomes the host's PID 1. Returns the init's
 // PID (as seen from the machine).
-Result<pid_t> boot(const HostSpec& h, const std::string& self_exe);
+Result<pid_t> boot(const HostSpec &h, const std::string &self_exe);
 // /proc/<pid>/stat start time (to tell a PID apart from a reused one).
 unsigned long long process_start_time(pid_t pid);
 // Entry point of the hidden `swarmctl __local-host-init SPECFILE` command.
-int host_init_main(int argc, char** argv);
+int host_init_main(int argc, char **argv);
 
-}  // namespace sc::local
+} // namespace sc::local

@@ -17,7 +17,7 @@
 namespace sc::local {
 
 namespace {
-uint32_t to_u32(const std::string& ip) {
+uint32_t to_u32(const std::string &ip) {
   in_addr a{};
   inet_pton(AF_INET, ip.c_str(), &a);
   return ntohl(a.s_addr);
@@ -29,10 +29,14 @@ std::string from_u32(uint32_t v) {
   inet_ntop(AF_INET, &a, buf, sizeof buf);
   return buf;
 }
-uint32_t mask(int prefix) { return prefix == 0 ? 0 : ~uint32_t(0) << (32 - prefix); }
-fs::path lease_dir(const Net& n) { return k_runtime / "leases" / n.bridge; }
+uint32_t mask(int prefix) {
+  return prefix == 0 ? 0 : ~uint32_t(0) << (32 - prefix);
+}
+fs::path lease_dir(const Net &n) {
+  return k_runtime / "leases" / n.bridge;
+}
 
-Status run(const std::vector<std::string>& argv) {
+Status run(const std::vector<std::string> &argv) {
   ProcessOptions o;
   o.timeout = std::chrono::seconds(30);
   auto r = run_checked(argv, o);
@@ -40,7 +44,7 @@ Status run(const std::vector<std::string>& argv) {
   return ok();
 }
 
-bool is_mountpoint(const fs::path& p) {
+bool is_mountpoint(const fs::path &p) {
   std::ifstream in("/proc/self/mountinfo");
   std::string line;
   while (std::getline(in, line)) {
@@ -52,41 +56,54 @@ bool is_mountpoint(const fs::path& p) {
   return false;
 }
 
-std::vector<std::string> nat_rule(const Net& n) {
-  return {"POSTROUTING", "-s", fmt::format("{}/{}", n.network, n.prefix), "!", "-o", n.bridge, "-j",
-          "MASQUERADE", "-m", "comment", "--comment", "swarmctl:" + n.bridge};
+std::vector<std::string> nat_rule(const Net &n) {
+  return {"POSTROUTING", "-s",         fmt::format("{}/{}", n.network, n.prefix),
+          "!",           "-o",         n.bridge,
+          "-j",          "MASQUERADE", "-m",
+          "comment",     "--comment",  "swarmctl:" + n.bridge};
 }
-std::vector<std::string> fwd_rule(const Net& n, const char* dir) {
-  return {"FORWARD", dir, n.bridge, "-j", "ACCEPT", "-m", "comment", "--comment", "swarmctl:" + n.bridge};
+std::vector<std::string> fwd_rule(const Net &n, const char *dir) {
+  return {"FORWARD", dir,         n.bridge,
+          "-j",      "ACCEPT",    "-m",
+          "comment", "--comment", "swarmctl:" + n.bridge};
 }
-std::vector<std::string> ipt(const std::string& table, const std::string& op, std::vector<std::string> rule) {
+std::vector<std::string> ipt(const std::string &table, const std::string &op,
+                             std::vector<std::string> rule) {
   std::vector<std::string> a = {"iptables", "-w", "5", "-t", table, op};
   a.insert(a.end(), rule.begin(), rule.end());
   return a;
 }
-bool rule_exists(const std::string& table, const std::vector<std::string>& rule) {
+bool rule_exists(const std::string &table, const std::vector<std::string> &rule) {
   auto r = run_process(ipt(table, "-C", rule));
   return r && r->exit_code == 0;
 }
-}  // namespace
+} // namespace
 
-Result<Net> parse_cidr(const std::string& bridge, const std::string& cidr) {
+Result<Net> parse_cidr(const std::string &bridge, const std::string &cidr) {
   auto slash = cidr.find('/');
   Net n;
   n.bridge = bridge;
-  if (bridge.empty() || bridge.size() > 15) return fail(Errc::usage, fmt::format("--local-bridge: '{}' is not a valid interface name", bridge));
+  if (bridge.empty() || bridge.size() > 15)
+    return fail(Errc::usage,
+                fmt::format("--local-bridge: '{}' is not a valid interface name", bridge));
   std::string ip = cidr.substr(0, slash);
   in_addr a{};
   if (slash == std::string::npos || inet_pton(AF_INET, ip.c_str(), &a) != 1)
-    return fail(Errc::usage, fmt::format("--local-cidr: '{}' is not an IPv4 CIDR such as 192.168.99.1/24", cidr));
+    return fail(
+        Errc::usage,
+        fmt::format("--local-cidr: '{}' is not an IPv4 CIDR such as 192.168.99.1/24", cidr));
   try {
     n.prefix = std::stoi(cidr.substr(slash + 1));
   } catch (...) {
     n.prefix = -1;
   }
-  if (n.prefix < 8 || n.prefix > 29) return fail(Errc::usage, fmt::format("--local-cidr: prefix of '{}' must be between /8 and /29", cidr));
+  if (n.prefix < 8 || n.prefix > 29)
+    return fail(Errc::usage,
+                fmt::format("--local-cidr: prefix of '{}' must be between /8 and /29", cidr));
   uint32_t v = to_u32(ip), m = mask(n.prefix);
-  if ((v & ~m) == 0) return fail(Errc::usage, "--local-cidr must be specified with a host address, not a network address");
+  if ((v & ~m) == 0)
+    return fail(Errc::usage,
+                "--local-cidr must be specified with a host address, not a network address");
   if ((v & ~m) == ~m) return fail(Errc::usage, "--local-cidr must not be the broadcast address");
   n.gateway = ip;
   n.network = from_u32(v & m);
@@ -96,24 +113,32 @@ Result<Net> parse_cidr(const std::string& bridge, const std::string& cidr) {
 Result<int> lock_net() {
   SC_TRY(ensure_dir(k_runtime, 0700));
   int fd = ::open((k_runtime.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(Errc::io, fmt::format("open {}.lock: {}", k_runtime.string(), std::strerror(errno)));
-  while (flock(fd, LOCK_EX) != 0 && errno == EINTR) {}
+  if (fd < 0)
+    return fail(Errc::io,
+                fmt::format("open {}.lock: {}", k_runtime.string(), std::strerror(errno)));
+  while (flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+  }
   return fd;
 }
-void unlock_net(int fd) { ::close(fd); }
+void unlock_net(int fd) {
+  ::close(fd);
+}
 
 Status ensure_runtime() {
   SC_TRY(ensure_dir(k_runtime, 0700));
   if (!is_mountpoint(k_runtime)) {
-    // The upper layers live here: a tmpfs, because an overlay upper cannot sit inside its lower `/`.
+    // The upper layers live here: a tmpfs, because an overlay upper cannot sit inside its lower
+    // `/`.
     if (::mount("swarmctl", k_runtime.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") != 0)
-      return fail(Errc::io, fmt::format("mount tmpfs on {}: {}", k_runtime.string(), std::strerror(errno)));
+      return fail(Errc::io,
+                  fmt::format("mount tmpfs on {}: {}", k_runtime.string(), std::strerror(errno)));
   }
-  for (auto d : {"hosts", "leases", "netns"}) SC_TRY(ensure_dir(k_runtime / d, 0700));
+  for (auto d : {"hosts", "leases", "netns"})
+    SC_TRY(ensure_dir(k_runtime / d, 0700));
   return ok();
 }
 
-Status check_cidr_free(const Net& n) {
+Status check_cidr_free(const Net &n) {
   auto r = run_process({"ip", "-o", "-4", "addr", "show"});
   if (!r) return fail(r.error());
   std::istringstream in(r->out);
@@ -129,13 +154,16 @@ Status check_cidr_free(const Net& n) {
     uint32_t a = to_u32(addr.substr(0, slash));
     uint32_t common = mask(std::min(pfx, n.prefix));
     if ((a & common) == (net & common))
-      return fail(Errc::precreate, fmt::format("host-only cidr conflicts with the network address of a host interface: {} has {}; choose another --local-cidr", ifname, addr));
+      return fail(Errc::precreate,
+                  fmt::format("host-only cidr conflicts with the network address of a host "
+                              "interface: {} has {}; choose another --local-cidr",
+                              ifname, addr));
   }
   (void)m;
   return ok();
 }
 
-Status ensure_bridge(const Net& n) {
+Status ensure_bridge(const Net &n) {
   auto show = run_process({"ip", "-o", "-4", "addr", "show", "dev", n.bridge});
   if (!show || show->exit_code != 0) {
     SC_TRY(run({"ip", "link", "add", n.bridge, "type", "bridge"}));
@@ -150,18 +178,21 @@ Status ensure_bridge(const Net& n) {
     if (!f) return fail(Errc::io, "cannot enable /proc/sys/net/ipv4/ip_forward");
   }
   if (!rule_exists("nat", nat_rule(n))) SC_TRY(run(ipt("nat", "-A", nat_rule(n))));
-  for (const char* dir : {"-i", "-o"})
-    if (!rule_exists("filter", fwd_rule(n, dir))) SC_TRY(run(ipt("filter", "-I", fwd_rule(n, dir))));
+  for (const char *dir : {"-i", "-o"})
+    if (!rule_exists("filter", fwd_rule(n, dir)))
+      SC_TRY(run(ipt("filter", "-I", fwd_rule(n, dir))));
   return ok();
 }
 
-Status cleanup_bridge_if_unused(const Net& n) {
+Status cleanup_bridge_if_unused(const Net &n) {
   std::error_code ec;
   bool leases = fs::exists(lease_dir(n), ec) && !fs::is_empty(lease_dir(n), ec);
   if (!leases) {
-    while (rule_exists("nat", nat_rule(n))) SC_TRY(run(ipt("nat", "-D", nat_rule(n))));
-    for (const char* dir : {"-i", "-o"})
-      while (rule_exists("filter", fwd_rule(n, dir))) SC_TRY(run(ipt("filter", "-D", fwd_rule(n, dir))));
+    while (rule_exists("nat", nat_rule(n)))
+      SC_TRY(run(ipt("nat", "-D", nat_rule(n))));
+    for (const char *dir : {"-i", "-o"})
+      while (rule_exists("filter", fwd_rule(n, dir)))
+        SC_TRY(run(ipt("filter", "-D", fwd_rule(n, dir))));
     auto show = run_process({"ip", "link", "show", n.bridge});
     if (show && show->exit_code == 0) SC_TRY(run({"ip", "link", "del", n.bridge}));
     fs::remove(lease_dir(n), ec);
@@ -169,7 +200,8 @@ Status cleanup_bridge_if_unused(const Net& n) {
   bool hosts = fs::exists(k_runtime / "hosts", ec) && !fs::is_empty(k_runtime / "hosts", ec);
   bool any_leases = false;
   if (fs::exists(k_runtime / "leases", ec))
-    for (const auto& d : fs::directory_iterator(k_runtime / "leases", ec)) any_leases = any_leases || !fs::is_empty(d.path(), ec);
+    for (const auto &d : fs::directory_iterator(k_runtime / "leases", ec))
+      any_leases = any_leases || !fs::is_empty(d.path(), ec);
   if (!hosts && !any_leases && is_mountpoint(k_runtime)) {
     if (::umount2(k_runtime.c_str(), MNT_DETACH) != 0)
       return fail(Errc::io, fmt::format("umount {}: {}", k_runtime.string(), std::strerror(errno)));
@@ -178,7 +210,7 @@ Status cleanup_bridge_if_unused(const Net& n) {
   return ok();
 }
 
-Result<std::string> lease_ip(const Net& n, const std::string& wanted, const std::string& owner) {
+Result<std::string> lease_ip(const Net &n, const std::string &wanted, const std::string &owner) {
   SC_TRY(ensure_dir(lease_dir(n), 0700));
   uint32_t net = to_u32(n.network), m = mask(n.prefix);
   uint32_t gw = to_u32(n.gateway);
@@ -192,7 +224,8 @@ Result<std::string> lease_ip(const Net& n, const std::string& wanted, const std:
         ::close(fd);
         return true;
       }
-      if (errno != EEXIST) return fail(Errc::io, fmt::format("lease {}: {}", path.string(), std::strerror(errno)));
+      if (errno != EEXIST)
+        return fail(Errc::io, fmt::format("lease {}: {}", path.string(), std::strerror(errno)));
       // A lease whose machine directory is gone is stale.
       auto holder = read_file(path);
       if (holder && !holder->empty() && !fs::exists(*holder)) {
@@ -206,10 +239,13 @@ Result<std::string> lease_ip(const Net& n, const std::string& wanted, const std:
   if (!wanted.empty()) {
     uint32_t v = to_u32(wanted);
     if ((v & m) != net || v == gw || (v & ~m) == 0 || (v & ~m) == ~m)
-      return fail(Errc::usage, fmt::format("--local-ip {} is not a usable address of {}/{}", wanted, n.network, n.prefix));
+      return fail(Errc::usage, fmt::format("--local-ip {} is not a usable address of {}/{}", wanted,
+                                           n.network, n.prefix));
     auto ok_ = try_one(v);
     if (!ok_) return fail(ok_.error());
-    if (!*ok_) return fail(Errc::precreate, fmt::format("address {} is already used by another local host", wanted));
+    if (!*ok_)
+      return fail(Errc::precreate,
+                  fmt::format("address {} is already used by another local host", wanted));
     return wanted;
   }
   for (uint32_t host = 2; host < (~m); ++host) {
@@ -222,14 +258,16 @@ Result<std::string> lease_ip(const Net& n, const std::string& wanted, const std:
   return fail(Errc::precreate, fmt::format("no free address left in {}/{}", n.network, n.prefix));
 }
 
-void release_ip(const Net& n, const std::string& ip) {
+void release_ip(const Net &n, const std::string &ip) {
   std::error_code ec;
   if (!ip.empty()) fs::remove(lease_dir(n) / ip, ec);
 }
 
-std::string veth_name(const HostSpec& h) { return "scv" + h.id; }
+std::string veth_name(const HostSpec &h) {
+  return "scv" + h.id;
+}
 
-Status create_netns(const HostSpec& h, const Net& n, const std::string& ip) {
+Status create_netns(const HostSpec &h, const Net &n, const std::string &ip) {
   std::error_code ec;
   if (!fs::exists(h.netns_file, ec)) {
     SC_TRY(atomic_write(h.netns_file, "", 0600));
@@ -253,17 +291,18 @@ Status create_netns(const HostSpec& h, const Net& n, const std::string& ip) {
   return ok();
 }
 
-Status delete_netns(const HostSpec& h) {
+Status delete_netns(const HostSpec &h) {
   std::error_code ec;
   auto veth = veth_name(h);
   auto exists = run_process({"ip", "link", "show", veth});
   if (exists && exists->exit_code == 0) SC_TRY(run({"ip", "link", "del", veth}));
   if (fs::exists(h.netns_file, ec)) {
     if (::umount2(h.netns_file.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT)
-      return fail(Errc::io, fmt::format("umount {}: {}", h.netns_file.string(), std::strerror(errno)));
+      return fail(Errc::io,
+                  fmt::format("umount {}: {}", h.netns_file.string(), std::strerror(errno)));
     fs::remove(h.netns_file, ec);
   }
   return ok();
 }
 
-}  // namespace sc::local
+} // namespace sc::local

@@ -14,12 +14,12 @@
 namespace sc {
 
 namespace {
-std::string errno_msg(const fs::path& p, const char* what) {
+std::string errno_msg(const fs::path &p, const char *what) {
   return fmt::format("{} {}: {}", what, p.string(), std::strerror(errno));
 }
-}  // namespace
+} // namespace
 
-Status atomic_write(const fs::path& path, std::string_view data, unsigned mode) {
+Status atomic_write(const fs::path &path, std::string_view data, unsigned mode) {
   auto dir = path.parent_path();
   if (dir.empty()) dir = ".";
   std::random_device rd;
@@ -57,10 +57,11 @@ Status atomic_write(const fs::path& path, std::string_view data, unsigned mode) 
   return ok();
 }
 
-Result<std::string> read_file(const fs::path& path) {
+Result<std::string> read_file(const fs::path &path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    if (errno == ENOENT) return fail(Errc::not_found, fmt::format("{}: no such file", path.string()));
+    if (errno == ENOENT)
+      return fail(Errc::not_found, fmt::format("{}: no such file", path.string()));
     return fail(Errc::io, errno_msg(path, "open"));
   }
   std::ostringstream ss;
@@ -68,26 +69,28 @@ Result<std::string> read_file(const fs::path& path) {
   return ss.str();
 }
 
-Status ensure_dir(const fs::path& dir, unsigned mode) {
+Status ensure_dir(const fs::path &dir, unsigned mode) {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) {
     ::chmod(dir.c_str(), mode);
     return ok();
   }
-  if (!dir.parent_path().empty() && dir.parent_path() != dir) SC_TRY(ensure_dir(dir.parent_path(), mode));
-  if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) return fail(Errc::io, errno_msg(dir, "mkdir"));
+  if (!dir.parent_path().empty() && dir.parent_path() != dir)
+    SC_TRY(ensure_dir(dir.parent_path(), mode));
+  if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST)
+    return fail(Errc::io, errno_msg(dir, "mkdir"));
   ::chmod(dir.c_str(), mode);
   return ok();
 }
 
-Status remove_tree(const fs::path& p) {
+Status remove_tree(const fs::path &p) {
   std::error_code ec;
   fs::remove_all(p, ec);
   if (ec) return fail(Errc::io, fmt::format("remove {}: {}", p.string(), ec.message()));
   return ok();
 }
 
-Result<FileLock> FileLock::acquire(const fs::path& lock_file, bool exclusive) {
+Result<FileLock> FileLock::acquire(const fs::path &lock_file, bool exclusive) {
   int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return fail(Errc::io, errno_msg(lock_file, "open lock"));
   while (::flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0) {
@@ -99,7 +102,7 @@ Result<FileLock> FileLock::acquire(const fs::path& lock_file, bool exclusive) {
   return FileLock(fd);
 }
 
-FileLock& FileLock::operator=(FileLock&& o) noexcept {
+FileLock &FileLock::operator=(FileLock &&o) noexcept {
   if (this != &o) {
     if (m_fd >= 0) ::close(m_fd);
     m_fd = o.m_fd;
@@ -112,4 +115,4 @@ FileLock::~FileLock() {
   if (m_fd >= 0) ::close(m_fd);
 }
 
-}  // namespace sc
+} // namespace sc

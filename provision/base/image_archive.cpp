@@ -9,10 +9,11 @@ namespace sc {
 namespace {
 
 // An octal (or base-256) tar size field.
-uint64_t tar_size(const char* f, size_t n) {
-  if (static_cast<unsigned char>(f[0]) & 0x80) {  // GNU base-256
+uint64_t tar_size(const char *f, size_t n) {
+  if (static_cast<unsigned char>(f[0]) & 0x80) { // GNU base-256
     uint64_t v = 0;
-    for (size_t i = 1; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(f[i]);
+    for (size_t i = 1; i < n; ++i)
+      v = (v << 8) | static_cast<unsigned char>(f[i]);
     return v;
   }
   uint64_t v = 0;
@@ -25,34 +26,35 @@ uint64_t tar_size(const char* f, size_t n) {
 }
 
 // A record ("path", "size") of a PAX extended header; "" when absent.
-std::string pax_value(const std::string& data, const std::string& key) {
+std::string pax_value(const std::string &data, const std::string &key) {
   size_t pos = 0;
   while (pos < data.size()) {
     size_t sp = data.find(' ', pos);
     if (sp == std::string::npos) break;
     size_t len = std::strtoul(data.c_str() + pos, nullptr, 10);
     if (len == 0 || pos + len > data.size() || sp >= pos + len) break;
-    std::string rec = data.substr(sp + 1, pos + len - sp - 2);  // without the trailing newline
+    std::string rec = data.substr(sp + 1, pos + len - sp - 2); // without the trailing newline
     if (rec.rfind(key + "=", 0) == 0) return rec.substr(key.size() + 1);
     pos += len;
   }
   return "";
 }
 
-}  // namespace
+} // namespace
 
-Result<std::vector<std::string>> image_archive_tags(const std::filesystem::path& tarball) {
+Result<std::vector<std::string>> image_archive_tags(const std::filesystem::path &tarball) {
   std::ifstream in(tarball, std::ios::binary);
   if (!in) return fail(Errc::io, fmt::format("cannot open image archive {}", tarball.string()));
-  auto bad = [&](const std::string& why) {
-    return fail(Errc::parse, fmt::format("{} is not an image archive (docker save format): {}", tarball.string(), why));
+  auto bad = [&](const std::string &why) {
+    return fail(Errc::parse, fmt::format("{} is not an image archive (docker save format): {}",
+                                         tarball.string(), why));
   };
   char h[512];
   std::string long_name;
-  std::string pax_size;  // a PAX "size" overrides the header's (entries over 8 GiB)
+  std::string pax_size; // a PAX "size" overrides the header's (entries over 8 GiB)
   for (;;) {
     if (!in.read(h, 512)) return bad("no manifest.json");
-    if (h[0] == '\0') return bad("no manifest.json");  // end-of-archive block
+    if (h[0] == '\0') return bad("no manifest.json"); // end-of-archive block
     if (std::memcmp(h + 257, "ustar", 5) != 0) return bad("not a tar archive");
     uint64_t size = tar_size(h + 124, 12);
     if (!pax_size.empty()) size = std::strtoull(pax_size.c_str(), nullptr, 10);
@@ -63,7 +65,8 @@ Result<std::vector<std::string>> image_archive_tags(const std::filesystem::path&
     long_name.clear();
     if (name.empty()) {
       name.assign(h, strnlen(h, 100));
-      // POSIX ustar ("ustar\0") has a name prefix; in GNU headers ("ustar  ") that area holds times.
+      // POSIX ustar ("ustar\0") has a name prefix; in GNU headers ("ustar  ") that area holds
+      // times.
       if (std::memcmp(h + 257, "ustar\0", 6) == 0) {
         std::string prefix(h + 345, strnlen(h + 345, 155));
         if (!prefix.empty()) name = prefix + "/" + name;
@@ -76,7 +79,7 @@ Result<std::vector<std::string>> image_archive_tags(const std::filesystem::path&
       in.seekg(static_cast<std::streamoff>(padded - size), std::ios::cur);
       return data;
     };
-    if (type == 'L' || type == 'x') {  // GNU long name / PAX header: names the next entry
+    if (type == 'L' || type == 'x') { // GNU long name / PAX header: names the next entry
       auto data = read_data(1 << 20);
       if (!data) return fail(data.error());
       if (type == 'L') {
@@ -93,10 +96,11 @@ Result<std::vector<std::string>> image_archive_tags(const std::filesystem::path&
       std::vector<std::string> tags;
       try {
         auto j = nlohmann::json::parse(*data);
-        for (const auto& img : j)
+        for (const auto &img : j)
           if (img.contains("RepoTags") && img["RepoTags"].is_array())
-            for (const auto& t : img["RepoTags"]) tags.push_back(t.get<std::string>());
-      } catch (const std::exception& e) {
+            for (const auto &t : img["RepoTags"])
+              tags.push_back(t.get<std::string>());
+      } catch (const std::exception &e) {
         return bad(fmt::format("manifest.json: {}", e.what()));
       }
       return tags;
@@ -105,7 +109,7 @@ Result<std::vector<std::string>> image_archive_tags(const std::filesystem::path&
   }
 }
 
-std::string normalize_image_ref(const std::string& ref) {
+std::string normalize_image_ref(const std::string &ref) {
   std::string r = ref;
   std::string digest;
   if (auto at = r.find('@'); at != std::string::npos) {
@@ -114,15 +118,19 @@ std::string normalize_image_ref(const std::string& ref) {
   }
   auto slash = r.find('/');
   std::string first = slash == std::string::npos ? "" : r.substr(0, slash);
-  bool has_registry = !first.empty() && (first.find('.') != std::string::npos ||
-                                         first.find(':') != std::string::npos || first == "localhost");
-  if (!has_registry) r = (slash == std::string::npos ? "docker.io/library/" : "docker.io/") + r;
-  else if ((first == "docker.io" || first == "index.docker.io") && r.find('/', slash + 1) == std::string::npos)
-    r = "docker.io/library/" + r.substr(slash + 1);  // docker.io/swarm = docker.io/library/swarm
-  else if (first == "index.docker.io") r = "docker.io" + r.substr(slash);
+  bool has_registry =
+      !first.empty() && (first.find('.') != std::string::npos ||
+                         first.find(':') != std::string::npos || first == "localhost");
+  if (!has_registry)
+    r = (slash == std::string::npos ? "docker.io/library/" : "docker.io/") + r;
+  else if ((first == "docker.io" || first == "index.docker.io") &&
+           r.find('/', slash + 1) == std::string::npos)
+    r = "docker.io/library/" + r.substr(slash + 1); // docker.io/swarm = docker.io/library/swarm
+  else if (first == "index.docker.io")
+    r = "docker.io" + r.substr(slash);
   auto last_slash = r.rfind('/');
   if (digest.empty() && r.find(':', last_slash) == std::string::npos) r += ":latest";
   return r + digest;
 }
 
-}  // namespace sc
+} // namespace sc

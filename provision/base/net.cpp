@@ -19,10 +19,10 @@ bool is_ip_address(std::string_view s) {
   return inet_pton(AF_INET, str.c_str(), &a4) == 1 || inet_pton(AF_INET6, str.c_str(), &a6) == 1;
 }
 
-Status tcp_probe(const std::string& host, int port, std::chrono::milliseconds timeout) {
+Status tcp_probe(const std::string &host, int port, std::chrono::milliseconds timeout) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
+  addrinfo *res = nullptr;
   auto port_s = std::to_string(port);
   if (getaddrinfo(host.c_str(), port_s.c_str(), &hints, &res) != 0 || !res)
     return fail(Errc::unreachable, fmt::format("dial tcp {}:{}: lookup failed", host, port));
@@ -70,8 +70,10 @@ Result<HostPort> parse_host_port(std::string_view url, int default_port) {
     if (close_b == std::string::npos) return fail(Errc::usage, fmt::format("bad address: {}", url));
     hp.host = s.substr(1, close_b - 1);
     s = s.substr(close_b + 1);
-    if (!s.empty() && s[0] == ':') s = s.substr(1);
-    else s.clear();
+    if (!s.empty() && s[0] == ':')
+      s = s.substr(1);
+    else
+      s.clear();
   } else {
     auto colon = s.rfind(':');
     if (colon == std::string::npos) {
@@ -96,4 +98,4 @@ Result<HostPort> parse_host_port(std::string_view url, int default_port) {
   if (hp.host.empty()) return fail(Errc::usage, fmt::format("bad address: {}", url));
   return hp;
 }
-}  // namespace sc
+} // namespace sc

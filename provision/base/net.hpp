@@ -6,7 +6,7 @@
 
 namespace sc {
 // TCP connect to host:port within timeout; Errc::unreachable / Errc::timeout otherwise.
-Status tcp_probe(const std::string& host, int port, std::chrono::milliseconds timeout);
+Status tcp_probe(const std::string &host, int port, std::chrono::milliseconds timeout);
 // Splits "tcp://host:port" (or "host:port") into host and port; Errc::usage when malformed.
 struct HostPort {
   std::string host;
@@ -14,4 +14,4 @@ struct HostPort {
 };
 Result<HostPort> parse_host_port(std::string_view url, int default_port = 0);
 bool is_ip_address(std::string_view s);
-}  // namespace sc
+} // namespace sc

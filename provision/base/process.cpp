@@ -11,13 +11,14 @@
 #include <fmt/format.h>
 #include <provision/base/process.hpp>
 
-extern char** environ;
+extern char **environ;
 
 namespace sc {
 
-std::string find_in_path(const std::string& program) {
-  if (program.find('/') != std::string::npos) return access(program.c_str(), X_OK) == 0 ? program : "";
-  const char* path = std::getenv("PATH");
+std::string find_in_path(const std::string &program) {
+  if (program.find('/') != std::string::npos)
+    return access(program.c_str(), X_OK) == 0 ? program : "";
+  const char *path = std::getenv("PATH");
   std::string p = path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   size_t start = 0;
   while (start <= p.size()) {
@@ -35,22 +36,24 @@ std::string find_in_path(const std::string& program) {
 }
 
 namespace {
-std::vector<std::string> build_env(const ProcessOptions& o) {
+std::vector<std::string> build_env(const ProcessOptions &o) {
   std::vector<std::string> env;
-  for (char** e = environ; e && *e; ++e) {
+  for (char **e = environ; e && *e; ++e) {
     std::string kv = *e;
     auto key = kv.substr(0, kv.find('='));
     if (o.env.count(key)) continue;
     bool drop = false;
-    for (const auto& u : o.unset_env) drop = drop || u == key;
+    for (const auto &u : o.unset_env)
+      drop = drop || u == key;
     if (!drop) env.push_back(kv);
   }
-  for (const auto& [k, v] : o.env) env.push_back(k + "=" + v);
+  for (const auto &[k, v] : o.env)
+    env.push_back(k + "=" + v);
   return env;
 }
-}  // namespace
+} // namespace
 
-Result<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& o) {
+Result<ProcessResult> run_process(const std::vector<std::string> &argv, const ProcessOptions &o) {
   if (argv.empty()) return fail(Errc::usage, "run_process: empty argv");
   std::string exe = find_in_path(argv[0]);
   if (exe.empty()) return fail(Errc::not_found, fmt::format("{}: command not found", argv[0]));
@@ -61,10 +64,12 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
       return fail(Errc::io, fmt::format("pipe: {}", std::strerror(errno)));
   }
   auto env = build_env(o);
-  std::vector<char*> cargv, cenv;
-  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  std::vector<char *> cargv, cenv;
+  for (const auto &a : argv)
+    cargv.push_back(const_cast<char *>(a.c_str()));
   cargv.push_back(nullptr);
-  for (const auto& e : env) cenv.push_back(const_cast<char*>(e.c_str()));
+  for (const auto &e : env)
+    cenv.push_back(const_cast<char *>(e.c_str()));
   cenv.push_back(nullptr);
 
   pid_t pid = fork();
@@ -101,13 +106,22 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
       int n = 0;
       int idx[3];
       for (int i = 0; i < 2; ++i)
-        if (fds[i] >= 0) { p[n] = {fds[i], POLLIN, 0}; idx[n++] = i; }
-      if (in_fd >= 0) { p[n] = {in_fd, POLLOUT, 0}; idx[n++] = 2; }
+        if (fds[i] >= 0) {
+          p[n] = {fds[i], POLLIN, 0};
+          idx[n++] = i;
+        }
+      if (in_fd >= 0) {
+        p[n] = {in_fd, POLLOUT, 0};
+        idx[n++] = 2;
+      }
       int wait_ms = -1;
       if (o.timeout.count() > 0) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) { timed_out = true; break; }
+        if (left.count() <= 0) {
+          timed_out = true;
+          break;
+        }
         wait_ms = static_cast<int>(left.count());
       }
       int rc = poll(p, n, wait_ms);
@@ -119,40 +133,52 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
           ssize_t w = write(in_fd, o.stdin_data.data() + in_off, o.stdin_data.size() - in_off);
           if (w > 0) in_off += static_cast<size_t>(w);
           if (w < 0 && errno != EAGAIN) in_off = o.stdin_data.size();
-          if (in_off >= o.stdin_data.size()) { close(in_fd); in_fd = -1; }
+          if (in_off >= o.stdin_data.size()) {
+            close(in_fd);
+            in_fd = -1;
+          }
           continue;
         }
         ssize_t got = read(fds[idx[k]], buf, sizeof buf);
-        if (got > 0) (idx[k] == 0 ? r.out : r.err).append(buf, static_cast<size_t>(got));
-        else if (got == 0 || (errno != EINTR && errno != EAGAIN)) { close(fds[idx[k]]); fds[idx[k]] = -1; }
+        if (got > 0)
+          (idx[k] == 0 ? r.out : r.err).append(buf, static_cast<size_t>(got));
+        else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+          close(fds[idx[k]]);
+          fds[idx[k]] = -1;
+        }
       }
     }
     if (in_fd >= 0) close(in_fd);
-    for (int fd : fds) if (fd >= 0) close(fd);
+    for (int fd : fds)
+      if (fd >= 0) close(fd);
   }
   if (timed_out) kill(pid, SIGKILL);
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   if (timed_out)
-    return fail(Errc::timeout, fmt::format("{} did not finish within {} s", argv[0],
-                                           o.timeout.count() / 1000.0));
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
+    return fail(Errc::timeout,
+                fmt::format("{} did not finish within {} s", argv[0], o.timeout.count() / 1000.0));
+  if (WIFEXITED(status))
+    r.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    r.exit_code = 128 + WTERMSIG(status);
   if (r.exit_code == 127 && r.err.empty() && r.out.empty())
     return fail(Errc::not_found, fmt::format("{}: could not be executed", argv[0]));
   return r;
 }
 
-Result<ProcessResult> run_checked(const std::vector<std::string>& argv, const ProcessOptions& o) {
+Result<ProcessResult> run_checked(const std::vector<std::string> &argv, const ProcessOptions &o) {
   auto r = run_process(argv, o);
   if (!r) return r;
   if (r->exit_code != 0) {
     std::string msg = r->err.empty() ? r->out : r->err;
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+      msg.pop_back();
     return fail(Errc::remote_failed, fmt::format("{} exited {}{}{}", argv[0], r->exit_code,
                                                  msg.empty() ? "" : ": ", msg));
   }
   return r;
 }
 
-}  // namespace sc
+} // namespace sc

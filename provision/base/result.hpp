@@ -9,15 +9,15 @@ namespace sc {
 
 enum class Errc {
   generic = 1,
-  usage,          // bad command line or input (exit 2)
-  precreate,      // a pre-create check failed (exit 3)
-  not_found,      // machine, file, remote object missing
+  usage,     // bad command line or input (exit 2)
+  precreate, // a pre-create check failed (exit 3)
+  not_found, // machine, file, remote object missing
   already_exists,
   timeout,
-  unreachable,    // network: connection refused, no route, DNS
-  auth,           // SSH/AWS authentication failed
+  unreachable, // network: connection refused, no route, DNS
+  auth,        // SSH/AWS authentication failed
   host_key_changed,
-  remote_failed,  // a remote command exited non-zero
+  remote_failed, // a remote command exited non-zero
   parse,
   unsupported,
   io,
@@ -34,38 +34,44 @@ struct Error {
   }
 };
 
-template <class T>
-using Result = tl::expected<T, Error>;
+template <class T> using Result = tl::expected<T, Error>;
 using Status = tl::expected<void, Error>;
 
 inline tl::unexpected<Error> fail(Errc code, std::string message) {
   return tl::unexpected<Error>(Error{code, std::move(message)});
 }
-inline tl::unexpected<Error> fail(Error e) { return tl::unexpected<Error>(std::move(e)); }
+inline tl::unexpected<Error> fail(Error e) {
+  return tl::unexpected<Error>(std::move(e));
+}
 
-inline Status ok() { return {}; }
+inline Status ok() {
+  return {};
+}
 
 // Exit code for the CLI: 0 ok, 1 error, 2 usage, 3 pre-create check failed.
-inline int exit_code_for(const Error& e) {
+inline int exit_code_for(const Error &e) {
   switch (e.code) {
-    case Errc::usage: return 2;
-    case Errc::precreate: return 3;
-    default: return 1;
+  case Errc::usage:
+    return 2;
+  case Errc::precreate:
+    return 3;
+  default:
+    return 1;
   }
 }
 
-}  // namespace sc
+} // namespace sc
 
 // Propagates an error from an expression returning Result/Status, adding no context.
-#define SC_TRY(expr)                                                   \
-  do {                                                                 \
-    auto&& sc_try_r_ = (expr);                                         \
-    if (!sc_try_r_) return ::sc::fail(std::move(sc_try_r_).error());   \
+#define SC_TRY(expr)                                                                               \
+  do {                                                                                             \
+    auto &&sc_try_r_ = (expr);                                                                     \
+    if (!sc_try_r_) return ::sc::fail(std::move(sc_try_r_).error());                               \
   } while (0)
 
 // Same, with a context prefix.
-#define SC_TRY_CTX(expr, ctx)                                                   \
-  do {                                                                          \
-    auto&& sc_try_r_ = (expr);                                                  \
-    if (!sc_try_r_) return ::sc::fail(std::move(sc_try_r_).error().context(ctx)); \
+#define SC_TRY_CTX(expr, ctx)                                                                      \
+  do {                                                                                             \
+    auto &&sc_try_r_ = (expr);                                                                     \
+    if (!sc_try_r_) return ::sc::fail(std::move(sc_try_r_).error().context(ctx));                  \
   } while (0)

@@ -4,17 +4,19 @@
 
 namespace sc {
 namespace {
-std::string tail_lines(const std::string& s, size_t n) {
+std::string tail_lines(const std::string &s, size_t n) {
   std::string t = s;
-  while (!t.empty() && (t.back() == '\n' || t.back() == ' ' || t.back() == '\r')) t.pop_back();
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' ' || t.back() == '\r'))
+    t.pop_back();
   size_t pos = t.size();
-  for (size_t i = 0; i < n && pos != std::string::npos && pos > 0; ++i) pos = t.rfind('\n', pos - 1);
+  for (size_t i = 0; i < n && pos != std::string::npos && pos > 0; ++i)
+    pos = t.rfind('\n', pos - 1);
   return pos == std::string::npos || pos == 0 ? t : t.substr(pos + 1);
 }
-}  // namespace
+} // namespace
 
-Result<CommandResult> run_ok(CommandRunner& r, std::string_view what, const std::string& cmd,
-                             const RunOptions& opts) {
+Result<CommandResult> run_ok(CommandRunner &r, std::string_view what, const std::string &cmd,
+                             const RunOptions &opts) {
   auto res = r.run(cmd, opts);
   if (!res) return fail(res.error().context(what));
   if (res->exit_code != 0) {
@@ -25,4 +27,4 @@ Result<CommandResult> run_ok(CommandRunner& r, std::string_view what, const std:
   }
   return res;
 }
-}  // namespace sc
+} // namespace sc

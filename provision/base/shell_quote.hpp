@@ -8,5 +8,5 @@ namespace sc {
 // becomes ''. Safe characters ([A-Za-z0-9_@%+=:,./-]) are left bare.
 std::string shell_quote(std::string_view s);
 // Joins already-split arguments into one shell command line, quoting each.
-std::string shell_join(const std::vector<std::string>& args);
-}  // namespace sc
+std::string shell_join(const std::vector<std::string> &args);
+} // namespace sc

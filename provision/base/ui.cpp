@@ -4,7 +4,7 @@
 
 namespace sc {
 
-Ui::Ui(std::FILE* out, std::FILE* err) : m_out(out), m_err(err) {
+Ui::Ui(std::FILE *out, std::FILE *err) : m_out(out), m_err(err) {
   tty = isatty(fileno(out)) != 0;
 }
 
@@ -19,7 +19,9 @@ void Ui::warn(std::string_view msg) {
   fmt::print(m_err, "{}\n", msg);
   std::fflush(m_err);
 }
-void Ui::error(std::string_view msg) { warn(msg); }
+void Ui::error(std::string_view msg) {
+  warn(msg);
+}
 void Ui::debug(std::string_view msg) {
   if (!debug_enabled) return;
   std::lock_guard lk(m_mu);
@@ -32,7 +34,7 @@ void Ui::raw_out(std::string_view s) {
   std::fflush(m_out);
 }
 
-Ui::Step::Step(Ui& ui, std::string label, std::string prefix)
+Ui::Step::Step(Ui &ui, std::string label, std::string prefix)
     : m_ui(ui), m_label(std::move(label)), m_prefix(std::move(prefix)),
       m_start(std::chrono::steady_clock::now()) {
   if (m_ui.quiet) return;
@@ -50,6 +52,8 @@ void Ui::Step::done() {
   m_ui.info(fmt::format("{}{}... {:.1f}s", m_prefix, m_label, seconds()));
 }
 
-Ui::Step::~Step() { done(); }
+Ui::Step::~Step() {
+  done();
+}
 
-}  // namespace sc
+} // namespace sc

@@ -5,33 +5,34 @@
 
 namespace sc {
 
-int kv_default_port(const std::string& kind) {
+int kv_default_port(const std::string &kind) {
   if (kind == "consul") return 8500;
   if (kind == "etcd") return 2379;
   if (kind == "zookeeper") return 2181;
   return 0;
 }
 
-std::string kv_default_image(const std::string& kind) {
+std::string kv_default_image(const std::string &kind) {
   if (kind == "consul") return "progrium/consul:latest";
   if (kind == "etcd") return "quay.io/coreos/etcd:v3.4.23";
   if (kind == "zookeeper") return "zookeeper:3.8";
   return "";
 }
 
-std::string kv_url(const std::string& kind, const std::string& host, int port) {
+std::string kv_url(const std::string &kind, const std::string &host, int port) {
   std::string scheme = kind == "zookeeper" ? "zk" : kind;
   return fmt::format("{}://{}:{}", scheme, host, port ? port : kv_default_port(kind));
 }
 
-std::string remote_docker(const CommandRunner& r) {
+std::string remote_docker(const CommandRunner &r) {
   return r.target().rfind("root@", 0) == 0 ? "docker" : "sudo -n docker";
 }
 
-Result<std::string> run_script(CommandRunner& r, const std::string& what, const std::string& script,
+Result<std::string> run_script(CommandRunner &r, const std::string &what, const std::string &script,
                                std::chrono::milliseconds timeout) {
   bool root = r.target().rfind("root@", 0) == 0;
-  std::string body = "umask 077; f=$(mktemp /tmp/swarmctl.XXXXXX) && cat > \"$f\" && bash \"$f\" </dev/null; rc=$?; rm -f \"$f\"; exit $rc";
+  std::string body = "umask 077; f=$(mktemp /tmp/swarmctl.XXXXXX) && cat > \"$f\" && bash \"$f\" "
+                     "</dev/null; rc=$?; rm -f \"$f\"; exit $rc";
   std::string cmd = (root ? "sh -c '" : "sudo -n sh -c '") + body + "'";
   RunOptions o;
   o.stdin_data = "set -eu\n" + script;
@@ -41,29 +42,30 @@ Result<std::string> run_script(CommandRunner& r, const std::string& what, const 
   return res->out;
 }
 
-std::string ensure_container_snippet(const std::string& docker, const std::string& name,
-                                     const std::vector<std::string>& run_args) {
+std::string ensure_container_snippet(const std::string &docker, const std::string &name,
+                                     const std::vector<std::string> &run_args) {
   std::string joined = shell_join(run_args);
   std::string hash = fmt::format("{:016x}", std::hash<std::string>{}(joined));
-  return fmt::format(
-      "have=$({0} inspect -f '{{{{index .Config.Labels \"swarmctl.hash\"}}}} {{{{.State.Running}}}}' {1} 2>/dev/null || true)\n"
-      "if [ \"$have\" != \"{2} true\" ]; then\n"
-      "  {0} rm -f {1} >/dev/null 2>&1 || true\n"
-      "  {0} run -d --name {1} --label swarmctl.hash={2} {3} >/dev/null\n"
-      "fi\n",
-      docker, shell_quote(name), hash, joined);
+  return fmt::format("have=$({0} inspect -f '{{{{index .Config.Labels \"swarmctl.hash\"}}}} "
+                     "{{{{.State.Running}}}}' {1} 2>/dev/null || true)\n"
+                     "if [ \"$have\" != \"{2} true\" ]; then\n"
+                     "  {0} rm -f {1} >/dev/null 2>&1 || true\n"
+                     "  {0} run -d --name {1} --label swarmctl.hash={2} {3} >/dev/null\n"
+                     "fi\n",
+                     docker, shell_quote(name), hash, joined);
 }
 
-std::vector<std::string> kv_run_args(const KvSpec& spec, const std::string& ip) {
+std::vector<std::string> kv_run_args(const KvSpec &spec, const std::string &ip) {
   int port = spec.port ? spec.port : kv_default_port(spec.kind);
   std::string image = spec.image.empty() ? kv_default_image(spec.kind) : spec.image;
-  std::vector<std::string> a = {"--restart=always", "-p", fmt::format("{0}:{1}", port, kv_default_port(spec.kind))};
+  std::vector<std::string> a = {"--restart=always", "-p",
+                                fmt::format("{0}:{1}", port, kv_default_port(spec.kind))};
   if (spec.kind == "consul") {
     a.insert(a.end(), {"-h", "consul", image, "-server", "-bootstrap"});
   } else if (spec.kind == "etcd") {
     a.insert(a.end(), {image, "etcd", "--name", "swarmctl-kv", "--data-dir", "/etcd-data",
-                       "--listen-client-urls", "http://0.0.0.0:2379",
-                       "--advertise-client-urls", fmt::format("http://{}:{}", ip, port), "--enable-v2=true"});
+                       "--listen-client-urls", "http://0.0.0.0:2379", "--advertise-client-urls",
+                       fmt::format("http://{}:{}", ip, port), "--enable-v2=true"});
   } else {
     a.insert(a.end(), {"-e", "ZOO_4LW_COMMANDS_WHITELIST=ruok,stat", image});
   }
@@ -71,45 +73,62 @@ std::vector<std::string> kv_run_args(const KvSpec& spec, const std::string& ip) 
 }
 
 namespace {
-// A bash function `kvget PATH` doing an HTTP GET on the local KV port (bash /dev/tcp: no curl needed).
+// A bash function `kvget PATH` doing an HTTP GET on the local KV port (bash /dev/tcp: no curl
+// needed).
 std::string http_get_fn(int port) {
-  return fmt::format(
-      "kvget() {{ exec 3<>/dev/tcp/127.0.0.1/{} || return 1; printf 'GET %s HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' \"$1\" >&3; "
-      "timeout 5 cat <&3 | sed '1,/^\\r*$/d'; exec 3<&-; }}\n", port);
+  return fmt::format("kvget() {{ exec 3<>/dev/tcp/127.0.0.1/{} || return 1; printf 'GET %s "
+                     "HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' \"$1\" >&3; "
+                     "timeout 5 cat <&3 | sed '1,/^\\r*$/d'; exec 3<&-; }}\n",
+                     port);
 }
 
-std::string health_check(const KvSpec& s, int port) {
-  if (s.kind == "consul") return http_get_fn(port) + "check() { [ -n \"$(kvget /v1/status/leader | tr -d '\"')\" ]; }\n";
-  if (s.kind == "etcd") return http_get_fn(port) + "check() { kvget /health | grep -q '\"health\": *\"true\"' && kvget /v2/keys/ | grep -q '\"node\"'; }\n";
-  return fmt::format("check() {{ exec 3<>/dev/tcp/127.0.0.1/{} || return 1; printf ruok >&3; [ \"$(timeout 5 cat <&3)\" = imok ]; }}\n", port);
+std::string health_check(const KvSpec &s, int port) {
+  if (s.kind == "consul")
+    return http_get_fn(port) + "check() { [ -n \"$(kvget /v1/status/leader | tr -d '\"')\" ]; }\n";
+  if (s.kind == "etcd")
+    return http_get_fn(port) + "check() { kvget /health | grep -q '\"health\": *\"true\"' && kvget "
+                               "/v2/keys/ | grep -q '\"node\"'; }\n";
+  return fmt::format("check() {{ exec 3<>/dev/tcp/127.0.0.1/{} || return 1; printf ruok >&3; [ "
+                     "\"$(timeout 5 cat <&3)\" = imok ]; }}\n",
+                     port);
 }
-}  // namespace
+} // namespace
 
-Status run_kv(CommandRunner& r, const KvSpec& spec, const std::string& ip) {
-  if (kv_default_port(spec.kind) == 0) return fail(Errc::usage, fmt::format("unknown key-value store {}", spec.kind));
+Status run_kv(CommandRunner &r, const KvSpec &spec, const std::string &ip) {
+  if (kv_default_port(spec.kind) == 0)
+    return fail(Errc::usage, fmt::format("unknown key-value store {}", spec.kind));
   int port = spec.port ? spec.port : kv_default_port(spec.kind);
   auto docker = remote_docker(r);
-  std::string script = ensure_container_snippet(docker, "swarmctl-kv", kv_run_args(spec, ip)) + health_check(spec, port) +
-                       fmt::format("for i in $(seq 1 900); do if check 2>/dev/null; then exit 0; fi; sleep 0.1; done\n"
-                                   "echo \"the {} store did not become healthy within 90 s; its log:\" >&2\n"
-                                   "{} logs --tail 20 swarmctl-kv >&2 || true\nexit 1\n",
-                                   spec.kind, docker);
+  std::string script =
+      ensure_container_snippet(docker, "swarmctl-kv", kv_run_args(spec, ip)) +
+      health_check(spec, port) +
+      fmt::format(
+          "for i in $(seq 1 900); do if check 2>/dev/null; then exit 0; fi; sleep 0.1; done\n"
+          "echo \"the {} store did not become healthy within 90 s; its log:\" >&2\n"
+          "{} logs --tail 20 swarmctl-kv >&2 || true\nexit 1\n",
+          spec.kind, docker);
   auto out = run_script(r, fmt::format("start the {} key-value store", spec.kind), script);
   if (!out) return fail(out.error());
   return ok();
 }
 
-Result<std::string> kv_status(CommandRunner& r, const KvSpec& spec) {
+Result<std::string> kv_status(CommandRunner &r, const KvSpec &spec) {
   int port = spec.port ? spec.port : kv_default_port(spec.kind);
   std::string script;
   if (spec.kind == "etcd")
-    script = http_get_fn(port) + "echo \"leader: $(kvget /v2/stats/self | sed -n 's/.*\"leaderInfo\":{\"leader\":\"\\([^\"]*\\)\".*/\\1/p')\"\n"
-                                 "echo \"keys under /docker:\"; kvget '/v2/keys/docker?recursive=true' | grep -o '\"key\":\"[^\"]*\"' | cut -d'\"' -f4 | sort\n";
+    script = http_get_fn(port) +
+             "echo \"leader: $(kvget /v2/stats/self | sed -n "
+             "'s/.*\"leaderInfo\":{\"leader\":\"\\([^\"]*\\)\".*/\\1/p')\"\n"
+             "echo \"keys under /docker:\"; kvget '/v2/keys/docker?recursive=true' | grep -o "
+             "'\"key\":\"[^\"]*\"' | cut -d'\"' -f4 | sort\n";
   else if (spec.kind == "consul")
-    script = http_get_fn(port) + "echo \"leader: $(kvget /v1/status/leader)\"\necho \"keys under docker/:\"; kvget '/v1/kv/docker/?keys' | tr ',' '\\n' | tr -d '[]\"'\n";
+    script = http_get_fn(port) +
+             "echo \"leader: $(kvget /v1/status/leader)\"\necho \"keys under docker/:\"; kvget "
+             "'/v1/kv/docker/?keys' | tr ',' '\\n' | tr -d '[]\"'\n";
   else
-    script = fmt::format("exec 3<>/dev/tcp/127.0.0.1/{}; printf stat >&3; timeout 5 cat <&3\n", port);
+    script =
+        fmt::format("exec 3<>/dev/tcp/127.0.0.1/{}; printf stat >&3; timeout 5 cat <&3\n", port);
   return run_script(r, "kv status", script, std::chrono::seconds(30));
 }
 
-}  // namespace sc
+} // namespace sc

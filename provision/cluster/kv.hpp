@@ -7,32 +7,32 @@
 namespace sc {
 
 struct KvSpec {
-  std::string kind;   // consul | etcd | zookeeper
-  std::string image;  // "" = kv_default_image(kind)
-  int port = 0;       // 0 = kv_default_port(kind)
+  std::string kind;  // consul | etcd | zookeeper
+  std::string image; // "" = kv_default_image(kind)
+  int port = 0;      // 0 = kv_default_port(kind)
 };
 
-int kv_default_port(const std::string& kind);
-std::string kv_default_image(const std::string& kind);
+int kv_default_port(const std::string &kind);
+std::string kv_default_image(const std::string &kind);
 // "consul://HOST:8500", "etcd://HOST:2379", "zk://HOST:2181"
-std::string kv_url(const std::string& kind, const std::string& host, int port);
+std::string kv_url(const std::string &kind, const std::string &host, int port);
 // The docker run arguments (after `docker run`) of the KV container, for tests and idempotency.
-std::vector<std::string> kv_run_args(const KvSpec& spec, const std::string& host_ip);
+std::vector<std::string> kv_run_args(const KvSpec &spec, const std::string &host_ip);
 // Runs (or keeps, when identical) the container swarmctl-kv with a restart policy and its port
 // published, then waits until the store answers its health endpoint on the host (deadline 90 s).
-Status run_kv(CommandRunner& r, const KvSpec& spec, const std::string& host_ip);
+Status run_kv(CommandRunner &r, const KvSpec &spec, const std::string &host_ip);
 // Leader and keys under the Docker prefix, as text.
-Result<std::string> kv_status(CommandRunner& r, const KvSpec& spec);
+Result<std::string> kv_status(CommandRunner &r, const KvSpec &spec);
 
 // Helpers shared by the cluster steps.
 // "docker" for root sessions, "sudo -n docker" otherwise.
-std::string remote_docker(const CommandRunner& r);
+std::string remote_docker(const CommandRunner &r);
 // Runs a bash script on the host (sent on stdin, as root) and returns its stdout.
-Result<std::string> run_script(CommandRunner& r, const std::string& what, const std::string& script,
+Result<std::string> run_script(CommandRunner &r, const std::string &what, const std::string &script,
                                std::chrono::milliseconds timeout = std::chrono::minutes(3));
 // A bash snippet that (re)creates container NAME from `run_args` unless a container of that name
 // already runs with the same arguments (compared through a hash label).
-std::string ensure_container_snippet(const std::string& docker, const std::string& name,
-                                     const std::vector<std::string>& run_args);
+std::string ensure_container_snippet(const std::string &docker, const std::string &name,
+                                     const std::vector<std::string> &run_args);
 
-}  // namespace sc
+} // namespace sc

@@ -10,5 +10,5 @@ struct NetworkSpec {
 };
 // Creates the network unless it exists with the same driver (idempotent); a different driver is
 // an error.
-Status ensure_network(CommandRunner& r, const NetworkSpec& n);
-}  // namespace sc
+Status ensure_network(CommandRunner &r, const NetworkSpec &n);
+} // namespace sc

@@ -10,32 +10,37 @@
 namespace sc {
 
 namespace {
-int port_of(const std::string& url, int def) {
+int port_of(const std::string &url, int def) {
   auto hp = parse_host_port(url, def);
   return hp ? hp->port : def;
 }
-void add_flags(std::vector<std::string>& a, const std::vector<std::string>& flags) {
-  for (const auto& f : flags) a.push_back("--" + f);
+void add_flags(std::vector<std::string> &a, const std::vector<std::string> &flags) {
+  for (const auto &f : flags)
+    a.push_back("--" + f);
 }
-}  // namespace
+} // namespace
 
-std::vector<std::string> swarm_manager_args(const ClassicSwarmSpec& s) {
+std::vector<std::string> swarm_manager_args(const ClassicSwarmSpec &s) {
   int port = port_of(s.host, 3376);
-  std::vector<std::string> a = {"--restart=always", "-p", fmt::format("0.0.0.0:{0}:{0}", port), "-v", "/etc/docker:/etc/docker"};
-  for (const auto& e : s.env) a.insert(a.end(), {"-e", e});
+  std::vector<std::string> a = {"--restart=always", "-p", fmt::format("0.0.0.0:{0}:{0}", port),
+                                "-v", "/etc/docker:/etc/docker"};
+  for (const auto &e : s.env)
+    a.insert(a.end(), {"-e", e});
   a.push_back(s.image);
   if (s.experimental) a.push_back("--experimental");
-  a.insert(a.end(), {"manage", "--tlsverify", "--tlscacert=/etc/docker/ca.pem", "--tlscert=/etc/docker/server.pem",
-                     "--tlskey=/etc/docker/server-key.pem", "-H", s.host, "--strategy", s.strategy, "--advertise",
-                     fmt::format("{}:{}", s.advertise_ip, port)});
+  a.insert(a.end(),
+           {"manage", "--tlsverify", "--tlscacert=/etc/docker/ca.pem",
+            "--tlscert=/etc/docker/server.pem", "--tlskey=/etc/docker/server-key.pem", "-H", s.host,
+            "--strategy", s.strategy, "--advertise", fmt::format("{}:{}", s.advertise_ip, port)});
   add_flags(a, s.manage_flags);
   a.push_back(s.discovery);
   return a;
 }
 
-std::vector<std::string> swarm_agent_args(const ClassicSwarmSpec& s) {
+std::vector<std::string> swarm_agent_args(const ClassicSwarmSpec &s) {
   std::vector<std::string> a = {"--restart=always"};
-  for (const auto& e : s.env) a.insert(a.end(), {"-e", e});
+  for (const auto &e : s.env)
+    a.insert(a.end(), {"-e", e});
   a.push_back(s.image);
   if (s.experimental) a.push_back("--experimental");
   a.insert(a.end(), {"join", "--advertise", fmt::format("{}:{}", s.advertise_ip, s.engine_port)});
@@ -44,10 +49,11 @@ std::vector<std::string> swarm_agent_args(const ClassicSwarmSpec& s) {
   return a;
 }
 
-Status configure_classic_swarm(CommandRunner& r, const ClassicSwarmSpec& s) {
+Status configure_classic_swarm(CommandRunner &r, const ClassicSwarmSpec &s) {
   auto docker = remote_docker(r);
   std::string script;
-  if (s.master) script += ensure_container_snippet(docker, "swarm-agent-master", swarm_manager_args(s));
+  if (s.master)
+    script += ensure_container_snippet(docker, "swarm-agent-master", swarm_manager_args(s));
   if (s.agent) script += ensure_container_snippet(docker, "swarm-agent", swarm_agent_args(s));
   if (script.empty()) return ok();
   auto out = run_script(r, "start the swarm containers", script);
@@ -55,7 +61,7 @@ Status configure_classic_swarm(CommandRunner& r, const ClassicSwarmSpec& s) {
   return ok();
 }
 
-Status check_engine_supports_cluster_store(const std::string& v) {
+Status check_engine_supports_cluster_store(const std::string &v) {
   int major = 0;
   try {
     major = std::stoi(v);
@@ -63,13 +69,16 @@ Status check_engine_supports_cluster_store(const std::string& v) {
     return ok();
   }
   if (major >= 23)
-    return fail(Errc::unsupported,
-                fmt::format("Docker {} has no cluster-store (removed in 23.0), which classic Swarm needs: pin "
-                            "--engine-version 20.10 (or another version <= 22) or use --swarm-mode", v));
+    return fail(
+        Errc::unsupported,
+        fmt::format(
+            "Docker {} has no cluster-store (removed in 23.0), which classic Swarm needs: pin "
+            "--engine-version 20.10 (or another version <= 22) or use --swarm-mode",
+            v));
   return ok();
 }
 
-Result<SwarmTokens> swarm_init(CommandRunner& r, const std::string& ip) {
+Result<SwarmTokens> swarm_init(CommandRunner &r, const std::string &ip) {
   auto d = remote_docker(r);
   std::string script = fmt::format(
       "state=$({0} info -f '{{{{.Swarm.LocalNodeState}}}} {{{{.Swarm.ControlAvailable}}}}')\n"
@@ -91,21 +100,25 @@ Result<SwarmTokens> swarm_init(CommandRunner& r, const std::string& ip) {
   return t;
 }
 
-Status swarm_join(CommandRunner& r, const std::string& token, const std::string& manager, const std::string& ip) {
+Status swarm_join(CommandRunner &r, const std::string &token, const std::string &manager,
+                  const std::string &ip) {
   auto d = remote_docker(r);
   // The token is inside the script, which travels on stdin: never on a command line we log.
-  std::string script = fmt::format(
-      "state=$({0} info -f '{{{{.Swarm.LocalNodeState}}}}')\n"
-      "if [ \"$state\" = active ]; then exit 0; fi\n"
-      "{0} swarm join --token {1} --advertise-addr {2} {3} >/dev/null\n",
-      d, shell_quote(token), shell_quote(ip), shell_quote(manager));
+  std::string script =
+      fmt::format("state=$({0} info -f '{{{{.Swarm.LocalNodeState}}}}')\n"
+                  "if [ \"$state\" = active ]; then exit 0; fi\n"
+                  "{0} swarm join --token {1} --advertise-addr {2} {3} >/dev/null\n",
+                  d, shell_quote(token), shell_quote(ip), shell_quote(manager));
   auto out = run_script(r, "docker swarm join " + manager, script, std::chrono::minutes(2));
   if (!out) return fail(out.error());
   return ok();
 }
 
-Result<std::vector<NodeInfo>> swarm_nodes(CommandRunner& m) {
-  auto out = run_script(m, "docker node ls", remote_docker(m) + " node ls --format '{{.Hostname}}|{{.Status}}|{{.Availability}}|{{.ManagerStatus}}'\n");
+Result<std::vector<NodeInfo>> swarm_nodes(CommandRunner &m) {
+  auto out = run_script(
+      m, "docker node ls",
+      remote_docker(m) +
+          " node ls --format '{{.Hostname}}|{{.Status}}|{{.Availability}}|{{.ManagerStatus}}'\n");
   if (!out) return fail(out.error());
   std::vector<NodeInfo> nodes;
   std::istringstream in(*out);
@@ -122,7 +135,7 @@ Result<std::vector<NodeInfo>> swarm_nodes(CommandRunner& m) {
   return nodes;
 }
 
-Status ensure_network(CommandRunner& r, const NetworkSpec& n) {
+Status ensure_network(CommandRunner &r, const NetworkSpec &n) {
   auto d = remote_docker(r);
   std::vector<std::string> args = {"-d", n.driver};
   if (n.attachable) args.push_back("--attachable");
@@ -131,11 +144,12 @@ Status ensure_network(CommandRunner& r, const NetworkSpec& n) {
   std::string script = fmt::format(
       "have=$({0} network inspect -f '{{{{.Driver}}}}' {1} 2>/dev/null || true)\n"
       "if [ -z \"$have\" ]; then {0} network create {2} >/dev/null; exit 0; fi\n"
-      "if [ \"$have\" != {3} ]; then echo \"network {4} exists with driver $have, not {5}\" >&2; exit 1; fi\n",
+      "if [ \"$have\" != {3} ]; then echo \"network {4} exists with driver $have, not {5}\" >&2; "
+      "exit 1; fi\n",
       d, shell_quote(n.name), shell_join(args), shell_quote(n.driver), n.name, n.driver);
   auto out = run_script(r, "create network " + n.name, script);
   if (!out) return fail(out.error());
   return ok();
 }
 
-}  // namespace sc
+} // namespace sc

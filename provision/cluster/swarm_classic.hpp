@@ -17,11 +17,11 @@ struct ClassicSwarmSpec {
 
 // `docker run` arguments of the manager and the agent (docker-machine §5.1, but advertising the
 // --swarm-host port instead of a hard-coded 3376, and --swarm-addr when given).
-std::vector<std::string> swarm_manager_args(const ClassicSwarmSpec& s);
-std::vector<std::string> swarm_agent_args(const ClassicSwarmSpec& s);
+std::vector<std::string> swarm_manager_args(const ClassicSwarmSpec &s);
+std::vector<std::string> swarm_agent_args(const ClassicSwarmSpec &s);
 // Creates or replaces the containers (no-op when they already run with the same arguments).
-Status configure_classic_swarm(CommandRunner& r, const ClassicSwarmSpec& s);
+Status configure_classic_swarm(CommandRunner &r, const ClassicSwarmSpec &s);
 // Docker >= 23 removed --cluster-store: classic swarm cannot work there.
-Status check_engine_supports_cluster_store(const std::string& docker_version);
+Status check_engine_supports_cluster_store(const std::string &docker_version);
 
-}  // namespace sc
+} // namespace sc

@@ -16,10 +16,10 @@ struct NodeInfo {
 };
 
 // Initialises the swarm (no-op on an existing manager) and returns the join tokens.
-Result<SwarmTokens> swarm_init(CommandRunner& r, const std::string& advertise_ip);
+Result<SwarmTokens> swarm_init(CommandRunner &r, const std::string &advertise_ip);
 // Joins (no-op when the node is already part of a swarm).
-Status swarm_join(CommandRunner& r, const std::string& token, const std::string& manager_addr,
-                  const std::string& advertise_ip);
-Result<std::vector<NodeInfo>> swarm_nodes(CommandRunner& manager);
+Status swarm_join(CommandRunner &r, const std::string &token, const std::string &manager_addr,
+                  const std::string &advertise_ip);
+Result<std::vector<NodeInfo>> swarm_nodes(CommandRunner &manager);
 
-}  // namespace sc
+} // namespace sc

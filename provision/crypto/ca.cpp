@@ -1,5 +1,5 @@
-#include <cctype>
 #include <arpa/inet.h>
+#include <cctype>
 #include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -17,9 +17,9 @@
 namespace sc {
 namespace {
 
-using Pkey = CHandle<EVP_PKEY*, EVP_PKEY_free>;
-using X509H = CHandle<X509*, X509_free>;
-using BioH = CHandle<BIO*, BIO_free_all>;
+using Pkey = CHandle<EVP_PKEY *, EVP_PKEY_free>;
+using X509H = CHandle<X509 *, X509_free>;
+using BioH = CHandle<BIO *, BIO_free_all>;
 
 constexpr long k_validity_days = 1080;
 
@@ -36,18 +36,18 @@ Result<Pkey> new_key() {
   return k;
 }
 
-std::string key_pem(EVP_PKEY* k) {
+std::string key_pem(EVP_PKEY *k) {
   BioH b(BIO_new(BIO_s_mem()));
   PEM_write_bio_PrivateKey(b.get(), k, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
+  char *data = nullptr;
   long n = BIO_get_mem_data(b.get(), &data);
   return std::string(data, static_cast<size_t>(n));
 }
 
-std::string cert_pem(X509* c) {
+std::string cert_pem(X509 *c) {
   BioH b(BIO_new(BIO_s_mem()));
   PEM_write_bio_X509(b.get(), c);
-  char* data = nullptr;
+  char *data = nullptr;
   long n = BIO_get_mem_data(b.get(), &data);
   return std::string(data, static_cast<size_t>(n));
 }
@@ -66,48 +66,51 @@ Result<Pkey> read_key(std::string_view pem) {
   return k;
 }
 
-void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
+void add_ext(X509 *cert, X509 *issuer, int nid, const std::string &value) {
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
+  X509_EXTENSION *ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
   if (ext) {
     X509_add_ext(cert, ext, -1);
     X509_EXTENSION_free(ext);
   }
 }
-}  // namespace
+} // namespace
 
 // A DNS name (letters, digits, '-', '.', '_', a leading "*.") or an IP address.
-bool valid_san(const std::string& s) {
+bool valid_san(const std::string &s) {
   if (s.empty() || s.size() > 253) return false;
   if (is_ip_address(s)) return true;
   for (char ch : s)
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.' && ch != '_' && ch != '*') return false;
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.' && ch != '_' &&
+        ch != '*')
+      return false;
   return true;
 }
 
 namespace {
 
 // Builds and signs a certificate. issuer == nullptr: self-signed.
-Result<X509H> make_cert(EVP_PKEY* key, const std::string& org, X509* issuer, EVP_PKEY* issuer_key,
-                        const std::string& key_usage, const std::string& ext_key_usage,
-                        bool is_ca, const std::vector<std::string>& sans) {
+Result<X509H> make_cert(EVP_PKEY *key, const std::string &org, X509 *issuer, EVP_PKEY *issuer_key,
+                        const std::string &key_usage, const std::string &ext_key_usage, bool is_ca,
+                        const std::vector<std::string> &sans) {
   X509H c(X509_new());
   X509_set_version(c.get(), 2);
   unsigned char serial[16];
   RAND_bytes(serial, sizeof serial);
   serial[0] &= 0x7f;
-  CHandle<BIGNUM*, BN_free> bn(BN_bin2bn(serial, sizeof serial, nullptr));
+  CHandle<BIGNUM *, BN_free> bn(BN_bin2bn(serial, sizeof serial, nullptr));
   BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(c.get()));
   // notBefore = now - 5 min, like docker-machine (clock skew between hosts).
   X509_gmtime_adj(X509_getm_notBefore(c.get()), -300);
   X509_time_adj_ex(X509_getm_notAfter(c.get()), static_cast<int>(k_validity_days), -300, nullptr);
   X509_set_pubkey(c.get(), key);
-  X509_NAME* name = X509_get_subject_name(c.get());
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(org.c_str()), -1, -1, 0);
+  X509_NAME *name = X509_get_subject_name(c.get());
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char *>(org.c_str()), -1, -1, 0);
   X509_set_issuer_name(c.get(), issuer ? X509_get_subject_name(issuer) : name);
-  X509* iss = issuer ? issuer : c.get();
+  X509 *iss = issuer ? issuer : c.get();
   add_ext(c.get(), iss, NID_basic_constraints, is_ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
   add_ext(c.get(), iss, NID_key_usage, "critical," + key_usage);
   if (!ext_key_usage.empty()) add_ext(c.get(), iss, NID_ext_key_usage, ext_key_usage);
@@ -115,9 +118,13 @@ Result<X509H> make_cert(EVP_PKEY* key, const std::string& org, X509* issuer, EVP
   if (issuer) add_ext(c.get(), iss, NID_authority_key_identifier, "keyid:always");
   if (!sans.empty()) {
     std::string v;
-    for (const auto& s : sans) {
+    for (const auto &s : sans) {
       // The list is an OpenSSL config string: a ',' or ':' in a name would add other SANs.
-      if (!valid_san(s)) return fail(Errc::usage, fmt::format("invalid certificate name (SAN) \"{}\": use a DNS name or an IP address", s));
+      if (!valid_san(s))
+        return fail(
+            Errc::usage,
+            fmt::format("invalid certificate name (SAN) \"{}\": use a DNS name or an IP address",
+                        s));
       if (!v.empty()) v += ",";
       v += (is_ip_address(s) ? "IP:" : "DNS:") + s;
     }
@@ -128,12 +135,14 @@ Result<X509H> make_cert(EVP_PKEY* key, const std::string& org, X509* issuer, EVP
   return c;
 }
 
-bool expired(X509* c) { return X509_cmp_current_time(X509_get0_notAfter(c)) <= 0; }
+bool expired(X509 *c) {
+  return X509_cmp_current_time(X509_get0_notAfter(c)) <= 0;
+}
 
-}  // namespace
+} // namespace
 
-Result<CertAuthority> CertAuthority::load_or_create(const fs::path& dir, const std::string& org,
-                                                    std::vector<std::string>* created) {
+Result<CertAuthority> CertAuthority::load_or_create(const fs::path &dir, const std::string &org,
+                                                    std::vector<std::string> *created) {
   SC_TRY(ensure_dir(dir, 0700));
   CertAuthority ca;
   ca.m_dir = dir;
@@ -147,20 +156,23 @@ Result<CertAuthority> CertAuthority::load_or_create(const fs::path& dir, const s
     if (!c) return fail(c.error().context(ca_path.string()));
     if (expired(c->get())) recreate = true;
   } else if (!ca_txt && key_txt) {
-    return fail(Errc::generic, fmt::format("certificate authority key already exists: {} (without {})", key_path.string(), ca_path.string()));
+    return fail(Errc::generic,
+                fmt::format("certificate authority key already exists: {} (without {})",
+                            key_path.string(), ca_path.string()));
   } else if (ca_txt && !key_txt) {
     return fail(Errc::generic, fmt::format("CA key {} is missing", key_path.string()));
   }
   if (recreate) {
     auto k = new_key();
     if (!k) return fail(k.error());
-    auto c = make_cert(k->get(), org, nullptr, nullptr, "keyEncipherment,digitalSignature,keyAgreement,keyCertSign", "", true, {});
+    auto c = make_cert(k->get(), org, nullptr, nullptr,
+                       "keyEncipherment,digitalSignature,keyAgreement,keyCertSign", "", true, {});
     if (!c) return fail(c.error());
     SC_TRY(atomic_write(key_path, key_pem(k->get()), 0600));
     SC_TRY(atomic_write(ca_path, cert_pem(c->get()), 0644));
     if (created) created->push_back(ca_path.string());
     std::error_code ec;
-    fs::remove(cert_path, ec);  // a client certificate of the old CA is useless
+    fs::remove(cert_path, ec); // a client certificate of the old CA is useless
     fs::remove(ckey_path, ec);
     ca_txt = cert_pem(c->get());
     key_txt = key_pem(k->get());
@@ -175,7 +187,8 @@ Result<CertAuthority> CertAuthority::load_or_create(const fs::path& dir, const s
     if (!cak || !cac) return fail(Errc::parse, "the store CA cannot be read");
     auto k = new_key();
     if (!k) return fail(k.error());
-    auto c = make_cert(k->get(), org + ".<bootstrap>", cac->get(), cak->get(), "digitalSignature", "clientAuth", false, {});
+    auto c = make_cert(k->get(), org + ".<bootstrap>", cac->get(), cak->get(), "digitalSignature",
+                       "clientAuth", false, {});
     if (!c) return fail(c.error());
     SC_TRY(atomic_write(ckey_path, key_pem(k->get()), 0600));
     SC_TRY(atomic_write(cert_path, cert_pem(c->get()), 0644));
@@ -184,15 +197,16 @@ Result<CertAuthority> CertAuthority::load_or_create(const fs::path& dir, const s
   return ca;
 }
 
-Status CertAuthority::issue_server_cert(const std::string& org, const std::vector<std::string>& sans,
-                                        bool client_auth, const fs::path& cert_out,
-                                        const fs::path& key_out) const {
+Status CertAuthority::issue_server_cert(const std::string &org,
+                                        const std::vector<std::string> &sans, bool client_auth,
+                                        const fs::path &cert_out, const fs::path &key_out) const {
   auto cak = read_key(m_ca_key_pem);
   auto cac = read_cert(m_ca_pem);
   if (!cak || !cac) return fail(Errc::parse, "the store CA cannot be read");
   auto k = new_key();
   if (!k) return fail(k.error());
-  auto c = make_cert(k->get(), org, cac->get(), cak->get(), "digitalSignature,keyEncipherment,keyAgreement",
+  auto c = make_cert(k->get(), org, cac->get(), cak->get(),
+                     "digitalSignature,keyEncipherment,keyAgreement",
                      client_auth ? "serverAuth,clientAuth" : "serverAuth", false, sans);
   if (!c) return fail(c.error());
   SC_TRY(atomic_write(key_out, key_pem(k->get()), 0600));
@@ -204,18 +218,24 @@ Result<CertInfo> parse_cert_pem(std::string_view pem) {
   auto c = read_cert(pem);
   if (!c) return fail(c.error());
   CertInfo info;
-  X509* x = c->get();
+  X509 *x = c->get();
   char buf[512];
-  if (X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_organizationName, buf, sizeof buf) > 0) info.org = buf;
-  if (X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, buf, sizeof buf) > 0) info.common_name = buf;
-  auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x, NID_subject_alt_name, nullptr, nullptr));
+  if (X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_organizationName, buf, sizeof buf) >
+      0)
+    info.org = buf;
+  if (X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, buf, sizeof buf) > 0)
+    info.common_name = buf;
+  auto *names =
+      static_cast<GENERAL_NAMES *>(X509_get_ext_d2i(x, NID_subject_alt_name, nullptr, nullptr));
   if (names) {
     for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
-      const GENERAL_NAME* g = sk_GENERAL_NAME_value(names, i);
+      const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
       if (g->type == GEN_DNS) {
-        info.dns_sans.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(g->d.dNSName)), ASN1_STRING_length(g->d.dNSName));
+        info.dns_sans.emplace_back(
+            reinterpret_cast<const char *>(ASN1_STRING_get0_data(g->d.dNSName)),
+            ASN1_STRING_length(g->d.dNSName));
       } else if (g->type == GEN_IPADD) {
-        const unsigned char* d = ASN1_STRING_get0_data(g->d.iPAddress);
+        const unsigned char *d = ASN1_STRING_get0_data(g->d.iPAddress);
         int len = ASN1_STRING_length(g->d.iPAddress);
         char ip[INET6_ADDRSTRLEN] = {};
         inet_ntop(len == 4 ? AF_INET : AF_INET6, d, ip, sizeof ip);
@@ -244,13 +264,14 @@ Status verify_cert_chain(std::string_view ca_pem, std::string_view cert_pem_text
   auto ca = read_cert(ca_pem);
   auto c = read_cert(cert_pem_text);
   if (!ca || !c) return fail(Errc::parse, "not a PEM certificate");
-  CHandle<X509_STORE*, X509_STORE_free> store(X509_STORE_new());
+  CHandle<X509_STORE *, X509_STORE_free> store(X509_STORE_new());
   X509_STORE_add_cert(store.get(), ca->get());
-  CHandle<X509_STORE_CTX*, X509_STORE_CTX_free> ctx(X509_STORE_CTX_new());
+  CHandle<X509_STORE_CTX *, X509_STORE_CTX_free> ctx(X509_STORE_CTX_new());
   X509_STORE_CTX_init(ctx.get(), store.get(), c->get(), nullptr);
   if (X509_verify_cert(ctx.get()) != 1)
-    return fail(Errc::auth, std::string("x509: ") + X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get())));
+    return fail(Errc::auth, std::string("x509: ") +
+                                X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get())));
   return ok();
 }
 
-}  // namespace sc
+} // namespace sc

@@ -11,22 +11,23 @@
 namespace sc {
 
 // A certificate name swarmctl accepts: a DNS name (letters, digits, '-', '.', '_', '*') or an IP.
-bool valid_san(const std::string& s);
+bool valid_san(const std::string &s);
 namespace fs = std::filesystem;
 
 class CertAuthority {
- public:
+public:
   // Creates certs_dir (0700), the CA and the client certificate when missing; paths of the files
   // created are appended to `created`. An expired CA is recreated.
-  static Result<CertAuthority> load_or_create(const fs::path& certs_dir, const std::string& org,
-                                              std::vector<std::string>* created = nullptr);
+  static Result<CertAuthority> load_or_create(const fs::path &certs_dir, const std::string &org,
+                                              std::vector<std::string> *created = nullptr);
   // Issues a server certificate: IP SANs for addresses, DNS SANs otherwise; ServerAuth
   // (+ClientAuth when client_auth). Key 0600, certificate 0644, written atomically.
-  Status issue_server_cert(const std::string& org, const std::vector<std::string>& sans,
-                           bool client_auth, const fs::path& cert_out, const fs::path& key_out) const;
-  const fs::path& dir() const { return m_dir; }
+  Status issue_server_cert(const std::string &org, const std::vector<std::string> &sans,
+                           bool client_auth, const fs::path &cert_out,
+                           const fs::path &key_out) const;
+  const fs::path &dir() const { return m_dir; }
 
- private:
+private:
   fs::path m_dir;
   std::string m_ca_pem, m_ca_key_pem;
 };
@@ -43,4 +44,4 @@ struct CertInfo {
 Result<CertInfo> parse_cert_pem(std::string_view pem);
 Status verify_cert_chain(std::string_view ca_pem, std::string_view cert_pem);
 
-}  // namespace sc
+} // namespace sc

@@ -20,14 +20,14 @@ struct HttpReply {
 
 // Errors are docker-machine-like: Errc::unreachable "dial tcp IP:PORT: connect: connection
 // refused", Errc::auth "x509: certificate is valid for A, B, not C", Errc::timeout.
-Result<HttpReply> docker_request(const std::string& host, int port, const TlsFiles& tls,
-                                 const std::string& method, const std::string& path,
-                                 const std::string& body, std::chrono::milliseconds timeout);
+Result<HttpReply> docker_request(const std::string &host, int port, const TlsFiles &tls,
+                                 const std::string &method, const std::string &path,
+                                 const std::string &body, std::chrono::milliseconds timeout);
 // Server version from GET /version ("20.10.24+dfsg1").
-Result<std::string> docker_version(const std::string& host, int port, const TlsFiles& tls,
+Result<std::string> docker_version(const std::string &host, int port, const TlsFiles &tls,
                                    std::chrono::milliseconds timeout);
 // GET /_ping must answer 200 "OK".
-Status docker_ping(const std::string& host, int port, const TlsFiles& tls,
+Status docker_ping(const std::string &host, int port, const TlsFiles &tls,
                    std::chrono::milliseconds timeout);
 
-}  // namespace sc
+} // namespace sc

@@ -5,21 +5,35 @@
 
 namespace sc {
 
-std::vector<std::string> dockerd_args(const EngineConfig& c) {
-  std::vector<std::string> a = {"-H", fmt::format("tcp://0.0.0.0:{}", c.port), "-H", "unix:///var/run/docker.sock",
-                                "--storage-driver", c.storage_driver.empty() ? "overlay2" : c.storage_driver,
-                                "--tlsverify", "--tlscacert", "/etc/docker/ca.pem",
-                                "--tlscert", "/etc/docker/server.pem", "--tlskey", "/etc/docker/server-key.pem"};
-  for (const auto& l : c.labels) a.insert(a.end(), {"--label", l});
-  for (const auto& r : c.insecure_registries) a.insert(a.end(), {"--insecure-registry", r});
-  for (const auto& m : c.registry_mirrors) a.insert(a.end(), {"--registry-mirror", m});
-  for (const auto& f : c.arbitrary_flags) a.push_back("--" + f);
+std::vector<std::string> dockerd_args(const EngineConfig &c) {
+  std::vector<std::string> a = {"-H",
+                                fmt::format("tcp://0.0.0.0:{}", c.port),
+                                "-H",
+                                "unix:///var/run/docker.sock",
+                                "--storage-driver",
+                                c.storage_driver.empty() ? "overlay2" : c.storage_driver,
+                                "--tlsverify",
+                                "--tlscacert",
+                                "/etc/docker/ca.pem",
+                                "--tlscert",
+                                "/etc/docker/server.pem",
+                                "--tlskey",
+                                "/etc/docker/server-key.pem"};
+  for (const auto &l : c.labels)
+    a.insert(a.end(), {"--label", l});
+  for (const auto &r : c.insecure_registries)
+    a.insert(a.end(), {"--insecure-registry", r});
+  for (const auto &m : c.registry_mirrors)
+    a.insert(a.end(), {"--registry-mirror", m});
+  for (const auto &f : c.arbitrary_flags)
+    a.push_back("--" + f);
   return a;
 }
 
-std::string set_advertise_interface(std::vector<std::string>& arbitrary_flags, const std::string& iface) {
+std::string set_advertise_interface(std::vector<std::string> &arbitrary_flags,
+                                    const std::string &iface) {
   static const std::string key = "cluster-advertise=";
-  for (auto& f : arbitrary_flags) {
+  for (auto &f : arbitrary_flags) {
     if (f.rfind(key, 0) != 0) continue;
     auto value = f.substr(key.size());
     auto colon = value.rfind(':');
@@ -31,16 +45,27 @@ std::string set_advertise_interface(std::vector<std::string>& arbitrary_flags, c
   return "";
 }
 
-std::string systemd_quote(const std::string& arg) {
+std::string systemd_quote(const std::string &arg) {
   std::string out = "\"";
   for (char ch : arg) {
     switch (ch) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '$': out += "$$"; break;
-      case '%': out += "%%"; break;
-      case '\n': out += "\\n"; break;
-      default: out += ch;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '$':
+      out += "$$";
+      break;
+    case '%':
+      out += "%%";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    default:
+      out += ch;
     }
   }
   return out + "\"";
@@ -52,29 +77,39 @@ std::string with_newline(std::string s) {
   return s;
 }
 
-Result<std::string> service_block(const Provisioner& p, const EngineConfig& c) {
+Result<std::string> service_block(const Provisioner &p, const EngineConfig &c) {
   auto args = dockerd_args(c);
   // Values travel verbatim (quoted) but one per line: a line break could end the file that
   // carries them (a heredoc) and has no meaning in a dockerd option anyway.
-  for (const std::vector<std::string>* list : std::initializer_list<const std::vector<std::string>*>{&args, &c.env, &c.labels})
-    for (const auto& v : *list)
+  for (const std::vector<std::string> *list :
+       std::initializer_list<const std::vector<std::string> *>{&args, &c.env, &c.labels})
+    for (const auto &v : *list)
       if (v.find_first_of(std::string("\n\r\0", 3)) != std::string::npos)
-        return fail(Errc::usage, fmt::format("engine option value {} contains a line break", shell_quote(v)));
+        return fail(Errc::usage,
+                    fmt::format("engine option value {} contains a line break", shell_quote(v)));
   if (p.kind() == Provisioner::Kind::Systemd) {
     std::string exec;
-    for (const auto& a : args) exec += (exec.empty() ? "" : " ") + systemd_quote(a);
+    for (const auto &a : args)
+      exec += (exec.empty() ? "" : " ") + systemd_quote(a);
     std::string env;
-    for (const auto& e : c.env) env += (env.empty() ? "" : " ") + shell_quote("Environment=" + systemd_quote(e));
-    return render_template("engine/service-systemd.sh", {{"exec_args", shell_quote(exec)}, {"environment", env.empty() ? "''" : env}});
+    for (const auto &e : c.env)
+      env += (env.empty() ? "" : " ") + shell_quote("Environment=" + systemd_quote(e));
+    return render_template(
+        "engine/service-systemd.sh",
+        {{"exec_args", shell_quote(exec)}, {"environment", env.empty() ? "''" : env}});
   }
   if (p.kind() == Provisioner::Kind::Sysvinit) {
-    std::string defaults = "# Written by swarmctl: dockerd arguments, one per line, quoted for bash.\nDOCKERD_ARGS=(\n";
-    for (const auto& a : args) defaults += "  " + shell_quote(a) + "\n";
+    std::string defaults = "# Written by swarmctl: dockerd arguments, one per line, quoted for "
+                           "bash.\nDOCKERD_ARGS=(\n";
+    for (const auto &a : args)
+      defaults += "  " + shell_quote(a) + "\n";
     defaults += ")\n";
-    for (const auto& e : c.env) defaults += "export " + shell_quote(e) + "\n";
+    for (const auto &e : c.env)
+      defaults += "export " + shell_quote(e) + "\n";
     auto init = render_template("engine/sysvinit-docker.sh", {});
     if (!init) return fail(init.error());
-    return render_template("engine/service-sysvinit.sh", {{"defaults", defaults}, {"init_script", with_newline(*init)}});
+    return render_template("engine/service-sysvinit.sh",
+                           {{"defaults", defaults}, {"init_script", with_newline(*init)}});
   }
   // boot2docker: its own profile format (docker-machine's), read by /etc/init.d/docker.
   // boot2docker's init script expands $EXTRA_ARGS unquoted (word splitting, no quote removal):
@@ -82,13 +117,19 @@ Result<std::string> service_block(const Provisioner& p, const EngineConfig& c) {
   // sourced) and options cannot contain blanks there.
   std::string extra = "\n";
   std::vector<std::string> words;
-  for (const auto& l : c.labels) words.push_back("--label=" + l);
-  for (const auto& r : c.insecure_registries) words.push_back("--insecure-registry=" + r);
-  for (const auto& m : c.registry_mirrors) words.push_back("--registry-mirror=" + m);
-  for (const auto& f : c.arbitrary_flags) words.push_back("--" + f);
-  for (const auto& w : words) {
+  for (const auto &l : c.labels)
+    words.push_back("--label=" + l);
+  for (const auto &r : c.insecure_registries)
+    words.push_back("--insecure-registry=" + r);
+  for (const auto &m : c.registry_mirrors)
+    words.push_back("--registry-mirror=" + m);
+  for (const auto &f : c.arbitrary_flags)
+    words.push_back("--" + f);
+  for (const auto &w : words) {
     if (w.find_first_of(" \t") != std::string::npos)
-      return fail(Errc::usage, fmt::format("boot2docker cannot pass an engine option with blanks: {}", shell_quote(w)));
+      return fail(
+          Errc::usage,
+          fmt::format("boot2docker cannot pass an engine option with blanks: {}", shell_quote(w)));
     extra += w + "\n";
   }
   std::string profile = fmt::format(
@@ -96,20 +137,24 @@ Result<std::string> service_block(const Provisioner& p, const EngineConfig& c) {
       "DOCKER_STORAGE={}\nDOCKER_TLS=auto\nSERVERKEY=/var/lib/boot2docker/server-key.pem\n"
       "SERVERCERT=/var/lib/boot2docker/server.pem\n\n",
       shell_quote(extra), c.port, c.storage_driver.empty() ? "overlay2" : c.storage_driver);
-  for (const auto& e : c.env) profile += "export " + shell_quote(e) + "\n";
+  for (const auto &e : c.env)
+    profile += "export " + shell_quote(e) + "\n";
   return render_template("engine/service-boot2docker.sh", {{"profile", profile}});
 }
 
-std::string log_tail(const Provisioner& p) {
+std::string log_tail(const Provisioner &p) {
   switch (p.kind()) {
-    case Provisioner::Kind::Systemd: return "journalctl -u docker -n 20 --no-pager";
-    case Provisioner::Kind::Sysvinit: return "tail -n 20 /var/log/swarmctl-docker.log";
-    default: return "tail -n 20 /var/log/docker.log";
+  case Provisioner::Kind::Systemd:
+    return "journalctl -u docker -n 20 --no-pager";
+  case Provisioner::Kind::Sysvinit:
+    return "tail -n 20 /var/log/swarmctl-docker.log";
+  default:
+    return "tail -n 20 /var/log/docker.log";
   }
 }
-}  // namespace
+} // namespace
 
-Result<std::string> render_configure_script(const Provisioner& p, const EngineConfig& c) {
+Result<std::string> render_configure_script(const Provisioner &p, const EngineConfig &c) {
   auto svc = service_block(p, c);
   if (!svc) return fail(svc.error());
   return render_template("engine/configure.sh", {{"hostname", shell_quote(c.hostname)},
@@ -120,61 +165,79 @@ Result<std::string> render_configure_script(const Provisioner& p, const EngineCo
                                                  {"log_tail", log_tail(p)}});
 }
 
-Result<std::string> render_install_script(const HostFacts& f, const Provisioner& p, const EngineConfig& c) {
+Result<std::string> render_install_script(const HostFacts &f, const Provisioner &p,
+                                          const EngineConfig &c) {
   if (c.install_method == "script")
-    return render_template("engine/install-script.sh", {{"url", shell_quote(c.install_url)}, {"version", shell_quote(c.version)}});
+    return render_template("engine/install-script.sh", {{"url", shell_quote(c.install_url)},
+                                                        {"version", shell_quote(c.version)}});
   if (c.install_method == "package")
     return render_template("engine/install-package.sh",
-                           {{"version", shell_quote(c.version)}, {"sysvinit", p.kind() == Provisioner::Kind::Sysvinit ? "yes" : "no"}});
+                           {{"version", shell_quote(c.version)},
+                            {"sysvinit", p.kind() == Provisioner::Kind::Sysvinit ? "yes" : "no"}});
   return fail(Errc::usage, fmt::format("unknown --engine-install-method {}", c.install_method));
 }
 
-Status install_docker(CommandRunner& r, const HostFacts& f, const Provisioner& p, const EngineConfig& c) {
+Status install_docker(CommandRunner &r, const HostFacts &f, const Provisioner &p,
+                      const EngineConfig &c) {
   bool pinned_ok = c.version.empty() || f.docker_version.rfind(c.version, 0) == 0;
   if (f.has_docker && pinned_ok) return ok();
   if (c.install_method == "none") {
-    if (!f.has_docker) return fail(Errc::unsupported, "Docker is not installed on the host and --engine-install-method is none");
-    return fail(Errc::unsupported, fmt::format("the host has Docker {} but {} is pinned and --engine-install-method is none", f.docker_version, c.version));
+    if (!f.has_docker)
+      return fail(Errc::unsupported,
+                  "Docker is not installed on the host and --engine-install-method is none");
+    return fail(
+        Errc::unsupported,
+        fmt::format("the host has Docker {} but {} is pinned and --engine-install-method is none",
+                    f.docker_version, c.version));
   }
-  if (!p.apt()) return fail(Errc::unsupported, fmt::format("cannot install Docker on {}", p.name()));
+  if (!p.apt())
+    return fail(Errc::unsupported, fmt::format("cannot install Docker on {}", p.name()));
   auto script = render_install_script(f, p, c);
   if (!script) return fail(script.error());
   RunOptions o;
   o.stdin_data = *script;
   o.timeout = std::chrono::minutes(15);
-  auto res = run_ok(r, fmt::format("install docker ({})", c.install_method == "script" ? c.install_url : "docker.io package"),
+  auto res = run_ok(r,
+                    fmt::format("install docker ({})",
+                                c.install_method == "script" ? c.install_url : "docker.io package"),
                     script_command(f), o);
   if (!res) return fail(res.error());
   return ok();
 }
 
-Status configure_engine(CommandRunner& r, const Provisioner& p, const HostFacts& f, const EngineConfig& c) {
+Status configure_engine(CommandRunner &r, const Provisioner &p, const HostFacts &f,
+                        const EngineConfig &c) {
   auto script = render_configure_script(p, c);
   if (!script) return fail(script.error());
   RunOptions o;
   o.stdin_data = *script;
   o.timeout = std::chrono::minutes(3);
-  o.secret = false;  // the command line carries no secret: the key travels on stdin
+  o.secret = false; // the command line carries no secret: the key travels on stdin
   auto res = run_ok(r, "configure the Docker engine", script_command(f), o);
   if (!res) return fail(res.error());
   return ok();
 }
 
-Status upgrade_engine(CommandRunner& r, const HostFacts& f, const Provisioner& p, const EngineConfig& c) {
-  if (!p.apt()) return fail(Errc::unsupported, fmt::format("upgrade is not supported on {}", p.name()));
+Status upgrade_engine(CommandRunner &r, const HostFacts &f, const Provisioner &p,
+                      const EngineConfig &c) {
+  if (!p.apt())
+    return fail(Errc::unsupported, fmt::format("upgrade is not supported on {}", p.name()));
   std::string script;
   if (c.install_method == "script") {
     auto s = render_install_script(f, p, c);
     if (!s) return fail(s.error());
     script = "rm -f \"$(command -v dockerd)\"\n" + *s;
   } else {
-    script = fmt::format(
-        "set -eu\nexport DEBIAN_FRONTEND=noninteractive\napt-get -o DPkg::Lock::Timeout=300 -q update >/dev/null\n"
-        "pin={}\nif [ -n \"$pin\" ]; then v=$(apt-cache madison docker.io | awk -v p=\"$pin\" '$3 ~ \"^\"p {{print $3; exit}}'); "
-        "[ -n \"$v\" ] || {{ echo \"docker.io $pin is not available\" >&2; exit 1; }}; pkg=\"docker.io=$v\"; else pkg=docker.io; fi\n"
-        "apt-get -o DPkg::Lock::Timeout=300 -q install -y --allow-downgrades --no-install-recommends \"$pkg\" >/tmp/swarmctl-upgrade.log 2>&1 "
-        "|| {{ tail -n 20 /tmp/swarmctl-upgrade.log >&2; exit 1; }}\n",
-        shell_quote(c.version));
+    script = fmt::format("set -eu\nexport DEBIAN_FRONTEND=noninteractive\napt-get -o "
+                         "DPkg::Lock::Timeout=300 -q update >/dev/null\n"
+                         "pin={}\nif [ -n \"$pin\" ]; then v=$(apt-cache madison docker.io | awk "
+                         "-v p=\"$pin\" '$3 ~ \"^\"p {{print $3; exit}}'); "
+                         "[ -n \"$v\" ] || {{ echo \"docker.io $pin is not available\" >&2; exit "
+                         "1; }}; pkg=\"docker.io=$v\"; else pkg=docker.io; fi\n"
+                         "apt-get -o DPkg::Lock::Timeout=300 -q install -y --allow-downgrades "
+                         "--no-install-recommends \"$pkg\" >/tmp/swarmctl-upgrade.log 2>&1 "
+                         "|| {{ tail -n 20 /tmp/swarmctl-upgrade.log >&2; exit 1; }}\n",
+                         shell_quote(c.version));
   }
   RunOptions o;
   o.stdin_data = script;
@@ -184,4 +247,4 @@ Status upgrade_engine(CommandRunner& r, const HostFacts& f, const Provisioner& p
   return configure_engine(r, p, f, c);
 }
 
-}  // namespace sc
+} // namespace sc

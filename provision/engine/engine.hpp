@@ -12,35 +12,40 @@ namespace sc {
 struct EngineConfig {
   std::string hostname;
   int port = 2376;
-  std::vector<std::string> labels;  // provider=DRIVER already appended
+  std::vector<std::string> labels; // provider=DRIVER already appended
   std::vector<std::string> insecure_registries, registry_mirrors;
-  std::vector<std::string> arbitrary_flags;  // "k=v" -> --k=v
-  std::vector<std::string> env;              // "K=V"
+  std::vector<std::string> arbitrary_flags; // "k=v" -> --k=v
+  std::vector<std::string> env;             // "K=V"
   std::string storage_driver = "overlay2";
   std::string ca_pem, server_pem, server_key_pem;
-  std::string install_method = "package";  // package | script | none
+  std::string install_method = "package"; // package | script | none
   std::string install_url = "https://get.docker.com";
-  std::string version;                     // pin prefix, "" = any
+  std::string version; // pin prefix, "" = any
 };
 
 // dockerd arguments in docker-machine's order (hosts, storage, TLS, labels, insecure registries,
 // mirrors, arbitrary flags).
-std::vector<std::string> dockerd_args(const EngineConfig& c);
+std::vector<std::string> dockerd_args(const EngineConfig &c);
 // Puts `iface` in place of the interface of a "cluster-advertise=IFACE:PORT" flag; returns the
 // interface it replaced, "" when there is no such flag or it already names `iface`.
-std::string set_advertise_interface(std::vector<std::string>& arbitrary_flags, const std::string& iface);
+std::string set_advertise_interface(std::vector<std::string> &arbitrary_flags,
+                                    const std::string &iface);
 // systemd's quoting of one ExecStart argument ($ -> $$, % -> %%, quotes and backslashes escaped).
-std::string systemd_quote(const std::string& arg);
+std::string systemd_quote(const std::string &arg);
 // The files a provisioner writes, rendered (for golden tests and for configure_engine).
-Result<std::string> render_configure_script(const Provisioner& p, const EngineConfig& c);
-Result<std::string> render_install_script(const HostFacts& f, const Provisioner& p, const EngineConfig& c);
+Result<std::string> render_configure_script(const Provisioner &p, const EngineConfig &c);
+Result<std::string> render_install_script(const HostFacts &f, const Provisioner &p,
+                                          const EngineConfig &c);
 
 // Installs Docker when missing (or when the pinned version differs). One round trip; a failure
 // reports the failing step and the tail of its output.
-Status install_docker(CommandRunner& r, const HostFacts& f, const Provisioner& p, const EngineConfig& c);
+Status install_docker(CommandRunner &r, const HostFacts &f, const Provisioner &p,
+                      const EngineConfig &c);
 // Hostname, certificates, engine configuration, (re)start, wait for the engine: one round trip.
-Status configure_engine(CommandRunner& r, const Provisioner& p, const HostFacts& f, const EngineConfig& c);
+Status configure_engine(CommandRunner &r, const Provisioner &p, const HostFacts &f,
+                        const EngineConfig &c);
 // Newer (or pinned) engine with the same configuration.
-Status upgrade_engine(CommandRunner& r, const HostFacts& f, const Provisioner& p, const EngineConfig& c);
+Status upgrade_engine(CommandRunner &r, const HostFacts &f, const Provisioner &p,
+                      const EngineConfig &c);
 
-}  // namespace sc
+} // namespace sc

@@ -14,13 +14,20 @@ Result<OsRelease> parse_os_release(std::string_view text) {
     auto eq = line.find('=');
     if (eq == std::string::npos || eq == 0) continue;
     std::string k = line.substr(0, eq), v = line.substr(eq + 1);
-    while (!v.empty() && (v.back() == '\r' || v.back() == ' ')) v.pop_back();
-    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
-    if (k == "ID") o.id = v;
-    else if (k == "ID_LIKE") o.id_like = v;
-    else if (k == "VERSION_ID") o.version_id = v;
-    else if (k == "VERSION_CODENAME") o.version_codename = v;
-    else if (k == "PRETTY_NAME") o.pretty_name = v;
+    while (!v.empty() && (v.back() == '\r' || v.back() == ' '))
+      v.pop_back();
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front())
+      v = v.substr(1, v.size() - 2);
+    if (k == "ID")
+      o.id = v;
+    else if (k == "ID_LIKE")
+      o.id_like = v;
+    else if (k == "VERSION_ID")
+      o.version_id = v;
+    else if (k == "VERSION_CODENAME")
+      o.version_codename = v;
+    else if (k == "PRETTY_NAME")
+      o.pretty_name = v;
   }
   if (o.id.empty()) return fail(Errc::parse, "/etc/os-release has no ID");
   return o;
@@ -39,14 +46,15 @@ Result<HostFacts> parse_facts(std::string_view out) {
     }
     if (!cur.empty()) sec[cur] += line + "\n";
   }
-  auto first = [&](const std::string& k) {
+  auto first = [&](const std::string &k) {
     auto v = sec[k];
     auto nl = v.find('\n');
     return nl == std::string::npos ? v : v.substr(0, nl);
   };
   HostFacts f;
   auto os = parse_os_release(sec["os-release"]);
-  if (!os) return fail(Errc::unsupported, "OS type not recognized: the host has no /etc/os-release");
+  if (!os)
+    return fail(Errc::unsupported, "OS type not recognized: the host has no /etc/os-release");
   f.os = *os;
   f.pid1 = first("pid1");
   f.is_root = first("uid") == "0";
@@ -75,7 +83,7 @@ std::vector<std::pair<std::string, std::string>> parse_ipv4_addrs(std::string_vi
     std::istringstream words(line);
     std::string index, iface, family, cidr;
     if (!(words >> index >> iface >> family >> cidr) || family != "inet") continue;
-    if (auto at = iface.find('@'); at != std::string::npos) iface.resize(at);  // "eth0@if12"
+    if (auto at = iface.find('@'); at != std::string::npos) iface.resize(at); // "eth0@if12"
     if (!iface.empty() && iface.back() == ':') iface.pop_back();
     auto slash = cidr.find('/');
     if (slash != std::string::npos) cidr.resize(slash);
@@ -84,13 +92,13 @@ std::vector<std::pair<std::string, std::string>> parse_ipv4_addrs(std::string_vi
   return out;
 }
 
-std::string interface_with_address(const HostFacts& f, std::string_view address) {
-  for (const auto& [iface, addr] : f.ipv4)
+std::string interface_with_address(const HostFacts &f, std::string_view address) {
+  for (const auto &[iface, addr] : f.ipv4)
     if (addr == address) return iface;
   return "";
 }
 
-Result<HostFacts> gather_facts(CommandRunner& r) {
+Result<HostFacts> gather_facts(CommandRunner &r) {
   auto script = render_template("engine/facts.sh", {});
   if (!script) return fail(script.error());
   auto res = run_ok(r, "detect the host", *script);
@@ -98,10 +106,11 @@ Result<HostFacts> gather_facts(CommandRunner& r) {
   return parse_facts(res->out);
 }
 
-std::string script_command(const HostFacts& f) {
-  std::string body = "umask 077; f=$(mktemp /tmp/swarmctl.XXXXXX) && cat > \"$f\" && bash \"$f\" </dev/null; rc=$?; rm -f \"$f\"; exit $rc";
+std::string script_command(const HostFacts &f) {
+  std::string body = "umask 077; f=$(mktemp /tmp/swarmctl.XXXXXX) && cat > \"$f\" && bash \"$f\" "
+                     "</dev/null; rc=$?; rm -f \"$f\"; exit $rc";
   if (f.is_root) return "sh -c '" + body + "'";
   return "sudo -n sh -c '" + body + "'";
 }
 
-}  // namespace sc
+} // namespace sc

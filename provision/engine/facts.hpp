@@ -16,27 +16,27 @@ Result<OsRelease> parse_os_release(std::string_view text);
 
 struct HostFacts {
   OsRelease os;
-  std::string pid1;          // comm of PID 1 ("systemd", "swarmctl-init", "sshd", ...)
-  bool systemd = false;      // systemd is the running init
+  std::string pid1;     // comm of PID 1 ("systemd", "swarmctl-init", "sshd", ...)
+  bool systemd = false; // systemd is the running init
   bool is_root = false;
   bool has_sudo = false;
   bool has_docker = false;
-  std::string docker_version;  // "20.10.24+dfsg1" when installed
+  std::string docker_version; // "20.10.24+dfsg1" when installed
   std::string arch;
   // IPv4 addresses configured on the host: {interface, address} (from `ip -o -4 addr show`;
   // empty when the host has no `ip`).
   std::vector<std::pair<std::string, std::string>> ipv4;
 };
 
-Result<HostFacts> gather_facts(CommandRunner& r);
+Result<HostFacts> gather_facts(CommandRunner &r);
 // Lines of `ip -o -4 addr show` ("2: eth0    inet 10.0.0.5/24 brd ... scope global eth0\ ...").
 std::vector<std::pair<std::string, std::string>> parse_ipv4_addrs(std::string_view text);
 // The interface that holds `address` on the host, "" when none does (e.g. a NAT'ed public IP).
-std::string interface_with_address(const HostFacts& f, std::string_view address);
+std::string interface_with_address(const HostFacts &f, std::string_view address);
 // Parses the output of templates/engine/facts.sh.
 Result<HostFacts> parse_facts(std::string_view out);
 // Wraps a script so that it runs from a private temp file with stdin closed (as root: sudo -n
 // when the SSH user is not root); the script itself is sent on stdin, never on a command line.
-std::string script_command(const HostFacts& f);
+std::string script_command(const HostFacts &f);
 
-}  // namespace sc
+} // namespace sc

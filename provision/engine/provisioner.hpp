@@ -11,14 +11,14 @@ namespace sc {
 enum class ServiceManager { Auto, Systemd, Sysvinit };
 
 class Provisioner {
- public:
+public:
   enum class Kind { Systemd, Sysvinit, Boot2docker };
   Provisioner(std::string name, Kind kind) : m_name(std::move(name)), m_kind(kind) {}
-  const std::string& name() const { return m_name; }  // "debian(systemd)", "debian(sysvinit)", ...
+  const std::string &name() const { return m_name; } // "debian(systemd)", "debian(sysvinit)", ...
   Kind kind() const { return m_kind; }
   bool apt() const { return m_kind != Kind::Boot2docker; }
 
- private:
+private:
   std::string m_name;
   Kind m_kind;
 };
@@ -26,6 +26,6 @@ class Provisioner {
 // debian/ubuntu (or ID_LIKE debian) with systemd running -> systemd variant; without systemd as
 // PID 1, or when the driver says so -> sysvinit variant; boot2docker; else Errc::unsupported
 // "OS type not recognized: <PRETTY_NAME>".
-Result<std::unique_ptr<Provisioner>> select_provisioner(const HostFacts& f, ServiceManager hint);
+Result<std::unique_ptr<Provisioner>> select_provisioner(const HostFacts &f, ServiceManager hint);
 
-}  // namespace sc
+} // namespace sc

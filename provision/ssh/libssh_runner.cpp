@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 #include <mutex>
 #include <provision/base/fs.hpp>
-#include <provision/base/process.hpp>
 #include <provision/base/poll.hpp>
+#include <provision/base/process.hpp>
 #include <provision/base/shell_quote.hpp>
 #include <provision/ssh/libssh_runner.hpp>
 
@@ -44,10 +44,10 @@ struct Channel {
 };
 
 std::string fingerprint(ssh_key key) {
-  unsigned char* hash = nullptr;
+  unsigned char *hash = nullptr;
   size_t len = 0;
   if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &len) != SSH_OK) return "?";
-  char* fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, len);
+  char *fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, len);
   std::string s = fp ? fp : "?";
   ssh_string_free_char(fp);
   ssh_clean_pubkey_hash(&hash);
@@ -55,7 +55,7 @@ std::string fingerprint(ssh_key key) {
 }
 
 // Reads what is available on both streams until EOF or the deadline.
-Status drain(ssh_channel ch, CommandResult& r, Clock::time_point deadline, bool until_eof) {
+Status drain(ssh_channel ch, CommandResult &r, Clock::time_point deadline, bool until_eof) {
   char buf[32768];
   for (;;) {
     bool got = false;
@@ -73,9 +73,9 @@ Status drain(ssh_channel ch, CommandResult& r, Clock::time_point deadline, bool 
     if (!got) ssh_channel_poll_timeout(ch, 50, 0);
   }
 }
-}  // namespace
+} // namespace
 
-Result<std::unique_ptr<LibsshRunner>> LibsshRunner::connect(const SshConfig& cfg) {
+Result<std::unique_ptr<LibsshRunner>> LibsshRunner::connect(const SshConfig &cfg) {
   global_init();
   std::unique_ptr<LibsshRunner> r(new LibsshRunner());
   r->m = std::make_unique<Impl>();
@@ -95,14 +95,17 @@ Result<std::unique_ptr<LibsshRunner>> LibsshRunner::connect(const SshConfig& cfg
   if (ssh_connect(s) != SSH_OK) {
     std::string e = ssh_get_error(s);
     Errc code = e.find("imeout") != std::string::npos ? Errc::timeout : Errc::unreachable;
-    for (auto& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto &c : e)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return fail(code, fmt::format("ssh {}: {}", target, e));
   }
   ssh_key srv = nullptr;
-  if (ssh_get_server_publickey(s, &srv) != SSH_OK) return fail(Errc::unreachable, fmt::format("ssh {}: no host key", target));
-  char* b64 = nullptr;
+  if (ssh_get_server_publickey(s, &srv) != SSH_OK)
+    return fail(Errc::unreachable, fmt::format("ssh {}: no host key", target));
+  char *b64 = nullptr;
   ssh_pki_export_pubkey_base64(srv, &b64);
-  std::string line = fmt::format("[{}]:{} {} {}\n", cfg.host, cfg.port, ssh_key_type_to_char(ssh_key_type(srv)), b64 ? b64 : "");
+  std::string line = fmt::format("[{}]:{} {} {}\n", cfg.host, cfg.port,
+                                 ssh_key_type_to_char(ssh_key_type(srv)), b64 ? b64 : "");
   std::string fp = fingerprint(srv);
   ssh_string_free_char(b64);
   ssh_key_free(srv);
@@ -111,7 +114,8 @@ Result<std::unique_ptr<LibsshRunner>> LibsshRunner::connect(const SshConfig& cfg
     if (pinned && !pinned->empty()) {
       if (*pinned != line)
         return fail(Errc::host_key_changed,
-                    fmt::format("ssh {}: host key changed (now {}); if the host was re-created on purpose, delete {} and retry",
+                    fmt::format("ssh {}: host key changed (now {}); if the host was re-created on "
+                                "purpose, delete {} and retry",
                                 target, fp, cfg.known_hosts.string()));
     } else {
       SC_TRY(atomic_write(cfg.known_hosts, line, 0600));
@@ -119,7 +123,8 @@ Result<std::unique_ptr<LibsshRunner>> LibsshRunner::connect(const SshConfig& cfg
   }
   ssh_key priv = nullptr;
   if (ssh_pki_import_privkey_file(cfg.key_path.c_str(), nullptr, nullptr, nullptr, &priv) != SSH_OK)
-    return fail(Errc::auth, fmt::format("ssh {}: cannot read private key {}", target, cfg.key_path.string()));
+    return fail(Errc::auth,
+                fmt::format("ssh {}: cannot read private key {}", target, cfg.key_path.string()));
   int rc = ssh_userauth_publickey(s, nullptr, priv);
   ssh_key_free(priv);
   if (rc != SSH_AUTH_SUCCESS)
@@ -130,23 +135,27 @@ Result<std::unique_ptr<LibsshRunner>> LibsshRunner::connect(const SshConfig& cfg
 
 LibsshRunner::~LibsshRunner() = default;
 
-std::string LibsshRunner::target() const { return fmt::format("{}@{}:{}", m_cfg.user, m_cfg.host, m_cfg.port); }
+std::string LibsshRunner::target() const {
+  return fmt::format("{}@{}:{}", m_cfg.user, m_cfg.host, m_cfg.port);
+}
 
-Result<CommandResult> LibsshRunner::run(const std::string& cmd, const RunOptions& opts) {
+Result<CommandResult> LibsshRunner::run(const std::string &cmd, const RunOptions &opts) {
   ++m_round_trips;
   auto start = Clock::now();
   auto deadline = start + opts.timeout;
   Channel c;
   c.ch = ssh_channel_new(m->session);
-  if (!c.ch || ssh_channel_open_session(c.ch) != SSH_OK || ssh_channel_request_exec(c.ch, cmd.c_str()) != SSH_OK)
-    return fail(Errc::unreachable, fmt::format("ssh {}: cannot run a command: {}", target(), ssh_get_error(m->session)));
+  if (!c.ch || ssh_channel_open_session(c.ch) != SSH_OK ||
+      ssh_channel_request_exec(c.ch, cmd.c_str()) != SSH_OK)
+    return fail(Errc::unreachable, fmt::format("ssh {}: cannot run a command: {}", target(),
+                                               ssh_get_error(m->session)));
   CommandResult r;
   size_t off = 0;
-  const auto& in = opts.stdin_data;
+  const auto &in = opts.stdin_data;
   while (off < in.size()) {
     size_t n = std::min<size_t>(in.size() - off, 65536);
     int w = ssh_channel_write(c.ch, in.data() + off, static_cast<uint32_t>(n));
-    if (w == SSH_ERROR) break;  // the command exited without reading all of its input
+    if (w == SSH_ERROR) break; // the command exited without reading all of its input
     off += static_cast<size_t>(w);
     SC_TRY(drain(c.ch, r, deadline, false));
     if (Clock::now() >= deadline) break;
@@ -154,8 +163,11 @@ Result<CommandResult> LibsshRunner::run(const std::string& cmd, const RunOptions
   ssh_channel_send_eof(c.ch);
   auto d = drain(c.ch, r, deadline, true);
   if (!d) {
-    if (m_cfg.debug) m_cfg.debug(fmt::format("ssh {}: TIMEOUT after {} s: {}", target(), opts.timeout.count() / 1000.0, opts.secret ? "<secret>" : cmd));
-    return fail(Errc::timeout, fmt::format("remote command timed out after {:.0f} s", opts.timeout.count() / 1000.0));
+    if (m_cfg.debug)
+      m_cfg.debug(fmt::format("ssh {}: TIMEOUT after {} s: {}", target(),
+                              opts.timeout.count() / 1000.0, opts.secret ? "<secret>" : cmd));
+    return fail(Errc::timeout, fmt::format("remote command timed out after {:.0f} s",
+                                           opts.timeout.count() / 1000.0));
   }
   r.exit_code = ssh_channel_get_exit_status(c.ch);
   if (m_cfg.debug) {
@@ -167,11 +179,11 @@ Result<CommandResult> LibsshRunner::run(const std::string& cmd, const RunOptions
   return r;
 }
 
-Status LibsshRunner::put_file(const std::string& path, std::string_view bytes, unsigned mode) {
+Status LibsshRunner::put_file(const std::string &path, std::string_view bytes, unsigned mode) {
   auto dir = fs::path(path).parent_path().string();
-  std::string cmd = fmt::format(
-      "umask 077 && mkdir -p {0} && t=$(mktemp {1}.XXXXXX) && cat > \"$t\" && chmod {2:o} \"$t\" && mv -f \"$t\" {1}",
-      shell_quote(dir.empty() ? "/" : dir), shell_quote(path), mode);
+  std::string cmd = fmt::format("umask 077 && mkdir -p {0} && t=$(mktemp {1}.XXXXXX) && cat > "
+                                "\"$t\" && chmod {2:o} \"$t\" && mv -f \"$t\" {1}",
+                                shell_quote(dir.empty() ? "/" : dir), shell_quote(path), mode);
   RunOptions o;
   o.stdin_data = std::string(bytes);
   auto r = run_ok(*this, "write " + path, cmd, o);
@@ -195,7 +207,7 @@ struct RawTty {
   }
 };
 
-void write_all(int fd, const char* p, size_t n) {
+void write_all(int fd, const char *p, size_t n) {
   while (n > 0) {
     ssize_t w = ::write(fd, p, n);
     if (w <= 0) return;
@@ -203,13 +215,14 @@ void write_all(int fd, const char* p, size_t n) {
     n -= static_cast<size_t>(w);
   }
 }
-}  // namespace
+} // namespace
 
-Result<int> LibsshRunner::interactive(const std::string& command) {
+Result<int> LibsshRunner::interactive(const std::string &command) {
   ++m_round_trips;
   Channel c;
   c.ch = ssh_channel_new(m->session);
-  if (!c.ch || ssh_channel_open_session(c.ch) != SSH_OK) return fail(Errc::unreachable, "ssh: cannot open a channel");
+  if (!c.ch || ssh_channel_open_session(c.ch) != SSH_OK)
+    return fail(Errc::unreachable, "ssh: cannot open a channel");
   bool tty = isatty(0) && isatty(1);
   if (command.empty() || tty) {
     winsize ws{};
@@ -217,11 +230,13 @@ Result<int> LibsshRunner::interactive(const std::string& command) {
       ws.ws_col = 80;
       ws.ws_row = 24;
     }
-    const char* term = getenv("TERM");
+    const char *term = getenv("TERM");
     ssh_channel_request_pty_size(c.ch, term ? term : "xterm", ws.ws_col, ws.ws_row);
   }
-  int rc = command.empty() ? ssh_channel_request_shell(c.ch) : ssh_channel_request_exec(c.ch, command.c_str());
-  if (rc != SSH_OK) return fail(Errc::unreachable, fmt::format("ssh: {}", ssh_get_error(m->session)));
+  int rc = command.empty() ? ssh_channel_request_shell(c.ch)
+                           : ssh_channel_request_exec(c.ch, command.c_str());
+  if (rc != SSH_OK)
+    return fail(Errc::unreachable, fmt::format("ssh: {}", ssh_get_error(m->session)));
   RawTty raw;
   if (tty) raw.enable();
   bool stdin_open = true;
@@ -240,7 +255,8 @@ Result<int> LibsshRunner::interactive(const std::string& command) {
       pollfd p{0, POLLIN, 0};
       if (poll(&p, 1, got ? 0 : 20) > 0) {
         ssize_t n = ::read(0, buf, sizeof buf);
-        if (n > 0) ssh_channel_write(c.ch, buf, static_cast<uint32_t>(n));
+        if (n > 0)
+          ssh_channel_write(c.ch, buf, static_cast<uint32_t>(n));
         else {
           stdin_open = false;
           ssh_channel_send_eof(c.ch);
@@ -254,15 +270,19 @@ Result<int> LibsshRunner::interactive(const std::string& command) {
   return code < 0 ? 255 : code;
 }
 
-Status LibsshRunner::copy_to(const fs::path& local, const std::string& remote, bool recursive) {
+Status LibsshRunner::copy_to(const fs::path &local, const std::string &remote, bool recursive) {
   std::error_code ec;
   if (fs::is_directory(local, ec)) {
-    if (!recursive) return fail(Errc::usage, fmt::format("{} is a directory (use -r)", local.string()));
-    auto tar = run_process({"tar", "-C", local.parent_path().empty() ? "." : local.parent_path().string(), "-cf", "-", local.filename().string()});
+    if (!recursive)
+      return fail(Errc::usage, fmt::format("{} is a directory (use -r)", local.string()));
+    auto tar =
+        run_process({"tar", "-C", local.parent_path().empty() ? "." : local.parent_path().string(),
+                     "-cf", "-", local.filename().string()});
     if (!tar || tar->exit_code != 0) return fail(Errc::io, "tar of " + local.string() + " failed");
     RunOptions o;
     o.stdin_data = tar->out;
-    auto r = run_ok(*this, "copy to " + remote, fmt::format("mkdir -p {0} && tar -xf - -C {0}", shell_quote(remote)), o);
+    auto r = run_ok(*this, "copy to " + remote,
+                    fmt::format("mkdir -p {0} && tar -xf - -C {0}", shell_quote(remote)), o);
     return r ? ok() : Status(fail(r.error()));
   }
   auto data = read_file(local);
@@ -272,21 +292,30 @@ Status LibsshRunner::copy_to(const fs::path& local, const std::string& remote, b
   std::string name = local.filename().string();
   RunOptions o;
   o.stdin_data = *data;
-  auto cmd = fmt::format("d={0}; if [ -d \"$d\" ]; then d=\"$d\"/{1}; fi; cat > \"$d\" && chmod {2:o} \"$d\"", shell_quote(remote), shell_quote(name), mode);
+  auto cmd = fmt::format(
+      "d={0}; if [ -d \"$d\" ]; then d=\"$d\"/{1}; fi; cat > \"$d\" && chmod {2:o} \"$d\"",
+      shell_quote(remote), shell_quote(name), mode);
   auto r = run_ok(*this, "copy to " + remote, cmd, o);
   return r ? ok() : Status(fail(r.error()));
 }
 
-Status LibsshRunner::copy_from(const std::string& remote, const fs::path& local, bool recursive) {
-  auto kind = run(fmt::format("if [ -d {0} ]; then echo dir; elif [ -e {0} ]; then stat -c %a {0}; else echo missing; fi", shell_quote(remote)));
+Status LibsshRunner::copy_from(const std::string &remote, const fs::path &local, bool recursive) {
+  auto kind = run(fmt::format(
+      "if [ -d {0} ]; then echo dir; elif [ -e {0} ]; then stat -c %a {0}; else echo missing; fi",
+      shell_quote(remote)));
   if (!kind) return fail(kind.error());
   std::string k = kind->out.substr(0, kind->out.find('\n'));
-  if (k == "missing") return fail(Errc::not_found, fmt::format("{}: no such file or directory", remote));
+  if (k == "missing")
+    return fail(Errc::not_found, fmt::format("{}: no such file or directory", remote));
   std::error_code ec;
   if (k == "dir") {
     if (!recursive) return fail(Errc::usage, fmt::format("{} is a directory (use -r)", remote));
     auto rp = fs::path(remote);
-    auto r = run_ok(*this, "copy from " + remote, fmt::format("tar -C {} -cf - {}", shell_quote(rp.parent_path().empty() ? "." : rp.parent_path().string()), shell_quote(rp.filename().string())));
+    auto r =
+        run_ok(*this, "copy from " + remote,
+               fmt::format("tar -C {} -cf - {}",
+                           shell_quote(rp.parent_path().empty() ? "." : rp.parent_path().string()),
+                           shell_quote(rp.filename().string())));
     if (!r) return fail(r.error());
     SC_TRY(ensure_dir(local, 0755));
     ProcessOptions po;
@@ -301,27 +330,31 @@ Status LibsshRunner::copy_from(const std::string& remote, const fs::path& local,
   return atomic_write(dst, r->out, mode);
 }
 
-Status wait_for_ssh(const SshConfig& cfg, std::chrono::milliseconds timeout, std::unique_ptr<LibsshRunner>* out) {
+Status wait_for_ssh(const SshConfig &cfg, std::chrono::milliseconds timeout,
+                    std::unique_ptr<LibsshRunner> *out) {
   Error final_error;
   bool final = false;
-  auto st = poll_until(fmt::format("waiting for SSH on {}:{}", cfg.host, cfg.port), timeout, [&]() -> Status {
-    if (final) return ok();
-    SshConfig c = cfg;
-    c.connect_timeout = std::min(cfg.connect_timeout, std::chrono::milliseconds(5000));
-    auto r = LibsshRunner::connect(c);
-    if (r) {
-      *out = std::move(*r);
-      return ok();
-    }
-    if (r.error().code == Errc::auth || r.error().code == Errc::host_key_changed) {
-      final = true;
-      final_error = r.error();
-      return ok();
-    }
-    return fail(r.error());
-  }, std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
+  auto st = poll_until(
+      fmt::format("waiting for SSH on {}:{}", cfg.host, cfg.port), timeout,
+      [&]() -> Status {
+        if (final) return ok();
+        SshConfig c = cfg;
+        c.connect_timeout = std::min(cfg.connect_timeout, std::chrono::milliseconds(5000));
+        auto r = LibsshRunner::connect(c);
+        if (r) {
+          *out = std::move(*r);
+          return ok();
+        }
+        if (r.error().code == Errc::auth || r.error().code == Errc::host_key_changed) {
+          final = true;
+          final_error = r.error();
+          return ok();
+        }
+        return fail(r.error());
+      },
+      std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
   if (final) return fail(final_error);
   return st;
 }
 
-}  // namespace sc
+} // namespace sc

@@ -17,30 +17,30 @@ struct SshConfig {
   int port = 22;
   std::string user = "root";
   fs::path key_path;
-  fs::path known_hosts;  // pin file; empty = no pinning
+  fs::path known_hosts; // pin file; empty = no pinning
   std::chrono::milliseconds connect_timeout{10000};
-  std::function<void(const std::string&)> debug;  // every command, exit status and duration
+  std::function<void(const std::string &)> debug; // every command, exit status and duration
 };
 
 class LibsshRunner : public CommandRunner {
- public:
+public:
   // Errc::unreachable, Errc::auth, Errc::host_key_changed or Errc::timeout on failure.
-  static Result<std::unique_ptr<LibsshRunner>> connect(const SshConfig& cfg);
+  static Result<std::unique_ptr<LibsshRunner>> connect(const SshConfig &cfg);
   ~LibsshRunner() override;
 
-  Result<CommandResult> run(const std::string& cmd, const RunOptions& opts = {}) override;
-  Status put_file(const std::string& path, std::string_view bytes, unsigned mode) override;
+  Result<CommandResult> run(const std::string &cmd, const RunOptions &opts = {}) override;
+  Status put_file(const std::string &path, std::string_view bytes, unsigned mode) override;
   std::string target() const override;
   int round_trips() const override { return m_round_trips; }
 
   // `swarmctl ssh`: empty command = login shell with a PTY; otherwise runs the command (PTY when
   // stdin is a terminal), streaming stdin/stdout/stderr. Returns the remote exit code.
-  Result<int> interactive(const std::string& command);
+  Result<int> interactive(const std::string &command);
   // `swarmctl scp`: local -> remote and remote -> local; directories need `recursive`.
-  Status copy_to(const fs::path& local, const std::string& remote, bool recursive);
-  Status copy_from(const std::string& remote, const fs::path& local, bool recursive);
+  Status copy_to(const fs::path &local, const std::string &remote, bool recursive);
+  Status copy_from(const std::string &remote, const fs::path &local, bool recursive);
 
- private:
+private:
   LibsshRunner() = default;
   struct Impl;
   std::unique_ptr<Impl> m;
@@ -50,7 +50,7 @@ class LibsshRunner : public CommandRunner {
 
 // Polls LibsshRunner::connect until it succeeds or `timeout` passes (auth and host-key errors
 // are final, not retried). On success *out holds the connected runner.
-Status wait_for_ssh(const SshConfig& cfg, std::chrono::milliseconds timeout,
-                    std::unique_ptr<LibsshRunner>* out);
+Status wait_for_ssh(const SshConfig &cfg, std::chrono::milliseconds timeout,
+                    std::unique_ptr<LibsshRunner> *out);
 
-}  // namespace sc
+} // namespace sc

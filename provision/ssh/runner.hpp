@@ -17,17 +17,17 @@ struct CommandResult {
 
 struct RunOptions {
   std::chrono::milliseconds timeout{std::chrono::minutes(10)};
-  std::string stdin_data;  // sent on the channel's stdin, then EOF
-  bool secret = false;     // the command text must not be logged (it carries a secret)
+  std::string stdin_data; // sent on the channel's stdin, then EOF
+  bool secret = false;    // the command text must not be logged (it carries a secret)
 };
 
 class CommandRunner {
- public:
+public:
   virtual ~CommandRunner() = default;
   // Runs `cmd` through the remote user's shell. A non-zero exit is not an error here.
-  virtual Result<CommandResult> run(const std::string& cmd, const RunOptions& opts = {}) = 0;
+  virtual Result<CommandResult> run(const std::string &cmd, const RunOptions &opts = {}) = 0;
   // Writes bytes to a remote path (content over stdin, temp + rename, mode set before content).
-  virtual Status put_file(const std::string& path, std::string_view bytes, unsigned mode) = 0;
+  virtual Status put_file(const std::string &path, std::string_view bytes, unsigned mode) = 0;
   // "root@192.168.99.12:22", for messages.
   virtual std::string target() const = 0;
   // Number of commands sent so far (round trips), for benchmarks and tests.
@@ -36,7 +36,7 @@ class CommandRunner {
 
 // Runs cmd and turns a non-zero exit into Errc::remote_failed with "<what>: exited N: <output
 // tail>" (stderr preferred, last lines only).
-Result<CommandResult> run_ok(CommandRunner& r, std::string_view what, const std::string& cmd,
-                             const RunOptions& opts = {});
+Result<CommandResult> run_ok(CommandRunner &r, std::string_view what, const std::string &cmd,
+                             const RunOptions &opts = {});
 
-}  // namespace sc
+} // namespace sc

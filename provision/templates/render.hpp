@@ -8,8 +8,10 @@
 #include <string_view>
 
 namespace sc {
-Result<std::string> render_template(std::string_view name, const std::map<std::string, std::string>& values);
+Result<std::string> render_template(std::string_view name,
+                                    const std::map<std::string, std::string> &values);
 // Renders template text directly (used by tests and by render_template).
-Result<std::string> render_text(std::string_view text, const std::map<std::string, std::string>& values,
+Result<std::string> render_text(std::string_view text,
+                                const std::map<std::string, std::string> &values,
                                 std::string_view name = "template");
-}  // namespace sc
+} // namespace sc

@@ -2,19 +2,20 @@
 #include <tests/support/fake_runner.hpp>
 
 namespace sc::test {
-FakeRunner& FakeRunner::on_contains(std::string needle, CommandResult result, int times) {
-  return on([needle](const std::string& c, const std::string&) { return c.find(needle) != std::string::npos; },
+FakeRunner &FakeRunner::on_contains(std::string needle, CommandResult result, int times) {
+  return on([needle](const std::string &c,
+                     const std::string &) { return c.find(needle) != std::string::npos; },
             std::move(result), times);
 }
-FakeRunner& FakeRunner::on(std::function<bool(const std::string&, const std::string&)> match,
+FakeRunner &FakeRunner::on(std::function<bool(const std::string &, const std::string &)> match,
                            CommandResult result, int times) {
   m_rules.push_back(Rule{std::move(match), std::move(result), times});
   return *this;
 }
-Result<CommandResult> FakeRunner::run(const std::string& cmd, const RunOptions& opts) {
+Result<CommandResult> FakeRunner::run(const std::string &cmd, const RunOptions &opts) {
   commands.push_back(cmd);
   stdins.push_back(opts.stdin_data);
-  for (auto& r : m_rules) {
+  for (auto &r : m_rules) {
     if (r.remaining == 0) continue;
     if (r.match(cmd, opts.stdin_data)) {
       if (r.remaining > 0) --r.remaining;
@@ -24,8 +25,8 @@ Result<CommandResult> FakeRunner::run(const std::string& cmd, const RunOptions& 
   FAIL_CHECK("unscripted remote command: " << cmd);
   return fail(Errc::generic, "unscripted command: " + cmd);
 }
-Status FakeRunner::put_file(const std::string& path, std::string_view bytes, unsigned mode) {
+Status FakeRunner::put_file(const std::string &path, std::string_view bytes, unsigned mode) {
   files[path] = {std::string(bytes), mode};
   return ok();
 }
-}  // namespace sc::test
+} // namespace sc::test

@@ -10,28 +10,28 @@
 namespace sc::test {
 
 class FakeRunner : public CommandRunner {
- public:
+public:
   struct Rule {
-    std::function<bool(const std::string& cmd, const std::string& stdin_data)> match;
+    std::function<bool(const std::string &cmd, const std::string &stdin_data)> match;
     CommandResult result;
-    int remaining = -1;  // -1 = unlimited
+    int remaining = -1; // -1 = unlimited
   };
   // Answers commands that contain `needle` with `result`.
-  FakeRunner& on_contains(std::string needle, CommandResult result, int times = -1);
-  FakeRunner& on(std::function<bool(const std::string&, const std::string&)> match,
+  FakeRunner &on_contains(std::string needle, CommandResult result, int times = -1);
+  FakeRunner &on(std::function<bool(const std::string &, const std::string &)> match,
                  CommandResult result, int times = -1);
 
-  Result<CommandResult> run(const std::string& cmd, const RunOptions& opts = {}) override;
-  Status put_file(const std::string& path, std::string_view bytes, unsigned mode) override;
+  Result<CommandResult> run(const std::string &cmd, const RunOptions &opts = {}) override;
+  Status put_file(const std::string &path, std::string_view bytes, unsigned mode) override;
   std::string target() const override { return "root@fake:22"; }
   int round_trips() const override { return static_cast<int>(commands.size()); }
 
-  std::vector<std::string> commands;   // every command run, in order
-  std::vector<std::string> stdins;     // stdin of each command
-  std::map<std::string, std::pair<std::string, unsigned>> files;  // put_file: path -> (bytes, mode)
+  std::vector<std::string> commands;                             // every command run, in order
+  std::vector<std::string> stdins;                               // stdin of each command
+  std::map<std::string, std::pair<std::string, unsigned>> files; // put_file: path -> (bytes, mode)
 
- private:
+private:
   std::vector<Rule> m_rules;
 };
 
-}  // namespace sc::test
+} // namespace sc::test

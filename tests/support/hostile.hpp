@@ -5,7 +5,7 @@
 #include <vector>
 
 namespace sc::test {
-inline std::vector<std::string> hostile_values(const std::string& marker) {
+inline std::vector<std::string> hostile_values(const std::string &marker) {
   return {
       "$(touch " + marker + ")",
       "`touch " + marker + "`",
@@ -42,4 +42,4 @@ inline std::vector<std::string> hostile_values(const std::string& marker) {
       "plain-safe_value.1:2,3/4@5%6+7=8",
   };
 }
-}  // namespace sc::test
+} // namespace sc::test

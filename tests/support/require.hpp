@@ -7,12 +7,12 @@
 namespace sc::test {
 bool in_ci();
 bool is_root();
-bool have_program(const std::string& name);
+bool have_program(const std::string &name);
 // Returns true when the test may go on. Otherwise reports (FAIL_CHECK in CI, MESSAGE locally).
-bool require(bool condition, const std::string& what);
-}  // namespace sc::test
+bool require(bool condition, const std::string &what);
+} // namespace sc::test
 
-#define SC_REQUIRE_PREREQ(cond, what) \
-  do {                                \
-    if (!::sc::test::require((cond), (what))) return; \
+#define SC_REQUIRE_PREREQ(cond, what)                                                              \
+  do {                                                                                             \
+    if (!::sc::test::require((cond), (what))) return;                                              \
   } while (0)

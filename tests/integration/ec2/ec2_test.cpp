@@ -456,7 +456,8 @@ TEST_CASE("ec2 e2e: without --amazonec2-ami the newest Ubuntu LTS image of the r
   Env e(moto().url());
   // moto's image catalogue holds Canonical's 14.04 and 16.04 server images (and others' Ubuntu
   // based images): the newest LTS owned by Canonical is 16.04, ami-785db401.
-  auto r = e.run({"create", "-d", "amazonec2", "--amazonec2-endpoint", e.endpoint, "--no-provision", "d1"});
+  auto r = e.run(
+      {"create", "-d", "amazonec2", "--amazonec2-endpoint", e.endpoint, "--no-provision", "d1"});
   INFO(r.out, r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(e.driver_json("d1")["AMI"] == "ami-785db401");

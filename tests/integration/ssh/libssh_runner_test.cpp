@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-SshConfig config_for(const test::Sshd& d, const fs::path& key) {
+SshConfig config_for(const test::Sshd &d, const fs::path &key) {
   SshConfig c;
   c.host = "127.0.0.1";
   c.port = d.port;
@@ -30,42 +30,45 @@ SshConfig config_for(const test::Sshd& d, const fs::path& key) {
   return c;
 }
 
-std::unique_ptr<LibsshRunner> connect_ok(const test::Sshd& d) {
+std::unique_ptr<LibsshRunner> connect_ok(const test::Sshd &d) {
   auto r = LibsshRunner::connect(config_for(d, d.client_key));
   REQUIRE_MESSAGE(r, (r ? "" : r.error().message) << "\nsshd log:\n" << d.log());
   return std::move(*r);
 }
 
-std::string slurp(const fs::path& p) {
+std::string slurp(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
-unsigned mode_of(const fs::path& p) {
+unsigned mode_of(const fs::path &p) {
   struct stat st {};
   REQUIRE(::stat(p.c_str(), &st) == 0);
   return st.st_mode & 07777;
 }
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // One sshd shared by the tests that do not change it (host key, authorized keys): started on
 // first use, stopped by its destructor at exit. Tests that change the server start their own.
-test::Sshd& shared_sshd() {
+test::Sshd &shared_sshd() {
   static test::Sshd d;
   return d;
 }
 
-size_t count_of(const std::string& hay, const std::string& needle) {
+size_t count_of(const std::string &hay, const std::string &needle) {
   size_t n = 0;
-  for (size_t p = 0; (p = hay.find(needle, p)) != std::string::npos; ++p) ++n;
+  for (size_t p = 0; (p = hay.find(needle, p)) != std::string::npos; ++p)
+    ++n;
   return n;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("ssh: exit codes of remote commands are returned, not turned into errors") {
-  auto& d = shared_sshd();
+  auto &d = shared_sshd();
   auto r = connect_ok(d);
   CHECK(r->target() == "root@127.0.0.1:" + std::to_string(d.port));
   for (int code : {0, 1, 3, 42, 255}) {
@@ -79,14 +82,15 @@ TEST_CASE("ssh: exit codes of remote commands are returned, not turned into erro
   CHECK(nf->err.find("not found") != std::string::npos);
   auto ok = run_ok(*r, "list", "ls /");
   CHECK(ok);
-  auto bad = run_ok(*r, "install docker", "echo E: Unable to locate package docker.io >&2; exit 100");
+  auto bad =
+      run_ok(*r, "install docker", "echo E: Unable to locate package docker.io >&2; exit 100");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == Errc::remote_failed);
   CHECK(bad.error().message == "install docker: exited 100: E: Unable to locate package docker.io");
 }
 
 TEST_CASE("ssh: stdout and stderr are kept apart") {
-  auto& d = shared_sshd();
+  auto &d = shared_sshd();
   auto r = connect_ok(d);
   auto res = r->run("echo out1; echo err1 >&2; printf 'out2'; printf 'err2' >&2; exit 5");
   REQUIRE(res);
@@ -107,10 +111,11 @@ TEST_CASE("ssh: stdout and stderr are kept apart") {
 }
 
 TEST_CASE("ssh: stdin is uploaded byte for byte and closed") {
-  auto& d = shared_sshd();
+  auto &d = shared_sshd();
   auto r = connect_ok(d);
   std::string data;
-  for (size_t i = 0; i < 2500u * 1024; ++i) data += static_cast<char>((i * 7919u) % 256);
+  for (size_t i = 0; i < 2500u * 1024; ++i)
+    data += static_cast<char>((i * 7919u) % 256);
   RunOptions o;
   o.stdin_data = data;
   o.timeout = 15s;
@@ -133,7 +138,7 @@ TEST_CASE("ssh: stdin is uploaded byte for byte and closed") {
 }
 
 TEST_CASE("ssh: a command that does not read its stdin still completes") {
-  auto& d = shared_sshd();
+  auto &d = shared_sshd();
   auto r = connect_ok(d);
   RunOptions o;
   o.stdin_data = std::string(8 * 1024 * 1024, 'x');
@@ -147,9 +152,10 @@ TEST_CASE("ssh: a command that does not read its stdin still completes") {
 }
 
 TEST_CASE("ssh: put_file writes content and mode atomically, through stdin") {
-  auto& d = shared_sshd();
+  auto &d = shared_sshd();
   auto r = connect_ok(d);
-  std::string bytes = std::string("line 1\n$(touch x) `y` 'q' \"d\"\n") + std::string("\0\x01\xff binary", 10) + "\nno final newline";
+  std::string bytes = std::string("line 1\n$(touch x) `y` 'q' \"d\"\n") +
+                      std::string("\0\x01\xff binary", 10) + "\nno final newline";
   auto target = d.dir / "remote dir" / "it's a file.conf";
   int before = r->round_trips();
   REQUIRE(r->put_file(target.string(), bytes, 0640));
@@ -161,7 +167,8 @@ TEST_CASE("ssh: put_file writes content and mode atomically, through stdin") {
   CHECK(slurp(target) == "second");
   CHECK(mode_of(target) == 0600);
   std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(target.parent_path())) names.insert(e.path().filename().string());
+  for (const auto &e : fs::directory_iterator(target.parent_path()))
+    names.insert(e.path().filename().string());
   CHECK(names == std::set<std::string>{"it's a file.conf"});
   CHECK_FALSE(fs::exists(d.dir / "remote dir" / "x"));
   // An executable script.
@@ -178,7 +185,7 @@ TEST_CASE("ssh: put_file writes content and mode atomically, through stdin") {
 }
 
 TEST_CASE("ssh: one session is reused for every command") {
-  auto& d = shared_sshd();
+  auto &d = shared_sshd();
   auto accepted_before = count_of(d.log(), "Accepted publickey");
   auto r = connect_ok(d);
   // Every command's shell is a child of the same per-connection sshd process.
@@ -195,7 +202,7 @@ TEST_CASE("ssh: one session is reused for every command") {
 }
 
 TEST_CASE("ssh: a command timeout returns Errc::timeout quickly and the session stays usable") {
-  auto& d = shared_sshd();
+  auto &d = shared_sshd();
   auto r = connect_ok(d);
   RunOptions o;
   o.timeout = 1s;
@@ -213,7 +220,7 @@ TEST_CASE("ssh: a command timeout returns Errc::timeout quickly and the session 
 }
 
 TEST_CASE("ssh: a key the server does not accept fails with a clear authentication error") {
-  auto& d = shared_sshd();
+  auto &d = shared_sshd();
   auto t0 = Clock::now();
   auto r = LibsshRunner::connect(config_for(d, d.wrong_key));
   REQUIRE_FALSE(r);
@@ -263,7 +270,7 @@ TEST_CASE("ssh: the host key is pinned on first contact and a changed key is ref
   CHECK(r.error().message.find("host key changed") != std::string::npos);
   CHECK(r.error().message.find(d.known_hosts.string()) != std::string::npos);
   CHECK(r.error().message.find("SHA256:") != std::string::npos);
-  CHECK(slurp(d.known_hosts) == pinned);  // never silently re-pinned
+  CHECK(slurp(d.known_hosts) == pinned); // never silently re-pinned
   // wait_for_ssh gives up at once on a changed host key.
   auto t0 = Clock::now();
   auto w = wait_for_ssh(config_for(d, d.client_key), 20s, nullptr);
@@ -300,7 +307,7 @@ TEST_CASE("ssh: an unreachable port gives a clear, fast error") {
 }
 
 TEST_CASE("ssh: wait_for_ssh connects once sshd comes up") {
-  auto& d = shared_sshd();
+  auto &d = shared_sshd();
   std::unique_ptr<LibsshRunner> out;
   REQUIRE(wait_for_ssh(config_for(d, d.client_key), 10s, &out));
   REQUIRE(out);
@@ -328,7 +335,8 @@ TEST_CASE("ssh: generated keys have safe modes and an RSA key logs in too") {
   REQUIRE(kg);
   CHECK(kg->exit_code == 0);
   auto two_fields = [](std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+      s.pop_back();
     auto sp = s.find(' ', s.find(' ') + 1);
     return sp == std::string::npos ? s : s.substr(0, sp);
   };
@@ -346,10 +354,10 @@ TEST_CASE("ssh: generated keys have safe modes and an RSA key logs in too") {
 }
 
 TEST_CASE("ssh: the debug log shows commands but hides secret ones") {
-  auto& d = shared_sshd();
+  auto &d = shared_sshd();
   std::vector<std::string> lines;
   auto c = config_for(d, d.client_key);
-  c.debug = [&](const std::string& l) { lines.push_back(l); };
+  c.debug = [&](const std::string &l) { lines.push_back(l); };
   auto r = LibsshRunner::connect(c);
   REQUIRE(r);
   REQUIRE((*r)->run("echo visible-command"));
@@ -357,7 +365,8 @@ TEST_CASE("ssh: the debug log shows commands but hides secret ones") {
   o.secret = true;
   REQUIRE((*r)->run("echo TOPSECRET-VALUE", o));
   std::string all;
-  for (const auto& l : lines) all += l + "\n";
+  for (const auto &l : lines)
+    all += l + "\n";
   CHECK(all.find("visible-command") != std::string::npos);
   CHECK(all.find("exit 0") != std::string::npos);
   CHECK(all.find("TOPSECRET-VALUE") == std::string::npos);

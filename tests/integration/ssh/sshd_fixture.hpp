@@ -23,7 +23,7 @@
 namespace sc::test {
 namespace fs = std::filesystem;
 
-inline constexpr const char* k_sshd = "/usr/sbin/sshd";
+inline constexpr const char *k_sshd = "/usr/sbin/sshd";
 
 // A TCP port that nothing listens on right now (bind to 0, read it back, close).
 inline int free_port() {
@@ -32,9 +32,9 @@ inline int free_port() {
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  REQUIRE(::bind(s, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0);
   socklen_t len = sizeof a;
-  REQUIRE(::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  REQUIRE(::getsockname(s, reinterpret_cast<sockaddr *>(&a), &len) == 0);
   ::close(s);
   return ntohs(a.sin_port);
 }
@@ -46,7 +46,7 @@ inline bool port_open(int port) {
   a.sin_family = AF_INET;
   a.sin_port = htons(static_cast<uint16_t>(port));
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  bool ok = ::connect(s, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
   ::close(s);
   return ok;
 }
@@ -70,13 +70,15 @@ class Sshd {
     }
   } m_proc;
 
- public:
+public:
   fs::path dir, client_key, wrong_key, known_hosts;
   int port = 0;
 
   Sshd() {
-    REQUIRE_MESSAGE(::access(k_sshd, X_OK) == 0, "OpenSSH server missing: " << k_sshd << " (apt-get install openssh-server)");
-    REQUIRE_MESSAGE(!sc::find_in_path("ssh-keygen").empty(), "ssh-keygen missing (apt-get install openssh-client)");
+    REQUIRE_MESSAGE(::access(k_sshd, X_OK) == 0,
+                    "OpenSSH server missing: " << k_sshd << " (apt-get install openssh-server)");
+    REQUIRE_MESSAGE(!sc::find_in_path("ssh-keygen").empty(),
+                    "ssh-keygen missing (apt-get install openssh-client)");
     std::string t = (fs::temp_directory_path() / "sc-sshd-test.XXXXXX").string();
     REQUIRE(::mkdtemp(t.data()) != nullptr);
     dir = t;
@@ -99,10 +101,10 @@ class Sshd {
 
   ~Sshd() { stop(); }
 
-  Sshd(const Sshd&) = delete;
-  Sshd& operator=(const Sshd&) = delete;
+  Sshd(const Sshd &) = delete;
+  Sshd &operator=(const Sshd &) = delete;
 
-  void authorize(const fs::path& private_key) {
+  void authorize(const fs::path &private_key) {
     auto pub = sc::read_public_key(private_key);
     REQUIRE(pub);
     std::ofstream(dir / "authorized_keys", std::ios::app) << *pub << "\n";
@@ -132,7 +134,8 @@ class Sshd {
       m_proc.pid = -1;
     }
     // Wait until the port is free again so that a restart can bind it.
-    for (int i = 0; i < 100 && port_open(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < 100 && port_open(port); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 
   pid_t pid() const { return m_proc.pid; }
@@ -141,14 +144,15 @@ class Sshd {
     return std::string((std::istreambuf_iterator<char>(in)), {});
   }
 
- private:
+private:
   std::string m_unshare;
 
   void new_host_key() {
     std::error_code ec;
     fs::remove(dir / "host_ed25519", ec);
     fs::remove(dir / "host_ed25519.pub", ec);
-    auto r = sc::run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", (dir / "host_ed25519").string()});
+    auto r = sc::run_process(
+        {"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", (dir / "host_ed25519").string()});
     REQUIRE(r);
     REQUIRE_MESSAGE(r->exit_code == 0, "ssh-keygen: " << r->err);
   }
@@ -183,12 +187,12 @@ class Sshd {
       // this machine that costs ~1 s per command (pyenv init). sshd runs in a private mount
       // namespace with an empty file over /root/.bashrc (the real file is untouched).
       if (!m_unshare.empty()) {
-        std::string sh = "mount --bind " + (dir / "empty_bashrc").string() + " /root/.bashrc 2>/dev/null; exec " +
-                         k_sshd + " -D -e -f " + cfg.string();
-        ::execl(m_unshare.c_str(), "unshare", "-m", "--propagation", "private", "sh", "-c", sh.c_str(),
-                static_cast<char*>(nullptr));
+        std::string sh = "mount --bind " + (dir / "empty_bashrc").string() +
+                         " /root/.bashrc 2>/dev/null; exec " + k_sshd + " -D -e -f " + cfg.string();
+        ::execl(m_unshare.c_str(), "unshare", "-m", "--propagation", "private", "sh", "-c",
+                sh.c_str(), static_cast<char *>(nullptr));
       }
-      ::execl(k_sshd, k_sshd, "-D", "-e", "-f", cfg.c_str(), static_cast<char*>(nullptr));
+      ::execl(k_sshd, k_sshd, "-D", "-e", "-f", cfg.c_str(), static_cast<char *>(nullptr));
       ::_exit(127);
     }
     m_proc.pid = pid;
@@ -205,4 +209,4 @@ class Sshd {
   }
 };
 
-}  // namespace sc::test
+} // namespace sc::test

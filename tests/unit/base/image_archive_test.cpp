@@ -25,13 +25,13 @@ struct TempDir {
     std::error_code ec;
     fs::remove_all(path, ec);
   }
-  void write(const std::string& rel, const std::string& data) const {
+  void write(const std::string &rel, const std::string &data) const {
     fs::create_directories((path / rel).parent_path());
     std::ofstream(path / rel, std::ios::binary) << data;
   }
 };
 
-void sh(const std::string& script) {
+void sh(const std::string &script) {
   auto r = run_process({"bash", "-c", script});
   REQUIRE(r);
   INFO(r->err);
@@ -39,19 +39,21 @@ void sh(const std::string& script) {
 }
 
 // A docker-save-like tree: one layer (big enough to span many blocks), its json, the manifest.
-void docker_save_tree(const TempDir& d, const std::string& repo_tags_json, const std::string& layer_dir) {
+void docker_save_tree(const TempDir &d, const std::string &repo_tags_json,
+                      const std::string &layer_dir) {
   d.write("src/" + layer_dir + "/VERSION", "1.0");
   d.write("src/" + layer_dir + "/layer.tar", std::string(200000, 'x'));
   d.write("src/cfg.json", "{}");
   d.write("src/manifest.json", R"([{"Config":"cfg.json","RepoTags":)" + repo_tags_json +
                                    R"(,"Layers":[")" + layer_dir + R"(/layer.tar"]}])");
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("image archive: GNU tar, manifest after the layers") {
   TempDir d;
   docker_save_tree(d, R"(["quay.io/coreos/etcd:v3.4.23"])", "2c57d1137fa8");
-  sh("cd '" + d.path.string() + "/src' && tar --format=gnu -cf ../img.tar 2c57d1137fa8 cfg.json manifest.json");
+  sh("cd '" + d.path.string() +
+     "/src' && tar --format=gnu -cf ../img.tar 2c57d1137fa8 cfg.json manifest.json");
   auto tags = image_archive_tags(d.path / "img.tar");
   REQUIRE(tags);
   CHECK(*tags == std::vector<std::string>{"quay.io/coreos/etcd:v3.4.23"});
@@ -59,23 +61,28 @@ TEST_CASE("image archive: GNU tar, manifest after the layers") {
 
 TEST_CASE("image archive: several images and tags; GNU long names before the manifest") {
   TempDir d;
-  std::string long_dir(150, 'a');  // > 100 characters: a GNU 'L' entry precedes it
+  std::string long_dir(150, 'a'); // > 100 characters: a GNU 'L' entry precedes it
   docker_save_tree(d, R"(["busybox:latest","busybox:1.36"])", long_dir);
   d.write("src/manifest.json",
           R"([{"Config":"cfg.json","RepoTags":["busybox:latest","busybox:1.36"],"Layers":[]},)"
           R"({"Config":"cfg.json","RepoTags":["swarmctl/hello:latest"],"Layers":[]}])");
-  sh("cd '" + d.path.string() + "/src' && tar --format=gnu -cf ../img.tar " + long_dir + " cfg.json manifest.json");
+  sh("cd '" + d.path.string() + "/src' && tar --format=gnu -cf ../img.tar " + long_dir +
+     " cfg.json manifest.json");
   auto tags = image_archive_tags(d.path / "img.tar");
   REQUIRE(tags);
-  CHECK(*tags == std::vector<std::string>{"busybox:latest", "busybox:1.36", "swarmctl/hello:latest"});
+  CHECK(*tags ==
+        std::vector<std::string>{"busybox:latest", "busybox:1.36", "swarmctl/hello:latest"});
 }
 
 TEST_CASE("image archive: PAX format (Python tarfile) with long paths") {
   TempDir d;
   std::string long_dir(180, 'b');
   docker_save_tree(d, R"(["swarm:latest"])", long_dir);
-  sh("cd '" + d.path.string() + "/src' && python3 -c 'import tarfile,sys; t=tarfile.open(\"../img.tar\",\"w\",format=tarfile.PAX_FORMAT); "
-     "[t.add(n) for n in sys.argv[1:]]; t.close()' " + long_dir + " cfg.json manifest.json");
+  sh("cd '" + d.path.string() +
+     "/src' && python3 -c 'import tarfile,sys; "
+     "t=tarfile.open(\"../img.tar\",\"w\",format=tarfile.PAX_FORMAT); "
+     "[t.add(n) for n in sys.argv[1:]]; t.close()' " +
+     long_dir + " cfg.json manifest.json");
   auto tags = image_archive_tags(d.path / "img.tar");
   REQUIRE(tags);
   CHECK(*tags == std::vector<std::string>{"swarm:latest"});
@@ -110,7 +117,8 @@ TEST_CASE("image archive: errors name the file and the reason") {
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("manifest.json") != std::string::npos);
 
-  sh("head -c 700 '" + (d.path / "nomanifest.tar").string() + "' > '" + (d.path / "short.tar").string() + "'");
+  sh("head -c 700 '" + (d.path / "nomanifest.tar").string() + "' > '" +
+     (d.path / "short.tar").string() + "'");
   CHECK_FALSE(image_archive_tags(d.path / "short.tar"));
   CHECK_FALSE(image_archive_tags(d.path / "missing.tar"));
 }
@@ -128,7 +136,8 @@ TEST_CASE("normalize_image_ref follows Docker's defaults") {
   CHECK(normalize_image_ref("swarm:1.2") != normalize_image_ref("swarm"));
   CHECK(normalize_image_ref("docker.io/swarm") == "docker.io/library/swarm:latest");
   CHECK(normalize_image_ref("index.docker.io/library/swarm:1") == "docker.io/library/swarm:1");
-  CHECK(normalize_image_ref("index.docker.io/progrium/consul") == "docker.io/progrium/consul:latest");
+  CHECK(normalize_image_ref("index.docker.io/progrium/consul") ==
+        "docker.io/progrium/consul:latest");
 }
 
 TEST_CASE("image archive: a PAX size record overrides the header's size field") {
@@ -137,7 +146,8 @@ TEST_CASE("image archive: a PAX size record overrides the header's size field") 
   TempDir d;
   d.write("src/big.bin", std::string(5000, 'q'));
   d.write("src/manifest.json", R"([{"Config":"c.json","RepoTags":["big:1"],"Layers":[]}])");
-  sh("cd '" + d.path.string() + "/src' && python3 -c '\n"
+  sh("cd '" + d.path.string() +
+     "/src' && python3 -c '\n"
      "import tarfile\n"
      "t=tarfile.open(\"../img.tar\",\"w\",format=tarfile.PAX_FORMAT)\n"
      "i=t.gettarinfo(\"big.bin\"); i.pax_headers={\"size\": str(i.size)}\n"
@@ -145,7 +155,8 @@ TEST_CASE("image archive: a PAX size record overrides the header's size field") 
      "t.add(\"manifest.json\"); t.close()'");
   // Zero the ustar size field of big.bin's own header (the second header, after the PAX one),
   // as Go does for huge entries: only the PAX record still says how long the entry is.
-  sh("python3 - '" + (d.path / "img.tar").string() + "' <<'PY'\n"
+  sh("python3 - '" + (d.path / "img.tar").string() +
+     "' <<'PY'\n"
      "import sys\n"
      "p=sys.argv[1]; b=bytearray(open(p,'rb').read())\n"
      "pax_len=int(b[124:136].split(b'\\0')[0].strip() or b'0',8)\n"

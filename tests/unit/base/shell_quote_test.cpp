@@ -27,14 +27,14 @@ struct TempDir {
 };
 
 // Runs `<shell> -c script` and returns stdout; the exit status must be 0.
-std::string shell_out(const std::string& shell, const std::string& script) {
+std::string shell_out(const std::string &shell, const std::string &script) {
   auto r = run_process({shell, "-c", script});
   REQUIRE_MESSAGE(r, "cannot run " << shell);
   INFO("script: " << script << "\nstderr: " << r->err);
   CHECK(r->exit_code == 0);
   return r->out;
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("shell_quote: safe values stay bare, the empty string is '', the rest is single-quoted") {
   CHECK(shell_quote("") == "''");
@@ -51,7 +51,7 @@ TEST_CASE("shell_quote: safe values stay bare, the empty string is '', the rest 
 TEST_CASE("shell_quote: hostile values print verbatim through bash -c \"printf %s <quoted>\"") {
   TempDir t;
   auto marker = (t.path / "pwned").string();
-  for (const auto& v : test::hostile_values(marker)) {
+  for (const auto &v : test::hostile_values(marker)) {
     INFO("value: [" << v << "] quoted: [" << shell_quote(v) << "]");
     CHECK(shell_out("bash", "printf %s " + shell_quote(v)) == v);
   }
@@ -61,17 +61,18 @@ TEST_CASE("shell_quote: hostile values print verbatim through bash -c \"printf %
 TEST_CASE("shell_quote: hostile values print verbatim through POSIX sh (dash) too") {
   TempDir t;
   auto marker = (t.path / "pwned").string();
-  for (const auto& v : test::hostile_values(marker)) {
+  for (const auto &v : test::hostile_values(marker)) {
     INFO("value: [" << v << "]");
     CHECK(shell_out("sh", "printf %s " + shell_quote(v)) == v);
   }
   CHECK_FALSE(fs::exists(marker));
 }
 
-TEST_CASE("shell_quote: a quoted value is one word (no splitting, no globbing) in an assignment and an argument") {
+TEST_CASE("shell_quote: a quoted value is one word (no splitting, no globbing) in an assignment "
+          "and an argument") {
   TempDir t;
   auto marker = (t.path / "pwned").string();
-  for (const auto& v : test::hostile_values(marker)) {
+  for (const auto &v : test::hostile_values(marker)) {
     INFO("value: [" << v << "]");
     // As the value of an assignment, like templates do: name={{hostname}}.
     CHECK(shell_out("bash", "x=" + shell_quote(v) + "\nprintf %s \"$x\"") == v);

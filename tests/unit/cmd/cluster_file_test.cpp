@@ -19,7 +19,8 @@ nodes: {prefix: node, count: 3}
 networks:
   - name: server-overlay-network
     subnet: 10.0.9.0/24
-)", "seed.yml");
+)",
+                              "seed.yml");
   REQUIRE(f);
   CHECK(f->name == "seed");
   REQUIRE(f->machines.size() == 5);
@@ -30,7 +31,8 @@ networks:
   CHECK(f->machines[2].name == "node0");
   CHECK(f->machines[4].name == "node2");
   CHECK(f->machines[3].driver == "local");
-  CHECK(f->machines[3].driver_options.at("local-cidr") == std::vector<std::string>{"192.168.50.1/24"});
+  CHECK(f->machines[3].driver_options.at("local-cidr") ==
+        std::vector<std::string>{"192.168.50.1/24"});
   CHECK(f->kv_kind == "etcd");
   REQUIRE(f->networks.size() == 1);
   CHECK(f->networks[0].subnet == "10.0.9.0/24");
@@ -49,11 +51,12 @@ machines:
     driver: amazonec2
     driver_options: {amazonec2-region: eu-west-1}
     engine: {labels: [b=2]}
-)", "c.yml");
+)",
+                              "c.yml");
   REQUIRE(f);
   REQUIRE(f->machines.size() == 3);
   CHECK(f->machines[0].name == "master");
-  const auto& n2 = f->machines[2];
+  const auto &n2 = f->machines[2];
   CHECK(n2.driver == "amazonec2");
   CHECK(n2.driver_options.size() == 1);
   CHECK(n2.engine.labels == std::vector<std::string>{"a=1", "b=2"});
@@ -78,34 +81,40 @@ TEST_CASE("cluster file: errors name the file, line and column") {
   REQUIRE_FALSE(d);
   CHECK(d.error().message == "d.yml:3:9: machine 'master' is listed twice");
 
-  auto n = parse_cluster_yaml("cluster: c\nswarm: {mode: swarm-mode}\nnodes: {count: many}\n", "n.yml");
+  auto n =
+      parse_cluster_yaml("cluster: c\nswarm: {mode: swarm-mode}\nnodes: {count: many}\n", "n.yml");
   REQUIRE_FALSE(n);
   CHECK(n.error().message.find("n.yml:3:") == 0);
 }
 
 TEST_CASE("cluster file: images expand environment variables") {
   setenv("SC_TEST_IMAGES", "/opt/imgs", 1);
-  auto f = parse_cluster_yaml("cluster: c\nswarm: {mode: swarm-mode}\nimages:\n  - ${SC_TEST_IMAGES}/a.tar\n  - $SC_TEST_IMAGES/b.tar\n", "i.yml");
+  auto f = parse_cluster_yaml("cluster: c\nswarm: {mode: swarm-mode}\nimages:\n  - "
+                              "${SC_TEST_IMAGES}/a.tar\n  - $SC_TEST_IMAGES/b.tar\n",
+                              "i.yml");
   REQUIRE(f);
   CHECK(f->images == std::vector<std::string>{"/opt/imgs/a.tar", "/opt/imgs/b.tar"});
-  auto g = parse_cluster_yaml("cluster: c\nswarm: {mode: swarm-mode}\nimages: [$SC_TEST_UNSET_VAR/a.tar]\n", "i.yml");
+  auto g = parse_cluster_yaml(
+      "cluster: c\nswarm: {mode: swarm-mode}\nimages: [$SC_TEST_UNSET_VAR/a.tar]\n", "i.yml");
   REQUIRE_FALSE(g);
   CHECK(g.error().message.find("$SC_TEST_UNSET_VAR is not set") != std::string::npos);
 }
 
 namespace {
 // A minimal `docker save` archive holding `tags`, written with GNU tar.
-std::string image_tar(const std::filesystem::path& dir, const std::string& file, const std::string& tags_json) {
+std::string image_tar(const std::filesystem::path &dir, const std::string &file,
+                      const std::string &tags_json) {
   auto src = dir / (file + ".d");
   std::filesystem::create_directories(src);
-  std::ofstream(src / "manifest.json") << R"([{"Config":"c.json","RepoTags":)" << tags_json << R"(,"Layers":[]}])";
+  std::ofstream(src / "manifest.json")
+      << R"([{"Config":"c.json","RepoTags":)" << tags_json << R"(,"Layers":[]}])";
   auto out = dir / file;
   auto r = run_process({"tar", "-C", src.string(), "-cf", out.string(), "manifest.json"});
   REQUIRE(r);
   REQUIRE(r->exit_code == 0);
   return out.string();
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("cluster file: images swarmctl runs go only where it runs them") {
   std::string t = (std::filesystem::temp_directory_path() / "sc-images-role.XXXXXX").string();
@@ -117,21 +126,28 @@ TEST_CASE("cluster file: images swarmctl runs go only where it runs them") {
   auto mixed = image_tar(dir, "mixed.tar", R"(["swarm:latest","busybox:latest"])");
   auto untagged = image_tar(dir, "untagged.tar", "null");
   auto all = std::vector<std::string>{etcd, swarm, busybox, mixed, untagged};
-  auto yaml = [&](const std::string& kv, const std::string& swarm_section) {
-    std::string y = "cluster: c\ndriver: local\n" + kv + swarm_section + "nodes: {prefix: node, count: 1}\nimages:\n";
-    for (const auto& i : all) y += "  - " + i + "\n";
+  auto yaml = [&](const std::string &kv, const std::string &swarm_section) {
+    std::string y = "cluster: c\ndriver: local\n" + kv + swarm_section +
+                    "nodes: {prefix: node, count: 1}\nimages:\n";
+    for (const auto &i : all)
+      y += "  - " + i + "\n";
     return y;
   };
   SUBCASE("classic with etcd (default image)") {
-    auto f = parse_cluster_yaml(yaml("kv: {name: consul, kind: etcd}\n", "swarm: {mode: classic, master: master}\n"), "c.yml");
+    auto f = parse_cluster_yaml(
+        yaml("kv: {name: consul, kind: etcd}\n", "swarm: {mode: classic, master: master}\n"),
+        "c.yml");
     REQUIRE(f);
     CHECK(images_for_role(*f, "kv") == std::vector<std::string>{etcd, busybox, mixed, untagged});
-    CHECK(images_for_role(*f, "master") == std::vector<std::string>{swarm, busybox, mixed, untagged});
+    CHECK(images_for_role(*f, "master") ==
+          std::vector<std::string>{swarm, busybox, mixed, untagged});
     CHECK(images_for_role(*f, "node") == std::vector<std::string>{swarm, busybox, mixed, untagged});
   }
   SUBCASE("a KV image given in the file replaces the default") {
-    auto f = parse_cluster_yaml(yaml("kv: {name: consul, kind: etcd, image: 'quay.io/coreos/etcd:v3.5.0'}\n",
-                                     "swarm: {mode: classic, master: master, image: 'swarm:1.2.9'}\n"), "c.yml");
+    auto f = parse_cluster_yaml(
+        yaml("kv: {name: consul, kind: etcd, image: 'quay.io/coreos/etcd:v3.5.0'}\n",
+             "swarm: {mode: classic, master: master, image: 'swarm:1.2.9'}\n"),
+        "c.yml");
     REQUIRE(f);
     // Neither archive holds the images the file names: both go everywhere.
     CHECK(images_for_role(*f, "node") == all);

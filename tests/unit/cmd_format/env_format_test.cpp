@@ -7,12 +7,12 @@
 #include <chrono>
 #include <cmd/format/env_format.hpp>
 #include <cstdlib>
+#include <doctest/doctest.h>
 #include <fstream>
 #include <optional>
-#include <thread>
-#include <doctest/doctest.h>
 #include <provision/base/process.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "reference_outputs.hpp"
@@ -28,19 +28,19 @@ const Vars k_vars = {{"DOCKER_TLS_VERIFY", "1"},
                      {"DOCKER_MACHINE_NAME", "fake1"}};
 
 std::string command_of(std::string_view section) {
-  for (const auto& o : test::ref::k_outputs)
+  for (const auto &o : test::ref::k_outputs)
     if (o.section == section) return std::string(o.command);
   FAIL("no reference section " << section);
   return {};
 }
 
-void check_reference(std::string_view section, Shell shell, bool unset, const Vars& vars) {
+void check_reference(std::string_view section, Shell shell, bool unset, const Vars &vars) {
   INFO(section);
   auto want = test::ref::output(section);
   REQUIRE_FALSE(want.empty());
   CHECK(render_env(shell, vars, unset, command_of(section)) == want);
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("env: bash output matches docker-machine byte for byte") {
   check_reference("env fake1 (auto-detect from SHELL=/bin/bash)", Shell::Bash, false, k_vars);
@@ -96,10 +96,12 @@ TEST_CASE("env: --no-proxy appends NO_PROXY like docker-machine") {
   check_reference("env --no-proxy fake1", Shell::Bash, false, v);
 }
 
-TEST_CASE("env: no_proxy keeps the existing list, prefers the lowercase variable, matches whole elements") {
+TEST_CASE("env: no_proxy keeps the existing list, prefers the lowercase variable, matches whole "
+          "elements") {
   auto upper = no_proxy_var(nullptr, "localhost,10.0.0.1", "192.168.99.100", false);
   REQUIRE(upper);
-  CHECK(*upper == std::make_pair(std::string("NO_PROXY"), std::string("localhost,10.0.0.1,192.168.99.100")));
+  CHECK(*upper ==
+        std::make_pair(std::string("NO_PROXY"), std::string("localhost,10.0.0.1,192.168.99.100")));
   auto lower = no_proxy_var("localhost", "ignored", "192.168.99.100", false);
   REQUIRE(lower);
   CHECK(*lower == std::make_pair(std::string("no_proxy"), std::string("localhost,192.168.99.100")));
@@ -118,7 +120,8 @@ TEST_CASE("env: no_proxy keeps the existing list, prefers the lowercase variable
   CHECK(sub->second == "192.168.99.100,192.168.99.10");
 }
 
-TEST_CASE("env: --unset --no-proxy prints a clean unset line (without docker-machine's value-glued bug)") {
+TEST_CASE("env: --unset --no-proxy prints a clean unset line (without docker-machine's value-glued "
+          "bug)") {
   auto np = no_proxy_var(nullptr, "localhost", "127.0.0.1", true);
   REQUIRE(np);
   CHECK(np->first == "NO_PROXY");
@@ -155,12 +158,15 @@ TEST_CASE("env: the rendered bash output evaluates to the values") {
   // Values with spaces survive a real eval (paths under a home with a space).
   Vars v = {{"DOCKER_CERT_PATH", "/home/a b/.swarmctl/machines/m"}, {"DOCKER_MACHINE_NAME", "m"}};
   auto out = render_env(Shell::Bash, v, false, "swarmctl env m");
-  auto r = run_process({"bash", "-c", out + "printf '%s|%s' \"$DOCKER_CERT_PATH\" \"$DOCKER_MACHINE_NAME\""});
+  auto r = run_process(
+      {"bash", "-c", out + "printf '%s|%s' \"$DOCKER_CERT_PATH\" \"$DOCKER_MACHINE_NAME\""});
   REQUIRE(r);
   CHECK(r->exit_code == 0);
   CHECK(r->out == "/home/a b/.swarmctl/machines/m|m");
   auto un = render_env(Shell::Bash, v, true, "swarmctl env -u");
-  auto u = run_process({"bash", "-c", "export DOCKER_MACHINE_NAME=x\n" + un + "printf %s \"${DOCKER_MACHINE_NAME-unset}\""});
+  auto u = run_process(
+      {"bash", "-c",
+       "export DOCKER_MACHINE_NAME=x\n" + un + "printf %s \"${DOCKER_MACHINE_NAME-unset}\""});
   REQUIRE(u);
   CHECK(u->out == "unset");
 }
@@ -177,7 +183,7 @@ std::string comm_of(pid_t p) {
 // ours stays open); the group (only what it started) is killed at scope exit.
 struct Child {
   pid_t pid = -1;
-  explicit Child(const char* script) {
+  explicit Child(const char *script) {
     pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
@@ -186,12 +192,13 @@ struct Child {
       ::dup2(fd, 0);
       ::dup2(fd, 1);
       ::dup2(fd, 2);
-      ::execl("/bin/bash", "bash", "-c", script, static_cast<char*>(nullptr));
+      ::execl("/bin/bash", "bash", "-c", script, static_cast<char *>(nullptr));
       ::_exit(127);
     }
     ::setpgid(pid, pid);
     // Wait for the exec: until then the child's comm is ours.
-    for (int i = 0; i < 200 && comm_of(pid) != "bash"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (int i = 0; i < 200 && comm_of(pid) != "bash"; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     REQUIRE(comm_of(pid) == "bash");
   }
   ~Child() {
@@ -201,7 +208,8 @@ struct Child {
   // First child process of this one (from /proc), waiting for it to appear.
   pid_t first_child() const {
     for (int i = 0; i < 200; ++i) {
-      std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+      std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) +
+                      "/children");
       pid_t c = 0;
       if (f >> c && c > 0) {
         // Wait until it has exec'd (its comm is no longer bash).
@@ -218,17 +226,21 @@ struct Child {
 struct EnvGuard {
   std::string name;
   std::optional<std::string> old;
-  EnvGuard(std::string n, const char* value) : name(std::move(n)) {
-    if (const char* o = std::getenv(name.c_str())) old = o;
-    if (value) ::setenv(name.c_str(), value, 1);
-    else ::unsetenv(name.c_str());
+  EnvGuard(std::string n, const char *value) : name(std::move(n)) {
+    if (const char *o = std::getenv(name.c_str())) old = o;
+    if (value)
+      ::setenv(name.c_str(), value, 1);
+    else
+      ::unsetenv(name.c_str());
   }
   ~EnvGuard() {
-    if (old) ::setenv(name.c_str(), old->c_str(), 1);
-    else ::unsetenv(name.c_str());
+    if (old)
+      ::setenv(name.c_str(), old->c_str(), 1);
+    else
+      ::unsetenv(name.c_str());
   }
 };
-}  // namespace
+} // namespace
 
 TEST_CASE("env: the shell is detected from the parent process, through wrappers like timeout") {
   EnvGuard sh("SHELL", "/usr/bin/fish");
@@ -237,16 +249,17 @@ TEST_CASE("env: the shell is detected from the parent process, through wrappers 
   REQUIRE(direct);
   CHECK(*direct == Shell::Bash);
   Child wrapped("timeout 10 sleep 10; true");
-  auto t = wrapped.first_child();  // the `timeout` process, whose parent is bash
+  auto t = wrapped.first_child(); // the `timeout` process, whose parent is bash
   auto through = detect_shell(t);
   REQUIRE(through);
   CHECK(*through == Shell::Bash);
 }
 
-TEST_CASE("env: without a shell parent, basename($SHELL) decides; without SHELL it is docker-machine's error") {
+TEST_CASE("env: without a shell parent, basename($SHELL) decides; without SHELL it is "
+          "docker-machine's error") {
   {
     EnvGuard sh("SHELL", "/usr/local/bin/fish");
-    auto s = detect_shell(::getpid());  // this test program is not a shell
+    auto s = detect_shell(::getpid()); // this test program is not a shell
     REQUIRE(s);
     CHECK(*s == Shell::Fish);
   }
@@ -259,6 +272,6 @@ TEST_CASE("env: without a shell parent, basename($SHELL) decides; without SHELL 
   EnvGuard sh("SHELL", nullptr);
   auto s = detect_shell(::getpid());
   REQUIRE_FALSE(s);
-  CHECK(s.error().message ==
-        "The default lines below are for a sh/bash shell, you can specify the shell you're using, with the --shell flag.\n\nError: Unknown shell");
+  CHECK(s.error().message == "The default lines below are for a sh/bash shell, you can specify the "
+                             "shell you're using, with the --shell flag.\n\nError: Unknown shell");
 }

@@ -28,8 +28,8 @@ LsRow fake1() {
   return r;
 }
 
-LsRow row(std::string name, std::string active, std::string driver, std::string state, std::string url,
-          std::string swarm, std::string docker, std::string error = "") {
+LsRow row(std::string name, std::string active, std::string driver, std::string state,
+          std::string url, std::string swarm, std::string docker, std::string error = "") {
   LsRow r;
   r.name = std::move(name);
   r.active = std::move(active);
@@ -42,13 +42,13 @@ LsRow row(std::string name, std::string active, std::string driver, std::string 
   return r;
 }
 
-std::string render(const std::vector<LsRow>& rows, std::string_view fmt) {
+std::string render(const std::vector<LsRow> &rows, std::string_view fmt) {
   auto r = render_ls(rows, fmt);
   REQUIRE_MESSAGE(r, (r ? "" : r.error().message));
   return *r;
 }
 
-std::string tmpl(std::string_view t, const json& data) {
+std::string tmpl(std::string_view t, const json &data) {
   auto r = render_go_template(t, data);
   REQUIRE_MESSAGE(r, t << ": " << (r ? "" : r.error().message));
   return *r;
@@ -62,11 +62,13 @@ LsFilter filters(std::vector<std::string> f) {
 
 LsFilterSubject subject(std::string name, std::string driver, std::string state, std::string master,
                         std::vector<std::string> labels = {}) {
-  return LsFilterSubject{std::move(name), std::move(driver), std::move(state), std::move(master), std::move(labels)};
+  return LsFilterSubject{std::move(name), std::move(driver), std::move(state), std::move(master),
+                         std::move(labels)};
 }
-}  // namespace
+} // namespace
 
-TEST_CASE("ls: the default table matches docker-machine byte for byte (trailing padding included)") {
+TEST_CASE(
+    "ls: the default table matches docker-machine byte for byte (trailing padding included)") {
   CHECK(render({fake1()}, "") == test::ref::output("ls"));
   CHECK(render({fake1()}, "") == test::ref::output("ls --filter driver=none"));
   auto r = fake1();
@@ -83,14 +85,19 @@ TEST_CASE("ls: no machine prints the header only") {
 TEST_CASE("ls: columns are as wide as the widest cell plus 3 (docker-machine's swarm example)") {
   std::vector<LsRow> rows = {
       row("consul", "-", "virtualbox", "Running", "tcp://192.168.99.100:2376", "", "v19.03.12"),
-      row("master", "* (swarm)", "virtualbox", "Running", "tcp://192.168.99.101:2376", "master (master)", "v19.03.12"),
-      row("node1", "-", "virtualbox", "Running", "tcp://192.168.99.102:2376", "master", "v19.03.12"),
+      row("master", "* (swarm)", "virtualbox", "Running", "tcp://192.168.99.101:2376",
+          "master (master)", "v19.03.12"),
+      row("node1", "-", "virtualbox", "Running", "tcp://192.168.99.102:2376", "master",
+          "v19.03.12"),
   };
-  std::string want =
-      "NAME     ACTIVE      DRIVER       STATE     URL                         SWARM             DOCKER      ERRORS\n"
-      "consul   -           virtualbox   Running   tcp://192.168.99.100:2376                     v19.03.12   \n"
-      "master   * (swarm)   virtualbox   Running   tcp://192.168.99.101:2376   master (master)   v19.03.12   \n"
-      "node1    -           virtualbox   Running   tcp://192.168.99.102:2376   master            v19.03.12   \n";
+  std::string want = "NAME     ACTIVE      DRIVER       STATE     URL                         "
+                     "SWARM             DOCKER      ERRORS\n"
+                     "consul   -           virtualbox   Running   tcp://192.168.99.100:2376        "
+                     "             v19.03.12   \n"
+                     "master   * (swarm)   virtualbox   Running   tcp://192.168.99.101:2376   "
+                     "master (master)   v19.03.12   \n"
+                     "node1    -           virtualbox   Running   tcp://192.168.99.102:2376   "
+                     "master            v19.03.12   \n";
   CHECK(render(rows, "") == want);
 }
 
@@ -104,11 +111,14 @@ TEST_CASE("ls: tabwriter minimum width is 5 and multibyte cells count as one col
 }
 
 TEST_CASE("ls: --format with every field, no header, one line per machine") {
-  CHECK(render({fake1()}, "{{.Name}} {{.DriverName}} {{.State}} {{.URL}} {{.DockerVersion}} {{.Active}}") ==
+  CHECK(render({fake1()},
+               "{{.Name}} {{.DriverName}} {{.State}} {{.URL}} {{.DockerVersion}} {{.Active}}") ==
         test::ref::output("ls --format"));
-  auto r = row("m1", "*", "generic", "Running", "tcp://10.0.0.1:2376", "boss (master)", "v20.10.24", "some error");
+  auto r = row("m1", "*", "generic", "Running", "tcp://10.0.0.1:2376", "boss (master)", "v20.10.24",
+               "some error");
   auto r2 = row("m2", "-", "local", "Stopped", "", "boss", "Unknown");
-  CHECK(render({r, r2}, "{{.Name}}|{{.DriverName}}|{{.State}}|{{.URL}}|{{.Swarm}}|{{.DockerVersion}}|{{.Error}}|{{.Active}}") ==
+  CHECK(render({r, r2}, "{{.Name}}|{{.DriverName}}|{{.State}}|{{.URL}}|{{.Swarm}}|{{.DockerVersion}"
+                        "}|{{.Error}}|{{.Active}}") ==
         "m1|generic|Running|tcp://10.0.0.1:2376|boss (master)|v20.10.24|some error|*\n"
         "m2|local|Stopped||boss|Unknown||-\n");
   r.active_host = true;
@@ -237,7 +247,8 @@ TEST_CASE("gotemplate: fields, nesting, missing keys and Go's %v printing") {
             {"Map", {{"k", "v"}, {"a", 1}}},
             {"Empty", json::array()}};
   CHECK(tmpl("{{.Name}}", d) == "m1");
-  CHECK(tmpl("{{.Driver.URL}} {{.Driver.SSHPort}} {{.Driver.Ratio}}", d) == "tcp://1.2.3.4:2376 22 1.5");
+  CHECK(tmpl("{{.Driver.URL}} {{.Driver.SSHPort}} {{.Driver.Ratio}}", d) ==
+        "tcp://1.2.3.4:2376 22 1.5");
   CHECK(tmpl("{{.Labels}}", d) == "[a=1 b=2]");
   CHECK(tmpl("{{.Map}}", d) == "map[a:1 k:v]");
   CHECK(tmpl("{{.Flag}}", d) == "true");
@@ -252,7 +263,8 @@ TEST_CASE("gotemplate: fields, nesting, missing keys and Go's %v printing") {
   CHECK(go_print(json::array({1, "x"})) == "[1 x]");
 }
 
-TEST_CASE("gotemplate: functions json, prettyjson, printf, len, index, upper, lower and pipelines") {
+TEST_CASE(
+    "gotemplate: functions json, prettyjson, printf, len, index, upper, lower and pipelines") {
   json d = {{"Name", "Node1"}, {"Labels", {"a=1", "b=2"}}, {"Map", {{"k", "v"}}}, {"Port", 2376}};
   CHECK(tmpl("{{json .Labels}}", d) == R"(["a=1","b=2"])");
   CHECK(tmpl("{{json .Name}}", d) == R"("Node1")");
@@ -267,7 +279,11 @@ TEST_CASE("gotemplate: functions json, prettyjson, printf, len, index, upper, lo
 }
 
 TEST_CASE("gotemplate: if/else, range and whitespace trimming") {
-  json d = {{"On", true}, {"Off", false}, {"Str", ""}, {"Items", {"x", "y", "z"}}, {"None", json::array()}};
+  json d = {{"On", true},
+            {"Off", false},
+            {"Str", ""},
+            {"Items", {"x", "y", "z"}},
+            {"None", json::array()}};
   CHECK(tmpl("{{if .On}}yes{{else}}no{{end}}", d) == "yes");
   CHECK(tmpl("{{if .Off}}yes{{else}}no{{end}}", d) == "no");
   CHECK(tmpl("{{if .None}}some{{else}}none{{end}}", d) == "none");
@@ -288,7 +304,8 @@ TEST_CASE("gotemplate: an empty string is false in {{if}}, like Go") {
 }
 
 TEST_CASE("gotemplate: errors are usage errors prefixed with template:") {
-  for (auto bad : {"{{.Name", "{{if .X}}never closed", "{{end}}", "{{nosuch .X}}", "{{printf}}x{{"}) {
+  for (auto bad :
+       {"{{.Name", "{{if .X}}never closed", "{{end}}", "{{nosuch .X}}", "{{printf}}x{{"}) {
     INFO(bad);
     auto r = render_go_template(bad, json::object());
     REQUIRE_FALSE(r);
@@ -309,8 +326,9 @@ TEST_CASE("inspect --format: docker-machine's example on a config.json-shaped do
 }
 
 TEST_CASE("config: output matches docker-machine byte for byte") {
-  auto out = render_config("/tmp/dm-store/machines/fake1/ca.pem", "/tmp/dm-store/machines/fake1/cert.pem",
-                           "/tmp/dm-store/machines/fake1/key.pem", "tcp://127.0.0.1:2376");
+  auto out =
+      render_config("/tmp/dm-store/machines/fake1/ca.pem", "/tmp/dm-store/machines/fake1/cert.pem",
+                    "/tmp/dm-store/machines/fake1/key.pem", "tcp://127.0.0.1:2376");
   CHECK(out == test::ref::output("config fake1"));
 }
 
@@ -323,5 +341,7 @@ TEST_CASE("config: paths are quoted like Go's %q") {
   CHECK(go_quote("é") == "\"é\"");
   CHECK(go_quote("") == "\"\"");
   auto out = render_config("/a b/ca.pem", "/c\"d/cert.pem", "/k/key.pem", "tcp://10.0.0.1:3376");
-  CHECK(out == "--tlsverify\n--tlscacert=\"/a b/ca.pem\"\n--tlscert=\"/c\\\"d/cert.pem\"\n--tlskey=\"/k/key.pem\"\n-H=tcp://10.0.0.1:3376\n");
+  CHECK(out == "--tlsverify\n--tlscacert=\"/a "
+               "b/ca.pem\"\n--tlscert=\"/c\\\"d/cert.pem\"\n--tlskey=\"/k/key.pem\"\n-H=tcp://"
+               "10.0.0.1:3376\n");
 }

@@ -1,11 +1,11 @@
 // The store CA: CA, client and server certificates checked with OpenSSL directly.
+#include <arpa/inet.h>
 #include <openssl/bio.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <arpa/inet.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,42 +37,46 @@ struct TempDir {
   }
 };
 
-struct X509Free { void operator()(X509* x) const { X509_free(x); } };
-struct PkeyFree { void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); } };
+struct X509Free {
+  void operator()(X509 *x) const { X509_free(x); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY *k) const { EVP_PKEY_free(k); }
+};
 using X509P = std::unique_ptr<X509, X509Free>;
 using PkeyP = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
-std::string slurp(const fs::path& p) {
+std::string slurp(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);
   REQUIRE(in);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-unsigned mode_of(const fs::path& p) {
+unsigned mode_of(const fs::path &p) {
   struct stat st {};
   REQUIRE(::stat(p.c_str(), &st) == 0);
   return st.st_mode & 07777;
 }
 
-X509P load_cert(const fs::path& p) {
+X509P load_cert(const fs::path &p) {
   auto pem = slurp(p);
-  BIO* b = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  BIO *b = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
   X509P x(PEM_read_bio_X509(b, nullptr, nullptr, nullptr));
   BIO_free(b);
   REQUIRE_MESSAGE(x, "not a PEM certificate: " << p);
   return x;
 }
 
-PkeyP load_key(const fs::path& p) {
+PkeyP load_key(const fs::path &p) {
   auto pem = slurp(p);
-  BIO* b = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  BIO *b = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
   PkeyP k(PEM_read_bio_PrivateKey(b, nullptr, nullptr, nullptr));
   BIO_free(b);
   REQUIRE_MESSAGE(k, "not a PEM private key: " << p);
   return k;
 }
 
-std::string subject_org(X509* x) {
+std::string subject_org(X509 *x) {
   char buf[256] = {};
   X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_organizationName, buf, sizeof buf);
   return buf;
@@ -81,19 +85,21 @@ std::string subject_org(X509* x) {
 struct Sans {
   std::set<std::string> dns, ip;
 };
-Sans sans_of(X509* x) {
+Sans sans_of(X509 *x) {
   Sans s;
-  auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x, NID_subject_alt_name, nullptr, nullptr));
+  auto *names =
+      static_cast<GENERAL_NAMES *>(X509_get_ext_d2i(x, NID_subject_alt_name, nullptr, nullptr));
   if (!names) return s;
   for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
-    const GENERAL_NAME* g = sk_GENERAL_NAME_value(names, i);
+    const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
     if (g->type == GEN_DNS) {
-      s.dns.emplace(reinterpret_cast<const char*>(ASN1_STRING_get0_data(g->d.dNSName)),
+      s.dns.emplace(reinterpret_cast<const char *>(ASN1_STRING_get0_data(g->d.dNSName)),
                     ASN1_STRING_length(g->d.dNSName));
     } else if (g->type == GEN_IPADD) {
       char ip[INET6_ADDRSTRLEN] = {};
       int len = ASN1_STRING_length(g->d.iPAddress);
-      inet_ntop(len == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(g->d.iPAddress), ip, sizeof ip);
+      inet_ntop(len == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(g->d.iPAddress), ip,
+                sizeof ip);
       s.ip.insert(ip);
     }
   }
@@ -102,17 +108,17 @@ Sans sans_of(X509* x) {
 }
 
 // Seconds between two ASN1 times (b - a).
-long seconds_between(const ASN1_TIME* a, const ASN1_TIME* b) {
+long seconds_between(const ASN1_TIME *a, const ASN1_TIME *b) {
   int days = 0, secs = 0;
   REQUIRE(ASN1_TIME_diff(&days, &secs, a, b) == 1);
   return days * 86400L + secs;
 }
 
 // OpenSSL's own chain verification, with a purpose (server or client TLS).
-int verify_with(X509* ca, X509* leaf, int purpose) {
-  X509_STORE* store = X509_STORE_new();
+int verify_with(X509 *ca, X509 *leaf, int purpose) {
+  X509_STORE *store = X509_STORE_new();
   X509_STORE_add_cert(store, ca);
-  X509_STORE_CTX* ctx = X509_STORE_CTX_new();
+  X509_STORE_CTX *ctx = X509_STORE_CTX_new();
   X509_STORE_CTX_init(ctx, store, leaf, nullptr);
   if (purpose) X509_STORE_CTX_set_purpose(ctx, purpose);
   int rc = X509_verify_cert(ctx);
@@ -122,9 +128,11 @@ int verify_with(X509* ca, X509* leaf, int purpose) {
   return rc == 1 ? X509_V_OK : (err == X509_V_OK ? -1 : err);
 }
 
-bool key_matches_cert(EVP_PKEY* k, X509* x) { return X509_check_private_key(x, k) == 1; }
+bool key_matches_cert(EVP_PKEY *k, X509 *x) {
+  return X509_check_private_key(x, k) == 1;
+}
 
-bool is_p256(EVP_PKEY* k) {
+bool is_p256(EVP_PKEY *k) {
   if (EVP_PKEY_base_id(k) != EVP_PKEY_EC) return false;
   char name[64] = {};
   size_t len = 0;
@@ -132,9 +140,10 @@ bool is_p256(EVP_PKEY* k) {
   return std::string(name) == "prime256v1" || std::string(name) == "P-256";
 }
 
-}  // namespace
+} // namespace
 
-TEST_CASE("ca: load_or_create writes the CA and client files with docker-machine's names and modes") {
+TEST_CASE(
+    "ca: load_or_create writes the CA and client files with docker-machine's names and modes") {
   TempDir t;
   auto dir = t.path / "certs";
   std::vector<std::string> created;
@@ -147,10 +156,12 @@ TEST_CASE("ca: load_or_create writes the CA and client files with docker-machine
   CHECK(mode_of(dir / "ca.pem") == 0644);
   CHECK(mode_of(dir / "cert.pem") == 0644);
   std::sort(created.begin(), created.end());
-  CHECK(created == std::vector<std::string>{(dir / "ca.pem").string(), (dir / "cert.pem").string()});
+  CHECK(created ==
+        std::vector<std::string>{(dir / "ca.pem").string(), (dir / "cert.pem").string()});
   // No temp files left behind by the atomic writes.
   std::set<std::string> files;
-  for (const auto& e : fs::directory_iterator(dir)) files.insert(e.path().filename().string());
+  for (const auto &e : fs::directory_iterator(dir))
+    files.insert(e.path().filename().string());
   CHECK(files == std::set<std::string>{"ca-key.pem", "ca.pem", "cert.pem", "key.pem"});
 }
 
@@ -164,7 +175,8 @@ TEST_CASE("ca: the CA certificate is a self-signed CA:TRUE with certSign, ECDSA 
   CHECK(is_p256(key.get()));
   CHECK(subject_org(ca.get()) == "alice");
   CHECK(X509_check_ca(ca.get()) >= 1);
-  auto* bc = static_cast<BASIC_CONSTRAINTS*>(X509_get_ext_d2i(ca.get(), NID_basic_constraints, nullptr, nullptr));
+  auto *bc = static_cast<BASIC_CONSTRAINTS *>(
+      X509_get_ext_d2i(ca.get(), NID_basic_constraints, nullptr, nullptr));
   REQUIRE(bc);
   CHECK(bc->ca != 0);
   BASIC_CONSTRAINTS_free(bc);
@@ -181,7 +193,7 @@ TEST_CASE("ca: the CA certificate is a self-signed CA:TRUE with certSign, ECDSA 
   long span = seconds_between(X509_get0_notBefore(ca.get()), X509_get0_notAfter(ca.get()));
   CHECK(span >= 1080L * 86400 - 3600);
   CHECK(span <= 1080L * 86400 + 3600);
-  ASN1_TIME* now_t = ASN1_TIME_set(nullptr, now);
+  ASN1_TIME *now_t = ASN1_TIME_set(nullptr, now);
   long skew = seconds_between(X509_get0_notBefore(ca.get()), now_t);
   ASN1_TIME_free(now_t);
   CHECK(skew >= 240);
@@ -208,15 +220,18 @@ TEST_CASE("ca: the client certificate is clientAuth only, signed by the CA, O=<o
   CHECK(verify_with(ca.get(), cert.get(), X509_PURPOSE_SSL_SERVER) != X509_V_OK);
 }
 
-TEST_CASE("ca: a server certificate carries IP and DNS SANs, serverAuth, and verifies against the CA") {
+TEST_CASE(
+    "ca: a server certificate carries IP and DNS SANs, serverAuth, and verifies against the CA") {
   TempDir t;
   auto dir = t.path / "certs";
   auto ca = CertAuthority::load_or_create(dir, "alice");
   REQUIRE(ca);
   auto mdir = t.path / "machines" / "node1";
   fs::create_directories(mdir);
-  std::vector<std::string> sans = {"192.168.99.12", "localhost", "docker.example.com", "10.0.0.7", "fd00::12"};
-  REQUIRE(ca->issue_server_cert("alice.node1", sans, false, mdir / "server.pem", mdir / "server-key.pem"));
+  std::vector<std::string> sans = {"192.168.99.12", "localhost", "docker.example.com", "10.0.0.7",
+                                   "fd00::12"};
+  REQUIRE(ca->issue_server_cert("alice.node1", sans, false, mdir / "server.pem",
+                                mdir / "server-key.pem"));
   CHECK(mode_of(mdir / "server-key.pem") == 0600);
   CHECK(mode_of(mdir / "server.pem") == 0644);
   auto cacert = load_cert(dir / "ca.pem");
@@ -264,7 +279,8 @@ TEST_CASE("ca: a swarm master's server certificate has serverAuth and clientAuth
   TempDir t;
   auto ca = CertAuthority::load_or_create(t.path / "certs", "alice");
   REQUIRE(ca);
-  REQUIRE(ca->issue_server_cert("alice.master", {"10.0.0.2", "localhost"}, true, t.path / "s.pem", t.path / "k.pem"));
+  REQUIRE(ca->issue_server_cert("alice.master", {"10.0.0.2", "localhost"}, true, t.path / "s.pem",
+                                t.path / "k.pem"));
   auto cert = load_cert(t.path / "s.pem");
   uint32_t eku = X509_get_extended_key_usage(cert.get());
   CHECK((eku & XKU_SSL_SERVER) != 0);
@@ -280,13 +296,15 @@ TEST_CASE("ca: every certificate has a fresh key and serial") {
   TempDir t;
   auto ca = CertAuthority::load_or_create(t.path / "certs", "alice");
   REQUIRE(ca);
-  REQUIRE(ca->issue_server_cert("o.a", {"10.0.0.1"}, false, t.path / "a.pem", t.path / "a-key.pem"));
-  REQUIRE(ca->issue_server_cert("o.b", {"10.0.0.1"}, false, t.path / "b.pem", t.path / "b-key.pem"));
+  REQUIRE(
+      ca->issue_server_cert("o.a", {"10.0.0.1"}, false, t.path / "a.pem", t.path / "a-key.pem"));
+  REQUIRE(
+      ca->issue_server_cert("o.b", {"10.0.0.1"}, false, t.path / "b.pem", t.path / "b-key.pem"));
   CHECK(slurp(t.path / "a-key.pem") != slurp(t.path / "b-key.pem"));
   auto a = load_cert(t.path / "a.pem"), b = load_cert(t.path / "b.pem");
   CHECK(ASN1_INTEGER_cmp(X509_get0_serialNumber(a.get()), X509_get0_serialNumber(b.get())) != 0);
   // Serial is positive (RFC 5280).
-  BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(a.get()), nullptr);
+  BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(a.get()), nullptr);
   CHECK_FALSE(BN_is_negative(bn));
   CHECK_FALSE(BN_is_zero(bn));
   BN_free(bn);
@@ -305,7 +323,8 @@ TEST_CASE("ca: a second load_or_create reuses the CA and the client certificate"
   CHECK(slurp(dir / "ca-key.pem") == key1);
   CHECK(slurp(dir / "cert.pem") == cl1);
   // A certificate issued by the reloaded CA verifies against the original ca.pem.
-  REQUIRE(again->issue_server_cert("alice.n", {"10.0.0.9"}, false, t.path / "s.pem", t.path / "k.pem"));
+  REQUIRE(
+      again->issue_server_cert("alice.n", {"10.0.0.9"}, false, t.path / "s.pem", t.path / "k.pem"));
   CHECK(verify_cert_chain(ca1, slurp(t.path / "s.pem")));
 }
 
@@ -357,20 +376,20 @@ TEST_CASE("ca: an expired CA is recreated, and the client certificate with it") 
   auto dir = t.path / "certs";
   fs::create_directories(dir);
   // An expired self-signed CA made with OpenSSL.
-  EVP_PKEY* k = EVP_EC_gen("P-256");
+  EVP_PKEY *k = EVP_EC_gen("P-256");
   REQUIRE(k);
-  X509* x = X509_new();
+  X509 *x = X509_new();
   X509_set_version(x, 2);
   ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
   X509_gmtime_adj(X509_getm_notBefore(x), -86400L * 10);
   X509_gmtime_adj(X509_getm_notAfter(x), -86400L);
   X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "O", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>("old"), -1, -1, 0);
+                             reinterpret_cast<const unsigned char *>("old"), -1, -1, 0);
   X509_set_issuer_name(x, X509_get_subject_name(x));
   X509_set_pubkey(x, k);
   REQUIRE(X509_sign(x, k, EVP_sha256()) > 0);
   {
-    BIO* b = BIO_new_file((dir / "ca.pem").c_str(), "w");
+    BIO *b = BIO_new_file((dir / "ca.pem").c_str(), "w");
     PEM_write_bio_X509(b, x);
     BIO_free(b);
     b = BIO_new_file((dir / "ca-key.pem").c_str(), "w");

@@ -4,8 +4,8 @@
 #include <chrono>
 
 #include <doctest/doctest.h>
-#include <fmt/format.h>
 #include <drivers/amazonec2/ec2_driver.hpp>
+#include <fmt/format.h>
 #include <provision/base/fs.hpp>
 
 #include "fake_http.hpp"
@@ -86,7 +86,8 @@ struct FakeEc2 {
                 "<state>open</state></item></spotInstanceRequestSet>");
     if (a == "DescribeSpotInstanceRequests")
       return ok("<spotInstanceRequestSet><item><spotInstanceRequestId>sir-1</spotInstanceRequestId>"
-                "<state>" + spot_state + "</state><status><code>" + spot_code + "</code><message>" +
+                "<state>" +
+                spot_state + "</state><status><code>" + spot_code + "</code><message>" +
                 spot_message + "</message></status>" +
                 (spot_instance.empty() ? "" : "<instanceId>" + spot_instance + "</instanceId>") +
                 "</item></spotInstanceRequestSet>");
@@ -95,9 +96,10 @@ struct FakeEc2 {
       // What EC2 says when the group named in the launch was deleted meanwhile.
       group_vanishes_once = false;
       group_exists = false;
-      return test::xml_response(400, "<Response><Errors><Error><Code>InvalidGroup.NotFound</Code><Message>"
-                                     "The security group 'sg-1' does not exist</Message></Error></Errors>"
-                                     "<RequestID>req-1</RequestID></Response>");
+      return test::xml_response(
+          400, "<Response><Errors><Error><Code>InvalidGroup.NotFound</Code><Message>"
+               "The security group 'sg-1' does not exist</Message></Error></Errors>"
+               "<RequestID>req-1</RequestID></Response>");
     }
     if (a == "RunInstances") return test::xml_response(200, test::test_data("run_instances.xml"));
     if (a == "DescribeInstances")
@@ -318,14 +320,15 @@ TEST_CASE("amazonec2: instance states and interface names") {
   CHECK(default_ami("mars-1").empty());
 }
 
-TEST_CASE("amazonec2: the cluster interface is a guess from the instance type unless the user names it") {
+TEST_CASE(
+    "amazonec2: the cluster interface is a guess from the instance type unless the user names it") {
   TempDir t;
   FakeEc2 ec2;
   FlagValues f;
   f.set("amazonec2-instance-type", {"t3.small"});
   auto guessed = driver_for(t, ec2, f);
   CHECK(guessed->cluster_interface() == "ens5");
-  CHECK_FALSE(guessed->cluster_interface_given());  // provisioning corrects it from the host
+  CHECK_FALSE(guessed->cluster_interface_given()); // provisioning corrects it from the host
   f.set("amazonec2-cluster-interface", {"enX0"});
   auto given = driver_for(t, ec2, f);
   CHECK(given->cluster_interface() == "enX0");
@@ -351,8 +354,9 @@ TEST_CASE("amazonec2: a spot request that failed stops the wait at once, with EC
   INFO(st.error().message);
   CHECK(st.error().message.find("spot instance request sir-1 is failed (bad-parameters): The Spot "
                                 "request contains invalid parameters.") != std::string::npos);
-  CHECK(took < std::chrono::seconds(5));  // not the 10-minute deadline
-  CHECK(std::count(ec2.http->actions.begin(), ec2.http->actions.end(), "DescribeSpotInstanceRequests") == 1);
+  CHECK(took < std::chrono::seconds(5)); // not the 10-minute deadline
+  CHECK(std::count(ec2.http->actions.begin(), ec2.http->actions.end(),
+                   "DescribeSpotInstanceRequests") == 1);
   CHECK(std::count(ec2.http->actions.begin(), ec2.http->actions.end(), "RunInstances") == 0);
 }
 
@@ -369,35 +373,49 @@ TEST_CASE("amazonec2: a group deleted by a concurrent rm before the launch is ma
   auto st = d->create();
   INFO((st ? std::string() : st.error().message));
   REQUIRE(st);
-  auto n = [&](const char *a) { return std::count(ec2.http->actions.begin(), ec2.http->actions.end(), a); };
+  auto n = [&](const char *a) {
+    return std::count(ec2.http->actions.begin(), ec2.http->actions.end(), a);
+  };
   CHECK(n("RunInstances") == 2);
-  CHECK(n("CreateSecurityGroup") == 1);  // found at first, gone at launch, created again
+  CHECK(n("CreateSecurityGroup") == 1); // found at first, gone at launch, created again
   CHECK(n("AuthorizeSecurityGroupIngress") >= 1);
   CHECK(*d->ip() == "54.194.252.215");
 }
 
-TEST_CASE("amazonec2: the default AMI is the newest Ubuntu LTS build for the instance's architecture") {
-  CHECK(ubuntu_lts_version("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423") == 2404);
-  CHECK(ubuntu_lts_version("ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240701") == 2204);
-  CHECK(ubuntu_lts_version("ubuntu/images/hvm-ssd-gp3/ubuntu-plucky-25.04-amd64-server-20250415") == 0);
+TEST_CASE(
+    "amazonec2: the default AMI is the newest Ubuntu LTS build for the instance's architecture") {
+  CHECK(ubuntu_lts_version("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423") ==
+        2404);
+  CHECK(ubuntu_lts_version("ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240701") ==
+        2204);
+  CHECK(ubuntu_lts_version("ubuntu/images/hvm-ssd-gp3/ubuntu-plucky-25.04-amd64-server-20250415") ==
+        0);
   CHECK(ubuntu_lts_version("ubuntu/images/hvm-ssd/ubuntu-mantic-23.10-amd64-server-20231011") == 0);
   CHECK(ubuntu_lts_version("Deep Learning AMI Ubuntu Linux - 2.4_Oct2017") == 0);
   for (const char *arm : {"t4g.micro", "m6g.large", "c7gn.xlarge", "x2gd.medium", "g5g.xlarge"})
     CHECK_MESSAGE(arm_instance_type(arm), arm);
-  for (const char *x86 : {"t2.micro", "t3.small", "m5.large", "g4dn.xlarge", "p4d.24xlarge", "inf1.xlarge"})
+  for (const char *x86 :
+       {"t2.micro", "t3.small", "m5.large", "g4dn.xlarge", "p4d.24xlarge", "inf1.xlarge"})
     CHECK_MESSAGE(!arm_instance_type(x86), x86);
 
   TempDir t;
   FakeEc2 ec2;
   auto item = [](const char *id, const char *name, const char *date) {
-    return fmt::format("<item><imageId>{}</imageId><name>{}</name><creationDate>{}</creationDate></item>", id, name, date);
+    return fmt::format(
+        "<item><imageId>{}</imageId><name>{}</name><creationDate>{}</creationDate></item>", id,
+        name, date);
   };
-  ec2.image = "<imagesSet>" +
-              item("ami-jammy-new", "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20251101", "2025-11-01T00:00:00.000Z") +
-              item("ami-noble-old", "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423", "2024-04-23T00:00:00.000Z") +
-              item("ami-noble-new", "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20251015", "2025-10-15T00:00:00.000Z") +
-              item("ami-plucky", "ubuntu/images/hvm-ssd-gp3/ubuntu-plucky-25.04-amd64-server-20251101", "2025-11-01T00:00:00.000Z") +
-              "</imagesSet>";
+  ec2.image =
+      "<imagesSet>" +
+      item("ami-jammy-new", "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20251101",
+           "2025-11-01T00:00:00.000Z") +
+      item("ami-noble-old", "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240423",
+           "2024-04-23T00:00:00.000Z") +
+      item("ami-noble-new", "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20251015",
+           "2025-10-15T00:00:00.000Z") +
+      item("ami-plucky", "ubuntu/images/hvm-ssd-gp3/ubuntu-plucky-25.04-amd64-server-20251101",
+           "2025-11-01T00:00:00.000Z") +
+      "</imagesSet>";
   FlagValues f;
   f.set("amazonec2-access-key", {"AKID"});
   f.set("amazonec2-secret-key", {"S"});
@@ -420,7 +438,7 @@ TEST_CASE("amazonec2: the default AMI is the newest Ubuntu LTS build for the ins
     ec2.image = "<imagesSet/>";
     auto d = driver_for(t, ec2, f);
     auto st = d->pre_create_check();
-    REQUIRE_FALSE(st);  // the fake has no image with the table's id either
+    REQUIRE_FALSE(st); // the fake has no image with the table's id either
     CHECK(st.error().message == "AMI ami-927185ef not found in region us-east-1");
     CHECK(std::count(ec2.http->actions.begin(), ec2.http->actions.end(), "DescribeImages") == 2);
   }

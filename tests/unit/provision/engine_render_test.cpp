@@ -42,12 +42,12 @@ EngineConfig sample_config() {
   return c;
 }
 
-std::string slurp(const fs::path& p) {
+std::string slurp(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
-void check_bash_syntax(const std::string& script) {
+void check_bash_syntax(const std::string &script) {
   TempDir t;
   std::ofstream(t.path / "s.sh", std::ios::binary) << script;
   auto r = run_process({"bash", "-n", (t.path / "s.sh").string()});
@@ -57,7 +57,7 @@ void check_bash_syntax(const std::string& script) {
 }
 
 // Text between `from` (included) and `to` (excluded); both must be present.
-std::string between(const std::string& s, const std::string& from, const std::string& to) {
+std::string between(const std::string &s, const std::string &from, const std::string &to) {
   auto a = s.find(from);
   REQUIRE_MESSAGE(a != std::string::npos, "missing: " << from);
   auto b = s.find(to, a + from.size());
@@ -65,16 +65,20 @@ std::string between(const std::string& s, const std::string& from, const std::st
   return s.substr(a, b - a);
 }
 
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  for (size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size()) s.replace(p, from.size(), to);
+void replace_all(std::string &s, const std::string &from, const std::string &to) {
+  for (size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size())
+    s.replace(p, from.size(), to);
 }
 
 // Inverse of systemd's quoting of ExecStart words: "..." with \\ \" \n escapes, $$ and %%.
-std::vector<std::string> systemd_unquote_words(const std::string& line) {
+std::vector<std::string> systemd_unquote_words(const std::string &line) {
   std::vector<std::string> words;
   size_t i = 0;
   while (i < line.size()) {
-    if (line[i] == ' ') { ++i; continue; }
+    if (line[i] == ' ') {
+      ++i;
+      continue;
+    }
     REQUIRE_MESSAGE(line[i] == '"', "unquoted word at " << i << " in " << line);
     std::string w;
     ++i;
@@ -83,7 +87,8 @@ std::vector<std::string> systemd_unquote_words(const std::string& line) {
         char n = line[i + 1];
         w += n == 'n' ? '\n' : n;
         i += 2;
-      } else if ((line[i] == '$' || line[i] == '%') && i + 1 < line.size() && line[i + 1] == line[i]) {
+      } else if ((line[i] == '$' || line[i] == '%') && i + 1 < line.size() &&
+                 line[i + 1] == line[i]) {
         w += line[i];
         i += 2;
       } else {
@@ -100,16 +105,32 @@ std::vector<std::string> systemd_unquote_words(const std::string& line) {
 const Provisioner k_systemd("debian(systemd)", Provisioner::Kind::Systemd);
 const Provisioner k_sysvinit("debian(sysvinit)", Provisioner::Kind::Sysvinit);
 const Provisioner k_b2d("boot2docker", Provisioner::Kind::Boot2docker);
-}  // namespace
+} // namespace
 
 TEST_CASE("engine: dockerd arguments come in docker-machine's order") {
   auto a = dockerd_args(sample_config());
-  std::vector<std::string> want = {"-H", "tcp://0.0.0.0:2376", "-H", "unix:///var/run/docker.sock",
-                                   "--storage-driver", "overlay2", "--tlsverify", "--tlscacert",
-                                   "/etc/docker/ca.pem", "--tlscert", "/etc/docker/server.pem", "--tlskey",
-                                   "/etc/docker/server-key.pem", "--label", "env=prod", "--label",
-                                   "provider=generic", "--insecure-registry", "reg.local:5000",
-                                   "--registry-mirror", "https://mirror.example.com", "--log-level=debug"};
+  std::vector<std::string> want = {"-H",
+                                   "tcp://0.0.0.0:2376",
+                                   "-H",
+                                   "unix:///var/run/docker.sock",
+                                   "--storage-driver",
+                                   "overlay2",
+                                   "--tlsverify",
+                                   "--tlscacert",
+                                   "/etc/docker/ca.pem",
+                                   "--tlscert",
+                                   "/etc/docker/server.pem",
+                                   "--tlskey",
+                                   "/etc/docker/server-key.pem",
+                                   "--label",
+                                   "env=prod",
+                                   "--label",
+                                   "provider=generic",
+                                   "--insecure-registry",
+                                   "reg.local:5000",
+                                   "--registry-mirror",
+                                   "https://mirror.example.com",
+                                   "--log-level=debug"};
   CHECK(a == want);
   auto c = sample_config();
   c.port = 3376;
@@ -120,8 +141,8 @@ TEST_CASE("engine: dockerd arguments come in docker-machine's order") {
 }
 
 TEST_CASE("engine: set_advertise_interface replaces only the interface of cluster-advertise") {
-  std::vector<std::string> flags = {"cluster-store=etcd://192.168.99.10:2379", "cluster-advertise=ens5:2376",
-                                    "log-level=debug"};
+  std::vector<std::string> flags = {"cluster-store=etcd://192.168.99.10:2379",
+                                    "cluster-advertise=ens5:2376", "log-level=debug"};
   CHECK(set_advertise_interface(flags, "eth0") == "ens5");
   CHECK(flags[1] == "cluster-advertise=eth0:2376");
   CHECK(flags[0] == "cluster-store=etcd://192.168.99.10:2379");
@@ -146,12 +167,14 @@ TEST_CASE("engine: systemd_quote escapes what systemd would expand") {
   CHECK(systemd_quote("n\nl") == "\"n\\nl\"");
 }
 
-TEST_CASE("engine: configure scripts for systemd, sysvinit and boot2docker match their goldens and pass bash -n") {
+TEST_CASE("engine: configure scripts for systemd, sysvinit and boot2docker match their goldens and "
+          "pass bash -n") {
   struct K {
-    const Provisioner* p;
-    const char* golden;
+    const Provisioner *p;
+    const char *golden;
   };
-  for (auto k : {K{&k_systemd, "engine/configure-systemd.sh.golden"}, K{&k_sysvinit, "engine/configure-sysvinit.sh.golden"},
+  for (auto k : {K{&k_systemd, "engine/configure-systemd.sh.golden"},
+                 K{&k_sysvinit, "engine/configure-sysvinit.sh.golden"},
                  K{&k_b2d, "engine/configure-boot2docker.sh.golden"}}) {
     INFO(k.p->name());
     auto s = render_configure_script(*k.p, sample_config());
@@ -159,7 +182,10 @@ TEST_CASE("engine: configure scripts for systemd, sysvinit and boot2docker match
     test::check_golden(k.golden, *s);
     check_bash_syntax(*s);
     // The PEMs end up in the script whole (a missing final newline is added).
-    CHECK(s->find("-----BEGIN CERTIFICATE-----\nCAFAKE\n-----END CERTIFICATE-----\nSWARMCTL_CA_EOF\n") != std::string::npos);
+    CHECK(
+        s->find(
+            "-----BEGIN CERTIFICATE-----\nCAFAKE\n-----END CERTIFICATE-----\nSWARMCTL_CA_EOF\n") !=
+        std::string::npos);
     CHECK(s->find("KEYFAKE") != std::string::npos);
   }
 }
@@ -195,8 +221,8 @@ TEST_CASE("engine: hostile hostname, labels and env reach the systemd drop-in ve
   auto c = sample_config();
   c.labels.clear();
   c.env.clear();
-  for (const auto& v : test::hostile_values(marker)) {
-    if (v.find_first_of("\r\n") != std::string::npos) continue;  // refused: see below
+  for (const auto &v : test::hostile_values(marker)) {
+    if (v.find_first_of("\r\n") != std::string::npos) continue; // refused: see below
     c.labels.push_back(v);
     c.env.push_back("V=" + v);
   }
@@ -205,7 +231,8 @@ TEST_CASE("engine: hostile hostname, labels and env reach the systemd drop-in ve
   check_bash_syntax(*s);
   // Run only the drop-in writer, into a file of ours.
   auto block = between(*s, "{\n  printf '[Service]", "systemctl daemon-reload");
-  replace_all(block, "/etc/systemd/system/docker.service.d/10-machine.conf", shell_quote((t.path / "drop-in.conf").string()));
+  replace_all(block, "/etc/systemd/system/docker.service.d/10-machine.conf",
+              shell_quote((t.path / "drop-in.conf").string()));
   auto r = run_process({"bash", "-c", "dockerd=/usr/bin/dockerd\n" + block});
   REQUIRE(r);
   CHECK(r->exit_code == 0);
@@ -237,23 +264,26 @@ TEST_CASE("engine: hostile labels and env reach the sysvinit defaults file verba
   c.labels.clear();
   c.env.clear();
   int i = 0;
-  for (const auto& v : test::hostile_values(marker)) {
-    if (v.find_first_of("\r\n") != std::string::npos) continue;  // refused: see below
+  for (const auto &v : test::hostile_values(marker)) {
+    if (v.find_first_of("\r\n") != std::string::npos) continue; // refused: see below
     c.labels.push_back(v);
     c.env.push_back("V" + std::to_string(i++) + "=" + v);
   }
   auto s = render_configure_script(k_sysvinit, c);
   REQUIRE(s);
   check_bash_syntax(*s);
-  auto block = between(*s, "cat > /etc/default/swarmctl-docker <<", "cat > /etc/init.d/swarmctl-docker");
+  auto block =
+      between(*s, "cat > /etc/default/swarmctl-docker <<", "cat > /etc/init.d/swarmctl-docker");
   auto defaults = (t.path / "defaults").string();
   replace_all(block, "/etc/default/swarmctl-docker", shell_quote(defaults));
   auto w = run_process({"bash", "-c", block});
   REQUIRE(w);
   CHECK(w->exit_code == 0);
   // The init script sources the file with bash: the array and the exports come out verbatim.
-  std::string dump = ". " + shell_quote(defaults) + "\nprintf '%s\\0' \"${DOCKERD_ARGS[@]}\"\nprintf 'ENV\\0'\n";
-  for (int k = 0; k < i; ++k) dump += "printf '%s\\0' \"$V" + std::to_string(k) + "\"\n";
+  std::string dump =
+      ". " + shell_quote(defaults) + "\nprintf '%s\\0' \"${DOCKERD_ARGS[@]}\"\nprintf 'ENV\\0'\n";
+  for (int k = 0; k < i; ++k)
+    dump += "printf '%s\\0' \"$V" + std::to_string(k) + "\"\n";
   auto r = run_process({"bash", "-c", dump});
   REQUIRE(r);
   CHECK(r->exit_code == 0);
@@ -263,7 +293,7 @@ TEST_CASE("engine: hostile labels and env reach the sysvinit defaults file verba
     if (r->out[k] == '\0') got.push_back(r->out.substr(st, k - st)), st = k + 1;
   auto want = dockerd_args(c);
   want.push_back("ENV");
-  for (const auto& v : test::hostile_values(marker))
+  for (const auto &v : test::hostile_values(marker))
     if (v.find_first_of("\r\n") == std::string::npos) want.push_back(v);
   CHECK(got == want);
   CHECK_FALSE(fs::exists(marker));
@@ -272,7 +302,7 @@ TEST_CASE("engine: hostile labels and env reach the sysvinit defaults file verba
 TEST_CASE("engine: a hostile hostname is assigned verbatim in the configure script") {
   TempDir t;
   auto marker = (t.path / "pwned").string();
-  for (const auto& v : test::hostile_values(marker)) {
+  for (const auto &v : test::hostile_values(marker)) {
     INFO("[" << v << "]");
     auto c = sample_config();
     c.hostname = v;
@@ -287,17 +317,20 @@ TEST_CASE("engine: a hostile hostname is assigned verbatim in the configure scri
   CHECK_FALSE(fs::exists(marker));
 }
 
-TEST_CASE("engine: a value containing the heredoc terminator cannot escape the sysvinit defaults file") {
+TEST_CASE(
+    "engine: a value containing the heredoc terminator cannot escape the sysvinit defaults file") {
   // Product bug: service_block() (provision/engine/engine.cpp) puts shell_quote'd values inside a
-  // quoted heredoc ending at a line "SWARMCTL_DEFAULTS_EOF"; a label containing "\nSWARMCTL_DEFAULTS_EOF\n"
-  // ends the heredoc early and the following line runs as a command on the host.
+  // quoted heredoc ending at a line "SWARMCTL_DEFAULTS_EOF"; a label containing
+  // "\nSWARMCTL_DEFAULTS_EOF\n" ends the heredoc early and the following line runs as a command on
+  // the host.
   TempDir t;
   auto marker = (t.path / "pwned").string();
   auto c = sample_config();
   c.labels = {"x\nSWARMCTL_DEFAULTS_EOF\ntouch " + marker + "\ncat <<'SWARMCTL_DEFAULTS_EOF'\n"};
   auto s = render_configure_script(k_sysvinit, c);
-  if (!s) return;  // refusing the value is fine
-  auto block = between(*s, "cat > /etc/default/swarmctl-docker <<", "cat > /etc/init.d/swarmctl-docker");
+  if (!s) return; // refusing the value is fine
+  auto block =
+      between(*s, "cat > /etc/default/swarmctl-docker <<", "cat > /etc/init.d/swarmctl-docker");
   replace_all(block, "/etc/default/swarmctl-docker", shell_quote((t.path / "defaults").string()));
   auto r = run_process({"bash", "-c", block});
   REQUIRE(r);
@@ -327,7 +360,8 @@ TEST_CASE("engine: sourcing the boot2docker profile runs nothing from a label va
   CHECK(r->out.find("$(touch") != std::string::npos);
 }
 
-TEST_CASE("engine: install_docker skips a host that has the pinned version and installs otherwise") {
+TEST_CASE(
+    "engine: install_docker skips a host that has the pinned version and installs otherwise") {
   HostFacts f;
   f.is_root = true;
   f.has_docker = true;
@@ -345,7 +379,7 @@ TEST_CASE("engine: install_docker skips a host that has the pinned version and i
   CHECK(r.commands[0] == script_command(f));
   auto expect = render_install_script(f, k_systemd, c);
   REQUIRE(expect);
-  CHECK(r.stdins[0] == *expect);  // the script travels on stdin, not on the command line
+  CHECK(r.stdins[0] == *expect); // the script travels on stdin, not on the command line
   test::FakeRunner failing;
   failing.on_contains("mktemp", {100, "", "E: Unable to locate package docker.io"});
   auto e = install_docker(failing, f, k_systemd, c);
@@ -360,9 +394,10 @@ TEST_CASE("engine: install_docker skips a host that has the pinned version and i
   CHECK(nr.commands.empty());
 }
 
-TEST_CASE("engine: values with a line break are refused for every init; blanks are refused for boot2docker") {
+TEST_CASE("engine: values with a line break are refused for every init; blanks are refused for "
+          "boot2docker") {
   auto c = sample_config();
-  for (const auto* p : {&k_systemd, &k_sysvinit, &k_b2d}) {
+  for (const auto *p : {&k_systemd, &k_sysvinit, &k_b2d}) {
     c.labels = {"ok=1", "x\ny"};
     auto s = render_configure_script(*p, c);
     REQUIRE_FALSE(s);

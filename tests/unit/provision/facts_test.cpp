@@ -8,7 +8,7 @@
 using namespace sc;
 
 namespace {
-const char* k_debian12 = R"OS(PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+const char *k_debian12 = R"OS(PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
 NAME="Debian GNU/Linux"
 VERSION_ID="12"
 VERSION="12 (bookworm)"
@@ -18,7 +18,7 @@ HOME_URL="https://www.debian.org/"
 SUPPORT_URL="https://www.debian.org/support"
 BUG_REPORT_URL="https://bugs.debian.org/"
 )OS";
-const char* k_ubuntu2204 = R"OS(PRETTY_NAME="Ubuntu 22.04.3 LTS"
+const char *k_ubuntu2204 = R"OS(PRETTY_NAME="Ubuntu 22.04.3 LTS"
 NAME="Ubuntu"
 VERSION_ID="22.04"
 VERSION="22.04.3 LTS (Jammy Jellyfish)"
@@ -28,13 +28,13 @@ ID_LIKE=debian
 HOME_URL="https://www.ubuntu.com/"
 UBUNTU_CODENAME=jammy
 )OS";
-const char* k_alpine = R"OS(NAME="Alpine Linux"
+const char *k_alpine = R"OS(NAME="Alpine Linux"
 ID=alpine
 VERSION_ID=3.19.0
 PRETTY_NAME="Alpine Linux v3.19"
 HOME_URL="https://alpinelinux.org/"
 )OS";
-const char* k_centos7 = R"OS(NAME="CentOS Linux"
+const char *k_centos7 = R"OS(NAME="CentOS Linux"
 VERSION="7 (Core)"
 ID="centos"
 ID_LIKE="rhel fedora"
@@ -43,7 +43,7 @@ PRETTY_NAME="CentOS Linux 7 (Core)"
 ANSI_COLOR="0;31"
 CPE_NAME="cpe:/o:centos:centos:7"
 )OS";
-const char* k_mint = R"OS(NAME="Linux Mint"
+const char *k_mint = R"OS(NAME="Linux Mint"
 VERSION="21.2 (Victoria)"
 ID=linuxmint
 ID_LIKE="ubuntu debian"
@@ -51,7 +51,7 @@ PRETTY_NAME="Linux Mint 21.2"
 VERSION_ID="21.2"
 )OS";
 
-HostFacts facts_for(const char* os_release, bool systemd) {
+HostFacts facts_for(const char *os_release, bool systemd) {
   auto os = parse_os_release(os_release);
   REQUIRE(os);
   HostFacts f;
@@ -62,12 +62,12 @@ HostFacts facts_for(const char* os_release, bool systemd) {
   return f;
 }
 
-std::string select_name(const char* os, bool systemd, ServiceManager hint = ServiceManager::Auto) {
+std::string select_name(const char *os, bool systemd, ServiceManager hint = ServiceManager::Auto) {
   auto p = select_provisioner(facts_for(os, systemd), hint);
   REQUIRE_MESSAGE(p, (p ? "" : p.error().message));
   return (*p)->name();
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("os-release: Debian 12") {
   auto o = parse_os_release(k_debian12);
@@ -145,7 +145,8 @@ TEST_CASE("provisioner: ID_LIKE debian/ubuntu derivatives are supported as debia
   CHECK(select_name("ID=raspbian\nPRETTY_NAME=\"Raspbian\"\n", false) == "debian(sysvinit)");
   CHECK(select_name("ID=kali\nID_LIKE=debian\n", true) == "debian(systemd)");
   // ID_LIKE matching is by word, not substring.
-  auto p = select_provisioner(facts_for("ID=x\nID_LIKE=notdebian\nPRETTY_NAME=\"X OS\"\n", true), ServiceManager::Auto);
+  auto p = select_provisioner(facts_for("ID=x\nID_LIKE=notdebian\nPRETTY_NAME=\"X OS\"\n", true),
+                              ServiceManager::Auto);
   CHECK_FALSE(p);
 }
 
@@ -193,13 +194,17 @@ TEST_CASE("facts: the output of facts.sh is parsed section by section") {
 
 TEST_CASE("facts: IPv4 addresses from `ip -o -4 addr show` tell which interface holds an address") {
   // Real output (iproute2 6.1, an EC2 Nitro instance, a veth in a namespace, a docker bridge).
-  std::string out = std::string("==os-release\n") + k_debian12 +
-                    "==pid1\nsystemd\n==uid\n0\n==sudo\nyes\n==systemd\nyes\n==docker\nnone\n==arch\nx86_64\n"
-                    "==ipv4\n"
-                    "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n"
-                    "2: ens5    inet 172.31.20.7/20 metric 100 brd 172.31.31.255 scope global dynamic ens5\\       valid_lft 3389sec preferred_lft 3389sec\n"
-                    "3: eth1@if12    inet 192.168.99.10/24 brd 192.168.99.255 scope global eth1\\       valid_lft forever preferred_lft forever\n"
-                    "4: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\\       valid_lft forever preferred_lft forever\n";
+  std::string out =
+      std::string("==os-release\n") + k_debian12 +
+      "==pid1\nsystemd\n==uid\n0\n==sudo\nyes\n==systemd\nyes\n==docker\nnone\n==arch\nx86_64\n"
+      "==ipv4\n"
+      "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n"
+      "2: ens5    inet 172.31.20.7/20 metric 100 brd 172.31.31.255 scope global dynamic ens5\\     "
+      "  valid_lft 3389sec preferred_lft 3389sec\n"
+      "3: eth1@if12    inet 192.168.99.10/24 brd 192.168.99.255 scope global eth1\\       "
+      "valid_lft forever preferred_lft forever\n"
+      "4: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\\       valid_lft "
+      "forever preferred_lft forever\n";
   auto f = parse_facts(out);
   REQUIRE(f);
   REQUIRE(f->ipv4.size() == 4);
@@ -219,7 +224,8 @@ TEST_CASE("facts: IPv4 addresses from `ip -o -4 addr show` tell which interface 
 
 TEST_CASE("facts: systemd counts only when it is PID 1; no docker, non-root user") {
   std::string out = std::string("==os-release\n") + k_debian12 +
-                    "==pid1\nswarmctl-init\n==uid\n1000\n==sudo\nno\n==systemd\nyes\n==docker\nnone\n==arch\naarch64\n";
+                    "==pid1\nswarmctl-init\n==uid\n1000\n==sudo\nno\n==systemd\nyes\n=="
+                    "docker\nnone\n==arch\naarch64\n";
   auto f = parse_facts(out);
   REQUIRE(f);
   CHECK_FALSE(f->systemd);
@@ -244,8 +250,11 @@ TEST_CASE("facts: a host without /etc/os-release is not recognized") {
 
 TEST_CASE("facts: gather_facts sends facts.sh in one round trip and parses the answer") {
   test::FakeRunner r;
-  r.on_contains("==os-release", {0, std::string("==os-release\n") + k_debian12 +
-                                        "==pid1\nsystemd\n==uid\n0\n==sudo\nno\n==systemd\nyes\n==docker\nnone\n==arch\nx86_64\n", ""});
+  r.on_contains("==os-release", {0,
+                                 std::string("==os-release\n") + k_debian12 +
+                                     "==pid1\nsystemd\n==uid\n0\n==sudo\nno\n==systemd\nyes\n=="
+                                     "docker\nnone\n==arch\nx86_64\n",
+                                 ""});
   auto f = gather_facts(r);
   REQUIRE(f);
   CHECK(r.commands.size() == 1);

@@ -1,12 +1,12 @@
 // The machine store: layout and modes, atomic saves, list/load/remove, names, parallel writers.
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <csignal>
 #include <cmd/store/store.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -26,7 +26,7 @@ struct TempDir {
   fs::path path;
   TempDir() {
     std::string t = (fs::temp_directory_path() / "sc-store-test.XXXXXX").string();
-    char* p = ::mkdtemp(t.data());
+    char *p = ::mkdtemp(t.data());
     REQUIRE(p != nullptr);
     path = p;
   }
@@ -43,25 +43,26 @@ struct UmaskGuard {
   ~UmaskGuard() { ::umask(old); }
 };
 
-unsigned mode_of(const fs::path& p) {
+unsigned mode_of(const fs::path &p) {
   struct stat st {};
   REQUIRE(::stat(p.c_str(), &st) == 0);
   return st.st_mode & 07777;
 }
 
-std::vector<std::string> dir_entries(const fs::path& d) {
+std::vector<std::string> dir_entries(const fs::path &d) {
   std::vector<std::string> v;
-  for (const auto& e : fs::directory_iterator(d)) v.push_back(e.path().filename().string());
+  for (const auto &e : fs::directory_iterator(d))
+    v.push_back(e.path().filename().string());
   std::sort(v.begin(), v.end());
   return v;
 }
 
-std::string slurp(const fs::path& p) {
+std::string slurp(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-HostRecord sample(const std::string& name) {
+HostRecord sample(const std::string &name) {
   HostRecord h;
   h.name = name;
   h.driver_name = "generic";
@@ -89,15 +90,15 @@ HostRecord sample(const std::string& name) {
 }
 
 // No leftover temp files (atomic_write names them ".<file>.tmpXXXXXXXX").
-void check_no_temp_files(const fs::path& root) {
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
+void check_no_temp_files(const fs::path &root) {
+  for (const auto &e : fs::recursive_directory_iterator(root)) {
     auto n = e.path().filename().string();
     INFO("leftover file: " << e.path());
     CHECK(n.find(".tmp") == std::string::npos);
   }
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("store: init creates root, certs and machines with mode 0700 whatever the umask") {
   TempDir t;
@@ -112,7 +113,7 @@ TEST_CASE("store: init creates root, certs and machines with mode 0700 whatever 
 
 TEST_CASE("store: save writes machines/NAME (0700) and config.json (0600) with no temp file left") {
   TempDir t;
-  UmaskGuard u(0);  // a permissive umask must not leak into private files
+  UmaskGuard u(0); // a permissive umask must not leak into private files
   Store s(t.path / "store");
   REQUIRE(s.init());
   REQUIRE(s.save(sample("node1")));
@@ -131,7 +132,8 @@ TEST_CASE("store: save writes machines/NAME (0700) and config.json (0600) with n
   CHECK(back->status == "failed");
 }
 
-TEST_CASE("store: config.json is docker-machine's shape with ConfigVersion 3 and a schema version") {
+TEST_CASE(
+    "store: config.json is docker-machine's shape with ConfigVersion 3 and a schema version") {
   TempDir t;
   Store s(t.path / "store");
   REQUIRE(s.init());
@@ -142,7 +144,8 @@ TEST_CASE("store: config.json is docker-machine's shape with ConfigVersion 3 and
   CHECK(j.at("Name") == "m1");
   CHECK(j.at("DriverName") == "generic");
   CHECK(j.at("Swarmctl").at("Schema") == 1);
-  CHECK(j.at("HostOptions").at("EngineOptions").at("Labels") == nlohmann::json({"provider=generic", "env=prod"}));
+  CHECK(j.at("HostOptions").at("EngineOptions").at("Labels") ==
+        nlohmann::json({"provider=generic", "env=prod"}));
   // docker-machine: Dns and SwarmOptions.Env are null when empty.
   CHECK(j.at("HostOptions").at("EngineOptions").at("Dns").is_null());
   CHECK(j.at("HostOptions").at("SwarmOptions").at("Env").is_null());
@@ -197,7 +200,8 @@ TEST_CASE("store: a saved record loads back field by field") {
   CHECK(r->auto_cluster_advertise);
 }
 
-TEST_CASE("store: auth paths come from where the store is, not from the file (a store can be moved)") {
+TEST_CASE(
+    "store: auth paths come from where the store is, not from the file (a store can be moved)") {
   TempDir t;
   Store a(t.path / "a");
   REQUIRE(a.init());
@@ -210,7 +214,8 @@ TEST_CASE("store: auth paths come from where the store is, not from the file (a 
   CHECK(r->auth.store_path == (t.path / "b/machines/m").string());
 }
 
-TEST_CASE("store: a config version from the future and malformed JSON are refused with clear errors") {
+TEST_CASE(
+    "store: a config version from the future and malformed JSON are refused with clear errors") {
   TempDir t;
   Store s(t.path / "store");
   REQUIRE(s.init());
@@ -235,7 +240,8 @@ TEST_CASE("store: a config version from the future and malformed JSON are refuse
 
   // A wrong type inside a known key is a parse error too, not a crash.
   REQUIRE(s.save(sample("typed")));
-  std::ofstream(s.machine_dir("typed") / "config.json") << R"({"ConfigVersion": 3, "DriverName": 42})";
+  std::ofstream(s.machine_dir("typed") / "config.json")
+      << R"({"ConfigVersion": 3, "DriverName": 42})";
   auto ty = s.load("typed");
   REQUIRE_FALSE(ty);
   CHECK(ty.error().code == Errc::parse);
@@ -281,10 +287,12 @@ TEST_CASE("store: list is natural, case-insensitive and skips hidden entries and
   TempDir t;
   Store s(t.path / "store");
   REQUIRE(s.init());
-  for (auto n : {"node10", "node2", "Node1", "alpha", "node1b", "beta"}) REQUIRE(s.save(sample(n)));
+  for (auto n : {"node10", "node2", "Node1", "alpha", "node1b", "beta"})
+    REQUIRE(s.save(sample(n)));
   fs::create_directory(s.machines_dir() / ".trash");
   std::ofstream(s.machines_dir() / "stray-file") << "x";
-  CHECK(s.list() == std::vector<std::string>{"alpha", "beta", "Node1", "node1b", "node2", "node10"});
+  CHECK(s.list() ==
+        std::vector<std::string>{"alpha", "beta", "Node1", "node1b", "node2", "node10"});
   CHECK(natural_less("node2", "node10"));
   CHECK_FALSE(natural_less("node10", "node2"));
   CHECK(natural_less("a", "B"));
@@ -318,12 +326,13 @@ TEST_CASE("store: remove deletes the machine directory and only it") {
 }
 
 TEST_CASE("store: machine names follow docker-machine's rule") {
-  for (auto good : {"a", "node1", "Node-1", "my.host", "1st", "a-b.c-d", "x..y", "trailing-", "A9"}) {
+  for (auto good :
+       {"a", "node1", "Node-1", "my.host", "1st", "a-b.c-d", "x..y", "trailing-", "A9"}) {
     INFO(good);
     CHECK(valid_machine_name(good));
   }
-  for (auto bad : {"", "-lead", ".hidden", "under_score", "sp ace", "slash/x", "../etc", "semi;colon",
-                   "dollar$", "tab\t", "nl\n", "é", "back\\slash", "star*"}) {
+  for (auto bad : {"", "-lead", ".hidden", "under_score", "sp ace", "slash/x", "../etc",
+                   "semi;colon", "dollar$", "tab\t", "nl\n", "é", "back\\slash", "star*"}) {
     INFO(bad);
     CHECK_FALSE(valid_machine_name(bad));
   }
@@ -372,15 +381,17 @@ TEST_CASE("store: 20 threads saving different machines at once leave a consisten
   std::vector<std::thread> threads;
   for (int i = 0; i < n; ++i) {
     threads.emplace_back([&, i] {
-      while (go.load() == 0) std::this_thread::yield();
+      while (go.load() == 0)
+        std::this_thread::yield();
       auto h = sample("t" + std::to_string(i));
       h.engine.port = 3000 + i;
-      for (int k = 0; k < 5; ++k)  // rewrite a few times: every rewrite races with the others
+      for (int k = 0; k < 5; ++k) // rewrite a few times: every rewrite races with the others
         if (!s.save(h)) failures++;
     });
   }
   go = 1;
-  for (auto& th : threads) th.join();
+  for (auto &th : threads)
+    th.join();
   CHECK(failures.load() == 0);
   auto names = s.list();
   REQUIRE(names.size() == n);
@@ -406,14 +417,17 @@ TEST_CASE("store: 20 processes creating machines at once under the store lock al
     if (pid == 0) {
       ::close(pipefd[1]);
       char c;
-      (void)!::read(pipefd[0], &c, 1);  // start together: wait until the parent closes the pipe
+      (void)!::read(pipefd[0], &c, 1); // start together: wait until the parent closes the pipe
       Store s(root);
       int rc = 0;
       {
         auto lk = s.lock();
-        if (!lk) rc = 10;
-        else if (!s.init()) rc = 11;
-        else if (!s.reserve("p" + std::to_string(i))) rc = 12;
+        if (!lk)
+          rc = 10;
+        else if (!s.init())
+          rc = 11;
+        else if (!s.reserve("p" + std::to_string(i)))
+          rc = 12;
       }
       auto h = sample("p" + std::to_string(i));
       h.engine.port = 4000 + i;
@@ -454,8 +468,8 @@ TEST_CASE("store: the writer lock is exclusive between processes") {
     ::close(go[1]);
     ::close(res[0]);
     char c;
-    (void)!::read(go[0], &c, 1);               // the parent holds the lock now
-    auto lk = Store(t.path / "store").lock();  // blocks until the parent releases it
+    (void)!::read(go[0], &c, 1);              // the parent holds the lock now
+    auto lk = Store(t.path / "store").lock(); // blocks until the parent releases it
     c = lk ? 'L' : 'E';
     (void)!::write(res[1], &c, 1);
     ::_exit(0);
@@ -479,22 +493,27 @@ TEST_CASE("store: the writer lock is exclusive between processes") {
   ::close(res[0]);
   ::close(go[1]);
   int st = 0;
-  ::kill(pid, SIGKILL);  // no-op when it already exited; never leave it blocked
+  ::kill(pid, SIGKILL); // no-op when it already exited; never leave it blocked
   ::waitpid(pid, &st, 0);
 }
 
-TEST_CASE("store: the store path comes from SWARMCTL_STORAGE_PATH, then MACHINE_STORAGE_PATH, then ~/.swarmctl") {
+TEST_CASE("store: the store path comes from SWARMCTL_STORAGE_PATH, then MACHINE_STORAGE_PATH, then "
+          "~/.swarmctl") {
   struct Env {
     std::string name;
     std::optional<std::string> old;
-    Env(std::string n, const char* v) : name(std::move(n)) {
-      if (const char* o = std::getenv(name.c_str())) old = o;
-      if (v) ::setenv(name.c_str(), v, 1);
-      else ::unsetenv(name.c_str());
+    Env(std::string n, const char *v) : name(std::move(n)) {
+      if (const char *o = std::getenv(name.c_str())) old = o;
+      if (v)
+        ::setenv(name.c_str(), v, 1);
+      else
+        ::unsetenv(name.c_str());
     }
     ~Env() {
-      if (old) ::setenv(name.c_str(), old->c_str(), 1);
-      else ::unsetenv(name.c_str());
+      if (old)
+        ::setenv(name.c_str(), old->c_str(), 1);
+      else
+        ::unsetenv(name.c_str());
     }
   };
   Env home("HOME", "/home/tester");
@@ -526,7 +545,8 @@ TEST_CASE("store: threads rewriting the same machine leave one complete record")
       for (int k = 0; k < 10; ++k)
         if (!s.save(h)) failures++;
     });
-  for (auto& th : threads) th.join();
+  for (auto &th : threads)
+    th.join();
   CHECK(failures.load() == 0);
   auto r = s.load("same");
   REQUIRE(r);

@@ -37,13 +37,15 @@ const std::string k_ca_pem =
     "-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIQTESTCAFAKEFAKEFAKEFAKEFAKEwCgYIKoZIzj0EAwIw\n"
     "-----END CERTIFICATE-----\n";
 const std::string k_server_pem =
-    "-----BEGIN CERTIFICATE-----\nMIIBpDCCAUqgAwIBAgIRAJSERVERFAKEFAKEFAKEFAKEFAKEwCgYIKoZIzj0EAwIw\n"
+    "-----BEGIN "
+    "CERTIFICATE-----\nMIIBpDCCAUqgAwIBAgIRAJSERVERFAKEFAKEFAKEFAKEFAKEwCgYIKoZIzj0EAwIw\n"
     "-----END CERTIFICATE-----\n";
 const std::string k_key_pem =
-    "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgFAKEFAKEFAKEFAKE\n"
+    "-----BEGIN PRIVATE "
+    "KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgFAKEFAKEFAKEFAKE\n"
     "-----END PRIVATE KEY-----\n";
 
-std::string render_ok(const std::string& name, const Values& v) {
+std::string render_ok(const std::string &name, const Values &v) {
   auto r = render_template(name, v);
   REQUIRE_MESSAGE(r, name << ": " << (r ? "" : r.error().message));
   return *r;
@@ -51,21 +53,26 @@ std::string render_ok(const std::string& name, const Values& v) {
 
 // Representative values, quoted the way provision/engine/engine.cpp quotes them.
 std::string systemd_service() {
-  return render_ok("engine/service-systemd.sh",
-                   {{"exec_args", shell_quote("\"-H\" \"tcp://0.0.0.0:2376\" \"-H\" \"unix:///var/run/docker.sock\" "
-                                              "\"--storage-driver\" \"overlay2\" \"--tlsverify\" \"--label\" \"provider=generic\"")},
-                    {"environment", shell_quote("Environment=\"HTTP_PROXY=http://proxy:3128\"")}});
+  return render_ok(
+      "engine/service-systemd.sh",
+      {{"exec_args",
+        shell_quote(
+            "\"-H\" \"tcp://0.0.0.0:2376\" \"-H\" \"unix:///var/run/docker.sock\" "
+            "\"--storage-driver\" \"overlay2\" \"--tlsverify\" \"--label\" \"provider=generic\"")},
+       {"environment", shell_quote("Environment=\"HTTP_PROXY=http://proxy:3128\"")}});
 }
 
 std::string sysvinit_defaults() {
-  return "# Written by swarmctl: dockerd arguments, one per line, quoted for bash.\nDOCKERD_ARGS=(\n"
-         "  -H\n  tcp://0.0.0.0:2376\n  --label\n  'env=my prod'\n)\nexport HTTP_PROXY=http://proxy:3128\n";
+  return "# Written by swarmctl: dockerd arguments, one per line, quoted for "
+         "bash.\nDOCKERD_ARGS=(\n"
+         "  -H\n  tcp://0.0.0.0:2376\n  --label\n  'env=my prod'\n)\nexport "
+         "HTTP_PROXY=http://proxy:3128\n";
 }
 
 struct Case {
   std::string name;
   Values values;
-  bool shell;  // a shell script: must pass bash -n
+  bool shell; // a shell script: must pass bash -n
 };
 
 std::vector<Case> cases() {
@@ -84,16 +91,20 @@ std::vector<Case> cases() {
        {{"url", shell_quote("https://get.docker.com")}, {"version", shell_quote("")}},
        true},
       {"engine/service-boot2docker.sh",
-       {{"profile", "\nEXTRA_ARGS=\"\n--label provider=virtualbox\n\"\nCACERT=/var/lib/boot2docker/ca.pem\n"
-                    "DOCKER_HOST='-H tcp://0.0.0.0:2376'\nDOCKER_STORAGE=overlay2\nDOCKER_TLS=auto\n"
-                    "SERVERKEY=/var/lib/boot2docker/server-key.pem\nSERVERCERT=/var/lib/boot2docker/server.pem\n\n"}},
+       {{"profile",
+         "\nEXTRA_ARGS=\"\n--label provider=virtualbox\n\"\nCACERT=/var/lib/boot2docker/ca.pem\n"
+         "DOCKER_HOST='-H tcp://0.0.0.0:2376'\nDOCKER_STORAGE=overlay2\nDOCKER_TLS=auto\n"
+         "SERVERKEY=/var/lib/boot2docker/server-key.pem\nSERVERCERT=/var/lib/boot2docker/"
+         "server.pem\n\n"}},
        true},
       {"engine/service-systemd.sh",
-       {{"exec_args", shell_quote("\"-H\" \"tcp://0.0.0.0:2376\" \"--label\" \"provider=generic\"")},
+       {{"exec_args",
+         shell_quote("\"-H\" \"tcp://0.0.0.0:2376\" \"--label\" \"provider=generic\"")},
         {"environment", "''"}},
        true},
       {"engine/service-sysvinit.sh",
-       {{"defaults", sysvinit_defaults()}, {"init_script", render_ok("engine/sysvinit-docker.sh", {})}},
+       {{"defaults", sysvinit_defaults()},
+        {"init_script", render_ok("engine/sysvinit-docker.sh", {})}},
        true},
       {"engine/sysvinit-docker.sh", {}, true},
       {"examples/seed-local.yml", {}, false},
@@ -101,10 +112,12 @@ std::vector<Case> cases() {
   };
 }
 
-std::string golden_name(const std::string& tmpl) { return "templates/" + tmpl + ".golden"; }
+std::string golden_name(const std::string &tmpl) {
+  return "templates/" + tmpl + ".golden";
+}
 
 // `bash -n` on a temp file.
-void check_bash_syntax(const std::string& script, const std::string& what) {
+void check_bash_syntax(const std::string &script, const std::string &what) {
   TempDir t;
   auto f = t.path / "script.sh";
   std::ofstream(f, std::ios::binary) << script;
@@ -115,7 +128,7 @@ void check_bash_syntax(const std::string& script, const std::string& what) {
   CHECK(r->err.empty());
 }
 
-std::set<std::string> keys_in(const std::string& text) {
+std::set<std::string> keys_in(const std::string &text) {
   std::set<std::string> k;
   size_t pos = 0;
   while ((pos = text.find("{{", pos)) != std::string::npos) {
@@ -127,31 +140,33 @@ std::set<std::string> keys_in(const std::string& text) {
   return k;
 }
 
-std::string source_of(const std::string& tmpl) {
+std::string source_of(const std::string &tmpl) {
   std::ifstream in(fs::path(SC_SOURCE_DIR) / "templates" / tmpl, std::ios::binary);
   REQUIRE(in.good());
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("templates: every file under templates/ has a golden test case") {
   std::set<std::string> on_disk, covered;
   auto root = fs::path(SC_SOURCE_DIR) / "templates";
-  for (const auto& e : fs::recursive_directory_iterator(root))
+  for (const auto &e : fs::recursive_directory_iterator(root))
     if (e.is_regular_file()) on_disk.insert(fs::relative(e.path(), root).string());
-  for (const auto& c : cases()) covered.insert(c.name);
+  for (const auto &c : cases())
+    covered.insert(c.name);
   CHECK(on_disk == covered);
 }
 
 TEST_CASE("templates: the embedded copy of each template is the file in templates/") {
-  for (const auto& c : cases()) {
+  for (const auto &c : cases()) {
     INFO(c.name);
     // Rendering with a value for every key of the source, each value being the key's own
     // placeholder text, reproduces the source byte for byte.
     Values identity;
     auto src = source_of(c.name);
-    for (const auto& k : keys_in(src)) identity[k] = "{{" + k + "}}";
+    for (const auto &k : keys_in(src))
+      identity[k] = "{{" + k + "}}";
     auto r = render_template(c.name, identity);
     REQUIRE(r);
     CHECK(*r == src);
@@ -159,7 +174,7 @@ TEST_CASE("templates: the embedded copy of each template is the file in template
 }
 
 TEST_CASE("templates: each template renders to its golden file with representative values") {
-  for (const auto& c : cases()) {
+  for (const auto &c : cases()) {
     INFO(c.name);
     auto out = render_ok(c.name, c.values);
     CHECK(out.find("{{") == std::string::npos);
@@ -168,14 +183,14 @@ TEST_CASE("templates: each template renders to its golden file with representati
 }
 
 TEST_CASE("templates: rendered shell scripts pass bash -n") {
-  for (const auto& c : cases())
+  for (const auto &c : cases())
     if (c.shell) check_bash_syntax(render_ok(c.name, c.values), c.name);
 }
 
 TEST_CASE("templates: every template key is required and every value must be used") {
-  for (const auto& c : cases()) {
+  for (const auto &c : cases()) {
     INFO(c.name);
-    for (const auto& [k, v] : c.values) {
+    for (const auto &[k, v] : c.values) {
       Values missing = c.values;
       missing.erase(k);
       auto r = render_template(c.name, missing);
@@ -194,7 +209,7 @@ TEST_CASE("templates: every template key is required and every value must be use
 TEST_CASE("templates: render_text substitutes only {{key}} and reports errors clearly") {
   auto ok = render_text("a={{a}} b={{b}} a again={{a}}", {{"a", "1"}, {"b", "{{a}}"}}, "t");
   REQUIRE(ok);
-  CHECK(*ok == "a=1 b={{a}} a again=1");  // values are not rendered again
+  CHECK(*ok == "a=1 b={{a}} a again=1"); // values are not rendered again
   auto unknown = render_text("x={{nope}}", {}, "t.sh");
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().message == "t.sh: no value for {{nope}}");
@@ -221,11 +236,11 @@ TEST_CASE("templates: hostile values in shell assignments arrive verbatim and ru
                              {"engine/install-script.sh", "version", "pin"}};
   TempDir t;
   auto marker = (t.path / "pwned").string();
-  for (const auto& s : slots) {
+  for (const auto &s : slots) {
     Values base;
-    for (const auto& c : cases())
+    for (const auto &c : cases())
       if (c.name == s.tmpl) base = c.values;
-    for (const auto& v : test::hostile_values(marker)) {
+    for (const auto &v : test::hostile_values(marker)) {
       INFO(s.tmpl << " {{" << s.key << "}} = [" << v << "]");
       Values vals = base;
       vals[s.key] = shell_quote(v);
@@ -246,9 +261,10 @@ TEST_CASE("templates: hostile values in shell assignments arrive verbatim and ru
 TEST_CASE("templates: hostile dockerd arguments in the systemd drop-in printf arrive verbatim") {
   TempDir t;
   auto marker = (t.path / "pwned").string();
-  for (const auto& v : test::hostile_values(marker)) {
+  for (const auto &v : test::hostile_values(marker)) {
     INFO("[" << v << "]");
-    auto out = render_ok("engine/service-systemd.sh", {{"exec_args", shell_quote(v)}, {"environment", shell_quote(v)}});
+    auto out = render_ok("engine/service-systemd.sh",
+                         {{"exec_args", shell_quote(v)}, {"environment", shell_quote(v)}});
     // Run the printf block with its output redirected to a file of ours.
     auto begin = out.find("{\n");
     auto end = out.find("} > /etc/systemd/system/docker.service.d/10-machine.conf");
