@@ -340,7 +340,12 @@ Status wait_for_ssh(const SshConfig &cfg, std::chrono::milliseconds timeout,
         if (final) return ok();
         SshConfig c = cfg;
         c.connect_timeout = std::min(cfg.connect_timeout, std::chrono::milliseconds(5000));
+        auto t0 = std::chrono::steady_clock::now();
         auto r = LibsshRunner::connect(c);
+        if (!r && cfg.debug)
+          cfg.debug(fmt::format("ssh {}@{}:{}: not yet ({:.3f}s): {}", cfg.user, cfg.host, cfg.port,
+                                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                                r.error().message));
         if (r) {
           *out = std::move(*r);
           return ok();
