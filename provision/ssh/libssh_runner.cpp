@@ -343,9 +343,10 @@ Status wait_for_ssh(const SshConfig &cfg, std::chrono::milliseconds timeout,
         auto t0 = std::chrono::steady_clock::now();
         auto r = LibsshRunner::connect(c);
         if (!r && cfg.debug)
-          cfg.debug(fmt::format("ssh {}@{}:{}: not yet ({:.3f}s): {}", cfg.user, cfg.host, cfg.port,
-                                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                                r.error().message));
+          cfg.debug(fmt::format(
+              "ssh {}@{}:{}: not yet ({:.3f}s): {}", cfg.user, cfg.host, cfg.port,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+              r.error().message));
         if (r) {
           *out = std::move(*r);
           return ok();
