@@ -113,9 +113,12 @@ std::string default_endpoint(const std::string &region) {
 }
 
 std::string form_encode(const std::string &action, const Params &params) {
-  std::string body = "Action=" + uri_encode(action) + "&Version=" + k_api_version;
+  // Byte for byte what botocore's query serializer sends (urlencode: a space is '+'): AWS signs
+  // the bytes it receives, but emulators such as moto re-encode the parsed form the botocore way
+  // before checking the signature.
+  std::string body = "Action=" + form_component_encode(action) + "&Version=" + k_api_version;
   for (const auto &[k, v] : params)
-    body += "&" + uri_encode(k) + "=" + uri_encode(v);
+    body += "&" + form_component_encode(k) + "=" + form_component_encode(v);
   return body;
 }
 

@@ -121,6 +121,20 @@ std::string uri_encode(std::string_view s, bool encode_slash) {
   return out;
 }
 
+std::string form_component_encode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() * 3);
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == ' ') {
+      out += uri_encode(s.substr(start, i - start), true);
+      if (i < s.size()) out += '+';
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
 std::string UrlParts::host_header() const {
   bool def = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
   return def ? host : fmt::format("{}:{}", host, port);

@@ -41,6 +41,9 @@ std::unique_ptr<HttpClient> make_curl_client();
 
 // Percent-encoding of RFC 3986 (unreserved characters kept), as AWS SigV4 requires.
 std::string uri_encode(std::string_view s, bool encode_slash = true);
+// application/x-www-form-urlencoded as Python's urlencode (hence botocore) writes it: like
+// uri_encode, but a space is '+'.
+std::string form_component_encode(std::string_view s);
 
 // Splits "scheme://host[:port]/path?query" into parts; Errc::usage when malformed.
 struct UrlParts {

@@ -18,20 +18,33 @@ FORM = "application/x-www-form-urlencoded; charset=utf-8"
 
 
 def form(action, params):
+    """The body exactly as botocore's query serializer produces it (a dict of params prepared by
+    AWSRequest: urllib's urlencode, a space as '+')."""
     pairs = [("Action", action), ("Version", "2016-11-15")] + params
-    return "&".join(quote(k, safe="-_.~") + "=" + quote(v, safe="-_.~") for k, v in pairs)
+    return AWSRequest(method="POST", url="https://x/", data=dict(pairs)).prepare().body
 
 
 CASES = [
     dict(name="describe-instances", method="POST", url="https://ec2.us-east-1.amazonaws.com/",
+         action="DescribeInstances", params=[("InstanceId.1", "i-0123456789abcdef0")],
          body=form("DescribeInstances", [("InstanceId.1", "i-0123456789abcdef0")]),
          region="us-east-1", key="AKIDEXAMPLE", secret="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
          token="", ts="20240102T030405Z"),
     dict(name="session-token-and-port", method="POST", url="http://127.0.0.1:5000/",
+         action="RunInstances",
+         params=[("ImageId", "ami-785db401"), ("MinCount", "1"), ("MaxCount", "1"),
+                 ("TagSpecification.1.Tag.1.Value", "node 1 + ünïcode/=&~*'()!")],
          body=form("RunInstances", [("ImageId", "ami-785db401"), ("MinCount", "1"), ("MaxCount", "1"),
-                                    ("TagSpecification.1.Tag.1.Value", "node 1 + ünïcode/=&")]),
+                                    ("TagSpecification.1.Tag.1.Value", "node 1 + ünïcode/=&~*'()!")]),
          region="eu-west-3", key="ASIAEXAMPLE", secret="secret/with+chars=",
          token="FQoGZXIvYXdzEXAMPLE//////////wEaDtoken+/=", ts="20231231T235959Z"),
+    dict(name="security-group-description", method="POST", url="http://127.0.0.1:5000/",
+         action="CreateSecurityGroup",
+         params=[("GroupName", "swarmctl"), ("GroupDescription", "swarmctl machines"),
+                 ("VpcId", "vpc-1")],
+         body=form("CreateSecurityGroup", [("GroupName", "swarmctl"), ("GroupDescription", "swarmctl machines"),
+                                           ("VpcId", "vpc-1")]),
+         region="us-east-1", key="AKID4", secret="s4", token="", ts="20261201T120000Z"),
     dict(name="empty-body-cn-region", method="POST", url="https://ec2.cn-north-1.amazonaws.com.cn/",
          body="", region="cn-north-1", key="AKID2", secret="s2", token="", ts="20200229T120000Z"),
     dict(name="get-with-query", method="GET",

@@ -59,8 +59,14 @@ struct IsolateNetwork {
   }
 } g_isolate;
 
-const char *k_key = "AKIDINTEGRATION";
-const char *k_secret = "integration-secret-never-in-config";
+// The credentials every request is signed with. With SC_MOTO_AUTH=1 (ctest
+// integration_ec2_signed) moto verifies signatures and these become an IAM user's keys.
+std::string k_key = "AKIDINTEGRATION";
+std::string k_secret = "integration-secret-never-in-config";
+bool signed_mode() {
+  const char *v = std::getenv("SC_MOTO_AUTH");
+  return v && std::string(v) == "1";
+}
 const char *k_ami = "ami-785db401"; // an Ubuntu image moto knows
 
 std::string swarmctl_bin() {
@@ -176,6 +182,32 @@ std::set<std::string> rules_of(const XmlNode &group) {
   return out;
 }
 
+// moto checks signatures from here on; a request signed with a wrong secret must be refused, or
+// the signed run would prove nothing.
+void enforce_signatures() {
+  auto [key, secret] = moto().enforce_signatures(test::python_with_moto());
+  REQUIRE_MESSAGE(!key.empty(), secret);
+  k_key = key;
+  k_secret = secret;
+  ClientConfig c;
+  c.endpoint = moto().url();
+  c.region = "us-east-1";
+  c.credentials = [key = key] {
+    return Result<AwsCredentials>(AwsCredentials{key, "not-the-secret", ""});
+  };
+  c.retry.max_retries = 0;
+  Client wrong(c, make_curl_client());
+  auto r = wrong.call("DescribeRegions", {});
+  REQUIRE_MESSAGE(!r, "moto accepted a request signed with the wrong secret");
+  INFO(r.error().message);
+  // moto answers EC2 signature mismatches as EC2 does for bad credentials.
+  CHECK(r.error().message.find("AuthFailure") != std::string::npos);
+  c.credentials = [] { return Result<AwsCredentials>(AwsCredentials{k_key, k_secret, ""}); };
+  Client right(c, make_curl_client());
+  auto ok = right.call("DescribeRegions", {});
+  REQUIRE_MESSAGE(ok, (ok ? "" : ok.error().message));
+}
+
 #define NEED_MOTO()                                                                                \
   do {                                                                                             \
     REQUIRE_MESSAGE(                                                                               \
@@ -183,6 +215,7 @@ std::set<std::string> rules_of(const XmlNode &group) {
         "no python with moto and botocore (tried SC_PYTHON, python3, pyenv, /usr/bin/python3)");   \
     REQUIRE_MESSAGE(moto().ready(), (moto().error() + "\n" + moto().log()));                       \
     moto().reset();                                                                                \
+    if (signed_mode()) enforce_signatures();                                                       \
   } while (0)
 
 } // namespace

@@ -133,4 +133,37 @@ void MotoServer::reset() {
   (void)http->send(r);
 }
 
+std::pair<std::string, std::string> MotoServer::enforce_signatures(const std::string &python) {
+  auto http = make_curl_client();
+  HttpRequest r;
+  r.method = "POST";
+  r.url = url() + "/moto-api/reset-auth";
+  r.headers = {{"Content-Type", "text/plain"}}; // a form body would be parsed away by moto
+  r.body = "3";
+  auto resp = http->send(r);
+  if (!resp || resp->status != 200) return {"", "POST /moto-api/reset-auth failed"};
+  static const char *script = R"(import json, sys, botocore.session
+iam = botocore.session.get_session().create_client(
+    "iam", region_name="us-east-1", endpoint_url=sys.argv[1],
+    aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
+iam.create_user(UserName="swarmctl-it")
+key = iam.create_access_key(UserName="swarmctl-it")["AccessKey"]
+iam.put_user_policy(UserName="swarmctl-it", PolicyName="all", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+print(key["AccessKeyId"], key["SecretAccessKey"])
+)";
+  ProcessOptions o;
+  o.timeout = std::chrono::seconds(60);
+  o.unset_env = {"AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"};
+  auto p = run_process({python, "-c", script, url()}, o);
+  if (!p) return {"", p.error().message};
+  if (p->exit_code != 0) return {"", "creating the IAM user failed: " + p->err};
+  auto sp = p->out.find(' ');
+  if (sp == std::string::npos) return {"", "unexpected output: " + p->out};
+  auto secret = p->out.substr(sp + 1);
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r'))
+    secret.pop_back();
+  return {p->out.substr(0, sp), secret};
+}
+
 } // namespace sc::test

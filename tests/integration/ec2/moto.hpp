@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 
 namespace sc::test {
 
@@ -25,6 +26,11 @@ public:
   std::string log() const;
   std::string error() const { return m_error; }
   void reset(); // POST /moto-api/reset: forget every resource
+  // From now on moto checks every request's SigV4 signature and IAM policy: its authentication
+  // counter is reset to allow exactly three unsigned calls, which botocore (run by `python`)
+  // spends on creating an IAM user, its access key and an allow-all policy. Returns
+  // {access key id, secret}, or {"", error message}.
+  std::pair<std::string, std::string> enforce_signatures(const std::string &python);
 
 private:
   pid_t m_pid = -1;
