@@ -112,6 +112,35 @@ std::string default_endpoint(const std::string &region) {
   return fmt::format("https://ec2.{}.amazonaws.com", region);
 }
 
+std::string body_summary(std::string_view body) {
+  // An HTML error page (a proxy, an emulator's 500): its <title> says it in a few words.
+  auto t = body.find("<title>");
+  if (t != std::string_view::npos) {
+    auto e = body.find("</title>", t);
+    if (e != std::string_view::npos) body = body.substr(t + 7, e - t - 7);
+  }
+  std::string out;
+  bool in_tag = false, space = false;
+  for (char c : body) {
+    if (c == '<')
+      in_tag = true;
+    else if (c == '>' && in_tag)
+      in_tag = false;
+    else if (!in_tag) {
+      bool ws = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+      if (ws) {
+        space = !out.empty();
+        continue;
+      }
+      if (space) out += ' ';
+      space = false;
+      out += c;
+    }
+    if (out.size() >= 200) break;
+  }
+  return out;
+}
+
 std::string form_encode(const std::string &action, const Params &params) {
   // Byte for byte what botocore's query serializer sends (urlencode: a space is '+'): AWS signs
   // the bytes it receives, but emulators such as moto re-encode the parsed form the botocore way
@@ -189,9 +218,7 @@ Result<XmlNode> Client::call(const std::string &action, const Params &params) {
         code = e->code;
         last = Error{errc_for_code(code), format_api_error(*e)};
       } else {
-        std::string snippet = resp->body.substr(0, 200);
-        for (auto &c : snippet)
-          if (c == '\n' || c == '\r') c = ' ';
+        std::string snippet = body_summary(resp->body);
         last = Error{status == 401 || status == 403 ? Errc::auth : Errc::generic,
                      fmt::format("HTTP {}{}{}", status, snippet.empty() ? "" : ": ", snippet)};
       }

@@ -74,6 +74,8 @@ private:
 
 std::string default_endpoint(const std::string &region);
 std::string form_encode(const std::string &action, const Params &params);
+// A non-EC2 error body in at most 200 characters of text (an HTML page: its title).
+std::string body_summary(std::string_view body);
 
 // Helpers to build list parameters: ("Filter", 1, "vpc-id", {"vpc-1"}) ->
 // Filter.1.Name=vpc-id, Filter.1.Value.1=vpc-1.

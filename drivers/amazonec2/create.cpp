@@ -241,9 +241,8 @@ Status Ec2Driver::create() {
   auto groups = [&]() -> Status {
     m_group_ids.clear();
     for (const auto &g : m_group_names) {
-      auto id = ensure_security_group(g);
+      auto id = ensure_security_group(g); // adds the group to m_group_ids once it is known
       if (!id) return fail(id.error().context(fmt::format("security group {}", g)));
-      m_group_ids.push_back(*id);
     }
     return ok();
   };

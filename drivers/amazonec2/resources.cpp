@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <drivers/amazonec2/ec2_driver.hpp>
 #include <fmt/format.h>
 #include <provision/base/fs.hpp>
@@ -128,6 +129,10 @@ Result<std::string> Ec2Driver::ensure_security_group(const std::string &name) {
     SC_TRY(st);
   }
   std::string id = (*g)->str("groupId");
+  // Known from now on, so that a rollback (remove) deletes a group this create made even when
+  // authorising its rules fails (e.g. RulesPerSecurityGroupLimitExceeded).
+  if (std::find(m_group_ids.begin(), m_group_ids.end(), id) == m_group_ids.end())
+    m_group_ids.push_back(id);
   if (!m_group_readonly) {
     auto present = permissions(**g);
     std::vector<IngressRule> missing;

@@ -104,8 +104,10 @@ struct Env {
     std::error_code ec;
     fs::remove_all(dir, ec);
   }
+  bool debug = true; // --debug: the EC2 calls show on stderr (counted by the tests)
   ProcessResult run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-    std::vector<std::string> argv = {swarmctl_bin(), "--debug", "-s", (dir / "store").string()};
+    std::vector<std::string> argv = {swarmctl_bin(), "-s", (dir / "store").string()};
+    if (debug) argv.insert(argv.begin() + 1, "--debug");
     argv.insert(argv.end(), args.begin(), args.end());
     ProcessOptions o;
     o.timeout = std::chrono::minutes(5);
@@ -433,6 +435,45 @@ TEST_CASE("ec2 e2e: bad credentials give a clear error at once, without retries 
   CHECK(count_all_calls(r.err) == 1);
   CHECK(r.err.find(k_secret) == std::string::npos);
   CHECK(r.out.find(k_secret) == std::string::npos);
+}
+
+TEST_CASE("ec2 e2e: bad input and a limit error: one line on stderr each, nothing left in moto") {
+  NEED_MOTO();
+  Env e(moto().url());
+  e.debug = false;
+  auto one_line = [](const ProcessResult &r) {
+    return !r.err.empty() && r.err.find('\n') == r.err.size() - 1;
+  };
+  // An unknown region, no endpoint given: refused before any request (none could be made here).
+  auto region =
+      e.run({"create", "-d", "amazonec2", "--amazonec2-region", "mars-1", "--no-provision", "r1"});
+  INFO(region.err);
+  CHECK(region.exit_code == 3);
+  CHECK(one_line(region));
+  CHECK(region.err.find("Invalid region specified: mars-1") != std::string::npos);
+  // A profile that does not exist.
+  auto profile = e.run(
+      e.create_args("r2"),
+      {{"AWS_ACCESS_KEY_ID", ""}, {"AWS_SECRET_ACCESS_KEY", ""}, {"AWS_PROFILE", "nosuchprofile"}});
+  INFO(profile.err);
+  CHECK(profile.exit_code == 3);
+  CHECK(one_line(profile));
+  CHECK(profile.err.find("profile \"nosuchprofile\"") != std::string::npos);
+  // A limit EC2 enforces (moto too): 60 rules per security group. 66 extra ports exceed it
+  // when the group is being set up; the group and key pair this create made are removed.
+  auto args = e.create_args("r3");
+  for (int port = 10000; port < 10066; ++port)
+    args.insert(args.end() - 1, {"--amazonec2-open-port", std::to_string(port)});
+  auto limit = e.run(args);
+  INFO(limit.out, limit.err);
+  CHECK(limit.exit_code == 1);
+  CHECK(one_line(limit));
+  CHECK(limit.err.find("RulesPerSecurityGroupLimitExceeded") != std::string::npos);
+  CHECK(e.call("DescribeKeyPairs", {}).items("keySet").empty());
+  XmlNode h;
+  CHECK(e.groups_named(h, "swarmctl").empty());
+  CHECK(e.instances_tagged("r3").empty());
+  CHECK(e.run({"ls", "-q"}).out.empty());
 }
 
 TEST_CASE("ec2 e2e: a failed launch rolls back the key pair and the security group") {

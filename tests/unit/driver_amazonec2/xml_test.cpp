@@ -84,3 +84,15 @@ TEST_CASE("errors: <ErrorResponse> envelope becomes 'code: message (request id X
   CHECK(errc_for_code("InvalidGroup.Duplicate") == Errc::already_exists);
   CHECK(errc_for_code("InvalidParameterValue") == Errc::generic);
 }
+
+TEST_CASE("ec2 client: an error body that is not EC2's is summed up in one short line") {
+  CHECK(body_summary(
+            "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n"
+            "<h1>Internal Server Error</h1><p>The server encountered an internal error</p>") ==
+        "500 Internal Server Error");
+  CHECK(body_summary("<html><body><h1>Bad   Gateway</h1>\n<p>upstream\tdown</p></body></html>") ==
+        "Bad Gateway upstream down");
+  CHECK(body_summary("plain text\r\nreason") == "plain text reason");
+  CHECK(body_summary(std::string(500, 'x')).size() == 200);
+  CHECK(body_summary("").empty());
+}
