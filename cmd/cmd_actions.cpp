@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <future>
 #include <iostream>
+#include <provision/base/net.hpp>
 #include <provision/base/poll.hpp>
 
 namespace sc {
@@ -22,9 +23,36 @@ Status wait_state(Machine &m, State want, std::chrono::milliseconds timeout) {
                     });
 }
 
+// A driver that assumes the guest's address (VirtualBox's fixed lease): ask the guest which address
+// it has in that network; a different one is recorded (and the certificate follows below).
+Status check_guest_ip(Services &s, Machine &m) {
+  auto net = m.driver->assumed_ip_network();
+  if (net.empty()) return ok();
+  auto r = connect_machine(s, m, std::chrono::seconds(90));
+  if (!r) return fail(r.error());
+  auto out = run_ok(**r, "read the guest's addresses", "ip -o -4 addr show");
+  if (!out) return fail(out.error());
+  auto assumed = m.driver->ip();
+  std::string found;
+  for (const auto &[iface, addr] : parse_ipv4_addrs(out->out))
+    if (ipv4_in_network(addr, net)) {
+      if (assumed && addr == *assumed) return ok();
+      if (found.empty()) found = addr;
+    }
+  if (found.empty()) {
+    s.ui.warn(fmt::format("{}: the guest has no address in {} yet", m.rec.name, net));
+    return ok();
+  }
+  s.ui.info(fmt::format("{} has {} in {}, not {}: recording it", m.rec.name, found, net,
+                        assumed ? *assumed : std::string("-")));
+  SC_TRY(m.driver->adopt_ip(found));
+  return save_machine(s, m);
+}
+
 // After a start/restart: new IP -> new server cert; then the engine must answer over TLS.
 Status after_boot(Services &s, Machine &m) {
   if (!m.driver->provisionable() || m.rec.status != "provisioned") return ok();
+  SC_TRY(check_guest_ip(s, m));
   SC_TRY(refresh_certs_if_ip_changed(s, m));
   return wait_for_engine(s, m, std::chrono::seconds(90));
 }

@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <cmd/cluster_role.hpp>
 #include <cmd/engine_bridge.hpp>
 #include <cmd/provision_flow.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <provision/base/fs.hpp>
 #include <provision/base/image_archive.hpp>
 #include <provision/base/net.hpp>
@@ -56,6 +58,11 @@ Status issue_machine_certs(Services &s, Machine &m, const std::string &ip) {
   sans.push_back(ip);
   // Other machines (a classic Swarm manager) reach the engine at its cluster address.
   if (auto c = m.driver->cluster_address(); c && !c->empty() && *c != ip) sans.push_back(*c);
+  // A classic manager connects to --swarm-addr when it is given.
+  if (!m.rec.swarm.address.empty())
+    if (auto hp = parse_host_port(m.rec.swarm.address, 0);
+        hp && std::find(sans.begin(), sans.end(), hp->host) == sans.end() && hp->host != ip)
+      sans.push_back(hp->host);
   sans.push_back("localhost");
   bool client_auth = m.rec.swarm.master && !m.rec.swarm.mode;
   SC_TRY_CTX(ca->issue_server_cert(fmt::format("{}.{}", user, m.rec.name), sans, client_auth,
@@ -94,25 +101,43 @@ Status wait_for_network(Services &s, const Machine &m, const std::string &networ
 
 // The driver names the cluster interface before the machine exists (eth0, eth1 on VirtualBox,
 // ens5 on EC2 Nitro types); the host knows: the interface holding the machine's cluster address
-// replaces it in the cluster-advertise that swarmctl set (a user's own value is left alone).
-static Status adopt_cluster_interface(Services &s, Machine &m, const HostFacts &facts,
+// replaces it in the cluster-advertise that swarmctl set (a user's own value is left alone). An
+// interface the host does not have stops here with one line (dockerd would refuse to start).
+static Status check_cluster_interface(Services &s, Machine &m, const HostFacts &facts,
                                       const std::string &p) {
-  auto addr = m.driver->cluster_address();
-  if (!addr) {
-    s.ui.debug(fmt::format("{}cluster address unknown ({}): cluster-advertise kept", p,
-                           addr.error().message));
-    return ok();
+  static const std::string key = "cluster-advertise=";
+  std::string value;
+  for (const auto &f : m.rec.engine.arbitrary_flags)
+    if (f.rfind(key, 0) == 0) value = f.substr(key.size());
+  if (value.empty()) return ok();
+  std::string current = value.substr(0, value.rfind(':'));
+  bool automatic = m.rec.auto_cluster_advertise.value_or(
+      !m.driver->cluster_interface_given() &&
+      value == fmt::format("{}:{}", m.driver->cluster_interface(), m.rec.engine.port));
+  if (automatic) {
+    auto addr = m.driver->cluster_address();
+    std::string iface = addr ? interface_with_address(facts, *addr) : "";
+    if (iface.empty())
+      s.ui.debug(fmt::format("{}no interface found for the cluster address ({}): {} kept", p,
+                             addr ? *addr : addr.error().message, current));
+    if (auto old = set_advertise_interface(m.rec.engine.arbitrary_flags, iface); !old.empty()) {
+      s.ui.info(fmt::format("{}cluster-advertise: {} holds {} on the host (not {})", p, iface,
+                            *addr, old));
+      current = iface;
+      SC_TRY(save_machine(s, m));
+    }
   }
-  auto iface = interface_with_address(facts, *addr);
-  if (iface.empty()) {
-    s.ui.debug(fmt::format("{}no interface holds {}: cluster-advertise kept", p, *addr));
-    return ok();
+  if (facts.ipv4.empty() || is_ip_address(current)) return ok(); // nothing to check against
+  std::vector<std::string> names;
+  for (const auto &[iface, addr] : facts.ipv4) {
+    if (iface == current) return ok();
+    if (std::find(names.begin(), names.end(), iface) == names.end() && iface != "lo")
+      names.push_back(iface);
   }
-  auto old = set_advertise_interface(m.rec.engine.arbitrary_flags, iface);
-  if (old.empty()) return ok();
-  s.ui.info(
-      fmt::format("{}cluster-advertise: {} holds {} on the host (not {})", p, iface, *addr, old));
-  return save_machine(s, m);
+  return fail(Errc::generic,
+              fmt::format("cluster-advertise interface {} has no IPv4 address on {} (it has: {}); "
+                          "pass --engine-opt cluster-advertise=IFACE:{}",
+                          current, m.rec.name, fmt::join(names, ", "), m.rec.engine.port));
 }
 
 Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
@@ -139,7 +164,7 @@ Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
     prov = std::move(*sel);
   }
   s.ui.debug(fmt::format("{}provisioner: {}", p, prov->name()));
-  if (m.rec.auto_cluster_advertise) SC_TRY(adopt_cluster_interface(s, m, facts, p));
+  SC_TRY(check_cluster_interface(s, m, facts, p));
   if (!o.certs_only) SC_TRY(check_role_prerequisites(s, m, facts));
 
   if (!o.certs_only) {

@@ -81,6 +81,11 @@ Result<std::string> Driver::url() {
 Status unsupported_op(const Driver &d, std::string_view op) {
   return fail(Errc::unsupported, fmt::format("{} driver does not support {}", d.driver_name(), op));
 }
+Status Driver::adopt_ip(const std::string &) {
+  return fail(Errc::unsupported,
+              fmt::format("the {} driver does not record addresses", driver_name()));
+}
+
 Status Driver::start() {
   return unsupported_op(*this, "start");
 }

@@ -110,6 +110,12 @@ public:
   virtual Result<std::string> cluster_address() { return ip(); }
   // The user named the cluster interface (a driver flag): provisioning does not correct it.
   virtual bool cluster_interface_given() const { return false; }
+  // Drivers that assume the guest's address rather than read it (VirtualBox: the fixed DHCP
+  // lease) name the network it lives in ("192.168.99.1/24"); after every boot the guest is asked
+  // over SSH which address it has there, and adopt_ip() records a different one (the server
+  // certificate is then regenerated).
+  virtual std::string assumed_ip_network() const { return ""; }
+  virtual Status adopt_ip(const std::string &ip);
   virtual int engine_port() const { return 2376; }
   // For drivers that can answer for many machines in one call (one DescribeInstances, one
   // `VBoxManage list runningvms`): states of `others` (all of this driver), in order. Default:

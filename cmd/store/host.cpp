@@ -94,7 +94,7 @@ nlohmann::ordered_json to_json(const HostRecord &h) {
                {"SwarmJoinAsManager", s.join_as_manager},
                {"KV", {{"Kind", h.kv.kind}, {"Image", h.kv.image}, {"Port", h.kv.port}}},
                {"PreloadImages", h.preload_images},
-               {"AutoClusterAdvertise", h.auto_cluster_advertise}};
+               {"AutoClusterAdvertise", h.auto_cluster_advertise.value_or(false)}};
   OJ doc = {{"ConfigVersion", h.config_version},
             {"Driver", OJ::parse(h.driver.dump())},
             {"DriverName", h.driver_name},
@@ -165,7 +165,8 @@ Result<HostRecord> host_from_json(const nlohmann::json &j) {
     get(x, "SwarmMode", h.swarm.mode);
     get(x, "SwarmJoinAsManager", h.swarm.join_as_manager);
     get(x, "PreloadImages", h.preload_images);
-    get(x, "AutoClusterAdvertise", h.auto_cluster_advertise);
+    if (x.contains("AutoClusterAdvertise"))
+      h.auto_cluster_advertise = x.at("AutoClusterAdvertise").get<bool>();
     if (x.contains("KV")) {
       const auto &kv = x.at("KV");
       get(kv, "Kind", h.kv.kind);

@@ -4,6 +4,7 @@
 // plus a "Swarmctl" object for what swarmctl adds. Paths under AuthOptions are recomputed from the
 // store location on load, so a store directory can be moved or copied.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <provision/base/result.hpp>
 #include <string>
 #include <vector>
@@ -83,7 +84,9 @@ struct HostRecord {
   std::vector<std::string> preload_images; // image tarballs `docker load`ed after the engine is up
   // cluster-advertise was set by swarmctl (not given by the user): provisioning replaces the
   // driver's interface name with the one that holds the machine's cluster address on the host.
-  bool auto_cluster_advertise = false;
+  // Unknown (nullopt) in records written before swarmctl recorded it: then a value equal to the
+  // driver's own guess counts as automatic.
+  std::optional<bool> auto_cluster_advertise;
 };
 
 // docker-machine's name rule: ^[a-zA-Z0-9][a-zA-Z0-9\-\.]*$

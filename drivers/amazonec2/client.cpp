@@ -1,3 +1,4 @@
+#include <cctype>
 #include <drivers/amazonec2/client.hpp>
 #include <fmt/format.h>
 #include <random>
@@ -114,31 +115,40 @@ std::string default_endpoint(const std::string &region) {
 
 std::string body_summary(std::string_view body) {
   // An HTML error page (a proxy, an emulator's 500): its <title> says it in a few words.
-  auto t = body.find("<title>");
-  if (t != std::string_view::npos) {
-    auto e = body.find("</title>", t);
-    if (e != std::string_view::npos) body = body.substr(t + 7, e - t - 7);
+  std::string lower(body);
+  for (auto &c : lower)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto t = lower.find("<title>");
+  if (t != std::string::npos) {
+    auto e = lower.find("</title>", t);
+    if (e != std::string::npos) body = body.substr(t + 7, e - t - 7);
   }
+  // Tags become spaces; whitespace runs collapse. Only "<letter", "</" and "<!" open a tag, so
+  // a plain-text '<' stays text.
   std::string out;
   bool in_tag = false, space = false;
-  for (char c : body) {
-    if (c == '<')
+  for (size_t i = 0; i < body.size() && out.size() < 200; ++i) {
+    char c = body[i];
+    if (!in_tag && c == '<' && i + 1 < body.size() &&
+        (std::isalpha(static_cast<unsigned char>(body[i + 1])) || body[i + 1] == '/' ||
+         body[i + 1] == '!')) {
       in_tag = true;
-    else if (c == '>' && in_tag)
-      in_tag = false;
-    else if (!in_tag) {
-      bool ws = c == ' ' || c == '\n' || c == '\r' || c == '\t';
-      if (ws) {
-        space = !out.empty();
-        continue;
-      }
-      if (space) out += ' ';
-      space = false;
-      out += c;
+      space = !out.empty();
+      continue;
     }
-    if (out.size() >= 200) break;
+    if (in_tag) {
+      if (c == '>') in_tag = false;
+      continue;
+    }
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
   }
-  return out;
+  return out.substr(0, 200);
 }
 
 std::string form_encode(const std::string &action, const Params &params) {

@@ -211,7 +211,10 @@ std::string Ec2Driver::cluster_interface() const {
 
 // The public IP is NAT'ed by EC2 and never configured on the instance; the private one is.
 Result<std::string> Ec2Driver::cluster_address() {
-  if (m_private_ip.empty()) (void)ip(); // refreshes both addresses
+  if (m_private_ip.empty()) {
+    auto any = ip(); // refreshes both addresses
+    if (!any && m_private_ip.empty()) return fail(any.error());
+  }
   if (m_private_ip.empty())
     return fail(Errc::not_found,
                 fmt::format("instance {} has no private IP address", m_instance_id));

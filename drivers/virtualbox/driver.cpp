@@ -265,6 +265,23 @@ Result<std::string> VBoxDriver::ip() {
   return m_ip;
 }
 
+// The guest has another host-only address than its fixed lease (a DHCP server changed behind our
+// back, a guest configured by hand): record it, and hold it in the store's leases.
+Status VBoxDriver::adopt_ip(const std::string &ip) {
+  auto cidr = parse_cidr(m_cidr);
+  if (!cidr) return fail(cidr.error());
+  auto addr = parse_ipv4(ip);
+  if (!addr || (*addr & cidr->mask()) != cidr->network())
+    return fail(Errc::usage, fmt::format("{} is not in the host-only network {}", ip, m_cidr));
+  SC_TRY(ensure_dir(lease_dir(), 0700));
+  release_fixed_ip(lease_dir(), m_ip, m_dir.string());
+  std::error_code ec;
+  if (!fs::exists(lease_dir() / ip, ec)) // else another machine's: the guest's address wins anyway
+    SC_TRY(atomic_write(lease_dir() / ip, m_dir.string(), 0600));
+  m_ip = ip;
+  return ok();
+}
+
 Result<SshEndpoint> VBoxDriver::ssh_endpoint() {
   if (m_ssh_port == 0)
     return fail(Errc::generic, "the machine has no SSH port forward yet (start it)");

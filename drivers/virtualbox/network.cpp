@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -57,8 +58,9 @@ Status check_cidr_collision(const Cidr &c, const std::vector<HostOnlyIf> &ifs,
     vbox.insert(i.name);
   for (const auto &h : host) {
     if (!h.up || h.loopback || vbox.count(h.name)) continue;
-    uint32_t m = prefix_mask(h.prefix);
-    if ((h.addr & m) == c.network() && h.prefix == c.prefix)
+    // Overlapping networks (either contains the other), whatever their prefix lengths.
+    uint32_t m = prefix_mask(std::min(h.prefix, c.prefix));
+    if ((h.addr & m) == (c.network() & m))
       return fail(Errc::precreate,
                   fmt::format("host-only cidr conflicts with the network address of a host "
                               "interface ({} has {}/{}); choose another --virtualbox-hostonly-cidr",
@@ -129,8 +131,10 @@ Result<HostOnlyNet> setup_hostonly_network(VBoxManage &v, const Cidr &c,
   std::string mask = format_ipv4(c.mask());
   HostOnlyNet n = dhcp_plan(c);
   for (const auto &i : ifs)
-    // 0f000000: a VirtualBox race reports this mask for a correctly configured adapter.
-    if (i.ip == format_ipv4(c.host) && (i.netmask == mask || i.netmask == "0f000000"))
+    // A VirtualBox race reports the mask 0x0f000000 (listed as 15.0.0.0; docker-machine saw it
+    // through Go as "0f000000") for a correctly configured adapter.
+    if (i.ip == format_ipv4(c.host) &&
+        (i.netmask == mask || i.netmask == "15.0.0.0" || i.netmask == "0f000000"))
       n.ifname = i.name;
   if (n.ifname.empty()) {
     auto created = v.run({"hostonlyif", "create"}); // errors tolerated (VirtualBox ticket #14040)

@@ -45,6 +45,8 @@ public:
   Result<std::string> ip() override;
   Result<SshEndpoint> ssh_endpoint() override;
   std::string cluster_interface() const override { return "eth1"; }
+  std::string assumed_ip_network() const override { return m_cidr; }
+  Status adopt_ip(const std::string &ip) override;
   std::optional<std::vector<Result<State>>>
   batch_states(const std::vector<Driver *> &others) override;
   nlohmann::json to_json() const override;

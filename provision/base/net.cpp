@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <provision/base/net.hpp>
+#include <string>
 
 namespace sc {
 
@@ -17,6 +18,26 @@ bool is_ip_address(std::string_view s) {
   in6_addr a6{};
   in_addr a4{};
   return inet_pton(AF_INET, str.c_str(), &a4) == 1 || inet_pton(AF_INET6, str.c_str(), &a6) == 1;
+}
+
+bool ipv4_in_network(std::string_view addr, std::string_view cidr) {
+  auto slash = cidr.find('/');
+  if (slash == std::string_view::npos) return false;
+  int prefix = -1;
+  try {
+    size_t used = 0;
+    prefix = std::stoi(std::string(cidr.substr(slash + 1)), &used);
+    if (used != cidr.size() - slash - 1) return false;
+  } catch (...) {
+    return false;
+  }
+  if (prefix < 0 || prefix > 32) return false;
+  in_addr a{}, n{};
+  if (inet_pton(AF_INET, std::string(addr).c_str(), &a) != 1 ||
+      inet_pton(AF_INET, std::string(cidr.substr(0, slash)).c_str(), &n) != 1)
+    return false;
+  uint32_t mask = prefix == 0 ? 0 : ~uint32_t(0) << (32 - prefix);
+  return (ntohl(a.s_addr) & mask) == (ntohl(n.s_addr) & mask);
 }
 
 Status tcp_probe(const std::string &host, int port, std::chrono::milliseconds timeout) {

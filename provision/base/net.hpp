@@ -14,4 +14,6 @@ struct HostPort {
 };
 Result<HostPort> parse_host_port(std::string_view url, int default_port = 0);
 bool is_ip_address(std::string_view s);
+// "192.168.99.10" inside "192.168.99.1/24" (the network of a host address and prefix).
+bool ipv4_in_network(std::string_view addr, std::string_view cidr);
 } // namespace sc

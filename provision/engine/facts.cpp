@@ -93,8 +93,10 @@ std::vector<std::pair<std::string, std::string>> parse_ipv4_addrs(std::string_vi
 }
 
 std::string interface_with_address(const HostFacts &f, std::string_view address) {
+  // A loopback address (a host reached through a port forward) names no cluster interface.
+  if (address.rfind("127.", 0) == 0) return "";
   for (const auto &[iface, addr] : f.ipv4)
-    if (addr == address) return iface;
+    if (addr == address && iface != "lo") return iface;
   return "";
 }
 

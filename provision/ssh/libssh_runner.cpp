@@ -342,11 +342,6 @@ Status wait_for_ssh(const SshConfig &cfg, std::chrono::milliseconds timeout,
         c.connect_timeout = std::min(cfg.connect_timeout, std::chrono::milliseconds(5000));
         auto t0 = std::chrono::steady_clock::now();
         auto r = LibsshRunner::connect(c);
-        if (!r && cfg.debug)
-          cfg.debug(fmt::format(
-              "ssh {}@{}:{}: not yet ({:.3f}s): {}", cfg.user, cfg.host, cfg.port,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-              r.error().message));
         if (r) {
           *out = std::move(*r);
           return ok();
@@ -356,6 +351,11 @@ Status wait_for_ssh(const SshConfig &cfg, std::chrono::milliseconds timeout,
           final_error = r.error();
           return ok();
         }
+        if (cfg.debug) // retried
+          cfg.debug(fmt::format(
+              "ssh {}@{}:{}: not yet ({:.3f}s): {}", cfg.user, cfg.host, cfg.port,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+              r.error().message));
         return fail(r.error());
       },
       std::chrono::milliseconds(100), std::chrono::milliseconds(1000));

@@ -56,4 +56,14 @@ check "failed provisioning: names the failing step" grep -qi 'install' "$E2E_TMP
 check "failed provisioning: tells how to resume or remove" grep -qE 'swarmctl (provision|rm)' "$E2E_TMP/f2.out"
 check "failed provisioning: ls still lists the machine" bash -c "'$SWARMCTL_BIN' ls -q | grep -qx f2"
 must "failed provisioning: rm removes it" sc rm -y f2
+
+# A cluster-advertise interface the host does not have would stop dockerd from starting: swarmctl
+# stops before configuring the engine, with one line naming the interfaces the host has.
+sc create -q -d local --engine-opt cluster-store=etcd://192.168.205.1:2379 \
+  --engine-opt cluster-advertise=ens5:2376 f3 > "$E2E_TMP/f3.out" 2> "$E2E_TMP/f3.err"
+rc=$?
+check "missing advertise interface: exit 1 ($rc)" test "$rc" -eq 1
+check "missing advertise interface: one error line naming what the host has (then the resume hint)" bash -c \
+  "head -n1 '$E2E_TMP/f3.err' | grep -q 'cluster-advertise interface ens5 has no IPv4 address on f3 (it has: eth0)' && [ \$(wc -l < '$E2E_TMP/f3.err') = 2 ] && tail -n1 '$E2E_TMP/f3.err' | grep -q 'swarmctl provision f3'"
+must "missing advertise interface: rm removes it" sc rm -y f3
 eq "nothing left in the store" "" "$(sc ls -q)"

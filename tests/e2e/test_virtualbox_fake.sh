@@ -161,6 +161,22 @@ eq "same IP after stop/start" "$IP" "$(sc ip vb1)"
 check "docker over TLS after restart, certificates unchanged" dk vb1 info
 must "restart vb1" sc restart vb1
 eq "same IP after restart" "$IP" "$(sc ip vb1)"
+if ! $REAL; then
+  # The guest comes back with another host-only address (the stand-in's DHCP ignores the fixed
+  # lease this once): start asks the guest, records the address and regenerates the certificate.
+  NEWIP=192.168.$E2E_OCTET.50
+  must "stop vb1 before the address change" sc stop vb1
+  echo "$NEWIP" > "$FAKE_VBOX_DIR/dhcp-override-vb1"
+  START_OUT=$(sc start vb1 2>&1)
+  check "start with a changed guest address" test $? = 0
+  printf '%s\n' "$START_OUT" | sed 's/^/  start: /' >&2
+  rm -f "$FAKE_VBOX_DIR/dhcp-override-vb1"
+  check "start notices the guest's address" grep -q "vb1 has $NEWIP in .*, not $IP" <<< "$START_OUT"
+  check "start regenerates the TLS certificate" grep -q "regenerating its TLS certificate" <<< "$START_OUT"
+  eq "ip is the guest's address" "$NEWIP" "$(sc ip vb1)"
+  check "docker over TLS at the new address" dk vb1 info
+  IP=$NEWIP
+fi
 must "kill vb1" sc kill vb1
 eq "status Stopped after kill" Stopped "$(sc status vb1)"
 

@@ -197,7 +197,9 @@ TEST_CASE("amazonec2: create makes the documented calls in order, tagging in Run
   CHECK(ec2.authorize_body.find("IpPermissions.3") == std::string::npos);
   CHECK(*d->ip() == "54.194.252.215");
   // Machines reach each other at the private address (the one configured on the instance).
-  CHECK(*d->cluster_address() == "192.168.1.88");
+  auto cluster = d->cluster_address();
+  REQUIRE(cluster);
+  CHECK(*cluster == "192.168.1.88");
   auto ep = d->ssh_endpoint();
   REQUIRE(ep);
   CHECK(ep->user == "ubuntu");

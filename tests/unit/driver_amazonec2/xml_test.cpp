@@ -93,6 +93,9 @@ TEST_CASE("ec2 client: an error body that is not EC2's is summed up in one short
   CHECK(body_summary("<html><body><h1>Bad   Gateway</h1>\n<p>upstream\tdown</p></body></html>") ==
         "Bad Gateway upstream down");
   CHECK(body_summary("plain text\r\nreason") == "plain text reason");
+  CHECK(body_summary("<HTML><TITLE>502 Bad Gateway</TITLE></HTML>") == "502 Bad Gateway");
+  CHECK(body_summary("<Code>X</Code><Message>Y</Message>") == "X Y");
+  CHECK(body_summary("a < b and c") == "a < b and c");
   CHECK(body_summary(std::string(500, 'x')).size() == 200);
   CHECK(body_summary("").empty());
 }

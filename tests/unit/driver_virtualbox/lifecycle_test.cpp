@@ -246,6 +246,15 @@ TEST_CASE("virtualbox: a second machine gets the next fixed address on the same 
   CHECK(r.fake->dhcp.size() == 1);
 }
 
+TEST_CASE("virtualbox: an adapter listed with VirtualBox's racy 15.0.0.0 mask is reused") {
+  Rig r;
+  r.fake->ifs = {{"vboxnet0", "192.168.99.1", "15.0.0.0"}};
+  REQUIRE(r.d->create());
+  for (const auto &c : r.fake->calls)
+    CHECK(c != "hostonlyif create");
+  CHECK(r.fake->ifs.size() == 1);
+}
+
 TEST_CASE("virtualbox: create failing at any VBoxManage call leaves nothing behind") {
   Rig probe;
   REQUIRE(probe.d->create());

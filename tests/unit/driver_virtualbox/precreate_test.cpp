@@ -49,6 +49,24 @@ TEST_CASE("virtualbox pre-create: host-only CIDR clashing with a host interface"
   CHECK(r.d->pre_create_check());
 }
 
+TEST_CASE("virtualbox pre-create: overlapping networks clash whatever their prefix lengths") {
+  Rig r;
+  std::vector<vbox::HostIface> host = {
+      {"wlan0", *vbox::parse_ipv4("192.168.1.7"), 16, true, false}};
+  r.deps.host_ifaces = [&] { return host; };
+  r.configure({{"virtualbox-boot2docker-url", "file://" + (r.tmp / "b2d.iso").string()}});
+  // A /16 LAN containing 192.168.99.0/24.
+  CHECK(precreate_error(r).find("(wlan0 has 192.168.1.7/16)") != std::string::npos);
+  // A /25 inside it.
+  host = {{"eth1", *vbox::parse_ipv4("192.168.99.130"), 25, true, false}};
+  CHECK(precreate_error(r).find("(eth1 has 192.168.99.130/25)") != std::string::npos);
+  // Neighbouring networks, a down interface and loopback do not.
+  host = {{"eth2", *vbox::parse_ipv4("192.168.98.1"), 24, true, false},
+          {"eth3", *vbox::parse_ipv4("192.168.99.9"), 24, false, false},
+          {"lo", *vbox::parse_ipv4("127.0.0.1"), 8, true, true}};
+  CHECK(r.d->pre_create_check());
+}
+
 TEST_CASE("virtualbox pre-create: duplicate host-only adapters") {
   Rig r;
   r.fake->ifs = {{"vboxnet0", "192.168.99.1", "255.255.255.0"},

@@ -197,7 +197,7 @@ TEST_CASE("store: a saved record loads back field by field") {
   CHECK(r->cert_ip == "192.168.99.12");
   CHECK(r->swarm_cluster == "seed");
   CHECK(r->preload_images == h.preload_images);
-  CHECK(r->auto_cluster_advertise);
+  CHECK(r->auto_cluster_advertise == std::optional<bool>(true));
 }
 
 TEST_CASE(
