@@ -252,6 +252,12 @@ Status VBoxDriver::remove() {
   }
   release_fixed_ip(lease_dir(), m_ip, m_dir.string());
   std::error_code ec;
+  // A disk that never got attached (create failed before storageattach) stays registered in
+  // VirtualBox's media registry after unregistervm --delete: forget it there too.
+  // (Only when the VM was ours or is gone: a VM someone else made may use the file.)
+  if (kv || kv.error().code == Errc::not_found)
+    for (const char *f : {"disk.vmdk", "disk.vdi"})
+      if (fs::exists(m_dir / f, ec)) (void)v().run({"closemedium", "disk", (m_dir / f).string()});
   for (const char *f : {"disk.vmdk", "disk.vdi", "seed.iso", "boot2docker.iso", "userdata.raw"})
     fs::remove(m_dir / f, ec);
   if (kv || kv.error().code == Errc::not_found) fs::remove_all(m_dir / m_name, ec);

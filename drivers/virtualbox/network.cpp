@@ -174,6 +174,8 @@ Result<HostOnlyNet> setup_hostonly_network(VBoxManage &v, const Cidr &c,
   live.insert(n.netname);
   const DhcpServer *existing = nullptr;
   auto servers = parse_dhcpservers(*dl);
+  for (const auto &[label, addr] : parse_dhcp_fixed_addresses(*dl, n.netname))
+    n.fixed.insert(addr);
   for (const auto &s : servers) {
     if (s.network_name == n.netname)
       existing = &s;
@@ -215,6 +217,7 @@ Result<std::string> lease_fixed_ip(const fs::path &lease_dir, const Cidr &c, con
   }
   for (uint32_t a = c.network() + 10; a < c.broadcast(); ++a) {
     if (a == c.host || a == n.server_ip || (a >= n.lower && a <= n.upper)) continue;
+    if (n.fixed.count(format_ipv4(a))) continue; // fixed for another VM's NIC
     if (take(format_ipv4(a))) return format_ipv4(a);
   }
   return fail(Errc::generic,

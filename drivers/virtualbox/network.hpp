@@ -6,6 +6,7 @@
 #include <drivers/virtualbox/parse.hpp>
 #include <drivers/virtualbox/vboxmanage.hpp>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct HostOnlyNet {
   std::string ifname;  // vboxnet0
   std::string netname; // HostInterfaceNetworking-vboxnet0
   uint32_t server_ip = 0, lower = 0, upper = 0;
+  // Addresses the DHCP server already fixes for some NIC (other VMs, maybe of another store or
+  // user): a new machine does not take them.
+  std::set<std::string> fixed;
 };
 // DHCP server address and dynamic range for a network (docker-machine: .100-.254 for /24 and
 // wider).
@@ -49,7 +53,8 @@ setup_hostonly_network(VBoxManage &v, const Cidr &c, const std::vector<HostIface
                        std::chrono::milliseconds appear_timeout = std::chrono::seconds(10));
 
 // Leases a fixed address for `owner` outside the DHCP range: `wanted` when given (kept across
-// restarts), else the lowest free one from .10 up. Leases are files STORE/virtualbox/leases/<ip>.
+// restarts), else the lowest free one from .10 up that the DHCP server does not already fix for
+// another NIC. Leases are files STORE/virtualbox/leases/<ip>.
 Result<std::string> lease_fixed_ip(const fs::path &lease_dir, const Cidr &c, const HostOnlyNet &n,
                                    const std::string &wanted, const std::string &owner);
 void release_fixed_ip(const fs::path &lease_dir, const std::string &ip, const std::string &owner);

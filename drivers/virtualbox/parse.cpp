@@ -113,6 +113,42 @@ std::vector<DhcpServer> parse_dhcpservers(std::string_view text) {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>>
+parse_dhcp_fixed_addresses(std::string_view text, std::string_view network_name) {
+  static const std::regex fixed(R"(^(\s*)Fixed Address:\s*([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)\s*$)",
+                                std::regex::icase);
+  static const std::regex name(R"(^NetworkName:\s*(.*?)\s*$)");
+  std::vector<std::pair<std::string, std::string>> out;
+  std::vector<std::string> block; // lines of the current server's block so far
+  bool in = false;
+  std::istringstream lines{std::string(text)};
+  std::string line;
+  std::smatch m;
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (std::regex_match(line, m, name)) {
+      in = m[1].str() == network_name;
+      block.clear();
+      continue;
+    }
+    if (!in) continue;
+    if (std::regex_match(line, m, fixed)) {
+      size_t indent = m[1].length();
+      std::string label;
+      for (auto it = block.rbegin(); it != block.rend(); ++it) {
+        size_t ind = it->find_first_not_of(" \t");
+        if (ind != std::string::npos && ind < indent) {
+          label = trim(*it);
+          break;
+        }
+      }
+      out.emplace_back(label, m[2].str());
+    }
+    block.push_back(line);
+  }
+  return out;
+}
+
 std::vector<VmRef> parse_vm_list(std::string_view text) {
   static const std::regex re(R"re(^"(.*)" \{([0-9a-fA-F-]+)\}\s*$)re");
   std::vector<VmRef> out;

@@ -31,6 +31,11 @@ struct DhcpServer {
 };
 // `list dhcpservers` (6.1+: "Dhcpd IP", "LowerIPAddress"; 5.x: "IP", "lowerIPAddress").
 std::vector<DhcpServer> parse_dhcpservers(std::string_view text);
+// The fixed addresses in `list dhcpservers`' "Individual Configs" of the server for
+// `network_name`: {label of the config (the less indented line above, naming the VM/NIC or MAC),
+// address}. Tolerant of the layout: any "Fixed Address: a.b.c.d" line in that server's block.
+std::vector<std::pair<std::string, std::string>>
+parse_dhcp_fixed_addresses(std::string_view text, std::string_view network_name);
 
 // `list runningvms` / `list vms`: "name" {uuid} lines -> names and uuids.
 struct VmRef {

@@ -64,14 +64,21 @@ Result<vbox::VBoxOutput> FakeVBox::run(const std::vector<std::string> &a) {
             "HostInterfaceNetworking-{}\n\n",
             ifs[i].name, i, ifs[i].ip, ifs[i].mask, i, ifs[i].name);
     else if (a.at(1) == "dhcpservers")
-      for (const auto &[n, d] : dhcp)
+      for (const auto &[n, d] : dhcp) {
+        // Individual configs as VirtualBox 6.1 lists a VM NIC's fixed address.
+        std::string individual = d.fixed.empty() ? "None" : "";
+        for (const auto &[vmnic, addr] : d.fixed)
+          individual += fmt::format("\n    Config:           VM NIC {}\n        Fixed Address: "
+                                    "{}\n        Forced options:   None",
+                                    vmnic, addr);
         o += fmt::format(
             "NetworkName:    {}\nDhcpd IP:       {}\nLowerIPAddress: {}\nUpperIPAddress: "
             "{}\nNetworkMask:    {}\nEnabled:        {}\nGlobal Configuration:\n    minLeaseTime:  "
             "   default\n    defaultLeaseTime: default\n    maxLeaseTime:     default\n    Forced "
             "options:   None\n    Suppressed opts.: None\n        1/legacy: {}\nGroups:            "
-            "   None\nIndividual Configs:   None\n\n",
-            n, d.ip, d.lower, d.upper, d.mask, d.enabled ? "Yes" : "No", d.mask);
+            "   None\nIndividual Configs:   {}\n\n",
+            n, d.ip, d.lower, d.upper, d.mask, d.enabled ? "Yes" : "No", d.mask, individual);
+      }
     else if (a.at(1) == "runningvms" || a.at(1) == "vms")
       for (const auto &[n, vm] : vms)
         if (a[1] == "vms" || vm.state == "running" || vm.state == "paused")
@@ -125,6 +132,7 @@ Result<vbox::VBoxOutput> FakeVBox::run(const std::vector<std::string> &a) {
     last_raw_tar.assign(4096, '\0');
     in.read(last_raw_tar.data(), 4096);
     std::ofstream(a.at(2)) << "# Disk DescriptorFile\n";
+    registered_disks.insert(a.at(2));
     return ok("Converting from raw image file=\"" + a[1] + "\" to file=\"" + a[2] +
               "\"...\nCreating dynamic image with size 20971520000 bytes (20000MB)...\n");
   }
@@ -134,15 +142,26 @@ Result<vbox::VBoxOutput> FakeVBox::run(const std::vector<std::string> &a) {
       return err(
           fmt::format("Could not find file for the medium '{}' (VERR_FILE_NOT_FOUND)", a[2]));
     fs::copy_file(a.at(2), a.at(3), ec);
+    registered_disks.insert(a.at(2));
+    registered_disks.insert(a.at(3));
     return ok("0%...10%...20%...30%...40%...50%...60%...70%...80%...90%...100%\nClone medium "
               "created in format 'VDI'. UUID: 2f0e9d1c-0000-4000-8000-000000000001\n");
   }
-  if (verb == "closemedium" || verb == "modifymedium") return ok();
+  if (verb == "closemedium") {
+    registered_disks.erase(a.at(2));
+    if (a.size() > 3 && a[3] == "--delete") {
+      std::error_code ec;
+      fs::remove(a[2], ec);
+    }
+    return ok();
+  }
+  if (verb == "modifymedium") return ok();
   if (verb == "clonehd") {
     if (!fs::exists(a.at(1)))
       return err(
           fmt::format("Could not find file for the medium '{}' (VERR_FILE_NOT_FOUND)", a[1]));
     std::ofstream(a.at(2)) << "# Disk DescriptorFile (clone)\n";
+    registered_disks.insert(a.at(2));
     return ok("0%...10%...20%...30%...40%...50%...60%...70%...80%...90%...100%\nClone medium "
               "created in format 'VMDK'. UUID: 5b9c0000-0000-4000-8000-000000000002\n");
   }
@@ -212,8 +231,7 @@ Result<vbox::VBoxOutput> FakeVBox::run(const std::vector<std::string> &a) {
       return err("Cannot unregister the machine 'x' while it is locked");
     std::error_code ec;
     for (const auto &m : it->second.media)
-      if (m.size() > 5 && m.substr(m.size() - 5) == ".vmdk")
-        fs::remove(m, ec); // --delete removes hard disks
+      if (registered_disks.erase(m)) fs::remove(m, ec); // --delete removes attached hard disks
     fs::remove_all(fs::path(it->second.cfgfile).parent_path(), ec);
     vms.erase(it);
     return ok("0%...10%...20%...30%...40%...50%...60%...70%...80%...90%...100%\n");

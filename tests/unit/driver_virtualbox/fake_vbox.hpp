@@ -5,6 +5,7 @@
 #include <drivers/virtualbox/vboxmanage.hpp>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ public:
   int acpi_polls = 2;        // showvminfo calls before an ACPI shutdown completes
   int not_ready_left = 0;    // "object is not ready" answers before success
   std::string last_raw_tar;  // first bytes of the raw disk given to convertfromraw
+  // VirtualBox's media registry: convertfromraw/clonehd/clonemedium register the disks they
+  // write; closemedium and unregistervm --delete (for attached disks) forget them.
+  std::set<std::string> registered_disks;
 
   Result<vbox::VBoxOutput> run(const std::vector<std::string> &args) override;
   void reset_calls() { calls.clear(); }

@@ -246,6 +246,28 @@ TEST_CASE("virtualbox: a second machine gets the next fixed address on the same 
   CHECK(r.fake->dhcp.size() == 1);
 }
 
+TEST_CASE("virtualbox: a new machine skips addresses the DHCP server fixes for other VMs") {
+  // Another store (another user) made `other` on the same adapter and holds .10 and .11; this
+  // store's lease files know nothing of them, VirtualBox's DHCP server does.
+  Rig r;
+  REQUIRE(r.d->create());
+  auto &d = r.fake->dhcp.begin()->second;
+  std::string mine = d.fixed.begin()->second;
+  CHECK(mine == "192.168.99.10");
+  Rig r2(Flags{}, "dev2");
+  r2.fake = r.fake;
+  r2.deps.vbm = r.fake;
+  fs::create_directories(r2.dir);
+  r2.configure({{"virtualbox-boot2docker-url", "file://" + (r.tmp / "b2d.iso").string()}});
+  d.fixed["other/2"] = "192.168.99.11";
+  REQUIRE(r2.d->create()); // r2 has its own store: its leases are empty
+  CHECK(*r2.d->ip() == "192.168.99.12");
+  // A machine keeps its own address on restart even though the server lists it as fixed.
+  REQUIRE(r.d->stop());
+  REQUIRE(r.d->start());
+  CHECK(*r.d->ip() == "192.168.99.10");
+}
+
 TEST_CASE("virtualbox: an adapter listed with VirtualBox's racy 15.0.0.0 mask is reused") {
   Rig r;
   r.fake->ifs = {{"vboxnet0", "192.168.99.1", "15.0.0.0"}};
@@ -277,6 +299,7 @@ TEST_CASE("virtualbox: create failing at any VBoxManage call leaves nothing behi
     }
     CHECK(st.error().message.find("injected failure") != std::string::npos);
     CHECK(r.fake->vms.empty());
+    CHECK(r.fake->registered_disks.empty()); // no disk left in VirtualBox's media registry
     CHECK_FALSE(fs::exists(r.dir / "disk.vmdk"));
     CHECK_FALSE(fs::exists(r.dir / "userdata.raw"));
     CHECK_FALSE(fs::exists(r.dir / "boot2docker.iso"));

@@ -105,3 +105,25 @@ TEST_CASE("virtualbox parse: host-only CIDR must be a host address") {
   CHECK_FALSE(parse_cidr("192.168.99.1"));
   CHECK_FALSE(parse_cidr("300.1.1.1/24"));
 }
+
+TEST_CASE("virtualbox parse: fixed addresses of one DHCP server's individual configs") {
+  std::string text =
+      "NetworkName:    HostInterfaceNetworking-vboxnet0\nDhcpd IP:       192.168.99.2\n"
+      "Individual Configs:\n    Config:           VM NIC dev/2\n        Fixed Address:    "
+      "192.168.99.10\n        Forced options:   None\n    Config:           MAC Address "
+      "08:00:27:aa:bb:cc\n        Fixed Address:    192.168.99.11\n\n"
+      "NetworkName:    HostInterfaceNetworking-vboxnet1\nIndividual Configs:\n"
+      "    Config:           VM NIC x/2\n        Fixed Address: 192.168.60.10\n";
+  auto f = parse_dhcp_fixed_addresses(text, "HostInterfaceNetworking-vboxnet0");
+  REQUIRE(f.size() == 2);
+  CHECK(f[0] ==
+        std::pair<std::string, std::string>{"Config:           VM NIC dev/2", "192.168.99.10"});
+  CHECK(f[1].second == "192.168.99.11");
+  CHECK(f[1].first.find("08:00:27:aa:bb:cc") != std::string::npos);
+  auto g = parse_dhcp_fixed_addresses(text, "HostInterfaceNetworking-vboxnet1");
+  REQUIRE(g.size() == 1);
+  CHECK(g[0].second == "192.168.60.10");
+  CHECK(parse_dhcp_fixed_addresses(sample("list_dhcpservers.txt"),
+                                   "HostInterfaceNetworking-vboxnet0")
+            .empty()); // "Individual Configs:   None"
+}
