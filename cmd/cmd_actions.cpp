@@ -28,10 +28,20 @@ Status wait_state(Machine &m, State want, std::chrono::milliseconds timeout) {
 Status check_guest_ip(Services &s, Machine &m) {
   auto net = m.driver->assumed_ip_network();
   if (net.empty()) return ok();
+  // Best effort: a guest that cannot be asked keeps its recorded address (the engine check below
+  // still reports an unreachable machine).
   auto r = connect_machine(s, m, std::chrono::seconds(90));
-  if (!r) return fail(r.error());
+  if (!r) {
+    s.ui.warn(
+        fmt::format("{}: could not check the guest's address: {}", m.rec.name, r.error().message));
+    return ok();
+  }
   auto out = run_ok(**r, "read the guest's addresses", "ip -o -4 addr show");
-  if (!out) return fail(out.error());
+  if (!out) {
+    s.ui.warn(fmt::format("{}: could not check the guest's address: {}", m.rec.name,
+                          out.error().message));
+    return ok();
+  }
   auto assumed = m.driver->ip();
   std::string found;
   for (const auto &[iface, addr] : parse_ipv4_addrs(out->out))
