@@ -36,19 +36,35 @@ Status check_guest_ip(Services &s, Machine &m) {
         fmt::format("{}: could not check the guest's address: {}", m.rec.name, r.error().message));
     return ok();
   }
-  auto out = run_ok(**r, "read the guest's addresses", "ip -o -4 addr show");
-  if (!out) {
-    s.ui.warn(fmt::format("{}: could not check the guest's address: {}", m.rec.name,
-                          out.error().message));
+  auto assumed = m.driver->ip();
+  // The guest's own NICs only (not docker0, bridges, veths of its containers), polled for a while:
+  // the host-only NIC may still be waiting for DHCP right after SSH answers.
+  std::string found, failure;
+  bool same = false;
+  (void)poll_until(
+      "guest address", std::chrono::seconds(20),
+      [&]() -> Status {
+        auto out = run_ok(**r, "read the guest's addresses", "ip -o -4 addr show");
+        if (!out) {
+          failure = out.error().message;
+          return ok(); // a guest without `ip`: asking again will not help
+        }
+        for (const auto &[iface, addr] : parse_ipv4_addrs(out->out)) {
+          if (iface == "docker0" || iface.rfind("br-", 0) == 0 || iface.rfind("veth", 0) == 0 ||
+              !ipv4_in_network(addr, net))
+            continue;
+          if (assumed && addr == *assumed) same = true;
+          if (found.empty()) found = addr;
+        }
+        if (found.empty()) return fail(Errc::not_found, "no address in " + net + " yet");
+        return ok();
+      },
+      std::chrono::milliseconds(250), std::chrono::milliseconds(2000));
+  if (same) return ok();
+  if (!failure.empty()) {
+    s.ui.warn(fmt::format("{}: could not check the guest's address: {}", m.rec.name, failure));
     return ok();
   }
-  auto assumed = m.driver->ip();
-  std::string found;
-  for (const auto &[iface, addr] : parse_ipv4_addrs(out->out))
-    if (ipv4_in_network(addr, net)) {
-      if (assumed && addr == *assumed) return ok();
-      if (found.empty()) found = addr;
-    }
   if (found.empty()) {
     s.ui.warn(fmt::format("{}: the guest has no address in {} yet", m.rec.name, net));
     return ok();

@@ -101,6 +101,8 @@ Status create_machine(Services &s, CreateRequest req) {
   SC_TRY(driver->configure(ctx, req.driver_flags));
   // After configure: the interface can depend on driver options (EC2: eth0 or ens5 by instance
   // type).
+  // A cluster-advertise of the user's own is never corrected.
+  if (has_engine_opt(rec, "cluster-advertise")) rec.auto_cluster_advertise = false;
   if (need_advertise) {
     rec.engine.arbitrary_flags.push_back(
         fmt::format("cluster-advertise={}:{}", driver->cluster_interface(), rec.engine.port));

@@ -103,14 +103,16 @@ Status wait_for_network(Services &s, const Machine &m, const std::string &networ
 // ens5 on EC2 Nitro types); the host knows: the interface holding the machine's cluster address
 // replaces it in the cluster-advertise that swarmctl set (a user's own value is left alone). An
 // interface the host does not have stops here with one line (dockerd would refuse to start).
-static Status check_cluster_interface(Services &s, Machine &m, const HostFacts &facts,
-                                      const std::string &p) {
+static Status check_cluster_interface(Services &s, Machine &m, CommandRunner &runner,
+                                      HostFacts &facts, const std::string &p) {
   static const std::string key = "cluster-advertise=";
   std::string value;
   for (const auto &f : m.rec.engine.arbitrary_flags)
-    if (f.rfind(key, 0) == 0) value = f.substr(key.size());
+    if (value.empty() && f.rfind(key, 0) == 0) value = f.substr(key.size());
   if (value.empty()) return ok();
   std::string current = value.substr(0, value.rfind(':'));
+  if (current.size() > 2 && current.front() == '[' && current.back() == ']')
+    current = current.substr(1, current.size() - 2); // [fe80::1]:2376
   bool automatic = m.rec.auto_cluster_advertise.value_or(
       !m.driver->cluster_interface_given() &&
       value == fmt::format("{}:{}", m.driver->cluster_interface(), m.rec.engine.port));
@@ -128,12 +130,29 @@ static Status check_cluster_interface(Services &s, Machine &m, const HostFacts &
     }
   }
   if (facts.ipv4.empty() || is_ip_address(current)) return ok(); // nothing to check against
+  auto has = [&](const HostFacts &f) {
+    for (const auto &[iface, addr] : f.ipv4)
+      if (iface == current) return true;
+    return false;
+  };
+  if (has(facts)) return ok();
+  // A guest's second NIC may still be waiting for DHCP right after SSH answers: ask again for a
+  // while before calling the interface missing.
+  (void)poll_until(
+      "cluster interface address", std::chrono::seconds(10),
+      [&]() -> Status {
+        auto r = run_ok(runner, "read the host's addresses", "ip -o -4 addr show");
+        if (!r) return fail(r.error());
+        facts.ipv4 = parse_ipv4_addrs(r->out);
+        if (!has(facts)) return fail(Errc::not_found, current + " has no IPv4 address yet");
+        return ok();
+      },
+      std::chrono::milliseconds(500), std::chrono::milliseconds(2000));
+  if (has(facts)) return ok();
   std::vector<std::string> names;
-  for (const auto &[iface, addr] : facts.ipv4) {
-    if (iface == current) return ok();
+  for (const auto &[iface, addr] : facts.ipv4)
     if (std::find(names.begin(), names.end(), iface) == names.end() && iface != "lo")
       names.push_back(iface);
-  }
   return fail(Errc::generic,
               fmt::format("cluster-advertise interface {} has no IPv4 address on {} (it has: {}); "
                           "pass --engine-opt cluster-advertise=IFACE:{}",
@@ -164,7 +183,7 @@ Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
     prov = std::move(*sel);
   }
   s.ui.debug(fmt::format("{}provisioner: {}", p, prov->name()));
-  SC_TRY(check_cluster_interface(s, m, facts, p));
+  SC_TRY(check_cluster_interface(s, m, *runner, facts, p));
   if (!o.certs_only) SC_TRY(check_role_prerequisites(s, m, facts));
 
   if (!o.certs_only) {

@@ -93,8 +93,9 @@ nlohmann::ordered_json to_json(const HostRecord &h) {
                {"SwarmMode", s.mode},
                {"SwarmJoinAsManager", s.join_as_manager},
                {"KV", {{"Kind", h.kv.kind}, {"Image", h.kv.image}, {"Port", h.kv.port}}},
-               {"PreloadImages", h.preload_images},
-               {"AutoClusterAdvertise", h.auto_cluster_advertise.value_or(false)}};
+               {"PreloadImages", h.preload_images}};
+  // Left out when unknown (a record of an older version): provisioning then guesses.
+  if (h.auto_cluster_advertise) extras["AutoClusterAdvertise"] = *h.auto_cluster_advertise;
   OJ doc = {{"ConfigVersion", h.config_version},
             {"Driver", OJ::parse(h.driver.dump())},
             {"DriverName", h.driver_name},
@@ -165,7 +166,7 @@ Result<HostRecord> host_from_json(const nlohmann::json &j) {
     get(x, "SwarmMode", h.swarm.mode);
     get(x, "SwarmJoinAsManager", h.swarm.join_as_manager);
     get(x, "PreloadImages", h.preload_images);
-    if (x.contains("AutoClusterAdvertise"))
+    if (x.contains("AutoClusterAdvertise") && x.at("AutoClusterAdvertise").is_boolean())
       h.auto_cluster_advertise = x.at("AutoClusterAdvertise").get<bool>();
     if (x.contains("KV")) {
       const auto &kv = x.at("KV");

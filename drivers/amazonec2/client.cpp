@@ -118,10 +118,13 @@ std::string body_summary(std::string_view body) {
   std::string lower(body);
   for (auto &c : lower)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto t = lower.find("<title>");
-  if (t != std::string::npos) {
+  auto t = lower.find("<title");
+  if (t != std::string::npos && t + 6 < lower.size() &&
+      (lower[t + 6] == '>' || lower[t + 6] == ' ')) {
+    auto open_end = lower.find('>', t);
     auto e = lower.find("</title>", t);
-    if (e != std::string::npos) body = body.substr(t + 7, e - t - 7);
+    if (open_end != std::string::npos && e != std::string::npos && open_end < e)
+      body = body.substr(open_end + 1, e - open_end - 1);
   }
   // Tags become spaces; whitespace runs collapse. Only "<letter", "</" and "<!" open a tag, so
   // a plain-text '<' stays text.

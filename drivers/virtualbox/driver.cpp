@@ -1,6 +1,7 @@
 // Lifecycle of a VirtualBox VM: start (host-only network, fixed address, SSH port forward),
 // stop (ACPI, then power off after a deadline), kill, remove, state, batch state for ls.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -280,10 +281,18 @@ Status VBoxDriver::adopt_ip(const std::string &ip) {
   if (!addr || (*addr & cidr->mask()) != cidr->network())
     return fail(Errc::usage, fmt::format("{} is not in the host-only network {}", ip, m_cidr));
   SC_TRY(ensure_dir(lease_dir(), 0700));
+  auto lock = FileLock::acquire(m_store / "virtualbox" / "network.lock");
+  if (!lock) return fail(lock.error());
   release_fixed_ip(lease_dir(), m_ip, m_dir.string());
-  std::error_code ec;
-  if (!fs::exists(lease_dir() / ip, ec)) // else another machine's: the guest's address wins anyway
-    SC_TRY(atomic_write(lease_dir() / ip, m_dir.string(), 0600));
+  int fd = ::open((lease_dir() / ip).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    bool w = ::write(fd, m_dir.string().data(), m_dir.string().size()) ==
+             static_cast<ssize_t>(m_dir.string().size());
+    ::close(fd);
+    if (!w) return fail(Errc::io, fmt::format("write lease {}", (lease_dir() / ip).string()));
+  } else if (auto owner = read_file(lease_dir() / ip); owner && *owner != m_dir.string() && m_ui) {
+    m_ui->warn(fmt::format("{} is also leased to {}: two machines share an address", ip, *owner));
+  }
   m_ip = ip;
   return ok();
 }

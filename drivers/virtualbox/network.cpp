@@ -58,9 +58,10 @@ Status check_cidr_collision(const Cidr &c, const std::vector<HostOnlyIf> &ifs,
     vbox.insert(i.name);
   for (const auto &h : host) {
     if (!h.up || h.loopback || vbox.count(h.name)) continue;
-    // Overlapping networks (either contains the other), whatever their prefix lengths.
-    uint32_t m = prefix_mask(std::min(h.prefix, c.prefix));
-    if ((h.addr & m) == (c.network() & m))
+    // A host network equal to the host-only one or inside it (a /25 within the /24) takes its
+    // addresses. A wider one around it (a 192.168.0.0/16 LAN, Docker's 192.168.96.0/20 pool) is
+    // no clash: the host-only /24 route is more specific and wins.
+    if (h.prefix >= c.prefix && (h.addr & c.mask()) == c.network())
       return fail(Errc::precreate,
                   fmt::format("host-only cidr conflicts with the network address of a host "
                               "interface ({} has {}/{}); choose another --virtualbox-hostonly-cidr",
@@ -212,8 +213,11 @@ Result<std::string> lease_fixed_ip(const fs::path &lease_dir, const Cidr &c, con
     return w;
   };
   if (!wanted.empty()) {
+    // Kept unless it lies in the DHCP server's dynamic range (an address adopted from a guest
+    // whose lease was not honoured): then the machine moves once to a free fixed address.
     auto w = parse_ipv4(wanted);
-    if (w && (*w & c.mask()) == c.network() && take(wanted)) return wanted;
+    if (w && (*w & c.mask()) == c.network() && !(*w >= n.lower && *w <= n.upper) && take(wanted))
+      return wanted;
   }
   for (uint32_t a = c.network() + 10; a < c.broadcast(); ++a) {
     if (a == c.host || a == n.server_ip || (a >= n.lower && a <= n.upper)) continue;

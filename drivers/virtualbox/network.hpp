@@ -26,7 +26,7 @@ std::vector<HostIface> host_interfaces();
 // Duplicate adapter names/IPs in `list hostonlyifs` (docker-machine's messages).
 Status check_hostonly_duplicates(const std::vector<HostOnlyIf> &ifs);
 // A host interface that is up, not loopback and not a VirtualBox host-only adapter, whose network
-// overlaps the host-only network (docker-machine only caught equal network addresses).
+// is the host-only network or lies inside it (docker-machine only caught equal network addresses).
 Status check_cidr_collision(const Cidr &c, const std::vector<HostOnlyIf> &ifs,
                             const std::vector<HostIface> &host);
 // VirtualBox >= 6.1.28 on Linux/macOS only allows host-only addresses listed in

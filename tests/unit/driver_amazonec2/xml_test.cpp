@@ -94,6 +94,8 @@ TEST_CASE("ec2 client: an error body that is not EC2's is summed up in one short
         "Bad Gateway upstream down");
   CHECK(body_summary("plain text\r\nreason") == "plain text reason");
   CHECK(body_summary("<HTML><TITLE>502 Bad Gateway</TITLE></HTML>") == "502 Bad Gateway");
+  CHECK(body_summary("<html><title id=\"t\">503 Slow Down</title><body>x</body></html>") ==
+        "503 Slow Down");
   CHECK(body_summary("<Code>X</Code><Message>Y</Message>") == "X Y");
   CHECK(body_summary("a < b and c") == "a < b and c");
   CHECK(body_summary(std::string(500, 'x')).size() == 200);

@@ -49,17 +49,19 @@ TEST_CASE("virtualbox pre-create: host-only CIDR clashing with a host interface"
   CHECK(r.d->pre_create_check());
 }
 
-TEST_CASE("virtualbox pre-create: overlapping networks clash whatever their prefix lengths") {
+TEST_CASE(
+    "virtualbox pre-create: a host network inside the host-only one clashes, a wider one not") {
   Rig r;
   std::vector<vbox::HostIface> host = {
-      {"wlan0", *vbox::parse_ipv4("192.168.1.7"), 16, true, false}};
+      {"eth1", *vbox::parse_ipv4("192.168.99.130"), 25, true, false}};
   r.deps.host_ifaces = [&] { return host; };
   r.configure({{"virtualbox-boot2docker-url", "file://" + (r.tmp / "b2d.iso").string()}});
-  // A /16 LAN containing 192.168.99.0/24.
-  CHECK(precreate_error(r).find("(wlan0 has 192.168.1.7/16)") != std::string::npos);
-  // A /25 inside it.
-  host = {{"eth1", *vbox::parse_ipv4("192.168.99.130"), 25, true, false}};
+  // A /25 inside 192.168.99.0/24.
   CHECK(precreate_error(r).find("(eth1 has 192.168.99.130/25)") != std::string::npos);
+  // A /16 LAN or Docker's 192.168.96.0/20 pool around it: the /24 route wins, no clash.
+  host = {{"wlan0", *vbox::parse_ipv4("192.168.1.7"), 16, true, false},
+          {"br-1", *vbox::parse_ipv4("192.168.96.1"), 20, true, false}};
+  CHECK(r.d->pre_create_check());
   // Neighbouring networks, a down interface and loopback do not.
   host = {{"eth2", *vbox::parse_ipv4("192.168.98.1"), 24, true, false},
           {"eth3", *vbox::parse_ipv4("192.168.99.9"), 24, false, false},

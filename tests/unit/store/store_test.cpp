@@ -247,6 +247,24 @@ TEST_CASE(
   CHECK(ty.error().code == Errc::parse);
 }
 
+TEST_CASE(
+    "store: AutoClusterAdvertise unknown in older records stays unknown; non-bool is unknown") {
+  auto h = sample("old.record");
+  h.auto_cluster_advertise.reset();
+  auto j = to_json(h);
+  CHECK_FALSE(j["Swarmctl"].contains("AutoClusterAdvertise")); // not written as false
+  auto back = host_from_json(nlohmann::json::parse(j.dump()));
+  REQUIRE(back);
+  CHECK_FALSE(back->auto_cluster_advertise.has_value());
+  auto doc = nlohmann::json::parse(j.dump());
+  doc["Swarmctl"]["AutoClusterAdvertise"] = nullptr;
+  auto null_value = host_from_json(doc);
+  REQUIRE(null_value); // loads, like every other field given as null
+  CHECK_FALSE(null_value->auto_cluster_advertise.has_value());
+  doc["Swarmctl"]["AutoClusterAdvertise"] = false;
+  CHECK(host_from_json(doc)->auto_cluster_advertise == std::optional<bool>(false));
+}
+
 TEST_CASE("store: load of a missing machine gives docker-machine's not-found message") {
   TempDir t;
   Store s(t.path / "store");
