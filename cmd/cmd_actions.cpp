@@ -44,12 +44,12 @@ Status check_guest_ip(Services &s, Machine &m) {
   (void)poll_until(
       "guest address", std::chrono::seconds(20),
       [&]() -> Status {
-        auto out = run_ok(**r, "read the guest's addresses", "ip -o -4 addr show");
-        if (!out) {
-          failure = out.error().message;
+        auto addrs = read_ipv4_addrs(**r);
+        if (!addrs) {
+          failure = addrs.error().message;
           return ok(); // a guest without `ip`: asking again will not help
         }
-        for (const auto &[iface, addr] : parse_ipv4_addrs(out->out)) {
+        for (const auto &[iface, addr] : *addrs) {
           if (iface == "docker0" || iface.rfind("br-", 0) == 0 || iface.rfind("veth", 0) == 0 ||
               !ipv4_in_network(addr, net))
             continue;

@@ -105,10 +105,7 @@ Status wait_for_network(Services &s, const Machine &m, const std::string &networ
 // interface the host does not have stops here with one line (dockerd would refuse to start).
 static Status check_cluster_interface(Services &s, Machine &m, CommandRunner &runner,
                                       HostFacts &facts, const std::string &p) {
-  static const std::string key = "cluster-advertise=";
-  std::string value;
-  for (const auto &f : m.rec.engine.arbitrary_flags)
-    if (value.empty() && f.rfind(key, 0) == 0) value = f.substr(key.size());
+  std::string value = advertise_value(m.rec.engine.arbitrary_flags);
   if (value.empty()) return ok();
   std::string current = value.substr(0, value.rfind(':'));
   if (current.size() > 2 && current.front() == '[' && current.back() == ']')
@@ -141,9 +138,9 @@ static Status check_cluster_interface(Services &s, Machine &m, CommandRunner &ru
   (void)poll_until(
       "cluster interface address", std::chrono::seconds(10),
       [&]() -> Status {
-        auto r = run_ok(runner, "read the host's addresses", "ip -o -4 addr show");
-        if (!r) return fail(r.error());
-        facts.ipv4 = parse_ipv4_addrs(r->out);
+        auto addrs = read_ipv4_addrs(runner);
+        if (!addrs) return fail(addrs.error());
+        facts.ipv4 = std::move(*addrs);
         if (!has(facts)) return fail(Errc::not_found, current + " has no IPv4 address yet");
         return ok();
       },

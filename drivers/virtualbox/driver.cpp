@@ -1,7 +1,6 @@
 // Lifecycle of a VirtualBox VM: start (host-only network, fixed address, SSH port forward),
 // stop (ACPI, then power off after a deadline), kill, remove, state, batch state for ls.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -13,6 +12,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <provision/base/fs.hpp>
+#include <provision/base/net.hpp>
 #include <provision/base/poll.hpp>
 #include <set>
 
@@ -275,23 +275,16 @@ Result<std::string> VBoxDriver::ip() {
 // The guest has another host-only address than its fixed lease (a DHCP server changed behind our
 // back, a guest configured by hand): record it, and hold it in the store's leases.
 Status VBoxDriver::adopt_ip(const std::string &ip) {
-  auto cidr = parse_cidr(m_cidr);
-  if (!cidr) return fail(cidr.error());
-  auto addr = parse_ipv4(ip);
-  if (!addr || (*addr & cidr->mask()) != cidr->network())
+  if (!ipv4_in_network(ip, m_cidr))
     return fail(Errc::usage, fmt::format("{} is not in the host-only network {}", ip, m_cidr));
   SC_TRY(ensure_dir(lease_dir(), 0700));
   auto lock = FileLock::acquire(m_store / "virtualbox" / "network.lock");
   if (!lock) return fail(lock.error());
   release_fixed_ip(lease_dir(), m_ip, m_dir.string());
-  int fd = ::open((lease_dir() / ip).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0) {
-    bool w = ::write(fd, m_dir.string().data(), m_dir.string().size()) ==
-             static_cast<ssize_t>(m_dir.string().size());
-    ::close(fd);
-    if (!w) return fail(Errc::io, fmt::format("write lease {}", (lease_dir() / ip).string()));
-  } else if (auto owner = read_file(lease_dir() / ip); owner && *owner != m_dir.string() && m_ui) {
-    m_ui->warn(fmt::format("{} is also leased to {}: two machines share an address", ip, *owner));
+  if (!take_fixed_ip(lease_dir(), ip, m_dir.string()) && m_ui) {
+    auto owner = read_file(lease_dir() / ip);
+    m_ui->warn(fmt::format("{} is also leased to {}: two machines share an address", ip,
+                           owner ? *owner : std::string("another machine")));
   }
   m_ip = ip;
   return ok();

@@ -198,20 +198,22 @@ Result<HostOnlyNet> setup_hostonly_network(VBoxManage &v, const Cidr &c,
   return n;
 }
 
+bool take_fixed_ip(const fs::path &lease_dir, const std::string &ip, const std::string &owner) {
+  fs::path f = lease_dir / ip;
+  int fd = ::open(f.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    auto cur = read_file(f);
+    return cur && *cur == owner; // already ours
+  }
+  bool w = ::write(fd, owner.data(), owner.size()) == static_cast<ssize_t>(owner.size());
+  ::close(fd);
+  return w;
+}
+
 Result<std::string> lease_fixed_ip(const fs::path &lease_dir, const Cidr &c, const HostOnlyNet &n,
                                    const std::string &wanted, const std::string &owner) {
   SC_TRY(ensure_dir(lease_dir, 0700));
-  auto take = [&](const std::string &ip) -> bool {
-    fs::path f = lease_dir / ip;
-    int fd = ::open(f.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      auto cur = read_file(f);
-      return cur && *cur == owner; // already ours
-    }
-    bool w = ::write(fd, owner.data(), owner.size()) == static_cast<ssize_t>(owner.size());
-    ::close(fd);
-    return w;
-  };
+  auto take = [&](const std::string &ip) { return take_fixed_ip(lease_dir, ip, owner); };
   if (!wanted.empty()) {
     // Kept unless it lies in the DHCP server's dynamic range (an address adopted from a guest
     // whose lease was not honoured): then the machine moves once to a free fixed address.

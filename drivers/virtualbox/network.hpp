@@ -57,6 +57,9 @@ setup_hostonly_network(VBoxManage &v, const Cidr &c, const std::vector<HostIface
 // another NIC. Leases are files STORE/virtualbox/leases/<ip>.
 Result<std::string> lease_fixed_ip(const fs::path &lease_dir, const Cidr &c, const HostOnlyNet &n,
                                    const std::string &wanted, const std::string &owner);
+// The lease file for `ip`, created exclusively for `owner`; true when it is (now or already)
+// owner's.
+bool take_fixed_ip(const fs::path &lease_dir, const std::string &ip, const std::string &owner);
 void release_fixed_ip(const fs::path &lease_dir, const std::string &ip, const std::string &owner);
 
 } // namespace sc::vbox

@@ -30,16 +30,25 @@ std::vector<std::string> dockerd_args(const EngineConfig &c) {
   return a;
 }
 
+namespace {
+const std::string k_advertise = "cluster-advertise=";
+}
+
+std::string advertise_value(const std::vector<std::string> &arbitrary_flags) {
+  for (const auto &f : arbitrary_flags)
+    if (f.rfind(k_advertise, 0) == 0) return f.substr(k_advertise.size());
+  return "";
+}
+
 std::string set_advertise_interface(std::vector<std::string> &arbitrary_flags,
                                     const std::string &iface) {
-  static const std::string key = "cluster-advertise=";
   for (auto &f : arbitrary_flags) {
-    if (f.rfind(key, 0) != 0) continue;
-    auto value = f.substr(key.size());
+    if (f.rfind(k_advertise, 0) != 0) continue;
+    auto value = f.substr(k_advertise.size());
     auto colon = value.rfind(':');
     auto old = value.substr(0, colon);
     if (old == iface || iface.empty()) return "";
-    f = key + iface + (colon == std::string::npos ? "" : value.substr(colon));
+    f = k_advertise + iface + (colon == std::string::npos ? "" : value.substr(colon));
     return old;
   }
   return "";

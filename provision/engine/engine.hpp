@@ -26,6 +26,8 @@ struct EngineConfig {
 // dockerd arguments in docker-machine's order (hosts, storage, TLS, labels, insecure registries,
 // mirrors, arbitrary flags).
 std::vector<std::string> dockerd_args(const EngineConfig &c);
+// The value of the first "cluster-advertise=VALUE" flag ("eth0:2376"), "" when there is none.
+std::string advertise_value(const std::vector<std::string> &arbitrary_flags);
 // Puts `iface` in place of the interface of a "cluster-advertise=IFACE:PORT" flag; returns the
 // interface it replaced, "" when there is no such flag or it already names `iface`.
 std::string set_advertise_interface(std::vector<std::string> &arbitrary_flags,

@@ -92,6 +92,12 @@ std::vector<std::pair<std::string, std::string>> parse_ipv4_addrs(std::string_vi
   return out;
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> read_ipv4_addrs(CommandRunner &r) {
+  auto out = run_ok(r, "read the host's addresses", "ip -o -4 addr show");
+  if (!out) return fail(out.error());
+  return parse_ipv4_addrs(out->out);
+}
+
 std::string interface_with_address(const HostFacts &f, std::string_view address) {
   // A loopback address (a host reached through a port forward) names no cluster interface.
   if (address.rfind("127.", 0) == 0) return "";

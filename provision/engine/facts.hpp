@@ -31,6 +31,8 @@ struct HostFacts {
 Result<HostFacts> gather_facts(CommandRunner &r);
 // Lines of `ip -o -4 addr show` ("2: eth0    inet 10.0.0.5/24 brd ... scope global eth0\ ...").
 std::vector<std::pair<std::string, std::string>> parse_ipv4_addrs(std::string_view text);
+// `ip -o -4 addr show` on the host, parsed (the facts carry the same list from their round trip).
+Result<std::vector<std::pair<std::string, std::string>>> read_ipv4_addrs(CommandRunner &r);
 // The interface that holds `address` on the host, "" when none does (e.g. a NAT'ed public IP) or
 // when it is loopback (a host reached through a port forward).
 std::string interface_with_address(const HostFacts &f, std::string_view address);
