@@ -30,6 +30,11 @@ e2e_setup() {
   # $1 = third octet of the test's /24 (192.168.$1.0/24), $2 = bridge name
   e2e_require "root" test "$(id -u)" = 0
   e2e_require "swarmctl binary (SWARMCTL_BIN)" test -x "$SWARMCTL_BIN"
+  # One namespace test at a time on this machine: the leak check below sees every netns, link,
+  # mount and process, so two tests (or two checkouts) running at once would blame each other.
+  # (Held until this shell and every process that inherited the descriptor exit.)
+  exec {E2E_LOCK_FD}>/run/lock/swarmctl-e2e.lock
+  if ! flock -w 3600 "$E2E_LOCK_FD"; then e2e_log "FAIL: could not take the e2e lock"; exit 1; fi
   for p in ip sshd iptables dockerd docker; do e2e_require "$p" command -v $p; done
   E2E_OCTET=$1
   E2E_BRIDGE=$2
