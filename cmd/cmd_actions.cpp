@@ -1,12 +1,12 @@
-#include <cmd/cluster_role.hpp>
 #include <cmd/commands.hpp>
-#include <cmd/engine_bridge.hpp>
-#include <cmd/provision_flow.hpp>
 #include <fmt/format.h>
 #include <future>
 #include <iostream>
-#include <provision/base/net.hpp>
-#include <provision/base/poll.hpp>
+#include <provision/machine/cluster_role.hpp>
+#include <provision/machine/engine_bridge.hpp>
+#include <provision/machine/provision_flow.hpp>
+#include <provision/util/net.hpp>
+#include <provision/util/poll.hpp>
 
 namespace sc {
 

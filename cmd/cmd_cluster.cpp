@@ -1,13 +1,13 @@
 #include <chrono>
-#include <cmd/cluster_file.hpp>
-#include <cmd/cluster_role.hpp>
 #include <cmd/commands.hpp>
-#include <cmd/create_flow.hpp>
 #include <condition_variable>
 #include <drivers/registry.hpp>
 #include <fmt/format.h>
 #include <future>
 #include <mutex>
+#include <provision/machine/cluster_file.hpp>
+#include <provision/machine/cluster_role.hpp>
+#include <provision/machine/create_flow.hpp>
 #include <set>
 
 namespace sc {

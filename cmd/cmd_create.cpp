@@ -1,10 +1,10 @@
 #include <cmd/commands.hpp>
-#include <cmd/create_flow.hpp>
 #include <drivers/registry.hpp>
 #include <fmt/format.h>
 #include <map>
 #include <memory>
 #include <provision/crypto/ca.hpp>
+#include <provision/machine/create_flow.hpp>
 
 namespace sc {
 

@@ -3,9 +3,9 @@
 #include <cmd/commands.hpp>
 #include <cmd/format/config_format.hpp>
 #include <cmd/format/env_format.hpp>
-#include <cmd/provision_flow.hpp>
 #include <fmt/format.h>
-#include <provision/base/net.hpp>
+#include <provision/machine/provision_flow.hpp>
+#include <provision/util/net.hpp>
 
 namespace sc {
 

@@ -1,10 +1,10 @@
 #include <cmd/commands.hpp>
 #include <cmd/format/gotemplate.hpp>
-#include <cmd/provision_flow.hpp>
 #include <cmd/version.hpp>
 #include <fmt/format.h>
 #include <future>
-#include <provision/base/net.hpp>
+#include <provision/machine/provision_flow.hpp>
+#include <provision/util/net.hpp>
 
 namespace sc {
 

@@ -3,9 +3,10 @@
 #include <cctype>
 #include <cmd/commands.hpp>
 #include <cmd/format/ls_format.hpp>
-#include <cmd/host_query.hpp>
+#include <cmd/ls_rows.hpp>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <provision/machine/host_query.hpp>
 
 namespace sc {
 

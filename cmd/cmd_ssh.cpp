@@ -1,9 +1,9 @@
 #include <unistd.h>
 
 #include <cmd/commands.hpp>
-#include <cmd/provision_flow.hpp>
 #include <fmt/format.h>
-#include <provision/base/fs.hpp>
+#include <provision/machine/provision_flow.hpp>
+#include <provision/util/fs.hpp>
 
 namespace sc {
 

@@ -2,7 +2,7 @@
 // One add_<group> per command file: registers subcommands on the CLI11 app. Each callback stores
 // the command's exit code in `rc` (0 ok, 1 error, 2 usage, 3 pre-create check failed).
 #include <CLI/CLI.hpp>
-#include <cmd/services.hpp>
+#include <provision/machine/machine.hpp>
 
 namespace sc {
 void add_create(CLI::App &app, Services &s, int &rc);

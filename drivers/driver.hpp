@@ -6,8 +6,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <provision/base/result.hpp>
-#include <provision/base/ui.hpp>
+#include <provision/util/result.hpp>
+#include <provision/util/ui.hpp>
 #include <string>
 #include <vector>
 

@@ -1,7 +1,7 @@
 #pragma once
 // `env` output for every shell, byte-compatible with docker-machine, and shell detection.
 #include <optional>
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <sys/types.h>
 #include <utility>

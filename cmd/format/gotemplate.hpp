@@ -4,7 +4,7 @@
 // {{index .X "k"}}, {{upper .X}}, {{lower .X}}, pipelines ({{.X | json}}), {{if}}/{{else}}/{{end}},
 // {{range .X}}..{{end}}, and {{- -}} trimming. Values print like Go's fmt %v.
 #include <nlohmann/json.hpp>
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <string_view>
 

@@ -2,7 +2,7 @@
 // `ls` rendering (docker-machine's table through Go's tabwriter, --format templates, json) and
 // its --filter language.
 #include <nlohmann/json.hpp>
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <vector>
 

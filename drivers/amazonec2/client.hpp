@@ -11,7 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <provision/base/ui.hpp>
+#include <provision/util/ui.hpp>
 #include <string>
 #include <vector>
 

@@ -2,7 +2,7 @@
 #include <cstdlib>
 #include <drivers/amazonec2/credentials.hpp>
 #include <fmt/format.h>
-#include <provision/base/fs.hpp>
+#include <provision/util/fs.hpp>
 
 namespace sc::ec2 {
 

@@ -6,7 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 
 namespace sc::ec2 {

@@ -1,6 +1,6 @@
 #include <drivers/amazonec2/ec2_driver.hpp>
 #include <fmt/format.h>
-#include <provision/base/poll.hpp>
+#include <provision/util/poll.hpp>
 #include <set>
 
 namespace sc {

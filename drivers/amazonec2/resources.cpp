@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <drivers/amazonec2/ec2_driver.hpp>
 #include <fmt/format.h>
-#include <provision/base/fs.hpp>
-#include <provision/base/poll.hpp>
 #include <provision/ssh/keys.hpp>
+#include <provision/util/fs.hpp>
+#include <provision/util/poll.hpp>
 
 namespace sc::ec2 {
 

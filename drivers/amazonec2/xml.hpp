@@ -1,7 +1,7 @@
 #pragma once
 // A small XML parser for AWS responses: elements, text, attributes, entities, CDATA, comments.
 // Namespace-agnostic: "ec2:instanceId" and "instanceId" in any xmlns are both "instanceId".
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -2,8 +2,8 @@
 
 #include <drivers/generic/generic.hpp>
 #include <fmt/format.h>
-#include <provision/base/fs.hpp>
-#include <provision/base/net.hpp>
+#include <provision/util/fs.hpp>
+#include <provision/util/net.hpp>
 
 namespace sc {
 namespace {

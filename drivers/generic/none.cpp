@@ -1,6 +1,6 @@
 #include <drivers/generic/none.hpp>
 #include <fmt/format.h>
-#include <provision/base/net.hpp>
+#include <provision/util/net.hpp>
 
 namespace sc {
 namespace {

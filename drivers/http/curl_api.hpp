@@ -7,7 +7,7 @@
 // dlopen/dlsym from the library's SONAME.
 #include <curl/curl.h>
 
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 
 namespace sc::curl {
 

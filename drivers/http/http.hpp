@@ -4,7 +4,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <utility>
 #include <vector>

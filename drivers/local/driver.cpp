@@ -8,11 +8,11 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <functional>
-#include <provision/base/fs.hpp>
-#include <provision/base/net.hpp>
-#include <provision/base/poll.hpp>
-#include <provision/base/process.hpp>
 #include <provision/ssh/keys.hpp>
+#include <provision/util/fs.hpp>
+#include <provision/util/net.hpp>
+#include <provision/util/poll.hpp>
+#include <provision/util/process.hpp>
 #include <thread>
 
 namespace sc {

@@ -17,7 +17,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
-#include <provision/base/fs.hpp>
+#include <provision/util/fs.hpp>
 #include <sstream>
 #include <vector>
 

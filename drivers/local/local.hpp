@@ -4,7 +4,7 @@
 // mount/UTS/IPC/PID namespaces whose PID 1 is swarmctl's tiny init running sshd and
 // /etc/swarmctl/boot.d/* services.
 #include <filesystem>
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <sys/types.h>
 

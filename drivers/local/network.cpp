@@ -10,8 +10,8 @@
 #include <drivers/local/local.hpp>
 #include <fmt/format.h>
 #include <fstream>
-#include <provision/base/fs.hpp>
-#include <provision/base/process.hpp>
+#include <provision/util/fs.hpp>
+#include <provision/util/process.hpp>
 #include <sstream>
 
 namespace sc::local {

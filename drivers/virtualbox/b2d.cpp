@@ -8,8 +8,8 @@
 #include <drivers/virtualbox/b2d.hpp>
 #include <fmt/format.h>
 #include <fstream>
-#include <provision/base/c_handle.hpp>
-#include <provision/base/fs.hpp>
+#include <provision/util/c_handle.hpp>
+#include <provision/util/fs.hpp>
 
 namespace sc::vbox {
 namespace {

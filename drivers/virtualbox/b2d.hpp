@@ -3,8 +3,8 @@
 // SSH key to a fresh VM (docker-machine's MakeDiskImage format).
 #include <cstdint>
 #include <filesystem>
-#include <provision/base/result.hpp>
-#include <provision/base/ui.hpp>
+#include <provision/util/result.hpp>
+#include <provision/util/ui.hpp>
 #include <string>
 
 namespace sc::vbox {

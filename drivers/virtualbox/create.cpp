@@ -5,8 +5,8 @@
 #include <drivers/virtualbox/vbox.hpp>
 #include <fmt/format.h>
 #include <fstream>
-#include <provision/base/fs.hpp>
 #include <provision/ssh/keys.hpp>
+#include <provision/util/fs.hpp>
 #include <thread>
 
 namespace sc::vbox {

@@ -11,9 +11,9 @@
 #include <drivers/virtualbox/vbox.hpp>
 #include <fmt/format.h>
 #include <fstream>
-#include <provision/base/fs.hpp>
-#include <provision/base/net.hpp>
-#include <provision/base/poll.hpp>
+#include <provision/util/fs.hpp>
+#include <provision/util/net.hpp>
+#include <provision/util/poll.hpp>
 #include <set>
 
 namespace sc::vbox {

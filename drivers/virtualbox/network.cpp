@@ -8,8 +8,8 @@
 #include <cstring>
 #include <drivers/virtualbox/network.hpp>
 #include <fmt/format.h>
-#include <provision/base/fs.hpp>
-#include <provision/base/poll.hpp>
+#include <provision/util/fs.hpp>
+#include <provision/util/poll.hpp>
 #include <set>
 #include <sstream>
 

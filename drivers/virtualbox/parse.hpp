@@ -4,7 +4,7 @@
 #include <drivers/driver.hpp>
 #include <map>
 #include <optional>
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <set>
 #include <string>
 #include <vector>

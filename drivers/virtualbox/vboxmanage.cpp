@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <drivers/virtualbox/vboxmanage.hpp>
 #include <fmt/format.h>
-#include <provision/base/process.hpp>
+#include <provision/util/process.hpp>
 #include <sstream>
 #include <thread>
 

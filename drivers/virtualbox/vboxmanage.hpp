@@ -4,7 +4,7 @@
 // tests inject a recording fake.
 #include <chrono>
 #include <memory>
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <vector>
 

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 #include <functional>
-#include <provision/base/shell_quote.hpp>
 #include <provision/cluster/kv.hpp>
+#include <provision/util/shell_quote.hpp>
 
 namespace sc {
 

@@ -1,7 +1,7 @@
 #pragma once
 // The key-value store container (Consul, etcd with the v2 API, ZooKeeper) on a host.
-#include <provision/base/result.hpp>
 #include <provision/ssh/runner.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 
 namespace sc {

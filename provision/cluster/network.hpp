@@ -1,6 +1,6 @@
 #pragma once
-#include <provision/base/result.hpp>
 #include <provision/ssh/runner.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 
 namespace sc {

@@ -1,10 +1,10 @@
 #include <fmt/format.h>
-#include <provision/base/net.hpp>
-#include <provision/base/shell_quote.hpp>
 #include <provision/cluster/kv.hpp>
 #include <provision/cluster/network.hpp>
 #include <provision/cluster/swarm_classic.hpp>
 #include <provision/cluster/swarm_mode.hpp>
+#include <provision/util/net.hpp>
+#include <provision/util/shell_quote.hpp>
 #include <sstream>
 
 namespace sc {

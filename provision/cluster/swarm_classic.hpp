@@ -1,7 +1,7 @@
 #pragma once
 // Classic (2016) Swarm: the swarm-agent-master (manage) and swarm-agent (join) containers.
-#include <provision/base/result.hpp>
 #include <provision/ssh/runner.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <vector>
 

@@ -1,8 +1,8 @@
 #pragma once
 // Swarm mode (docker swarm init/join). Join tokens are secrets: they travel inside scripts sent
 // on stdin and are never put in messages or logs.
-#include <provision/base/result.hpp>
 #include <provision/ssh/runner.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <vector>
 

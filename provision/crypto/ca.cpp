@@ -9,10 +9,10 @@
 #include <openssl/x509v3.h>
 
 #include <fmt/format.h>
-#include <provision/base/c_handle.hpp>
-#include <provision/base/fs.hpp>
-#include <provision/base/net.hpp>
 #include <provision/crypto/ca.hpp>
+#include <provision/util/c_handle.hpp>
+#include <provision/util/fs.hpp>
+#include <provision/util/net.hpp>
 
 namespace sc {
 namespace {

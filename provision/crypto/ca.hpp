@@ -4,7 +4,7 @@
 // P-256; subjects, usages and validity follow docker-machine (O=$USER..., 1080 days).
 #include <chrono>
 #include <filesystem>
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <vector>
 

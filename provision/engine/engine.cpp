@@ -1,7 +1,7 @@
 #include <fmt/format.h>
-#include <provision/base/shell_quote.hpp>
 #include <provision/engine/engine.hpp>
 #include <provision/templates/render.hpp>
+#include <provision/util/shell_quote.hpp>
 
 namespace sc {
 

@@ -1,9 +1,9 @@
 #pragma once
 // Installing and configuring the Docker engine on a host (OS-level steps, no driver, no store).
-#include <provision/base/ui.hpp>
 #include <provision/engine/facts.hpp>
 #include <provision/engine/provisioner.hpp>
 #include <provision/ssh/runner.hpp>
+#include <provision/util/ui.hpp>
 #include <string>
 #include <vector>
 

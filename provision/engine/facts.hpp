@@ -1,7 +1,7 @@
 #pragma once
 // What a host is: OS (/etc/os-release), init, privileges, Docker — gathered in one round trip.
-#include <provision/base/result.hpp>
 #include <provision/ssh/runner.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <utility>
 #include <vector>

@@ -2,8 +2,8 @@
 // One provisioner per OS family and init: where the engine configuration goes and how the
 // engine service is (re)started.
 #include <memory>
-#include <provision/base/result.hpp>
 #include <provision/engine/facts.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 
 namespace sc {

@@ -2,9 +2,9 @@
 #include <sys/stat.h>
 
 #include <fmt/format.h>
-#include <provision/base/c_handle.hpp>
-#include <provision/base/fs.hpp>
 #include <provision/ssh/keys.hpp>
+#include <provision/util/c_handle.hpp>
+#include <provision/util/fs.hpp>
 
 namespace sc {
 

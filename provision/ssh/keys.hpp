@@ -1,7 +1,7 @@
 #pragma once
 // Per-machine SSH key pairs.
 #include <filesystem>
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 
 namespace sc {

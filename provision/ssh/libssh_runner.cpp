@@ -7,11 +7,11 @@
 #include <chrono>
 #include <fmt/format.h>
 #include <mutex>
-#include <provision/base/fs.hpp>
-#include <provision/base/poll.hpp>
-#include <provision/base/process.hpp>
-#include <provision/base/shell_quote.hpp>
 #include <provision/ssh/libssh_runner.hpp>
+#include <provision/util/fs.hpp>
+#include <provision/util/poll.hpp>
+#include <provision/util/process.hpp>
+#include <provision/util/shell_quote.hpp>
 
 namespace sc {
 

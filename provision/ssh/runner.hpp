@@ -3,7 +3,7 @@
 // through a CommandRunner. Real implementation: one libssh session per host, reused for every
 // command (provision/ssh/libssh_runner.hpp). Tests use a scripted fake (tests/support).
 #include <chrono>
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <string_view>
 

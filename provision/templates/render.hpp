@@ -3,7 +3,7 @@
 // unknown key in the template, or a value that is never used, is an error. Values for shell are
 // quoted by the caller (shell_quote) before rendering.
 #include <map>
-#include <provision/base/result.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <string_view>
 

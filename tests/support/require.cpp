@@ -1,7 +1,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <provision/base/process.hpp>
+#include <provision/util/process.hpp>
 #include <tests/support/require.hpp>
 
 namespace sc::test {

@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 #include <future>
 #include <memory>
-#include <provision/base/fs.hpp>
-#include <provision/base/process.hpp>
+#include <provision/util/fs.hpp>
+#include <provision/util/process.hpp>
 #include <regex>
 #include <set>
 

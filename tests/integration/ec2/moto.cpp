@@ -9,9 +9,9 @@
 
 #include <chrono>
 #include <drivers/http/http.hpp>
-#include <provision/base/fs.hpp>
-#include <provision/base/poll.hpp>
-#include <provision/base/process.hpp>
+#include <provision/util/fs.hpp>
+#include <provision/util/poll.hpp>
+#include <provision/util/process.hpp>
 
 #include "moto.hpp"
 

@@ -4,9 +4,9 @@
 #include <chrono>
 #include <doctest/doctest.h>
 #include <fstream>
-#include <provision/base/shell_quote.hpp>
 #include <provision/ssh/keys.hpp>
 #include <provision/ssh/libssh_runner.hpp>
+#include <provision/util/shell_quote.hpp>
 #include <set>
 #include <string>
 #include <vector>

@@ -15,8 +15,8 @@
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
-#include <provision/base/process.hpp>
 #include <provision/ssh/keys.hpp>
+#include <provision/util/process.hpp>
 #include <string>
 #include <thread>
 

@@ -10,7 +10,7 @@
 #include <doctest/doctest.h>
 #include <fstream>
 #include <optional>
-#include <provision/base/process.hpp>
+#include <provision/util/process.hpp>
 #include <string>
 #include <thread>
 #include <vector>

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 #include <drivers/amazonec2/credentials.hpp>
-#include <provision/base/fs.hpp>
+#include <provision/util/fs.hpp>
 
 #include <cstdlib>
 #include <map>

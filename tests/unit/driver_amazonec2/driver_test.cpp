@@ -6,7 +6,7 @@
 #include <doctest/doctest.h>
 #include <drivers/amazonec2/ec2_driver.hpp>
 #include <fmt/format.h>
-#include <provision/base/fs.hpp>
+#include <provision/util/fs.hpp>
 
 #include "fake_http.hpp"
 

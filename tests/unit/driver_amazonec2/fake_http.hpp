@@ -3,7 +3,7 @@
 #include <drivers/http/http.hpp>
 #include <functional>
 #include <mutex>
-#include <provision/base/fs.hpp>
+#include <provision/util/fs.hpp>
 #include <string>
 #include <vector>
 

@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 #include <drivers/virtualbox/cloudinit.hpp>
 #include <map>
-#include <provision/base/process.hpp>
+#include <provision/util/process.hpp>
 #include <tests/support/require.hpp>
 
 #include "rig.hpp"

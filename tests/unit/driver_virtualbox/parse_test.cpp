@@ -1,7 +1,7 @@
 // Parsing of real VBoxManage output samples (tests/data/virtualbox, VirtualBox 6.1 formats).
 #include <doctest/doctest.h>
 #include <drivers/virtualbox/parse.hpp>
-#include <provision/base/fs.hpp>
+#include <provision/util/fs.hpp>
 
 using namespace sc;
 using namespace sc::vbox;

@@ -1,7 +1,7 @@
 // Pre-create checks (exit 3, one line each) and the boot2docker ISO cache / userdata disk.
 #include <doctest/doctest.h>
 #include <drivers/virtualbox/b2d.hpp>
-#include <provision/base/process.hpp>
+#include <provision/util/process.hpp>
 
 #include "rig.hpp"
 

@@ -3,8 +3,8 @@
 #include <doctest/doctest.h>
 #include <drivers/virtualbox/vbox.hpp>
 #include <fstream>
-#include <provision/base/fs.hpp>
 #include <provision/ssh/keys.hpp>
+#include <provision/util/fs.hpp>
 
 #include "fake_vbox.hpp"
 

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cmd/store/store.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <doctest/doctest.h>
@@ -13,6 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <provision/store/store.hpp>
 #include <string>
 #include <thread>
 #include <vector>

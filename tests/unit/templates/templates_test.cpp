@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <provision/base/process.hpp>
-#include <provision/base/shell_quote.hpp>
 #include <provision/templates/render.hpp>
+#include <provision/util/process.hpp>
+#include <provision/util/shell_quote.hpp>
 #include <set>
 #include <string>
 #include <tests/support/golden.hpp>

@@ -1,0 +1,255 @@
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <provision/crypto/ca.hpp>
+#include <provision/dockerapi/docker_client.hpp>
+#include <provision/util/c_handle.hpp>
+#include <provision/util/net.hpp>
+
+namespace sc {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int ms_left(Clock::time_point deadline) {
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left < 0 ? 0 : static_cast<int>(left);
+}
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+Result<int> dial(const std::string &host, int port, Clock::time_point deadline, Fd &out) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo *res = nullptr;
+  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0 || !res)
+    return fail(Errc::unreachable,
+                fmt::format("dial tcp {}:{}: lookup {}: no such host", host, port, host));
+  out.fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  int rc = connect(out.fd, res->ai_addr, res->ai_addrlen);
+  freeaddrinfo(res);
+  if (rc != 0 && errno != EINPROGRESS)
+    return fail(Errc::unreachable,
+                fmt::format("dial tcp {}:{}: connect: {}", host, port, std::strerror(errno)));
+  if (rc != 0) {
+    pollfd p{out.fd, POLLOUT, 0};
+    if (poll(&p, 1, ms_left(deadline)) <= 0)
+      return fail(Errc::timeout, fmt::format("dial tcp {}:{}: i/o timeout", host, port));
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(out.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err)
+      return fail(Errc::unreachable,
+                  fmt::format("dial tcp {}:{}: connect: {}", host, port, std::strerror(err)));
+  }
+  return out.fd;
+}
+
+// Drives a non-blocking SSL call until it completes or the deadline passes.
+template <class F>
+Result<int> ssl_io(SSL *ssl, int fd, Clock::time_point deadline, F f, const std::string &what) {
+  for (;;) {
+    int r = f();
+    if (r > 0) return r;
+    int e = SSL_get_error(ssl, r);
+    if (e == SSL_ERROR_ZERO_RETURN) return 0;
+    short ev = e == SSL_ERROR_WANT_READ ? POLLIN : e == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
+    if (!ev) {
+      if (e == SSL_ERROR_SYSCALL && r == 0) return 0;
+      unsigned long le = ERR_get_error();
+      char buf[256];
+      ERR_error_string_n(le, buf, sizeof buf);
+      return fail(Errc::unreachable, fmt::format("{}: {}", what, le ? buf : "connection closed"));
+    }
+    pollfd p{fd, ev, 0};
+    if (poll(&p, 1, ms_left(deadline)) <= 0) return fail(Errc::timeout, what + ": i/o timeout");
+  }
+}
+
+std::string dechunk(const std::string &body) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t eol = body.find("\r\n", pos);
+    if (eol == std::string::npos) break;
+    size_t n = std::stoul(body.substr(pos, eol - pos), nullptr, 16);
+    if (n == 0) break;
+    out += body.substr(eol + 2, n);
+    pos = eol + 2 + n + 2;
+  }
+  return out;
+}
+
+std::string cert_names(X509 *cert) {
+  std::string names;
+  auto *sans =
+      static_cast<GENERAL_NAMES *>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  if (!sans) return names;
+  for (int i = 0; i < sk_GENERAL_NAME_num(sans); ++i) {
+    const GENERAL_NAME *g = sk_GENERAL_NAME_value(sans, i);
+    std::string n;
+    if (g->type == GEN_DNS)
+      n.assign(reinterpret_cast<const char *>(ASN1_STRING_get0_data(g->d.dNSName)),
+               ASN1_STRING_length(g->d.dNSName));
+    if (g->type == GEN_IPADD) {
+      char ip[INET6_ADDRSTRLEN] = {};
+      int len = ASN1_STRING_length(g->d.iPAddress);
+      inet_ntop(len == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(g->d.iPAddress), ip,
+                sizeof ip);
+      n = ip;
+    }
+    if (!n.empty()) names += (names.empty() ? "" : ", ") + n;
+  }
+  GENERAL_NAMES_free(sans);
+  return names;
+}
+
+// One SSL_CTX per set of client files (machines of a store share the user's certificate):
+// `ls` over many machines reads and parses the PEM files once. Keyed by path, size and mtime.
+Result<std::shared_ptr<SSL_CTX>> client_context(const TlsFiles &tls) {
+  std::string key;
+  for (const auto *p : {&tls.ca, &tls.cert, &tls.key}) {
+    struct stat st {};
+    if (::stat(p->c_str(), &st) != 0)
+      key += p->string() + "|missing|";
+    else
+      key += fmt::format("{}|{}|{}.{}|", p->string(), st.st_size, st.st_mtim.tv_sec,
+                         st.st_mtim.tv_nsec);
+  }
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<SSL_CTX>> cache;
+  std::lock_guard lk(mu);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  std::shared_ptr<SSL_CTX> ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  if (!ctx) return fail(Errc::io, "cannot create a TLS context");
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  if (SSL_CTX_load_verify_locations(ctx.get(), tls.ca.c_str(), nullptr) != 1)
+    return fail(Errc::io, fmt::format("cannot read CA certificate {}", tls.ca.string()));
+  if (SSL_CTX_use_certificate_chain_file(ctx.get(), tls.cert.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(ctx.get(), tls.key.c_str(), SSL_FILETYPE_PEM) != 1)
+    return fail(Errc::io,
+                fmt::format("cannot read client certificate {} / key", tls.cert.string()));
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  cache.emplace(key, ctx);
+  return ctx;
+}
+
+} // namespace
+
+Result<HttpReply> docker_request(const std::string &host, int port, const TlsFiles &tls,
+                                 const std::string &method, const std::string &path,
+                                 const std::string &body, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  // Connect first: an engine that is down is reported without reading any certificate.
+  Fd sock;
+  auto fd = dial(host, port, deadline, sock);
+  if (!fd) return fail(fd.error());
+  auto ctx = client_context(tls);
+  if (!ctx) return fail(ctx.error());
+  CHandle<SSL *, SSL_free> ssl(SSL_new(ctx->get()));
+  SSL_set_fd(ssl.get(), sock.fd);
+  if (!is_ip_address(host)) SSL_set_tlsext_host_name(ssl.get(), host.c_str());
+  auto hs = ssl_io(
+      ssl.get(), sock.fd, deadline, [&] { return SSL_connect(ssl.get()); },
+      fmt::format("tls handshake with {}:{}", host, port));
+  if (!hs || *hs == 0) {
+    long v = SSL_get_verify_result(ssl.get());
+    if (v != X509_V_OK)
+      return fail(Errc::auth, fmt::format("x509: {}", X509_verify_cert_error_string(v)));
+    return fail(hs ? Error{Errc::unreachable, "tls handshake failed"} : hs.error());
+  }
+  X509 *peer = SSL_get0_peer_certificate(ssl.get());
+  if (!peer) return fail(Errc::auth, "x509: the server sent no certificate");
+  int match = is_ip_address(host) ? X509_check_ip_asc(peer, host.c_str(), 0)
+                                  : X509_check_host(peer, host.c_str(), host.size(), 0, nullptr);
+  if (match != 1)
+    return fail(Errc::auth,
+                fmt::format("x509: certificate is valid for {}, not {}", cert_names(peer), host));
+  std::string req =
+      fmt::format("{} {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: swarmctl\r\nConnection: close\r\n",
+                  method, path, host, port);
+  if (!body.empty())
+    req += fmt::format("Content-Type: application/json\r\nContent-Length: {}\r\n", body.size());
+  req += "\r\n" + body;
+  size_t off = 0;
+  while (off < req.size()) {
+    auto w = ssl_io(
+        ssl.get(), sock.fd, deadline,
+        [&] { return SSL_write(ssl.get(), req.data() + off, static_cast<int>(req.size() - off)); },
+        "write");
+    if (!w) return fail(w.error());
+    if (*w == 0) return fail(Errc::unreachable, "connection closed while writing");
+    off += static_cast<size_t>(*w);
+  }
+  std::string resp;
+  char buf[16384];
+  for (;;) {
+    auto r = ssl_io(
+        ssl.get(), sock.fd, deadline, [&] { return SSL_read(ssl.get(), buf, sizeof buf); }, "read");
+    if (!r) {
+      if (!resp.empty() && r.error().code != Errc::timeout) break;
+      return fail(r.error());
+    }
+    if (*r == 0) break;
+    resp.append(buf, static_cast<size_t>(*r));
+  }
+  auto hdr_end = resp.find("\r\n\r\n");
+  if (resp.compare(0, 5, "HTTP/") != 0 || hdr_end == std::string::npos)
+    return fail(Errc::parse, "malformed HTTP response from the Docker engine");
+  HttpReply reply;
+  reply.status = std::atoi(resp.c_str() + resp.find(' ') + 1);
+  std::string headers = resp.substr(0, hdr_end);
+  reply.body = resp.substr(hdr_end + 4);
+  std::string lower = headers;
+  for (auto &ch : lower)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (lower.find("transfer-encoding: chunked") != std::string::npos)
+    reply.body = dechunk(reply.body);
+  return reply;
+}
+
+Result<std::string> docker_version(const std::string &host, int port, const TlsFiles &tls,
+                                   std::chrono::milliseconds timeout) {
+  auto r = docker_request(host, port, tls, "GET", "/version", "", timeout);
+  if (!r) return fail(r.error());
+  if (r->status != 200)
+    return fail(Errc::remote_failed, fmt::format("GET /version: HTTP {}", r->status));
+  try {
+    auto j = nlohmann::json::parse(r->body);
+    return j.at("Version").get<std::string>();
+  } catch (const std::exception &e) {
+    return fail(Errc::parse, fmt::format("GET /version: {}", e.what()));
+  }
+}
+
+Status docker_ping(const std::string &host, int port, const TlsFiles &tls,
+                   std::chrono::milliseconds timeout) {
+  auto r = docker_request(host, port, tls, "GET", "/_ping", "", timeout);
+  if (!r) return fail(r.error());
+  if (r->status != 200)
+    return fail(Errc::remote_failed, fmt::format("GET /_ping: HTTP {}", r->status));
+  return ok();
+}
+
+} // namespace sc

@@ -1,0 +1,33 @@
+#pragma once
+// A tiny HTTPS client for the Docker engine API with mutual TLS (OpenSSL, no curl): enough for
+// /_ping and /version, used by create/env/ls/version.
+#include <chrono>
+#include <filesystem>
+#include <provision/util/result.hpp>
+#include <string>
+
+namespace sc {
+namespace fs = std::filesystem;
+
+struct TlsFiles {
+  fs::path ca, cert, key;
+};
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+};
+
+// Errors are docker-machine-like: Errc::unreachable "dial tcp IP:PORT: connect: connection
+// refused", Errc::auth "x509: certificate is valid for A, B, not C", Errc::timeout.
+Result<HttpReply> docker_request(const std::string &host, int port, const TlsFiles &tls,
+                                 const std::string &method, const std::string &path,
+                                 const std::string &body, std::chrono::milliseconds timeout);
+// Server version from GET /version ("20.10.24+dfsg1").
+Result<std::string> docker_version(const std::string &host, int port, const TlsFiles &tls,
+                                   std::chrono::milliseconds timeout);
+// GET /_ping must answer 200 "OK".
+Status docker_ping(const std::string &host, int port, const TlsFiles &tls,
+                   std::chrono::milliseconds timeout);
+
+} // namespace sc

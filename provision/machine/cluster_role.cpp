@@ -1,0 +1,165 @@
+#include <fmt/format.h>
+#include <provision/cluster/kv.hpp>
+#include <provision/cluster/network.hpp>
+#include <provision/cluster/swarm_classic.hpp>
+#include <provision/cluster/swarm_mode.hpp>
+#include <provision/machine/cluster_role.hpp>
+#include <provision/util/net.hpp>
+
+namespace sc {
+
+int kv_port_for(const std::string &kind) {
+  return kv_default_port(kind);
+}
+
+std::string kv_discovery_url(const std::string &kind, const std::string &host, int port) {
+  return kv_url(kind, host, port);
+}
+
+Status check_role_prerequisites(Services &s, Machine &m, const HostFacts &facts) {
+  bool classic = m.rec.swarm.is_swarm && !m.rec.swarm.mode;
+  bool cluster_store = false;
+  for (const auto &o : m.rec.engine.arbitrary_flags)
+    cluster_store = cluster_store || o.rfind("cluster-store", 0) == 0;
+  if ((classic || cluster_store) && facts.has_docker && !facts.docker_version.empty())
+    return check_engine_supports_cluster_store(facts.docker_version);
+  if ((classic || cluster_store) && !m.rec.engine.version.empty())
+    return check_engine_supports_cluster_store(m.rec.engine.version);
+  return ok();
+}
+
+namespace {
+std::string advertise_ip(Machine &m) {
+  if (!m.rec.swarm.address.empty()) {
+    auto hp = parse_host_port(m.rec.swarm.address, 0);
+    if (hp) return hp->host;
+  }
+  // Machines talk to each other at the cluster address (EC2: private; swarm-mode ports are only
+  // open between members of the security group, which a public address would bypass).
+  auto ip = m.driver->cluster_address();
+  return ip ? *ip : "";
+}
+} // namespace
+
+Result<SwarmJoinTarget> swarm_manager_from_store(Services &s, const std::string &name) {
+  std::string target = name;
+  if (target.empty()) {
+    for (const auto &n : s.store->list()) {
+      auto rec = s.store->load(n);
+      if (rec && rec->swarm.mode && rec->swarm.master) {
+        if (!target.empty())
+          return fail(Errc::usage,
+                      "several swarm-mode masters in the store: choose one with --swarm-join NAME");
+        target = n;
+      }
+    }
+    if (target.empty())
+      return fail(Errc::usage, "no swarm-mode master in the store: create one with --swarm-mode "
+                               "--swarm-master, or pass --swarm-join");
+  }
+  auto m = load_machine(s, target);
+  if (!m) return fail(m.error());
+  auto r = connect_machine(s, *m, std::chrono::seconds(60));
+  if (!r) return fail(r.error());
+  auto ip = advertise_ip(*m);
+  auto tokens = swarm_init(**r, ip);
+  if (!tokens) return fail(tokens.error().context(fmt::format("swarm manager {}", target)));
+  SwarmJoinTarget t;
+  t.manager_name = target;
+  t.manager_addr = fmt::format("{}:2377", ip);
+  t.worker_token = tokens->worker;
+  t.manager_token = tokens->manager;
+  return t;
+}
+
+Status configure_cluster_role(Services &s, Machine &m, CommandRunner &r,
+                              const ProvisionOptions &o) {
+  const auto &p = o.prefix;
+  auto ip = advertise_ip(m);
+  if (!m.rec.kv.kind.empty()) {
+    auto step = s.ui.step(fmt::format("Starting the {} key-value store", m.rec.kv.kind), p);
+    KvSpec spec{m.rec.kv.kind, m.rec.kv.image,
+                m.rec.kv.port ? m.rec.kv.port : kv_default_port(m.rec.kv.kind)};
+    SC_TRY_CTX(run_kv(r, spec, ip), r.target());
+  }
+  const auto &sw = m.rec.swarm;
+  if (!sw.is_swarm) return ok();
+  if (!sw.mode) {
+    auto step = s.ui.step("Configuring swarm", p);
+    ClassicSwarmSpec spec;
+    spec.master = sw.master;
+    spec.agent = sw.agent || sw.master;
+    spec.discovery = sw.discovery;
+    spec.image = sw.image;
+    spec.strategy = sw.strategy;
+    spec.host = sw.host;
+    spec.advertise_ip = ip;
+    spec.engine_port = m.driver->engine_port();
+    spec.manage_flags = sw.arbitrary_flags;
+    spec.join_flags = sw.arbitrary_join_flags;
+    spec.env = m.rec.engine.env;
+    spec.experimental = sw.is_experimental;
+    SC_TRY_CTX(configure_classic_swarm(r, spec), r.target());
+    return ok();
+  }
+  if (sw.master) {
+    auto step = s.ui.step("Initialising swarm mode", p);
+    auto t = swarm_init(r, ip);
+    if (!t) return fail(t.error().context(r.target()));
+    return ok();
+  }
+  auto step = s.ui.step("Joining the swarm", p);
+  auto target = o.swarm_manager ? o.swarm_manager() : swarm_manager_from_store(s, o.swarm_join);
+  if (!target) return fail(target.error());
+  const auto &token = sw.join_as_manager ? target->manager_token : target->worker_token;
+  SC_TRY_CTX(swarm_join(r, token, target->manager_addr, ip), r.target());
+  return ok();
+}
+
+Status ensure_cluster_network(Services &s, Machine &master, const ClusterNetwork &net) {
+  auto r = connect_machine(s, master, std::chrono::seconds(60));
+  if (!r) return fail(r.error());
+  NetworkSpec spec;
+  spec.name = net.name;
+  spec.driver = net.driver;
+  spec.attachable = net.attachable && master.rec.swarm.mode;
+  spec.subnet = net.subnet;
+  return ensure_network(**r, spec);
+}
+
+Status print_kv_status(Services &s, const std::vector<std::string> &names) {
+  auto name = name_or_default(s, names);
+  if (!name) return fail(name.error());
+  auto m = load_machine(s, *name);
+  if (!m) return fail(m.error());
+  if (m->rec.kv.kind.empty())
+    return fail(Errc::usage,
+                fmt::format("machine {} runs no key-value store (create it with --kv)", *name));
+  auto r = connect_machine(s, *m, std::chrono::seconds(30));
+  if (!r) return fail(r.error());
+  KvSpec spec{m->rec.kv.kind, m->rec.kv.image,
+              m->rec.kv.port ? m->rec.kv.port : kv_default_port(m->rec.kv.kind)};
+  auto st = kv_status(**r, spec);
+  if (!st) return fail(st.error());
+  s.ui.raw_out(*st + (st->empty() || st->back() != '\n' ? "\n" : ""));
+  return ok();
+}
+
+Status create_network_cmd(Services &s, const std::string &machine, const ClusterNetwork &net) {
+  std::string target = machine;
+  if (target.empty()) {
+    for (const auto &n : s.store->list()) {
+      auto rec = s.store->load(n);
+      if (rec && rec->swarm.master) target = n;
+    }
+    if (target.empty())
+      return fail(Errc::usage, "no swarm master in the store: pass --machine NAME");
+  }
+  auto m = load_machine(s, target);
+  if (!m) return fail(m.error());
+  SC_TRY(ensure_cluster_network(s, *m, net));
+  s.ui.raw_out(net.name + "\n");
+  return ok();
+}
+
+} // namespace sc

@@ -1,0 +1,28 @@
+#pragma once
+// The cluster part of provisioning: KV store container, classic swarm containers, swarm mode
+// init/join; and the checks that must pass before anything on the host is changed.
+#include <provision/machine/cluster_file.hpp>
+#include <provision/machine/engine_bridge.hpp>
+#include <provision/machine/provision_flow.hpp>
+
+namespace sc {
+
+// Fails before the host is changed when its role cannot work (classic swarm on Docker >= 23).
+Status check_role_prerequisites(Services &s, Machine &m, const HostFacts &facts);
+// Runs the KV store, the classic swarm containers or swarm mode init/join (idempotent).
+Status configure_cluster_role(Services &s, Machine &m, CommandRunner &r, const ProvisionOptions &o);
+// The swarm-mode manager to join: a machine name from the store (initialises the swarm on it
+// when needed), or "" for the one swarm-mode master in the store.
+Result<SwarmJoinTarget> swarm_manager_from_store(Services &s, const std::string &name);
+// Creates an overlay network on a manager machine (idempotent).
+Status ensure_cluster_network(Services &s, Machine &master, const ClusterNetwork &net);
+// `swarmctl kv status [NAME]`: leader and keys under the Docker prefix.
+Status print_kv_status(Services &s, const std::vector<std::string> &names);
+// `swarmctl network create`: on `machine`, or the swarm master found in the store.
+Status create_network_cmd(Services &s, const std::string &machine, const ClusterNetwork &net);
+// Default port of a KV kind (consul 8500, etcd 2379, zookeeper 2181).
+int kv_port_for(const std::string &kind);
+// "consul://HOST:8500", "etcd://HOST:2379", "zk://HOST:2181"
+std::string kv_discovery_url(const std::string &kind, const std::string &host, int port);
+
+} // namespace sc

@@ -1,0 +1,205 @@
+#include <drivers/registry.hpp>
+#include <fmt/format.h>
+#include <provision/crypto/ca.hpp>
+#include <provision/machine/cluster_role.hpp>
+#include <provision/machine/create_flow.hpp>
+#include <provision/machine/provision_flow.hpp>
+#include <provision/util/net.hpp>
+#include <provision/util/poll.hpp>
+#include <regex>
+
+namespace sc {
+
+namespace {
+int default_kv_port(const std::string &scheme) {
+  if (scheme == "consul") return 8500;
+  if (scheme == "etcd") return 2379;
+  if (scheme == "zk") return 2181;
+  return 0;
+}
+
+bool is_kv_scheme(const std::string &scheme) {
+  return default_kv_port(scheme) != 0;
+}
+
+bool has_engine_opt(const HostRecord &r, const std::string &key) {
+  for (const auto &o : r.engine.arbitrary_flags)
+    if (o.rfind(key + "=", 0) == 0 || o == key) return true;
+  return false;
+}
+} // namespace
+
+Result<std::string> resolve_discovery(Services &s, const std::string &url) {
+  static const std::regex shape("^[^:]*://.*$");
+  if (!std::regex_match(url, shape))
+    return fail(
+        Errc::usage,
+        fmt::format(
+            "Error parsing swarm discovery: Swarm Discovery URL was in the wrong format: {}", url));
+  auto pos = url.find("://");
+  std::string scheme = url.substr(0, pos);
+  std::string rest = url.substr(pos + 3);
+  std::string hostpart = rest.substr(0, rest.find('/'));
+  std::string path = rest.size() > hostpart.size() ? rest.substr(hostpart.size()) : "";
+  if (!is_kv_scheme(scheme)) return url;
+  auto hp = parse_host_port(hostpart, default_kv_port(scheme));
+  if (!hp) return fail(Errc::usage, fmt::format("--swarm-discovery: {}", hp.error().message));
+  if (is_ip_address(hp->host) || !s.store->exists(hp->host)) return url;
+  auto m = load_machine(s, hp->host);
+  if (!m) return fail(m.error());
+  // The address machines reach each other at (EC2: the private one; the group's rules for the
+  // KV port only admit members, whose traffic to a public address would arrive NAT'ed).
+  auto ip = m->driver->cluster_address();
+  if (!ip) return fail(ip.error().context(fmt::format("--swarm-discovery: machine {}", hp->host)));
+  int port = hp->port;
+  if (!m->rec.kv.kind.empty() && hostpart.find(':') == std::string::npos && m->rec.kv.port)
+    port = m->rec.kv.port;
+  return fmt::format("{}://{}:{}{}", scheme, *ip, port, path);
+}
+
+Status create_machine(Services &s, CreateRequest req) {
+  auto &rec = req.rec;
+  const auto &p = req.prefix;
+  if (!valid_machine_name(rec.name))
+    return fail(Errc::usage, "Error creating machine: Invalid hostname specified. Allowed hostname "
+                             "chars are: 0-9a-zA-Z . -");
+  auto driver = make_driver(rec.driver_name);
+  if (!driver)
+    return fail(
+        Errc::usage,
+        fmt::format(
+            "Driver \"{}\" not found. Do you have the plugin binary accessible in your PATH?",
+            rec.driver_name));
+
+  bool need_advertise = false;
+  if (!rec.swarm.discovery.empty() && !rec.swarm.mode) {
+    auto d = resolve_discovery(s, rec.swarm.discovery);
+    if (!d) return fail(d.error());
+    rec.swarm.discovery = *d;
+    auto scheme = d->substr(0, d->find("://"));
+    // Classic swarm over a KV store needs the engine's cluster-store: set it when not given.
+    if (is_kv_scheme(scheme) && !has_engine_opt(rec, "cluster-store")) {
+      rec.engine.arbitrary_flags.push_back("cluster-store=" + *d);
+      need_advertise = !has_engine_opt(rec, "cluster-advertise");
+    }
+  }
+  if (!rec.kv.kind.empty() && rec.kv.port == 0) rec.kv.port = kv_port_for(rec.kv.kind);
+  SC_TRY(s.store->init());
+  if (s.store->exists(rec.name)) {
+    auto old = s.store->load(rec.name);
+    if (old && old->status == "failed")
+      return fail(
+          Errc::already_exists,
+          fmt::format("Docker machine \"{}\" already exists (its creation failed at: {}). Run "
+                      "`{} provision {}` to resume, or `{} rm -f {}` to start over",
+                      rec.name, old->failed_step, s.program, rec.name, s.program, rec.name));
+    return fail(Errc::already_exists,
+                fmt::format("Docker machine \"{}\" already exists", rec.name));
+  }
+  compute_auth_paths(rec, s.store->root().string());
+  auto ctx = driver_context(s, rec);
+  SC_TRY(driver->configure(ctx, req.driver_flags));
+  // After configure: the interface can depend on driver options (EC2: eth0 or ens5 by instance
+  // type).
+  // A cluster-advertise of the user's own is never corrected.
+  if (has_engine_opt(rec, "cluster-advertise")) rec.auto_cluster_advertise = false;
+  if (need_advertise) {
+    rec.engine.arbitrary_flags.push_back(
+        fmt::format("cluster-advertise={}:{}", driver->cluster_interface(), rec.engine.port));
+    // Checked against the host's interfaces at provisioning, unless the user named the interface.
+    rec.auto_cluster_advertise = !driver->cluster_interface_given();
+  }
+
+  {
+    auto user = std::getenv("USER") ? std::string(std::getenv("USER")) : std::string("unknown");
+    auto lock = s.store->lock();
+    if (!lock) return fail(lock.error());
+    std::vector<std::string> created;
+    auto ca = CertAuthority::load_or_create(s.store->certs_dir(), user, &created);
+    if (!ca) return fail(ca.error().context("Error generating certificates"));
+    for (const auto &path : created) {
+      auto file = fs::path(path).filename().string();
+      if (file == "ca.pem") s.ui.info("Creating CA: " + path);
+      if (file == "cert.pem") s.ui.info("Creating client certificate: " + path);
+    }
+  }
+  s.ui.info(p + "Running pre-create checks...");
+  if (auto st = driver->pre_create_check(); !st) {
+    auto e = st.error();
+    if (e.code != Errc::usage) e.code = Errc::precreate;
+    return fail(Errc::precreate, fmt::format("Error with pre-create check: \"{}\"", e.message));
+  }
+  SC_TRY(s.store->reserve(rec.name));
+  rec.status = "creating";
+  Machine m{rec, std::move(driver)};
+  m.driver->bind(driver_context(s, m.rec));
+  if (auto st = save_machine(s, m); !st) {
+    (void)s.store->remove(rec.name);
+    return fail(st.error());
+  }
+  {
+    auto step = s.ui.step("Creating machine", p);
+    if (auto st = m.driver->create(); !st) {
+      // Nothing half-created stays behind: undo what the driver did and drop the record.
+      auto rb = m.driver->remove();
+      if (!rb) s.ui.warn(fmt::format("{}rollback: {}", p, rb.error().message));
+      (void)s.store->remove(rec.name);
+      return fail(
+          st.error().context("Error creating machine: Error in driver during machine creation"));
+    }
+  }
+  m.rec.status = "created";
+  SC_TRY(save_machine(s, m));
+  if (!m.driver->provisionable()) {
+    m.rec.status = "provisioned";
+    SC_TRY(save_machine(s, m));
+    s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running "
+                          "on this virtual machine, run: {} env {}",
+                          s.program, rec.name));
+    return ok();
+  }
+  if (req.no_provision) {
+    s.ui.info(fmt::format(
+        "{}Machine created without provisioning; run `{} provision {}` to install Docker.", p,
+        s.program, rec.name));
+    return ok();
+  }
+  {
+    auto step = s.ui.step("Waiting for machine to be running", p);
+    auto st = poll_until("machine running", std::chrono::minutes(3), [&]() -> Status {
+      auto state = m.driver->state();
+      if (!state) return fail(state.error());
+      if (*state != State::Running)
+        return fail(Errc::generic, fmt::format("state is {}", state_name(*state)));
+      return ok();
+    });
+    if (!st) {
+      m.rec.status = "failed";
+      m.rec.failed_step = "waiting for the machine to run";
+      (void)save_machine(s, m);
+      return fail(st.error().context("Error creating machine"));
+    }
+  }
+  m.rec.swarm_cluster = rec.swarm_cluster;
+  ProvisionOptions po = req.hooks;
+  po.prefix = p;
+  po.swarm_join = req.swarm_join;
+  if (auto st = provision_machine(s, m, po); !st) {
+    m.rec.status = "failed";
+    m.rec.failed_step = "provisioning";
+    (void)save_machine(s, m);
+    return fail(
+        Errc::remote_failed,
+        fmt::format("Error creating machine: Error running provisioning: {}\nThe machine was "
+                    "created but not provisioned: fix the cause and run `{} provision {}` to "
+                    "resume, or `{} rm -f {}`",
+                    st.error().message, s.program, rec.name, s.program, rec.name));
+  }
+  s.ui.info(p + "Docker is up and running!");
+  s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running on "
+                        "this virtual machine, run: {} env {}",
+                        s.program, rec.name));
+  return ok();
+}
+
+} // namespace sc

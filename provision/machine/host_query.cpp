@@ -1,0 +1,193 @@
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <fmt/format.h>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <provision/machine/host_query.hpp>
+#include <provision/machine/provision_flow.hpp>
+#include <provision/util/net.hpp>
+#include <thread>
+
+namespace sc {
+
+namespace {
+struct Shared {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<HostQuery> results;
+  std::vector<bool> done;
+  std::vector<Machine> machines;
+  std::vector<std::optional<Result<State>>> batch;
+  size_t finished = 0;
+  std::atomic<size_t> next{0};
+};
+
+void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
+  // Only the answers are written back (under the lock); the record is read, never copied.
+  struct {
+    State state = State::None;
+    std::string url, docker_version, error;
+  } q;
+  q.state = sh.results[i].state;
+  q.error = sh.results[i].error;
+  const std::optional<HostRecord> &rec = sh.results[i].rec;
+  Machine &m = sh.machines[i];
+  if (m.driver) {
+    Result<State> st = State::None;
+    if (sh.batch[i])
+      st = *sh.batch[i];
+    else if (o.want_state)
+      st = m.driver->state();
+    if (!st) {
+      q.state = State::Error;
+      q.error = st.error().message;
+    } else {
+      q.state = *st;
+    }
+    if (q.state == State::Running) {
+      auto u = m.driver->url();
+      if (u)
+        q.url = *u;
+      else
+        q.error = u.error().message;
+      // A machine created with --no-provision has no engine (nor certificates) to ask.
+      bool has_engine = !rec || (rec->status != "created" && rec->status != "creating");
+      if (o.want_docker && u && has_engine) {
+        auto hp = parse_host_port(*u, 2376);
+        if (hp) {
+          auto v = docker_version(hp->host, hp->port, client_tls(s, m), o.timeout);
+          if (v)
+            q.docker_version = "v" + *v;
+          else {
+            q.docker_version = "Unknown";
+            q.error = "Unable to query docker version: " + v.error().message;
+          }
+        }
+      }
+    }
+    if (q.error == "Host is not running") q.error.clear();
+  }
+  std::lock_guard lk(sh.mu);
+  HostQuery &r = sh.results[i];
+  r.state = q.state;
+  r.url = std::move(q.url);
+  r.docker_version = std::move(q.docker_version);
+  r.error = std::move(q.error);
+  sh.done[i] = true;
+  ++sh.finished;
+  sh.cv.notify_all();
+}
+} // namespace
+
+namespace {
+// fn(i) for i in [0, n), on up to 8 threads (one per core; one thread per 64 items at least).
+template <class F> void parallel_for(size_t n, F &&fn) {
+  size_t threads =
+      std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8, n / 64 + 1});
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < n;)
+      fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t)
+    pool.emplace_back(work);
+  work();
+  for (auto &t : pool)
+    t.join();
+}
+} // namespace
+
+std::vector<Result<Machine>> load_machines(Services &s, const std::vector<std::string> &names) {
+  std::vector<Result<Machine>> out;
+  out.reserve(names.size());
+  for (size_t i = 0; i < names.size(); ++i)
+    out.emplace_back(fail(Errc::generic, "not loaded"));
+  parallel_for(names.size(), [&](size_t i) { out[i] = load_machine(s, names[i]); });
+  return out;
+}
+
+std::vector<Result<HostRecord>> load_records(Services &s, const std::vector<std::string> &names) {
+  std::vector<Result<HostRecord>> out;
+  out.reserve(names.size());
+  for (size_t i = 0; i < names.size(); ++i)
+    out.emplace_back(fail(Errc::generic, "not loaded"));
+  parallel_for(names.size(), [&](size_t i) { out[i] = s.store->load(names[i]); });
+  return out;
+}
+
+std::vector<HostQuery> query_hosts(Services &s, const std::vector<std::string> &names,
+                                   const QueryOptions &o) {
+  auto sh = std::make_shared<Shared>();
+  size_t n = names.size();
+  sh->results.resize(n);
+  sh->done.assign(n, false);
+  sh->machines.resize(n);
+  sh->batch.resize(n);
+  // Records are loaded up front so that drivers can batch; parsing a thousand of them is CPU work,
+  // spread over the cores.
+  auto loaded = load_machines(s, names);
+  std::map<std::string, std::vector<size_t>> by_driver;
+  for (size_t i = 0; i < n; ++i) {
+    auto &q = sh->results[i];
+    q.name = names[i];
+    auto &m = loaded[i];
+    if (!m) {
+      q.driver_name = "not found";
+      q.state = State::Error;
+      q.error = m.error().message;
+      std::replace(q.error.begin(), q.error.end(), '\n', ' ');
+      continue;
+    }
+    q.rec = m->rec; // the machine keeps its own (its driver and TLS paths use it)
+    q.driver_name = m->rec.driver_name;
+    sh->machines[i] = std::move(*m);
+    by_driver[q.driver_name].push_back(i);
+  }
+  if (o.want_state) {
+    for (auto &[driver, idx] : by_driver) {
+      if (idx.size() < 2) continue;
+      std::vector<Driver *> ds;
+      for (auto i : idx)
+        ds.push_back(sh->machines[i].driver.get());
+      auto states = ds[0]->batch_states(ds);
+      if (!states || states->size() != idx.size()) continue;
+      for (size_t k = 0; k < idx.size(); ++k)
+        sh->batch[idx[k]] = std::move((*states)[k]);
+    }
+  }
+  size_t workers = std::min<size_t>(n, 32);
+  for (size_t w = 0; w < workers; ++w) {
+    // `n`, not results.size(): the results may be moved out while a worker comes back for more.
+    std::thread([sh, &s, o, n] {
+      for (;;) {
+        size_t i = sh->next.fetch_add(1);
+        if (i >= n) return;
+        query_one(s, *sh, i, o);
+      }
+    }).detach();
+  }
+  std::unique_lock lk(sh->mu);
+  sh->cv.wait_for(lk, o.timeout + std::chrono::milliseconds(500),
+                  [&] { return sh->finished == n; });
+  // Every worker done: nothing touches the results any more. Otherwise copy (workers may still
+  // write into them).
+  std::vector<HostQuery> out = sh->finished == n ? std::move(sh->results) : sh->results;
+  for (size_t i = 0; i < n; ++i) {
+    if (!sh->done[i]) {
+      HostQuery t;
+      t.name = out[i].name;
+      t.driver_name = out[i].driver_name;
+      t.rec = out[i].rec;
+      t.state = State::Timeout;
+      t.timed_out = true;
+      out[i] = t;
+    }
+  }
+  // Workers that are still running keep `sh` (and Services, alive until exit) referenced.
+  return out;
+}
+
+} // namespace sc

@@ -1,0 +1,273 @@
+#include <algorithm>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <provision/cluster/kv.hpp>
+#include <provision/crypto/ca.hpp>
+#include <provision/machine/cluster_role.hpp>
+#include <provision/machine/engine_bridge.hpp>
+#include <provision/machine/provision_flow.hpp>
+#include <provision/util/fs.hpp>
+#include <provision/util/image_archive.hpp>
+#include <provision/util/net.hpp>
+#include <provision/util/poll.hpp>
+#include <set>
+
+namespace sc {
+
+TlsFiles client_tls(const Services &s, const Machine &m) {
+  auto dir = s.store->machine_dir(m.rec.name);
+  return TlsFiles{dir / "ca.pem", dir / "cert.pem", dir / "key.pem"};
+}
+
+Result<std::unique_ptr<LibsshRunner>> connect_machine(Services &s, Machine &m,
+                                                      std::chrono::milliseconds wait) {
+  auto ep = m.driver->ssh_endpoint();
+  if (!ep) return fail(ep.error().context(m.rec.name));
+  SshConfig cfg;
+  cfg.host = ep->host;
+  cfg.port = ep->port;
+  cfg.user = ep->user;
+  cfg.key_path = ep->key_path;
+  cfg.known_hosts = s.store->machine_dir(m.rec.name) / "known_hosts";
+  if (s.ui.debug_enabled) {
+    auto *ui = &s.ui;
+    auto name = m.rec.name;
+    cfg.debug = [ui, name](const std::string &line) {
+      ui->debug(fmt::format("({}) {}", name, line));
+    };
+  }
+  std::unique_ptr<LibsshRunner> runner;
+  auto st = wait_for_ssh(cfg, wait, &runner);
+  if (!st) return fail(st.error().context(m.rec.name));
+  return runner;
+}
+
+Status issue_machine_certs(Services &s, Machine &m, const std::string &ip) {
+  auto user = std::getenv("USER") ? std::string(std::getenv("USER")) : std::string("unknown");
+  auto ca = CertAuthority::load_or_create(s.store->certs_dir(), user);
+  if (!ca) return fail(ca.error().context("certificates"));
+  auto dir = s.store->machine_dir(m.rec.name);
+  for (auto [src, dst] :
+       {std::pair{"ca.pem", "ca.pem"}, {"cert.pem", "cert.pem"}, {"key.pem", "key.pem"}}) {
+    auto data = read_file(s.store->certs_dir() / src);
+    if (!data) return fail(data.error().context("copy certificates"));
+    SC_TRY_CTX(atomic_write(dir / dst, *data, std::string(dst) == "key.pem" ? 0600 : 0644),
+               "copy certificates");
+  }
+  std::vector<std::string> sans = m.rec.auth.server_cert_sans;
+  sans.push_back(ip);
+  // Other machines (a classic Swarm manager) reach the engine at its cluster address.
+  if (auto c = m.driver->cluster_address(); c && !c->empty() && *c != ip) sans.push_back(*c);
+  // A classic manager connects to --swarm-addr when it is given.
+  if (!m.rec.swarm.address.empty())
+    if (auto hp = parse_host_port(m.rec.swarm.address, 0);
+        hp && std::find(sans.begin(), sans.end(), hp->host) == sans.end() && hp->host != ip)
+      sans.push_back(hp->host);
+  sans.push_back("localhost");
+  bool client_auth = m.rec.swarm.master && !m.rec.swarm.mode;
+  SC_TRY_CTX(ca->issue_server_cert(fmt::format("{}.{}", user, m.rec.name), sans, client_auth,
+                                   dir / "server.pem", dir / "server-key.pem"),
+             "server certificate");
+  m.rec.cert_ip = ip;
+  return ok();
+}
+
+Status wait_for_engine(Services &s, const Machine &m, std::chrono::milliseconds timeout) {
+  auto ip = const_cast<Machine &>(m).driver->ip();
+  if (!ip) return fail(ip.error());
+  auto files = client_tls(s, m);
+  int port = m.driver->engine_port();
+  return poll_until(fmt::format("Docker TLS endpoint {}:{}", *ip, port), timeout, [&]() -> Status {
+    return docker_ping(*ip, port, files, std::chrono::milliseconds(3000));
+  });
+}
+
+Status wait_for_network(Services &s, const Machine &m, const std::string &network,
+                        std::chrono::milliseconds timeout) {
+  auto ip = const_cast<Machine &>(m).driver->ip();
+  if (!ip) return fail(ip.error());
+  auto files = client_tls(s, m);
+  int port = m.driver->engine_port();
+  return poll_until(fmt::format("network {} on {}", network, m.rec.name), timeout, [&]() -> Status {
+    auto r = docker_request(*ip, port, files, "GET", "/networks/" + network, "",
+                            std::chrono::milliseconds(3000));
+    if (!r) return fail(r.error());
+    if (r->status != 200)
+      return fail(Errc::not_found,
+                  fmt::format("network {} not visible yet (HTTP {})", network, r->status));
+    return ok();
+  });
+}
+
+// The driver names the cluster interface before the machine exists (eth0, eth1 on VirtualBox,
+// ens5 on EC2 Nitro types); the host knows: the interface holding the machine's cluster address
+// replaces it in the cluster-advertise that swarmctl set (a user's own value is left alone). An
+// interface the host does not have stops here with one line (dockerd would refuse to start).
+static Status check_cluster_interface(Services &s, Machine &m, CommandRunner &runner,
+                                      HostFacts &facts, const std::string &p) {
+  std::string value = advertise_value(m.rec.engine.arbitrary_flags);
+  if (value.empty()) return ok();
+  std::string current = value.substr(0, value.rfind(':'));
+  if (current.size() > 2 && current.front() == '[' && current.back() == ']')
+    current = current.substr(1, current.size() - 2); // [fe80::1]:2376
+  bool automatic = m.rec.auto_cluster_advertise.value_or(
+      !m.driver->cluster_interface_given() &&
+      value == fmt::format("{}:{}", m.driver->cluster_interface(), m.rec.engine.port));
+  if (automatic) {
+    auto addr = m.driver->cluster_address();
+    std::string iface = addr ? interface_with_address(facts, *addr) : "";
+    if (iface.empty())
+      s.ui.debug(fmt::format("{}no interface found for the cluster address ({}): {} kept", p,
+                             addr ? *addr : addr.error().message, current));
+    if (auto old = set_advertise_interface(m.rec.engine.arbitrary_flags, iface); !old.empty()) {
+      s.ui.info(fmt::format("{}cluster-advertise: {} holds {} on the host (not {})", p, iface,
+                            *addr, old));
+      current = iface;
+      SC_TRY(save_machine(s, m));
+    }
+  }
+  if (facts.ipv4.empty() || is_ip_address(current)) return ok(); // nothing to check against
+  auto has = [&](const HostFacts &f) {
+    for (const auto &[iface, addr] : f.ipv4)
+      if (iface == current) return true;
+    return false;
+  };
+  if (has(facts)) return ok();
+  // A guest's second NIC may still be waiting for DHCP right after SSH answers: ask again for a
+  // while before calling the interface missing.
+  (void)poll_until(
+      "cluster interface address", std::chrono::seconds(10),
+      [&]() -> Status {
+        auto addrs = read_ipv4_addrs(runner);
+        if (!addrs) return fail(addrs.error());
+        facts.ipv4 = std::move(*addrs);
+        if (!has(facts)) return fail(Errc::not_found, current + " has no IPv4 address yet");
+        return ok();
+      },
+      std::chrono::milliseconds(500), std::chrono::milliseconds(2000));
+  if (has(facts)) return ok();
+  std::vector<std::string> names;
+  for (const auto &[iface, addr] : facts.ipv4)
+    if (std::find(names.begin(), names.end(), iface) == names.end() && iface != "lo")
+      names.push_back(iface);
+  return fail(Errc::generic,
+              fmt::format("cluster-advertise interface {} has no IPv4 address on {} (it has: {}); "
+                          "pass --engine-opt cluster-advertise=IFACE:{}",
+                          current, m.rec.name, fmt::join(names, ", "), m.rec.engine.port));
+}
+
+Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
+  const auto &p = o.prefix;
+  auto ip = m.driver->ip();
+  if (!ip) return fail(ip.error().context("get IP"));
+
+  std::unique_ptr<LibsshRunner> runner;
+  {
+    auto step = s.ui.step("Waiting for SSH to be available", p);
+    auto r = connect_machine(s, m, o.ssh_wait);
+    if (!r) return fail(r.error());
+    runner = std::move(*r);
+  }
+  HostFacts facts;
+  std::unique_ptr<Provisioner> prov;
+  {
+    auto step = s.ui.step("Detecting the provisioner", p);
+    auto f = gather_facts(*runner);
+    if (!f) return fail(f.error().context(runner->target()));
+    facts = std::move(*f);
+    auto sel = select_provisioner(facts, service_manager_for(*m.driver));
+    if (!sel) return fail(sel.error().context(runner->target()));
+    prov = std::move(*sel);
+  }
+  s.ui.debug(fmt::format("{}provisioner: {}", p, prov->name()));
+  SC_TRY(check_cluster_interface(s, m, *runner, facts, p));
+  if (!o.certs_only) SC_TRY(check_role_prerequisites(s, m, facts));
+
+  if (!o.certs_only) {
+    auto step = s.ui.step("Installing Docker", p);
+    auto cfg = engine_config_for(s, m, "", "", "");
+    SC_TRY_CTX(install_docker(*runner, facts, *prov, cfg), runner->target());
+  }
+  {
+    auto step = s.ui.step("Copying certs to the local machine directory", p);
+    SC_TRY(issue_machine_certs(s, m, *ip));
+  }
+  {
+    auto step = s.ui.step("Setting Docker configuration on the remote daemon", p);
+    auto dir = s.store->machine_dir(m.rec.name);
+    auto ca = read_file(dir / "ca.pem");
+    auto cert = read_file(dir / "server.pem");
+    auto key = read_file(dir / "server-key.pem");
+    if (!ca || !cert || !key) return fail(Errc::io, "server certificate files are missing");
+    auto cfg = engine_config_for(s, m, *ca, *cert, *key);
+    if (o.before_engine_config) SC_TRY(o.before_engine_config());
+    // after_engine_ready runs however this block ends (it may release a lock taken above).
+    struct AfterReady {
+      const std::function<void()> &f;
+      ~AfterReady() {
+        if (f) f();
+      }
+    } after{o.after_engine_ready};
+    SC_TRY_CTX(configure_engine(*runner, *prov, facts, cfg), runner->target());
+    step.done();
+    auto step2 = s.ui.step("Checking connection to Docker", p);
+    SC_TRY(wait_for_engine(s, m, std::chrono::seconds(60)));
+  }
+  if (!o.certs_only) {
+    // The images this machine's role runs (its KV store, classic Swarm) are loaded first, the
+    // role is configured, then the other images: a KV host answers — and the engines waiting for
+    // it go on — without waiting for the user's images.
+    std::set<std::string> role_images;
+    if (!m.rec.kv.kind.empty())
+      role_images.insert(normalize_image_ref(
+          m.rec.kv.image.empty() ? kv_default_image(m.rec.kv.kind) : m.rec.kv.image));
+    if (m.rec.swarm.is_swarm && !m.rec.swarm.mode)
+      role_images.insert(normalize_image_ref(m.rec.swarm.image));
+    std::vector<std::string> first, later;
+    for (const auto &img : m.rec.preload_images) {
+      auto tags =
+          role_images.empty() ? Result<std::vector<std::string>>{} : image_archive_tags(img);
+      bool for_role = false;
+      if (tags)
+        for (const auto &t : *tags)
+          for_role = for_role || role_images.count(normalize_image_ref(t)) > 0;
+      (for_role ? first : later).push_back(img);
+    }
+    auto load = [&](const std::vector<std::string> &images) -> Status {
+      if (images.empty()) return ok();
+      auto step = s.ui.step("Loading images", p);
+      for (const auto &img : images) {
+        auto data = read_file(img);
+        if (!data) return fail(data.error().context("preload image"));
+        RunOptions ro;
+        ro.stdin_data = std::move(*data);
+        ro.timeout = std::chrono::minutes(5);
+        SC_TRY_CTX(run_ok(*runner, "docker load " + img, docker_cmd(facts) + " load -q", ro),
+                   runner->target());
+      }
+      return ok();
+    };
+    SC_TRY(load(first));
+    SC_TRY(configure_cluster_role(s, m, *runner, o));
+    SC_TRY(load(later));
+  }
+  m.rec.status = "provisioned";
+  m.rec.failed_step.clear();
+  SC_TRY(save_machine(s, m));
+  s.ui.debug(fmt::format("{}{} SSH round trips", p, runner->round_trips()));
+  return ok();
+}
+
+Status refresh_certs_if_ip_changed(Services &s, Machine &m) {
+  if (!m.driver->provisionable() || m.rec.status != "provisioned") return ok();
+  auto ip = m.driver->ip();
+  if (!ip || m.rec.cert_ip.empty() || *ip == m.rec.cert_ip) return ok();
+  s.ui.info(
+      fmt::format("IP address of {} changed from {} to {}: regenerating its TLS certificate...",
+                  m.rec.name, m.rec.cert_ip, *ip));
+  ProvisionOptions o;
+  o.certs_only = true;
+  return provision_machine(s, m, o);
+}
+
+} // namespace sc

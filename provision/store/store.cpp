@@ -1,0 +1,145 @@
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fmt/format.h>
+#include <provision/store/store.hpp>
+
+namespace sc {
+
+Store::Store(fs::path root) : m_root(std::move(root)) {}
+
+Status Store::init() const {
+  SC_TRY(ensure_dir(m_root, 0700));
+  SC_TRY(ensure_dir(certs_dir(), 0700));
+  SC_TRY(ensure_dir(machines_dir(), 0700));
+  return ok();
+}
+
+Result<FileLock> Store::lock() const {
+  SC_TRY(ensure_dir(m_root, 0700));
+  return FileLock::acquire(m_root / ".lock", true);
+}
+
+bool Store::exists(const std::string &name) const {
+  if (!valid_machine_name(name)) return false;
+  struct stat st {};
+  return ::stat(machine_dir(name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool natural_less(const std::string &a, const std::string &b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    unsigned char ca = a[i], cb = b[j];
+    if (std::isdigit(ca) && std::isdigit(cb)) {
+      size_t i2 = i, j2 = j;
+      while (i2 < a.size() && std::isdigit(static_cast<unsigned char>(a[i2])))
+        ++i2;
+      while (j2 < b.size() && std::isdigit(static_cast<unsigned char>(b[j2])))
+        ++j2;
+      auto na = a.substr(i, i2 - i), nb = b.substr(j, j2 - j);
+      na.erase(0, std::min(na.find_first_not_of('0'), na.size() - 1));
+      nb.erase(0, std::min(nb.find_first_not_of('0'), nb.size() - 1));
+      if (na.size() != nb.size()) return na.size() < nb.size();
+      if (na != nb) return na < nb;
+      i = i2;
+      j = j2;
+      continue;
+    }
+    int la = std::tolower(ca), lb = std::tolower(cb);
+    if (la != lb) return la < lb;
+    ++i;
+    ++j;
+  }
+  if (a.size() - i != b.size() - j) return a.size() - i < b.size() - j;
+  return a < b;
+}
+
+std::vector<std::string> Store::list() const {
+  std::vector<std::string> names;
+  DIR *d = ::opendir(machines_dir().c_str());
+  if (!d) return names;
+  while (auto *e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n.empty() || n[0] == '.') continue;
+    if (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN) names.push_back(n);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end(), natural_less);
+  return names;
+}
+
+Result<HostRecord> Store::load(const std::string &name) const {
+  auto not_found = [&] {
+    return fail(
+        Errc::not_found,
+        fmt::format("Docker machine \"{}\" does not exist. Use \"swarmctl ls\" to list machines. "
+                    "Use \"swarmctl create\" to add a new one.",
+                    name));
+  };
+  if (!valid_machine_name(name)) return not_found();
+  auto text = read_file(machine_dir(name) / "config.json");
+  if (!text) {
+    if (text.error().code == Errc::not_found) {
+      if (exists(name))
+        return fail(Errc::parse, fmt::format("machine \"{}\" has no config.json (a create was "
+                                             "interrupted): remove it with `swarmctl rm -f {}`",
+                                             name, name));
+      return not_found();
+    }
+    return fail(text.error());
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(*text);
+  } catch (const std::exception &e) {
+    return fail(Errc::parse,
+                fmt::format("machine \"{}\": config.json is not valid JSON: {}", name, e.what()));
+  }
+  auto h = host_from_json(j);
+  if (!h) return fail(h.error().context(fmt::format("machine \"{}\"", name)));
+  h->name = name;
+  compute_auth_paths(*h, m_root.string());
+  return h;
+}
+
+Status Store::save(const HostRecord &h) const {
+  if (!valid_machine_name(h.name))
+    return fail(Errc::usage, fmt::format("invalid machine name \"{}\"", h.name));
+  SC_TRY(ensure_dir(machine_dir(h.name), 0700));
+  HostRecord copy = h;
+  compute_auth_paths(copy, m_root.string());
+  return atomic_write(machine_dir(h.name) / "config.json", to_json(copy).dump(4), 0600);
+}
+
+Status Store::reserve(const std::string &name) const {
+  if (!valid_machine_name(name))
+    return fail(Errc::usage, fmt::format("invalid machine name \"{}\"", name));
+  SC_TRY(ensure_dir(machines_dir(), 0700));
+  if (::mkdir(machine_dir(name).c_str(), 0700) != 0) {
+    if (errno == EEXIST)
+      return fail(Errc::already_exists, fmt::format("Docker machine \"{}\" already exists", name));
+    return fail(Errc::io,
+                fmt::format("mkdir {}: {}", machine_dir(name).string(), std::strerror(errno)));
+  }
+  return ok();
+}
+
+Status Store::remove(const std::string &name) const {
+  if (!valid_machine_name(name))
+    return fail(Errc::usage, fmt::format("invalid machine name \"{}\"", name));
+  return remove_tree(machine_dir(name));
+}
+
+fs::path default_store_path() {
+  if (const char *p = std::getenv("SWARMCTL_STORAGE_PATH"); p && *p) return p;
+  if (const char *p = std::getenv("MACHINE_STORAGE_PATH"); p && *p) return p;
+  const char *home = std::getenv("HOME");
+  return fs::path(home && *home ? home : "/root") / ".swarmctl";
+}
+
+} // namespace sc

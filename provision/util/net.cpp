@@ -1,0 +1,122 @@
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <provision/util/net.hpp>
+#include <string>
+
+namespace sc {
+
+bool is_ip_address(std::string_view s) {
+  std::string str(s);
+  in6_addr a6{};
+  in_addr a4{};
+  return inet_pton(AF_INET, str.c_str(), &a4) == 1 || inet_pton(AF_INET6, str.c_str(), &a6) == 1;
+}
+
+bool ipv4_in_network(std::string_view addr, std::string_view cidr) {
+  auto slash = cidr.find('/');
+  if (slash == std::string_view::npos) return false;
+  int prefix = -1;
+  try {
+    size_t used = 0;
+    prefix = std::stoi(std::string(cidr.substr(slash + 1)), &used);
+    if (used != cidr.size() - slash - 1) return false;
+  } catch (...) {
+    return false;
+  }
+  if (prefix < 0 || prefix > 32) return false;
+  in_addr a{}, n{};
+  if (inet_pton(AF_INET, std::string(addr).c_str(), &a) != 1 ||
+      inet_pton(AF_INET, std::string(cidr.substr(0, slash)).c_str(), &n) != 1)
+    return false;
+  uint32_t mask = prefix == 0 ? 0 : ~uint32_t(0) << (32 - prefix);
+  return (ntohl(a.s_addr) & mask) == (ntohl(n.s_addr) & mask);
+}
+
+Status tcp_probe(const std::string &host, int port, std::chrono::milliseconds timeout) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo *res = nullptr;
+  auto port_s = std::to_string(port);
+  if (getaddrinfo(host.c_str(), port_s.c_str(), &hints, &res) != 0 || !res)
+    return fail(Errc::unreachable, fmt::format("dial tcp {}:{}: lookup failed", host, port));
+  int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) {
+    freeaddrinfo(res);
+    return fail(Errc::io, fmt::format("socket: {}", std::strerror(errno)));
+  }
+  int rc = connect(fd, res->ai_addr, res->ai_addrlen);
+  freeaddrinfo(res);
+  if (rc != 0 && errno != EINPROGRESS) {
+    auto e = std::strerror(errno);
+    close(fd);
+    return fail(Errc::unreachable, fmt::format("dial tcp {}:{}: connect: {}", host, port, e));
+  }
+  if (rc != 0) {
+    pollfd p{fd, POLLOUT, 0};
+    int n = poll(&p, 1, static_cast<int>(timeout.count()));
+    if (n <= 0) {
+      close(fd);
+      return fail(Errc::timeout, fmt::format("dial tcp {}:{}: i/o timeout", host, port));
+    }
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) {
+      close(fd);
+      return fail(Errc::unreachable,
+                  fmt::format("dial tcp {}:{}: connect: {}", host, port, std::strerror(err)));
+    }
+  }
+  close(fd);
+  return ok();
+}
+
+Result<HostPort> parse_host_port(std::string_view url, int default_port) {
+  std::string s(url);
+  auto scheme = s.find("://");
+  if (scheme != std::string::npos) s = s.substr(scheme + 3);
+  auto slash = s.find('/');
+  if (slash != std::string::npos) s = s.substr(0, slash);
+  HostPort hp;
+  if (!s.empty() && s[0] == '[') {
+    auto close_b = s.find(']');
+    if (close_b == std::string::npos) return fail(Errc::usage, fmt::format("bad address: {}", url));
+    hp.host = s.substr(1, close_b - 1);
+    s = s.substr(close_b + 1);
+    if (!s.empty() && s[0] == ':')
+      s = s.substr(1);
+    else
+      s.clear();
+  } else {
+    auto colon = s.rfind(':');
+    if (colon == std::string::npos) {
+      hp.host = s;
+      s.clear();
+    } else {
+      hp.host = s.substr(0, colon);
+      s = s.substr(colon + 1);
+    }
+  }
+  if (s.empty()) {
+    hp.port = default_port;
+  } else {
+    try {
+      size_t pos = 0;
+      hp.port = std::stoi(s, &pos);
+      if (pos != s.size() || hp.port <= 0 || hp.port > 65535) throw std::out_of_range(s);
+    } catch (...) {
+      return fail(Errc::usage, fmt::format("bad port in address: {}", url));
+    }
+  }
+  if (hp.host.empty()) return fail(Errc::usage, fmt::format("bad address: {}", url));
+  return hp;
+}
+} // namespace sc

@@ -1,0 +1,19 @@
+#pragma once
+// Small network helpers used by drivers and commands.
+#include <chrono>
+#include <provision/util/result.hpp>
+#include <string>
+
+namespace sc {
+// TCP connect to host:port within timeout; Errc::unreachable / Errc::timeout otherwise.
+Status tcp_probe(const std::string &host, int port, std::chrono::milliseconds timeout);
+// Splits "tcp://host:port" (or "host:port") into host and port; Errc::usage when malformed.
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+Result<HostPort> parse_host_port(std::string_view url, int default_port = 0);
+bool is_ip_address(std::string_view s);
+// "192.168.99.10" inside "192.168.99.1/24" (the network of a host address and prefix).
+bool ipv4_in_network(std::string_view addr, std::string_view cidr);
+} // namespace sc

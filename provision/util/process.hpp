@@ -1,0 +1,37 @@
+#pragma once
+// Runs local programs (VBoxManage, ip, iptables, ...) without a shell.
+#include <chrono>
+#include <map>
+#include <provision/util/result.hpp>
+#include <string>
+#include <vector>
+
+namespace sc {
+
+struct ProcessResult {
+  int exit_code = -1; // 128+signal when killed by a signal
+  std::string out;
+  std::string err;
+};
+
+struct ProcessOptions {
+  std::string stdin_data;                 // written to the child's stdin, then closed
+  std::chrono::milliseconds timeout{0};   // 0 = none; on expiry the child is killed (SIGKILL)
+  std::map<std::string, std::string> env; // added to (or overriding) the inherited environment
+  std::vector<std::string> unset_env;     // removed from the inherited environment
+  bool inherit_stdio = false;             // child uses our stdin/stdout/stderr (interactive)
+};
+
+// Runs argv[0] (looked up in PATH) with the arguments. Fails only when the program cannot be
+// started or times out (Errc::timeout); a non-zero exit is a successful ProcessResult.
+Result<ProcessResult> run_process(const std::vector<std::string> &argv,
+                                  const ProcessOptions &opts = {});
+
+// Like run_process, but a non-zero exit becomes an error "<argv0> exited N: <stderr>".
+Result<ProcessResult> run_checked(const std::vector<std::string> &argv,
+                                  const ProcessOptions &opts = {});
+
+// Full path of an executable found in PATH, or empty.
+std::string find_in_path(const std::string &program);
+
+} // namespace sc
