@@ -137,6 +137,13 @@ Result<HostOnlyNet> setup_hostonly_network(VBoxManage &v, const Cidr &c,
       n.ifname = i.name;
   if (n.ifname.empty()) {
     auto created = v.run({"hostonlyif", "create"}); // errors tolerated (VirtualBox ticket #14040)
+    if (created && created->exit_code == 2)         // a syntax error: no host-only adapters at all
+      return fail(Errc::unsupported,
+                  fmt::format("VBoxManage hostonlyif create: {}: this VirtualBox has no host-only "
+                              "adapters, only host-only networks (`hostonlynet`, macOS), whose "
+                              "DHCP server cannot give a VM a fixed address; use VirtualBox on a "
+                              "Linux host",
+                              first_error_line(*created)));
     std::set<std::string> before;
     for (const auto &i : ifs)
       before.insert(i.name);

@@ -41,6 +41,7 @@ public:
   std::string last_raw_tar;     // first bytes of the raw disk given to convertfromraw
   bool no_dhcp_restart = false; // a VBoxManage without `dhcpserver restart` (some 6.1 releases)
   bool no_hostonlyifs = false;  // VirtualBox 7 on macOS: `list hostonlyifs` is unknown there
+  bool no_hostonlyif_create = false; // ... or only `hostonlyif create` is
   // VMStates the next showvminfo calls report (then VMState becomes the last one shown).
   std::deque<std::string> next_states;
   // The message VBoxSVC puts above the Details line of a missing VM ("" = the English one).

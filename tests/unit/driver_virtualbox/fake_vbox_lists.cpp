@@ -67,6 +67,9 @@ vbox::VBoxOutput FakeVBox::list(const Args &a) {
 }
 
 vbox::VBoxOutput FakeVBox::hostonlyif(const Args &a) {
+  if (a.at(1) == "create" && no_hostonlyif_create) // VBoxManageHostonly.cpp without NETFLT
+    return vbm_syntax(version, "Unknown sub-command 'create'",
+                      "VBoxManage hostonlyif ipconfig ...");
   if (a.at(1) == "create") {
     std::string name = fmt::format("vboxnet{}", ifs.size());
     ifs.push_back({name, "", ""});

@@ -131,6 +131,18 @@ TEST_CASE("virtualbox pre-create: macOS VirtualBox 7 (host-only networks only) i
         "Linux host");
 }
 
+TEST_CASE("virtualbox create: `hostonlyif create` unknown (host-only networks only) is one line") {
+  Rig r;
+  r.fake->no_hostonlyif_create = true;
+  auto st = r.d->create();
+  REQUIRE_FALSE(st);
+  CHECK(st.error().message ==
+        "host-only network: VBoxManage hostonlyif create: Unknown sub-command 'create': this "
+        "VirtualBox has no host-only adapters, only host-only networks (`hostonlynet`, macOS), "
+        "whose DHCP server cannot give a VM a fixed address; use VirtualBox on a Linux host");
+  CHECK(r.fake->vms.empty()); // the failed create left nothing
+}
+
 TEST_CASE("virtualbox pre-create: an ARM host (Apple silicon, VirtualBox 7.1+) is refused") {
   Rig r;
   for (const char *arch : {"arm64", "aarch64"}) {
