@@ -1,5 +1,5 @@
-// Lifecycle of a VirtualBox VM: start (host-only network, fixed address, SSH port forward),
-// stop (ACPI, then power off after a deadline), kill, remove, state, batch state for ls.
+// A VirtualBox VM's surroundings: showvminfo of our own VM, host-only network and fixed address,
+// SSH port forward and banner, remove, IP/SSH endpoint, batch state for ls (power: lifecycle.cpp).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
