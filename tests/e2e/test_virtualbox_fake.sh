@@ -142,6 +142,7 @@ if [ -n "$IMAGE" ]; then
     # A 6.1 VBoxManage without `dhcpserver restart` while vb1 runs: create goes on, with one warning.
     VB2_OUT=$(FAKE_VBOX_NO_DHCP_RESTART=1 sc create -d virtualbox "${CREATE_ARGS[@]}" --virtualbox-image "$IMAGE" vb2 2>&1)
     check "create -d virtualbox --virtualbox-image vb2 (no dhcpserver restart)" test $? = 0
+    printf '%s\n' "$VB2_OUT" | sed 's/^/  create vb2: /' >&2
     check "vb2: the missing dhcpserver restart is one warning" grep -q "this VirtualBox has no \`dhcpserver restart\` (Unknown subcommand: restart)" <<< "$VB2_OUT"
   fi
   $REAL || eq "vb2: next fixed address on the same adapter" "192.168.$E2E_OCTET.11" "$(sc ip vb2)"

@@ -1,6 +1,6 @@
 """The stand-in VBoxManage's guests: the NAT port forward to a namespace host's sshd, and the SSH
 key a VM's cloud-init NoCloud seed ISO hands to the "docker" user."""
-import socket, subprocess, threading
+import os, socket, subprocess, threading
 
 from vboxfmt import error as die
 
@@ -58,7 +58,8 @@ def seed_key(vm):
     for m in vm["media"]:
         if m.endswith(".iso") and os.path.basename(m) != "boot2docker.iso":
             label, files = seed_files(m)
-            if label != "cidata" or "user-data" not in files or "meta-data" not in files:
+            # cloud-init's NoCloud looks for a filesystem labelled cidata or CIDATA.
+            if label.lower() != "cidata" or "user-data" not in files or "meta-data" not in files:
                 die("fake: %s is not a NoCloud seed (label %r, files %s)" % (m, label, sorted(files)))
             ud = files["user-data"]
             if not ud.startswith("#cloud-config") or "name: docker" not in ud:
