@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <drivers/virtualbox/archive_writer.hpp>
 #include <drivers/virtualbox/b2d.hpp>
 #include <fmt/format.h>
 #include <fstream>
@@ -13,35 +14,6 @@
 
 namespace sc::vbox {
 namespace {
-
-// One 512-byte ustar header.
-std::string tar_header(const std::string &name, unsigned mode, uint64_t size, char type) {
-  std::string h(512, '\0');
-  auto put = [&](size_t off, size_t len, const std::string &v) {
-    std::memcpy(&h[off], v.data(), std::min(len, v.size()));
-  };
-  put(0, 100, name);
-  put(100, 8, fmt::format("{:07o}", mode));
-  put(108, 8, fmt::format("{:07o}", 0));
-  put(116, 8, fmt::format("{:07o}", 0));
-  put(124, 12, fmt::format("{:011o}", size));
-  put(136, 12, fmt::format("{:011o}", 0));
-  h[156] = type;
-  put(257, 6, std::string("ustar\0", 6));
-  put(263, 2, "00");
-  std::memset(&h[148], ' ', 8);
-  unsigned sum = 0;
-  for (unsigned char c : h)
-    sum += c;
-  put(148, 8, fmt::format("{:06o}", sum) + std::string("\0 ", 2));
-  return h;
-}
-
-void tar_file(std::string &out, const std::string &name, unsigned mode, const std::string &data) {
-  out += tar_header(name, mode, data.size(), '0');
-  out += data;
-  out.append((512 - data.size() % 512) % 512, '\0');
-}
 
 using CurlEasy = std::unique_ptr<CURL, curl::EasyDeleter>;
 using EvpCtx = CHandle<EVP_MD_CTX *, EVP_MD_CTX_free>;
@@ -84,18 +56,19 @@ std::string hex(const unsigned char *p, unsigned n) {
 
 } // namespace
 
-std::string userdata_tar(const std::string &pubkey) {
-  std::string out;
-  tar_file(out, k_magic, 0644, k_magic);
-  out += tar_header(".ssh", 0700, 0, '5');
-  tar_file(out, ".ssh/authorized_keys", 0644, pubkey);
-  tar_file(out, ".ssh/authorized_keys2", 0644, pubkey);
-  out.append(1024, '\0'); // end of archive
-  return out;
+Result<std::string> userdata_tar(const std::string &pubkey) {
+  // The magic file first: b2d's automount script looks for its name at the start of the disk.
+  return write_archive("ustar", {},
+                       {{k_magic, 0644, k_magic},
+                        {".ssh", 0700, "", true},
+                        {".ssh/authorized_keys", 0644, pubkey},
+                        {".ssh/authorized_keys2", 0644, pubkey}});
 }
 
 Status write_raw_disk(const fs::path &path, const std::string &pubkey, uint64_t size) {
-  auto tar = userdata_tar(pubkey);
+  auto made = userdata_tar(pubkey);
+  if (!made) return fail(made.error());
+  const std::string &tar = *made;
   if (size < tar.size()) return fail(Errc::usage, "disk size is too small for the userdata");
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)

@@ -15,11 +15,11 @@ inline constexpr const char *k_default_b2d_url =
     "https://github.com/boot2docker/boot2docker/releases/download/v19.03.12/boot2docker.iso";
 inline constexpr const char *k_magic = "boot2docker, please format-me";
 
-// A tar stream (ustar): the file "boot2docker, please format-me" holding that string, the
-// directory .ssh (0700), .ssh/authorized_keys and .ssh/authorized_keys2 (0644) holding pubkey.
-// On first boot the b2d automount script finds the magic string, formats the disk and copies
-// .ssh into /home/docker.
-std::string userdata_tar(const std::string &pubkey);
+// A tar stream (ustar, written by libarchive): the file "boot2docker, please format-me" holding
+// that string, the directory .ssh (0700), .ssh/authorized_keys and .ssh/authorized_keys2 (0644)
+// holding pubkey. On first boot the b2d automount script finds the magic string, formats the disk
+// and copies .ssh into /home/docker.
+Result<std::string> userdata_tar(const std::string &pubkey);
 // Writes userdata_tar() at the start of a sparse raw image of `size` bytes (to be converted by
 // `VBoxManage convertfromraw`).
 Status write_raw_disk(const fs::path &path, const std::string &pubkey, uint64_t size);

@@ -40,6 +40,7 @@ Status VBoxDriver::pre_create_check() {
                                 s.pop_back();
                               return s;
                             })));
+  SC_TRY(check_host_arch());
   if (!m_no_vtx && !(m_deps.cpu_has_vtx ? m_deps.cpu_has_vtx() : cpuinfo_has_vtx()))
     return fail(Errc::precreate, "This computer doesn't have VT-X/AMD-v enabled. Enabling it in "
                                  "the BIOS is mandatory (or use --virtualbox-no-vtx-check)");
@@ -61,22 +62,21 @@ Status VBoxDriver::pre_create_check() {
   if (!cidr) return fail(Errc::precreate, cidr.error().message);
   SC_TRY(check_networks_conf(*ver, *cidr, m_deps.networks_conf));
   auto ifs = vbm_out(v(), {"list", "hostonlyifs"});
+  if (!ifs && ifs.error().code == Errc::unsupported)
+    // VirtualBox 7 on macOS: host-only adapters gave way to host-only networks (vmnet), whose DHCP
+    // is macOS's own: VirtualBox cannot fix a VM's address there (no `dhcpserver --fixed-address`).
+    return fail(Errc::precreate,
+                fmt::format("this VirtualBox {}.{}.{} has no host-only adapters (`{}`), only "
+                            "host-only networks (`hostonlynet`, macOS): their DHCP server cannot "
+                            "give a VM a fixed address, which this driver needs; use VirtualBox on "
+                            "a Linux host",
+                            ver->major, ver->minor, ver->patch, ifs.error().message));
   if (!ifs) return fail(Errc::precreate, ifs.error().message);
   auto parsed = parse_hostonlyifs(*ifs);
   SC_TRY(check_hostonly_duplicates(parsed));
   SC_TRY(check_cidr_collision(*cidr, parsed,
                               m_deps.host_ifaces ? m_deps.host_ifaces() : host_interfaces()));
-  if (!m_image.empty()) {
-    if (m_image.find("://") == std::string::npos) {
-      std::error_code ec;
-      if (!fs::is_regular_file(m_image, ec))
-        return fail(Errc::precreate, fmt::format("--virtualbox-image: {} is not a file", m_image));
-      return ok();
-    }
-    auto img = ensure_iso({m_image, "", m_store / "cache", m_ui, false});
-    if (!img) return fail(Errc::precreate, img.error().message);
-    return ok();
-  }
+  if (!m_image.empty()) return check_image();
   // The ISO is fetched here, like docker-machine, so that nothing is created when it is missing.
   auto iso = ensure_iso({m_b2d_url, m_b2d_sha256, m_store / "cache", m_ui});
   if (!iso) return fail(Errc::precreate, iso.error().message);
@@ -114,8 +114,8 @@ Status VBoxDriver::import_disk() {
   if (kv["SATA-1-0"].empty())
     return fail(Errc::generic, fmt::format("VM {} has no disk on SATA port 1", m_import_vm));
   SC_TRY(vbm(v(), {"clonehd", kv["SATA-1-0"], (m_dir / "disk.vmdk").string()}));
-  if (!kv["cpus"].empty()) m_cpus = std::atoi(kv["cpus"].c_str());
-  if (!kv["memory"].empty()) m_memory = std::atoi(kv["memory"].c_str());
+  if (auto n = leading_number(kv["cpus"])) m_cpus = static_cast<int>(*n);
+  if (auto n = leading_number(kv["memory"])) m_memory = static_cast<int>(*n);
   fs::path home = m_deps.home.empty()
                       ? fs::path(std::getenv("HOME") ? std::getenv("HOME") : "/root")
                       : m_deps.home;
@@ -129,52 +129,34 @@ Status VBoxDriver::import_disk() {
 
 Status VBoxDriver::configure_vm() {
   auto onoff = [](bool b) { return std::string(b ? "on" : "off"); };
-  SC_TRY(vbm(v(), {"modifyvm",
-                   m_name,
-                   "--firmware",
-                   "bios",
-                   "--bioslogofadein",
-                   "off",
-                   "--bioslogofadeout",
-                   "off",
-                   "--bioslogodisplaytime",
-                   "0",
-                   "--biosbootmenu",
-                   "disabled",
-                   "--ostype",
-                   "Linux26_64",
-                   "--cpus",
-                   std::to_string(m_cpus),
-                   "--memory",
-                   std::to_string(m_memory),
-                   "--acpi",
-                   "on",
-                   "--ioapic",
-                   "on",
-                   "--rtcuseutc",
-                   "on",
-                   "--natdnshostresolver1",
-                   onoff(m_host_dns),
-                   "--natdnsproxy1",
-                   onoff(m_dns_proxy),
-                   "--cpuhotplug",
-                   "off",
-                   "--pae",
-                   "on",
-                   "--hpet",
-                   "on",
-                   "--hwvirtex",
-                   "on",
-                   "--nestedpaging",
-                   "on",
-                   "--largepages",
-                   "on",
-                   "--vtxvpid",
-                   "on",
-                   "--accelerate3d",
-                   "off",
-                   "--boot1",
-                   m_image.empty() ? "dvd" : "disk"}));
+  // docker-machine's settings, as option/value pairs.
+  const std::vector<std::pair<const char *, std::string>> settings{
+      {"--firmware", "bios"},
+      {"--bioslogofadein", "off"},
+      {"--bioslogofadeout", "off"},
+      {"--bioslogodisplaytime", "0"},
+      {"--biosbootmenu", "disabled"},
+      {"--ostype", "Linux26_64"},
+      {"--cpus", std::to_string(m_cpus)},
+      {"--memory", std::to_string(m_memory)},
+      {"--acpi", "on"},
+      {"--ioapic", "on"},
+      {"--rtcuseutc", "on"},
+      {"--natdnshostresolver1", onoff(m_host_dns)},
+      {"--natdnsproxy1", onoff(m_dns_proxy)},
+      {"--cpuhotplug", "off"},
+      {"--pae", "on"},
+      {"--hpet", "on"},
+      {"--hwvirtex", "on"},
+      {"--nestedpaging", "on"},
+      {"--largepages", "on"},
+      {"--vtxvpid", "on"},
+      {"--accelerate3d", "off"},
+      {"--boot1", m_image.empty() ? "dvd" : "disk"}};
+  std::vector<std::string> modify{"modifyvm", m_name};
+  for (const auto &[option, value] : settings)
+    modify.insert(modify.end(), {option, value});
+  SC_TRY(vbm(v(), modify));
   std::vector<std::string> nic1{
       "modifyvm", m_name, "--nic1", "nat", "--nictype1", m_nat_nictype, "--cableconnected1", "on"};
   if (!m_image.empty())
@@ -210,37 +192,6 @@ Status VBoxDriver::configure_vm() {
                      "VBoxInternal2/SharedFoldersEnableSymlinksCreate/" + name, "1"}));
   }
   return ok();
-}
-
-Status VBoxDriver::image_disk() {
-  std::error_code ec;
-  if (!fs::exists(key_path(), ec) || !fs::exists(key_path().string() + ".pub", ec))
-    SC_TRY(generate_ssh_key(key_path(), KeyType::Rsa));
-  auto pub = read_public_key(key_path());
-  if (!pub) return fail(pub.error());
-  fs::path src = m_image;
-  if (m_image.find("://") != std::string::npos) {
-    auto img = ensure_iso({m_image, "", m_store / "cache", m_ui, false});
-    if (!img) return fail(img.error());
-    src = *img;
-  }
-  fs::path disk = m_dir / "disk.vdi";
-  SC_TRY(vbm(v(), {"clonemedium", "disk", src.string(), disk.string(), "--format", "VDI"}));
-  (void)v().run(
-      {"closemedium", "disk", src.string()}); // clonemedium registered the source: forget it
-  auto info = vbm_out(v(), {"showmediuminfo", "disk", disk.string()});
-  if (!info) return fail(info.error());
-  long long capacity = 0;
-  auto c = info->find("Capacity:");
-  if (c != std::string::npos) capacity = std::atoll(info->c_str() + c + 9);
-  if (capacity < m_disk_mb)
-    SC_TRY(
-        vbm(v(), {"modifymedium", "disk", disk.string(), "--resize", std::to_string(m_disk_mb)}));
-  m_mac_nat = mac_for(m_dir.string() + "/nic1");
-  m_mac_hostonly = mac_for(m_dir.string() + "/nic2");
-  SeedConfig sc{m_name, "swarmctl-" + sha256_hex(m_dir.string()).substr(0, 16), *pub, m_mac_nat,
-                m_mac_hostonly};
-  return atomic_write(m_dir / "seed.iso", nocloud_seed_iso(sc), 0644);
 }
 
 Status VBoxDriver::do_create() {

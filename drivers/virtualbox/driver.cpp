@@ -1,5 +1,5 @@
-// Lifecycle of a VirtualBox VM: start (host-only network, fixed address, SSH port forward),
-// stop (ACPI, then power off after a deadline), kill, remove, state, batch state for ls.
+// A VirtualBox VM's surroundings: showvminfo of our own VM, host-only network and fixed address,
+// SSH port forward and banner, remove, IP/SSH endpoint, batch state for ls (power: lifecycle.cpp).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -63,22 +63,12 @@ Status ssh_banner(int port) {
   return st;
 }
 
-std::string last_line(const fs::path &p) {
-  auto t = read_file(p);
-  if (!t) return "";
-  std::string s = *t;
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
-    s.pop_back();
-  auto nl = s.rfind('\n');
-  return nl == std::string::npos ? s : s.substr(nl + 1);
-}
-
 } // namespace
 
 Result<std::map<std::string, std::string>> VBoxDriver::info() {
   auto out = vbm_out(v(), {"showvminfo", m_name, "--machinereadable"});
   if (!out) {
-    if (contains(out.error().message, "Could not find a registered machine"))
+    if (out.error().code == Errc::not_found)
       return fail(Errc::not_found,
                   fmt::format("machine does not exist: no VirtualBox VM named \"{}\"", m_name));
     return fail(out.error());
@@ -92,12 +82,6 @@ Result<std::map<std::string, std::string>> VBoxDriver::info() {
                             "created{}; swarmctl leaves it alone",
                             m_name, kv["UUID"], m_uuid.empty() ? "" : " (UUID " + m_uuid + ")"));
   return kv;
-}
-
-Result<State> VBoxDriver::state() {
-  auto kv = info();
-  if (!kv) return fail(kv.error());
-  return vm_state((*kv)["VMState"]);
 }
 
 Status VBoxDriver::setup_network() {
@@ -135,7 +119,18 @@ Status VBoxDriver::setup_network() {
   SC_TRY(vbm(v(), {"dhcpserver", "modify", "--netname", n->netname, "--vm", m_name, "--nic", "2",
                    "--fixed-address", m_ip}));
   // A DHCP server already running for other VMs reads its configuration only when it starts.
-  (void)v().run({"dhcpserver", "restart", "--netname", n->netname}); // fails when not running: fine
+  auto restart = restart_dhcp_server(v(), n->netname);
+  if (m_ui && restart.outcome == DhcpRestart::unsupported)
+    m_ui->warn(fmt::format(
+        "this VirtualBox has no `dhcpserver restart` ({}): if its DHCP server on {} already runs "
+        "for other VMs, {} gets a dynamic address instead of {} (swarmctl then records that one); "
+        "stop those VMs and let VirtualBox exit (VBoxSVC ends its DHCP servers) before starting "
+        "{}, "
+        "or upgrade VirtualBox",
+        restart.detail, n->ifname, m_name, m_ip, m_name));
+  else if (m_ui && restart.outcome == DhcpRestart::failed)
+    m_ui->warn(fmt::format("VBoxManage dhcpserver restart: {} ({} may get another address than {})",
+                           restart.detail, m_name, m_ip));
   return ok();
 }
 
@@ -167,71 +162,6 @@ Status VBoxDriver::wait_ssh() {
   return poll_until(
       fmt::format("SSH on 127.0.0.1:{}", m_ssh_port), m_deps.ssh_wait,
       [&] { return ssh_banner(m_ssh_port); }, m_deps.poll_first, std::chrono::seconds(2));
-}
-
-Status VBoxDriver::start() {
-  auto kv = info();
-  if (!kv) return fail(kv.error());
-  std::string vmstate = (*kv)["VMState"];
-  State s = vm_state(vmstate);
-  if (s == State::Running) return ok();
-  if (s == State::Paused) {
-    SC_TRY(vbm(v(), {"controlvm", m_name, "resume"}));
-  } else if (s == State::Stopped || s == State::Saved) {
-    if (s == State::Stopped) {
-      if (m_ui) m_ui->info("Check network to re-create if needed...");
-      SC_TRY(setup_network());
-    }
-    SC_TRY(port_forward());
-    auto st = vbm(v(), {"startvm", m_name, "--type", m_ui_type});
-    if (!st) {
-      auto details = last_line(m_dir / m_name / "Logs" / "VBox.log");
-      return fail(Errc::generic, fmt::format("Unable to start the VM: {}{}", st.error().message,
-                                             details.empty() ? "" : " Details: " + details));
-    }
-  } else {
-    return fail(Errc::generic, fmt::format("VM not in restartable state (VMState {})", vmstate));
-  }
-  if (!m_no_vtx) SC_TRY(check_vbox_log());
-  return wait_ssh();
-}
-
-Status VBoxDriver::stop() {
-  auto s = state();
-  if (!s) return fail(s.error());
-  if (*s == State::Stopped) return ok();
-  if (*s == State::Paused) SC_TRY(vbm(v(), {"controlvm", m_name, "resume"}));
-  if (*s == State::Saved) return ok(); // nothing runs
-  SC_TRY(vbm(v(), {"controlvm", m_name, "acpipowerbutton"}));
-  auto st = poll_until(
-      "ACPI shutdown", m_deps.stop_timeout,
-      [&]() -> Status {
-        auto now = state();
-        if (!now) return fail(now.error());
-        if (*now == State::Running || *now == State::Stopping || *now == State::Paused)
-          return fail(Errc::generic, "still running");
-        return ok();
-      },
-      m_deps.poll_first, std::chrono::seconds(1));
-  if (st) return ok();
-  if (st.error().code != Errc::timeout) return st;
-  if (m_ui)
-    m_ui->warn(
-        fmt::format("{} did not shut down within {} s of the ACPI power button: powering it off",
-                    m_name, m_deps.stop_timeout.count() / 1000));
-  return vbm(v(), {"controlvm", m_name, "poweroff"});
-}
-
-Status VBoxDriver::kill() {
-  auto s = state();
-  if (!s) return fail(s.error());
-  if (*s == State::Stopped || *s == State::Saved) return ok();
-  return vbm(v(), {"controlvm", m_name, "poweroff"});
-}
-
-Status VBoxDriver::restart() {
-  SC_TRY(stop());
-  return start();
 }
 
 Status VBoxDriver::remove() {

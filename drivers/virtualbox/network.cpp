@@ -87,10 +87,8 @@ Status check_networks_conf(const Version &v, const Cidr &c, const fs::path &conf
         auto slash = range.find('/');
         auto ip = parse_ipv4(range.substr(0, slash));
         if (!ip || slash == std::string::npos) continue;
-        try {
-          allowed.push_back({*ip, std::stoi(range.substr(slash + 1))});
-        } catch (...) {
-        }
+        if (auto prefix = leading_number(range.substr(slash + 1)))
+          allowed.push_back({*ip, static_cast<int>(*prefix)});
       }
     }
   }
@@ -139,6 +137,13 @@ Result<HostOnlyNet> setup_hostonly_network(VBoxManage &v, const Cidr &c,
       n.ifname = i.name;
   if (n.ifname.empty()) {
     auto created = v.run({"hostonlyif", "create"}); // errors tolerated (VirtualBox ticket #14040)
+    if (created && created->exit_code == 2)         // a syntax error: no host-only adapters at all
+      return fail(Errc::unsupported,
+                  fmt::format("VBoxManage hostonlyif create: {}: this VirtualBox has no host-only "
+                              "adapters, only host-only networks (`hostonlynet`, macOS), whose "
+                              "DHCP server cannot give a VM a fixed address; use VirtualBox on a "
+                              "Linux host",
+                              first_error_line(*created)));
     std::set<std::string> before;
     for (const auto &i : ifs)
       before.insert(i.name);
@@ -175,8 +180,8 @@ Result<HostOnlyNet> setup_hostonly_network(VBoxManage &v, const Cidr &c,
   live.insert(n.netname);
   const DhcpServer *existing = nullptr;
   auto servers = parse_dhcpservers(*dl);
-  for (const auto &[label, addr] : parse_dhcp_fixed_addresses(*dl, n.netname))
-    n.fixed.insert(addr);
+  for (const auto &c : parse_dhcp_individual_configs(*dl, n.netname))
+    if (!c.address.empty()) n.fixed.insert(c.address);
   for (const auto &s : servers) {
     if (s.network_name == n.netname)
       existing = &s;
@@ -196,6 +201,23 @@ Result<HostOnlyNet> setup_hostonly_network(VBoxManage &v, const Cidr &c,
                  format_ipv4(n.server_ip), "--netmask", mask, "--lowerip", format_ipv4(n.lower),
                  "--upperip", format_ipv4(n.upper), "--enable"}));
   return n;
+}
+
+DhcpRestart restart_dhcp_server(VBoxManage &v, const std::string &netname) {
+  auto r = v.run({"dhcpserver", "restart", "--netname", netname});
+  if (!r) return {DhcpRestart::failed, r.error().message};
+  if (r->exit_code == 0 && r->err.find("error:") == std::string::npos)
+    return {DhcpRestart::restarted, ""};
+  std::string line = first_error_line(*r);
+  // IDHCPServer::restart of a server that runs for no VM: "not running" (VERR_PROCESS_NOT_FOUND);
+  // it reads the new configuration when the first VM on the network starts it.
+  if (r->err.find("not running") != std::string::npos ||
+      r->err.find("VERR_PROCESS_NOT_FOUND") != std::string::npos)
+    return {DhcpRestart::not_running, line};
+  // VBoxManage's syntax errors (RTEXITCODE_SYNTAX = 2): "Unknown subcommand: restart".
+  if (r->exit_code == 2 || r->err.find("Unknown subcommand") != std::string::npos)
+    return {DhcpRestart::unsupported, line};
+  return {DhcpRestart::failed, line};
 }
 
 bool take_fixed_ip(const fs::path &lease_dir, const std::string &ip, const std::string &owner) {

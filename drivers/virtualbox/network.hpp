@@ -52,6 +52,15 @@ Result<HostOnlyNet>
 setup_hostonly_network(VBoxManage &v, const Cidr &c, const std::vector<HostIface> &host,
                        std::chrono::milliseconds appear_timeout = std::chrono::seconds(10));
 
+// `VBoxManage dhcpserver restart`: a running DHCP server reads fixed addresses added since it
+// started only when restarted. not_running: no VM on the network runs it (it starts with the new
+// configuration); unsupported: this VBoxManage has no such subcommand (some 6.1 releases).
+struct DhcpRestart {
+  enum Outcome { restarted, not_running, unsupported, failed } outcome;
+  std::string detail; // VBoxManage's first error line
+};
+DhcpRestart restart_dhcp_server(VBoxManage &v, const std::string &netname);
+
 // Leases a fixed address for `owner` outside the DHCP range: `wanted` when given (kept across
 // restarts), else the lowest free one from .10 up that the DHCP server does not already fix for
 // another NIC. Leases are files STORE/virtualbox/leases/<ip>.

@@ -1,6 +1,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <charconv>
 #include <drivers/virtualbox/parse.hpp>
 #include <fmt/format.h>
 #include <regex>
@@ -15,10 +16,6 @@ std::string trim(std::string_view s) {
   while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
     --b;
   return std::string(s.substr(a, b - a));
-}
-std::string unquote(std::string s) {
-  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') return s.substr(1, s.size() - 2);
-  return s;
 }
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -46,37 +43,106 @@ std::vector<std::map<std::string, std::string>> key_blocks(std::string_view text
   if (!cur.empty()) out.push_back(std::move(cur));
   return out;
 }
+
+// Reads a VBoxManage machine-readable string starting after its opening quote at `pos`:
+// VBoxManage escapes only '"' and '\' (with a backslash). Returns false when the closing quote is
+// not on this line (the value goes on on the next one).
+bool read_quoted(std::string_view line, size_t &pos, std::string &out) {
+  while (pos < line.size()) {
+    char c = line[pos++];
+    if (c == '"') return true;
+    if (c == '\\' && pos < line.size()) c = line[pos++];
+    out += c;
+  }
+  return false;
+}
 } // namespace
 
 std::map<std::string, std::string> parse_machinereadable(std::string_view text) {
   std::map<std::string, std::string> m;
   std::istringstream in{std::string(text)};
-  std::string line;
+  std::string line, key, value;
+  bool open = false; // a quoted value that goes on on the next line
   while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    size_t eq;
-    if (!line.empty() && line[0] == '"') { // "SATA-0-0"="..."
-      auto close = line.find('"', 1);
-      if (close == std::string::npos || close + 1 >= line.size() || line[close + 1] != '=')
-        continue;
-      eq = close + 1;
-    } else {
-      eq = line.find('=');
-      if (eq == std::string::npos || eq == 0) continue;
+    if (open) {
+      value += '\n';
+      size_t pos = 0;
+      if ((open = !read_quoted(line, pos, value))) continue;
+      m[key] = value;
+      continue;
     }
-    m[unquote(line.substr(0, eq))] = unquote(line.substr(eq + 1));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    key.clear();
+    value.clear();
+    size_t pos = 0;
+    if (!line.empty() && line[0] == '"') { // "SATA-0-0"="..."
+      pos = 1;
+      if (!read_quoted(line, pos, key) || pos >= line.size() || line[pos] != '=') continue;
+    } else {
+      pos = line.find('=');
+      if (pos == std::string::npos || pos == 0) continue;
+      key = line.substr(0, pos);
+    }
+    ++pos; // '='
+    if (pos < line.size() && line[pos] == '"') {
+      ++pos;
+      if ((open = !read_quoted(line, pos, value))) continue;
+    } else {
+      value = line.substr(pos);
+    }
+    m[key] = value;
   }
   return m;
 }
 
+namespace {
+struct StateName {
+  std::string_view name;
+  State state;
+  bool transient;
+};
+// VBoxManageInfo.cpp machineStateToName(…, fShort = true) of VirtualBox 7.x (6.1 prints the same
+// names, without aborted-saved).
+constexpr StateName k_states[] = {
+    {"poweroff", State::Stopped, false},
+    {"saved", State::Saved, false},
+    {"teleported", State::Stopped, false},
+    {"aborted", State::Stopped, false},
+    {"aborted-saved", State::Stopped, false},
+    {"running", State::Running, false},
+    {"paused", State::Paused, false},
+    {"gurumeditation", State::Error, false},
+    {"teleporting", State::Running, true},
+    {"livesnapshotting", State::Running, true},
+    {"starting", State::Starting, true},
+    {"stopping", State::Stopping, true},
+    {"saving", State::Stopping, true},
+    {"restoring", State::Starting, true},
+    {"teleportingpausedvm", State::Paused, true},
+    {"teleportingin", State::Starting, true},
+    {"deletingsnapshotlive", State::Running, true},
+    {"deletingsnapshotlivepaused", State::Paused, true},
+    {"onlinesnapshotting", State::Running, true},
+    {"restoringsnapshot", State::Stopped, true},
+    {"deletingsnapshot", State::Stopped, true},
+    {"settingup", State::Stopped, true},
+    {"snapshotting", State::Stopped, true},
+};
+const StateName *find_state(std::string_view s) {
+  for (const auto &n : k_states)
+    if (n.name == s) return &n;
+  return nullptr;
+}
+} // namespace
+
 State vm_state(std::string_view s) {
-  if (s == "running") return State::Running;
-  if (s == "paused") return State::Paused;
-  if (s == "saved") return State::Saved;
-  if (s == "poweroff" || s == "aborted") return State::Stopped;
-  if (s == "starting" || s == "restoring") return State::Starting;
-  if (s == "stopping" || s == "saving") return State::Stopping;
-  return State::None;
+  auto *n = find_state(s);
+  return n ? n->state : State::None;
+}
+
+bool vm_state_transient(std::string_view s) {
+  auto *n = find_state(s);
+  return n && n->transient;
 }
 
 std::vector<HostOnlyIf> parse_hostonlyifs(std::string_view text) {
@@ -113,14 +179,15 @@ std::vector<DhcpServer> parse_dhcpservers(std::string_view text) {
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>>
-parse_dhcp_fixed_addresses(std::string_view text, std::string_view network_name) {
-  static const std::regex fixed(R"(^(\s*)Fixed Address:\s*([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)\s*$)",
-                                std::regex::icase);
+std::vector<DhcpIndividualConfig> parse_dhcp_individual_configs(std::string_view text,
+                                                                std::string_view network_name) {
+  static const std::regex vm_nic(
+      R"(^Individual Config:\s+VM NIC:\s+(\S+) slot (\d+), MAC (.*?)\s*$)");
+  static const std::regex mac(R"(^Individual Config:\s+MAC (.*?)\s*$)");
+  static const std::regex fixed(R"(^\s+Fixed Address:\s*(\S+)\s*$)");
   static const std::regex name(R"(^NetworkName:\s*(.*?)\s*$)");
-  std::vector<std::pair<std::string, std::string>> out;
-  std::vector<std::string> block; // lines of the current server's block so far
-  bool in = false;
+  std::vector<DhcpIndividualConfig> out;
+  bool in = false, open = false; // in the server's block; a config line awaits its address
   std::istringstream lines{std::string(text)};
   std::string line;
   std::smatch m;
@@ -128,23 +195,21 @@ parse_dhcp_fixed_addresses(std::string_view text, std::string_view network_name)
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (std::regex_match(line, m, name)) {
       in = m[1].str() == network_name;
-      block.clear();
+      open = false;
+    } else if (!in) {
       continue;
+    } else if (std::regex_match(line, m, vm_nic)) {
+      out.push_back(
+          {m[1].str(), static_cast<int>(leading_number(m[2].str()).value_or(-1)), m[3].str(), ""});
+      open = true;
+    } else if (std::regex_match(line, m, mac)) {
+      out.push_back({"", -1, m[1].str(), ""});
+      open = true;
+    } else if (std::regex_match(line, m, fixed)) {
+      if (!open) out.push_back({});
+      if (m[1].str() != "dynamic") out.back().address = m[1].str();
+      open = false;
     }
-    if (!in) continue;
-    if (std::regex_match(line, m, fixed)) {
-      size_t indent = m[1].length();
-      std::string label;
-      for (auto it = block.rbegin(); it != block.rend(); ++it) {
-        size_t ind = it->find_first_not_of(" \t");
-        if (ind != std::string::npos && ind < indent) {
-          label = trim(*it);
-          break;
-        }
-      }
-      out.emplace_back(label, m[2].str());
-    }
-    block.push_back(line);
   }
   return out;
 }
@@ -160,13 +225,23 @@ std::vector<VmRef> parse_vm_list(std::string_view text) {
   return out;
 }
 
+std::optional<long long> leading_number(std::string_view s) {
+  size_t a = s.find_first_not_of(" \t");
+  if (a == std::string_view::npos) return std::nullopt;
+  long long v = 0;
+  auto [p, ec] = std::from_chars(s.data() + a, s.data() + s.size(), v);
+  if (ec != std::errc()) return std::nullopt;
+  return v;
+}
+
 Result<Version> parse_version(std::string_view text) {
   static const std::regex re(R"((\d+)\.(\d+)\.(\d+))");
   std::string s = trim(text);
   std::smatch m;
   if (!std::regex_search(s, m, re))
     return fail(Errc::parse, fmt::format("unrecognised VirtualBox version \"{}\"", s));
-  return Version{std::stoi(m[1].str()), std::stoi(m[2].str()), std::stoi(m[3].str())};
+  auto num = [&](int i) { return static_cast<int>(leading_number(m[i].str()).value_or(0)); };
+  return Version{num(1), num(2), num(3)};
 }
 
 std::optional<std::string> parse_created_interface(std::string_view text) {
@@ -183,6 +258,44 @@ std::optional<std::string> parse_created_uuid(std::string_view text) {
   std::smatch m;
   if (std::regex_search(s, m, re)) return m[1].str();
   return std::nullopt;
+}
+
+std::optional<std::string> vbox_result_code(std::string_view err) {
+  // Main/glue/errorprint.cpp GluePrintErrorInfo: "Details: code %Rhrc (0x%RX32), component ...".
+  static const std::regex re(R"(Details: code ([A-Za-z0-9_]+) \((0x[0-9a-fA-F]+)\))");
+  std::string s(err);
+  std::smatch m;
+  if (!std::regex_search(s, m, re)) return std::nullopt;
+  return m[1].str();
+}
+
+std::optional<Qcow2Header> parse_qcow2_header(std::string_view h) {
+  if (h.size() < 72 || h.substr(0, 4) != std::string_view("QFI\xfb", 4)) return std::nullopt;
+  auto be = [&](size_t off, size_t n) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; ++i)
+      v = v << 8 | static_cast<unsigned char>(h[off + i]);
+    return v;
+  };
+  Qcow2Header q;
+  q.version = static_cast<uint32_t>(be(4, 4));
+  q.backing_file_offset = be(8, 8);
+  q.crypt_method = static_cast<uint32_t>(be(32, 4));
+  q.nb_snapshots = static_cast<uint32_t>(be(60, 4));
+  if (q.version >= 3 && h.size() >= 80) q.incompatible_features = be(72, 8);
+  return q;
+}
+
+std::string qcow2_problem(const Qcow2Header &q) {
+  if (q.version >= 3)
+    return fmt::format("a qcow2 version {} image (qemu-img's default){}", q.version,
+                       q.incompatible_features ? fmt::format(" with incompatible features 0x{:x}",
+                                                             q.incompatible_features)
+                                               : "");
+  if (q.crypt_method) return "an encrypted qcow2 image";
+  if (q.nb_snapshots) return "a qcow2 image with internal snapshots";
+  if (q.backing_file_offset) return "a qcow2 image with a backing file";
+  return "";
 }
 
 std::optional<uint32_t> parse_ipv4(std::string_view s) {
@@ -209,14 +322,10 @@ Result<Cidr> parse_cidr(std::string_view s) {
             "--virtualbox-hostonly-cidr: '{}' is not an address/prefix such as 192.168.99.1/24",
             s));
   auto ip = parse_ipv4(s.substr(0, slash));
+  auto p = s.substr(slash + 1);
   int prefix = -1;
-  try {
-    size_t pos = 0;
-    std::string p(s.substr(slash + 1));
-    prefix = std::stoi(p, &pos);
-    if (pos != p.size()) prefix = -1;
-  } catch (...) {
-  }
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), prefix);
+  if (ec != std::errc() || end != p.data() + p.size()) prefix = -1;
   if (!ip || prefix < 8 || prefix > 30)
     return fail(Errc::usage, fmt::format("--virtualbox-hostonly-cidr: '{}' is not an "
                                          "address/prefix (prefix 8 to 30) such as 192.168.99.1/24",

@@ -7,6 +7,7 @@
 #include <drivers/virtualbox/vboxmanage.hpp>
 #include <functional>
 #include <map>
+#include <optional>
 
 namespace sc::vbox {
 
@@ -16,6 +17,8 @@ struct Deps {
   std::function<std::vector<HostIface>()> host_ifaces; // null: getifaddrs
   std::function<bool()> cpu_has_vtx;                   // null: vmx/svm in /proc/cpuinfo
   std::function<Result<int>(int wanted)> free_port;    // null: bind 127.0.0.1 (wanted, else any)
+  std::function<std::string()> host_arch;              // null: uname -m ("x86_64", "arm64")
+  std::optional<std::string> qemu_img;                 // nullopt: qemu-img on PATH; "": none
   fs::path networks_conf = "/etc/vbox/networks.conf";
   fs::path share_dir = "/home"; // Linux default share
   std::string share_name = "hosthome";
@@ -61,7 +64,12 @@ private:
   Status do_create();
   Status create_disk();
   Status import_disk();
-  Status image_disk(); // --virtualbox-image
+  Status image_disk();  // --virtualbox-image
+  Status check_image(); // pre-create: a qcow2 image VirtualBox can read, or qemu-img
+  std::string qemu_img_path() const;
+  Status check_host_arch();              // pre-create: x86 hosts only
+  Result<std::string> settled_vmstate(); // VMState once no longer transient
+  Status boot(bool cold);
   Status configure_vm();
   Status setup_network();
   Status port_forward();

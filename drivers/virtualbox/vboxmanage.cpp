@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <drivers/virtualbox/parse.hpp>
 #include <drivers/virtualbox/vboxmanage.hpp>
 #include <fmt/format.h>
 #include <provision/util/process.hpp>
@@ -37,6 +38,8 @@ private:
   std::chrono::milliseconds m_timeout;
 };
 
+} // namespace
+
 std::string first_error_line(const VBoxOutput &o) {
   std::istringstream in(o.err);
   std::string line, first;
@@ -50,6 +53,17 @@ std::string first_error_line(const VBoxOutput &o) {
   return fmt::format("exited {}", o.exit_code);
 }
 
+namespace {
+Errc classify(const VBoxOutput &o) {
+  auto code = vbox_result_code(o.err);
+  if ((code && *code == "VBOX_E_OBJECT_NOT_FOUND") ||
+      o.err.find("(0x80bb0001)") != std::string::npos)
+    return Errc::not_found;
+  if (!code && o.err.find("Could not find a registered machine") != std::string::npos)
+    return Errc::not_found;
+  if (o.exit_code == 2) return Errc::unsupported; // RTEXITCODE_SYNTAX
+  return Errc::generic;
+}
 } // namespace
 
 std::string find_vboxmanage() {
@@ -96,7 +110,7 @@ Result<std::string> vbm_out(VBoxManage &v, const std::vector<std::string> &args)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
-    return fail(Errc::generic, fmt::format("VBoxManage {}: {}", verb, first_error_line(*r)));
+    return fail(classify(*r), fmt::format("VBoxManage {}: {}", verb, first_error_line(*r)));
   }
 }
 

@@ -31,9 +31,16 @@ std::shared_ptr<VBoxManage>
 make_process_vboxmanage(std::string binary,
                         std::chrono::milliseconds timeout = std::chrono::minutes(10));
 
+// The line after "error: " in VBoxManage's stderr (the first one), else its first line, else
+// "exited N".
+std::string first_error_line(const VBoxOutput &o);
+
 // docker-machine's error rules on top of run(): retries up to 5 times (100 ms apart) while stderr
 // says "error: The object is not ready"; a non-zero exit, or exit 0 with "error:" on stderr, is an
-// error "VBoxManage <verb>: <first error line>". Returns stdout.
+// error "VBoxManage <verb>: <first error line>". Returns stdout. The error's code is
+// Errc::not_found for the result code VBOX_E_OBJECT_NOT_FOUND (the "Details:" line, which VBoxSVC
+// does not translate; the English "Could not find a registered machine" as a fallback) and
+// Errc::unsupported for a syntax error (exit 2: a subcommand or option this VBoxManage lacks).
 Result<std::string> vbm_out(VBoxManage &v, const std::vector<std::string> &args);
 Status vbm(VBoxManage &v, const std::vector<std::string> &args);
 

@@ -22,6 +22,7 @@ if [ "${SWARMCTL_E2E_DRIVER:-}" = virtualbox ]; then
   REAL=true
 fi
 e2e_require python3 command -v python3
+$REAL || e2e_require "isoinfo (genisoimage: the stand-in reads the NoCloud seed with it)" command -v isoinfo
 
 export FAKE_VBOX_DIR="$E2E_TMP/vbox" FAKE_VBOX_SWARMCTL="$SWARMCTL_BIN" FAKE_VBOX_IFPREFIX=scvbnet
 VB_CIDR=192.168.$E2E_OCTET.1/24
@@ -135,7 +136,15 @@ fi
 IMAGE=${VIRTUALBOX_E2E_IMAGE:-}
 if ! $REAL; then IMAGE="$E2E_TMP/cloud.qcow2"; printf 'QFI\373 stand-in cloud image\n' > "$IMAGE"; fi
 if [ -n "$IMAGE" ]; then
-  must "create -d virtualbox --virtualbox-image vb2" sc create -d virtualbox "${CREATE_ARGS[@]}" --virtualbox-image "$IMAGE" vb2
+  if $REAL; then
+    must "create -d virtualbox --virtualbox-image vb2" sc create -d virtualbox "${CREATE_ARGS[@]}" --virtualbox-image "$IMAGE" vb2
+  else
+    # A 6.1 VBoxManage without `dhcpserver restart` while vb1 runs: create goes on, with one warning.
+    VB2_OUT=$(FAKE_VBOX_NO_DHCP_RESTART=1 sc create -d virtualbox "${CREATE_ARGS[@]}" --virtualbox-image "$IMAGE" vb2 2>&1)
+    check "create -d virtualbox --virtualbox-image vb2 (no dhcpserver restart)" test $? = 0
+    printf '%s\n' "$VB2_OUT" | sed 's/^/  create vb2: /' >&2
+    check "vb2: the missing dhcpserver restart is one warning" grep -q "this VirtualBox has no \`dhcpserver restart\` (Unknown subcommand: restart)" <<< "$VB2_OUT"
+  fi
   $REAL || eq "vb2: next fixed address on the same adapter" "192.168.$E2E_OCTET.11" "$(sc ip vb2)"
   $REAL || check "vb2: one host-only adapter for both VMs" bash -c "! grep -qx 'hostonlyif create' <(sed -n '/createvm.*vb2/,\$p' $FAKE_VBOX_DIR/calls.log)"
   eq "vb2: SSH user is docker" docker "$(sc ssh vb2 -- 'echo $USER')"

@@ -35,7 +35,8 @@ TEST_CASE("virtualbox parse: VMState mapping follows docker-machine") {
   CHECK(vm_state("aborted") == State::Stopped);
   CHECK(vm_state("paused") == State::Paused);
   CHECK(vm_state("saved") == State::Saved);
-  CHECK(vm_state("gurumeditation") == State::None);
+  CHECK(vm_state("gurumeditation") == State::Error);
+  CHECK(vm_state("no-such-state") == State::None);
 }
 
 TEST_CASE("virtualbox parse: list hostonlyifs") {
@@ -106,24 +107,8 @@ TEST_CASE("virtualbox parse: host-only CIDR must be a host address") {
   CHECK_FALSE(parse_cidr("300.1.1.1/24"));
 }
 
-TEST_CASE("virtualbox parse: fixed addresses of one DHCP server's individual configs") {
-  std::string text =
-      "NetworkName:    HostInterfaceNetworking-vboxnet0\nDhcpd IP:       192.168.99.2\n"
-      "Individual Configs:\n    Config:           VM NIC dev/2\n        Fixed Address:    "
-      "192.168.99.10\n        Forced options:   None\n    Config:           MAC Address "
-      "08:00:27:aa:bb:cc\n        Fixed Address:    192.168.99.11\n\n"
-      "NetworkName:    HostInterfaceNetworking-vboxnet1\nIndividual Configs:\n"
-      "    Config:           VM NIC x/2\n        Fixed Address: 192.168.60.10\n";
-  auto f = parse_dhcp_fixed_addresses(text, "HostInterfaceNetworking-vboxnet0");
-  REQUIRE(f.size() == 2);
-  CHECK(f[0] ==
-        std::pair<std::string, std::string>{"Config:           VM NIC dev/2", "192.168.99.10"});
-  CHECK(f[1].second == "192.168.99.11");
-  CHECK(f[1].first.find("08:00:27:aa:bb:cc") != std::string::npos);
-  auto g = parse_dhcp_fixed_addresses(text, "HostInterfaceNetworking-vboxnet1");
-  REQUIRE(g.size() == 1);
-  CHECK(g[0].second == "192.168.60.10");
-  CHECK(parse_dhcp_fixed_addresses(sample("list_dhcpservers.txt"),
-                                   "HostInterfaceNetworking-vboxnet0")
+TEST_CASE("virtualbox parse: a server without individual configs fixes no address") {
+  CHECK(parse_dhcp_individual_configs(sample("list_dhcpservers.txt"),
+                                      "HostInterfaceNetworking-vboxnet0")
             .empty()); // "Individual Configs:   None"
 }

@@ -26,8 +26,8 @@ using Flags = std::map<std::string, std::string>;
 struct Rig {
   fs::path tmp, store, dir;
   std::shared_ptr<FakeVBox> fake = std::make_shared<FakeVBox>();
-  std::FILE *null = std::fopen("/dev/null", "w");
-  Ui ui{null, null};
+  std::FILE *log = std::tmpfile(); // what the driver tells the user
+  Ui ui{log, log};
   vbox::Deps deps;
   std::unique_ptr<Driver> d;
   std::string name;
@@ -77,6 +77,16 @@ struct Rig {
       f.set(k, {v});
     REQUIRE(d->configure(ctx(), f));
   }
+  // Everything the driver printed (info and warnings) so far.
+  std::string ui_output() {
+    std::fflush(log);
+    std::string s;
+    std::rewind(log);
+    for (int c; (c = std::fgetc(log)) != EOF;)
+      s += static_cast<char>(c);
+    std::fseek(log, 0, SEEK_END); // writes go on after the reads
+    return s;
+  }
   DriverContext ctx() { return DriverContext{name, store, dir, &ui, {}}; }
   // A driver loaded back from the record, like a later swarmctl command.
   std::unique_ptr<Driver> reload() {
@@ -89,7 +99,7 @@ struct Rig {
   ~Rig() {
     std::error_code ec;
     fs::remove_all(tmp, ec);
-    std::fclose(null);
+    std::fclose(log);
   }
 };
 
