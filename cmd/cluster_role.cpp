@@ -1,6 +1,9 @@
 #include <cmd/cluster_role.hpp>
 #include <fmt/format.h>
+#include <future>
 #include <provision/base/net.hpp>
+#include <provision/base/poll.hpp>
+#include <provision/cluster/classic_manager.hpp>
 #include <provision/cluster/kv.hpp>
 #include <provision/cluster/network.hpp>
 #include <provision/cluster/swarm_classic.hpp>
@@ -127,6 +130,85 @@ Status ensure_cluster_network(Services &s, Machine &master, const ClusterNetwork
   return ensure_network(**r, spec);
 }
 
+std::vector<std::string> classic_members(Services &s, const HostRecord &master) {
+  std::vector<std::string> names;
+  for (const auto &n : s.store->list()) {
+    auto rec = s.store->load(n);
+    if (rec && rec->swarm.is_swarm && !rec->swarm.mode &&
+        rec->swarm.discovery == master.swarm.discovery)
+      names.push_back(n);
+  }
+  return names;
+}
+
+Status keep_classic_network(Services &s, const std::vector<std::string> &machines,
+                            const std::string &network) {
+  std::vector<std::future<Status>> jobs;
+  for (const auto &name : machines)
+    jobs.push_back(std::async(std::launch::async, [&s, &network, name]() -> Status {
+      auto m = load_machine(s, name);
+      if (!m) return fail(m.error());
+      auto r = connect_machine(s, *m, std::chrono::seconds(60));
+      if (!r) return fail(r.error());
+      SC_TRY_CTX(
+          ensure_network_keeper(**r, network, name, m->rec.swarm.image, std::chrono::seconds(60)),
+          name);
+      return ok();
+    }));
+  Status result = ok();
+  for (auto &j : jobs)
+    if (auto st = j.get(); !st && result) result = st;
+  return result;
+}
+
+Status wait_for_classic_nodes(Services &s, Machine &master, const std::vector<std::string> &names,
+                              std::chrono::milliseconds timeout) {
+  auto ip = master.driver->ip();
+  if (!ip) return fail(ip.error());
+  auto hp = parse_host_port(master.rec.swarm.host, 3376);
+  int port = hp ? hp->port : 3376;
+  auto files = client_tls(s, master);
+  return poll_until(
+      fmt::format("Swarm manager on {}:{}: every node Healthy", *ip, port), timeout,
+      [&]() -> Status {
+        auto r = docker_request(*ip, port, files, "GET", "/info", "", std::chrono::seconds(5));
+        if (!r) return fail(r.error());
+        if (r->status != 200)
+          return fail(Errc::generic, fmt::format("GET /info answered HTTP {}", r->status));
+        auto nodes = parse_manager_nodes(r->body);
+        if (!nodes) return fail(nodes.error());
+        auto missing = nodes_not_healthy(*nodes, names);
+        if (!missing.empty()) return fail(Errc::not_found, missing);
+        return ok();
+      });
+}
+
+Status finish_cluster_up(Services &s, const ClusterFile &f, bool quiet) {
+  auto master = load_machine(s, f.master()->name);
+  if (!master) return fail(master.error());
+  bool classic = f.swarm_mode == "classic";
+  std::vector<std::string> swarm_machines;
+  for (const auto &cm : f.machines)
+    if (cm.role != "kv") swarm_machines.push_back(cm.name);
+  for (const auto &net : f.networks) {
+    SC_TRY_CTX(ensure_cluster_network(s, *master, net), "network " + net.name);
+    if (classic && net.driver == "overlay")
+      SC_TRY_CTX(keep_classic_network(s, swarm_machines, net.name), "network " + net.name);
+    if (!quiet)
+      s.ui.info(fmt::format("Network {} ({}) is ready on {}", net.name, net.driver,
+                            classic ? "every swarm machine" : master->rec.name));
+  }
+  if (!classic) return ok();
+  auto t0 = std::chrono::steady_clock::now();
+  SC_TRY(wait_for_classic_nodes(s, *master, swarm_machines, std::chrono::seconds(60)));
+  if (!quiet)
+    s.ui.info(
+        fmt::format("Swarm manager on {} lists {} healthy nodes (waited {:.1f}s)", master->rec.name,
+                    swarm_machines.size(),
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+  return ok();
+}
+
 Status print_kv_status(Services &s, const std::vector<std::string> &names) {
   auto name = name_or_default(s, names);
   if (!name) return fail(name.error());
@@ -158,6 +240,8 @@ Status create_network_cmd(Services &s, const std::string &machine, const Cluster
   auto m = load_machine(s, target);
   if (!m) return fail(m.error());
   SC_TRY(ensure_cluster_network(s, *m, net));
+  if (m->rec.swarm.is_swarm && !m->rec.swarm.mode && net.driver == "overlay")
+    SC_TRY(keep_classic_network(s, classic_members(s, m->rec), net.name));
   s.ui.raw_out(net.name + "\n");
   return ok();
 }
