@@ -42,6 +42,23 @@ std::string advertise_ip(Machine &m) {
   auto ip = m.driver->cluster_address();
   return ip ? *ip : "";
 }
+
+// A user's own etcd that advertises another client URL than the one the cluster uses (the
+// walkthrough's trap: 127.0.0.1 or a container address) breaks every v2 client silently: say so.
+void warn_etcd_advertise(Services &s, CommandRunner &r, const std::string &discovery,
+                         const std::string &prefix) {
+  if (discovery.rfind("etcd://", 0) != 0) return;
+  auto hostport = discovery.substr(7, discovery.find('/', 7) - 7);
+  auto hp = parse_host_port(hostport, kv_default_port("etcd"));
+  if (!hp) return;
+  auto urls = etcd_client_urls(r, hp->host, hp->port);
+  if (!urls) {
+    s.ui.debug(prefix + urls.error().message);
+    return;
+  }
+  if (auto problem = etcd_advertise_problem(*urls, hp->host, hp->port); !problem.empty())
+    s.ui.warn(prefix + "Warning: " + problem);
+}
 } // namespace
 
 Result<SwarmJoinTarget> swarm_manager_from_store(Services &s, const std::string &name) {
@@ -103,6 +120,7 @@ Status configure_cluster_role(Services &s, Machine &m, CommandRunner &r,
     spec.env = m.rec.engine.env;
     spec.experimental = sw.is_experimental;
     SC_TRY_CTX(configure_classic_swarm(r, spec), r.target());
+    warn_etcd_advertise(s, r, sw.discovery, p);
     return ok();
   }
   if (sw.master) {
