@@ -37,7 +37,7 @@ build-tests: deps $(BUILD)/CMakeCache.txt
 
 # Installs swarmctl into $(PREFIX)/bin (default /usr/local/bin).
 install: build
-	$(SUDO) cmake --install $(BUILD) --prefix $(PREFIX)
+	$(SUDO) cmake --install $(BUILD) --prefix $(PREFIX) --strip
 
 # Unit + integration + end-to-end (e2e needs root: it creates namespace hosts).
 test: build-tests

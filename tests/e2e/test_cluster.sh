@@ -100,6 +100,12 @@ for i in $(seq 20); do
 done
 e2e_log "20 docker run --rm --net=c1net through the manager: $fails failed, $((SECONDS - start)) s"
 eq "classic: 20 consecutive docker run --net through the manager never fail" "0" "$fails"
+# The manager reaches the engines with the master's server certificate (ClientAuth): it must keep
+# working after the master's certificates are regenerated (docker-machine lost it, #2650).
+must "classic: regenerate-certs of the master" sc regenerate-certs -f c1m
+for _ in $(seq 300); do [ "$(sw info 2>/dev/null | grep -c '└ Status: Healthy')" = 3 ] && break; sleep 0.1; done
+eq "classic: after regenerate-certs the manager lists 3 healthy nodes" "3" \
+  "$(sw info 2>/dev/null | grep -c '└ Status: Healthy')"
 for i in 1 2 3; do must "classic: binpack run $i" sw run -d --name "bp$i" busybox sleep 600; done
 eq "classic: binpack puts them on one node" "1" \
   "$(for i in 1 2 3; do sw inspect -f '{{.Node.Name}}' "bp$i"; done | sort -u | wc -l)"
