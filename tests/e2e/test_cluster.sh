@@ -113,6 +113,9 @@ must "classic: hello on c1n0" dk c1n0 run -d --name hello --net c1net -e WORD=He
 eq "classic: c1n1 reaches hello on c1n0 by name over the overlay" "Hello" \
   "$(retry_in c1n1 c1net wget -q -O- http://hello:8080)"
 check "classic: network create is idempotent" sc network create c1net
+must "classic: swarmctl network create c1net2" sc network create c1net2
+eq "classic: network create starts c1net2's keeper on every swarm machine" "c1m c1n0 c1n1" \
+  "$(sw ps -a --filter label=swarmctl.network-keeper=c1net2 --filter status=running --format '{{.Names}}' | cut -d/ -f1 | sort | xargs)"
 start=$SECONDS
 out=$(sc up -f "$E2E_TMP/classic.yml" 2>&1)
 took=$((SECONDS - start))
