@@ -18,6 +18,8 @@ source "$(dirname "$0")/lib.sh"
 # VirtualBox, `SWARMCTL_E2E_DRIVER=virtualbox make e2e` runs them on real VMs.
 E2E_DRIVER=${SWARMCTL_E2E_DRIVER:-local}
 e2e_setup 203 sce2e203
+e2e_require "the classic Swarm source and go (images/build_swarm.sh --check)" \
+  "$(dirname "$0")/images/build_swarm.sh" --check
 IMAGES=$("$(dirname "$0")/images/build.sh" "$E2E_TMP/images") || { e2e_log "FAIL: building test images"; exit 1; }
 
 # Retries a command in a fresh container until it succeeds (classic overlays learn remote names

@@ -15,6 +15,8 @@
 #      manager), spread; an agent's host restarted is Healthy again
 source "$(dirname "$0")/lib.sh"
 e2e_setup 214 sce2e214
+e2e_require "the classic Swarm source and go (images/build_swarm.sh --check)" \
+  "$(dirname "$0")/images/build_swarm.sh" --check
 IMAGES=$("$(dirname "$0")/images/build.sh" "$E2E_TMP/images") || { e2e_log "FAIL: building test images"; exit 1; }
 net=server-overlay-network
 # docker through the Swarm manager on MACHINE (env --swarm)

@@ -5,6 +5,7 @@
 # tarball's sha256, so later runs (tests, demo) only check that it is there. Prints its path.
 #
 #   build_swarm.sh            -> /var/cache/swarmctl/swarm-<sha256>/swarm
+#   build_swarm.sh --check    exit 0 when it can (the source and go are there), 1 otherwise
 #
 # SWARMCTL_SWARM_TARBALL  the source tarball (default: ../shared/thirdparty/docker-swarm-v1.2.9.tar.xz
 #                         next to this checkout, then /work/shared/thirdparty/...)
@@ -25,6 +26,7 @@ fi
 [ -n "$tarball" ] && [ -f "$tarball" ] ||
   die "the classic Swarm source (docker-swarm-v1.2.9.tar.xz) is missing: set SWARMCTL_SWARM_TARBALL"
 command -v go >/dev/null || die "go is missing (apt-get install golang-go)"
+[ "${1:-}" = --check ] && exit 0
 
 sum=$(sha256sum "$tarball" | cut -d' ' -f1)
 cache=${SWARMCTL_CACHE_DIR:-/var/cache/swarmctl}
