@@ -1,15 +1,17 @@
 # swarmctl — see README.md. Every target installs what it needs (Debian 12, as root).
 BUILD ?= build
 JOBS ?= $(shell nproc)
+PREFIX ?= /usr/local
 SWARMCTL := $(BUILD)/swarmctl
 DEPS := build-essential cmake pkg-config libssh-dev libcurl4-openssl-dev libyaml-cpp-dev \
 	libcli11-dev libfmt-dev doctest-dev libssl-dev nlohmann-json3-dev libexpected-dev \
 	openssh-server openssh-client docker.io etcd-server etcd-client iptables busybox-static \
 	iproute2 util-linux procps psmisc curl ca-certificates python3 python3-botocore \
-	clang-format hyperfine time bc openssl libarchive-dev qemu-utils genisoimage
+	clang-format hyperfine time bc openssl libarchive-dev qemu-utils genisoimage golang-go
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test unit integration e2e demo demo-down bench format format-check clean
+.PHONY: all deps build build-tests install test unit integration e2e demo demo-down bench format \
+	format-check clean
 
 all: build
 
@@ -25,24 +27,35 @@ deps:
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
+# The swarmctl binary only (the tests are separate executables: build-tests).
 build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS) --target swarmctl
+
+# Everything: the binary and the unit/integration test executables.
+build-tests: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
+# Installs swarmctl into $(PREFIX)/bin (default /usr/local/bin).
+install: build
+	$(SUDO) cmake --install $(BUILD) --prefix $(PREFIX) --strip
+
 # Unit + integration + end-to-end (e2e needs root: it creates namespace hosts).
-test: build
+test: build-tests
 	cd $(BUILD) && ctest --output-on-failure --timeout 1500
 
-unit: build
+unit: build-tests
 	cd $(BUILD) && ctest --output-on-failure -L unit
 
-integration: build
+integration: build-tests
 	cd $(BUILD) && ctest --output-on-failure -L integration
 
+# The e2e tests run the swarmctl binary only.
 e2e: build
 	cd $(BUILD) && ctest --output-on-failure -L e2e
 
-# Brings up the seed cluster (KV host, master, three nodes, overlay network) on local
-# namespace hosts and prints the Hello World that crosses hosts.
+# The 2016 walkthrough on local namespace hosts: brings up the seed cluster (KV host, a classic
+# Swarm master, three nodes), then runs the walkthrough's docker commands through the Swarm
+# manager (eval $(swarmctl env --swarm master)) and prints the Hello World that crosses hosts.
 demo: build
 	SWARMCTL=$(abspath $(SWARMCTL)) bash tests/e2e/demo.sh up
 

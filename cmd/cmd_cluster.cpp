@@ -273,38 +273,11 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
   bool failed = false;
   for (const auto &o : outcomes)
     failed = failed || !o.status;
+  bool networks_failed = false;
   if (!failed && master) {
-    auto mm = load_machine(s, master->name);
-    for (const auto &net : f->networks) {
-      Status st = mm ? ensure_cluster_network(s, *mm, net) : Status(fail(mm.error()));
-      if (!st) {
-        failed = true;
-        s.ui.error(fmt::format("network {}: {}", net.name, st.error().message));
-        continue;
-      }
-      // Classic swarm: the network reaches the other engines through the cluster store; `up`
-      // returns once every swarm engine sees it, so that containers can be started anywhere.
-      if (f->swarm_mode == "classic" && net.driver == "overlay") {
-        std::vector<std::future<Status>> waits;
-        for (const auto &cm : f->machines) {
-          if ((kv && cm.name == kv->name) || cm.name == master->name) continue;
-          waits.push_back(std::async(std::launch::async, [&s, &net, name = cm.name]() -> Status {
-            auto m = load_machine(s, name);
-            if (!m) return fail(m.error());
-            return wait_for_network(s, *m, net.name, std::chrono::seconds(60));
-          }));
-        }
-        for (auto &w : waits) {
-          Status st = w.get();
-          if (!st) {
-            failed = true;
-            s.ui.error(fmt::format("network {}: {}", net.name, st.error().message));
-          }
-        }
-      }
-      if (!quiet)
-        s.ui.info(fmt::format("Network {} ({}) is ready on {}", net.name, net.driver,
-                              f->swarm_mode == "classic" ? "every swarm machine" : master->name));
+    if (auto st = finish_cluster_up(s, *f, quiet); !st) {
+      networks_failed = failed = true;
+      s.ui.error(st.error().message);
     }
   }
   if (failed) {
@@ -312,7 +285,7 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
     for (const auto &o : outcomes)
       if (!o.status) names += (names.empty() ? "" : ", ") + o.name;
     return report(s, Error{Errc::generic, fmt::format("cluster {}: failed: {}", f->name,
-                                                      names.empty() ? "networks" : names)});
+                                                      networks_failed ? "networks" : names)});
   }
   if (!quiet)
     s.ui.info(

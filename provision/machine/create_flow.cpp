@@ -57,6 +57,16 @@ Result<std::string> resolve_discovery(Services &s, const std::string &url) {
   return fmt::format("{}://{}:{}{}", scheme, *ip, port, path);
 }
 
+Status resolve_cluster_store(Services &s, HostRecord &rec) {
+  for (auto &o : rec.engine.arbitrary_flags)
+    if (o.rfind("cluster-store=", 0) == 0 && o.find("://") != std::string::npos) {
+      auto d = resolve_discovery(s, o.substr(14));
+      if (!d) return fail(d.error().context("--engine-opt cluster-store"));
+      o = "cluster-store=" + *d;
+    }
+  return ok();
+}
+
 Status create_machine(Services &s, CreateRequest req) {
   auto &rec = req.rec;
   const auto &p = req.prefix;
@@ -71,6 +81,7 @@ Status create_machine(Services &s, CreateRequest req) {
             "Driver \"{}\" not found. Do you have the plugin binary accessible in your PATH?",
             rec.driver_name));
 
+  SC_TRY(resolve_cluster_store(s, rec));
   bool need_advertise = false;
   if (!rec.swarm.discovery.empty() && !rec.swarm.mode) {
     auto d = resolve_discovery(s, rec.swarm.discovery);

@@ -22,5 +22,8 @@ Status create_machine(Services &s, CreateRequest req);
 
 // Expands a discovery URL that names a machine ("consul://consul" -> "consul://IP:8500").
 Result<std::string> resolve_discovery(Services &s, const std::string &url);
+// A cluster-store engine option that names a machine (cluster-store=etcd://consul:8500) gets the
+// machine's address like the discovery URL: the hosts cannot resolve machine names.
+Status resolve_cluster_store(Services &s, HostRecord &rec);
 
 } // namespace sc

@@ -82,23 +82,6 @@ Status wait_for_engine(Services &s, const Machine &m, std::chrono::milliseconds 
   });
 }
 
-Status wait_for_network(Services &s, const Machine &m, const std::string &network,
-                        std::chrono::milliseconds timeout) {
-  auto ip = const_cast<Machine &>(m).driver->ip();
-  if (!ip) return fail(ip.error());
-  auto files = client_tls(s, m);
-  int port = m.driver->engine_port();
-  return poll_until(fmt::format("network {} on {}", network, m.rec.name), timeout, [&]() -> Status {
-    auto r = docker_request(*ip, port, files, "GET", "/networks/" + network, "",
-                            std::chrono::milliseconds(3000));
-    if (!r) return fail(r.error());
-    if (r->status != 200)
-      return fail(Errc::not_found,
-                  fmt::format("network {} not visible yet (HTTP {})", network, r->status));
-    return ok();
-  });
-}
-
 // The driver names the cluster interface before the machine exists (eth0, eth1 on VirtualBox,
 // ens5 on EC2 Nitro types); the host knows: the interface holding the machine's cluster address
 // replaces it in the cluster-advertise that swarmctl set (a user's own value is left alone). An
