@@ -158,6 +158,11 @@ static Status check_cluster_interface(Services &s, Machine &m, CommandRunner &ru
 
 Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
   const auto &p = o.prefix;
+  if (m.rec.status == "creating")
+    return fail(Errc::generic,
+                fmt::format("the create of {} was interrupted before the host was ready: remove "
+                            "it with `{} rm -f {}` and create it again",
+                            m.rec.name, s.program, m.rec.name));
   auto ip = m.driver->ip();
   if (!ip) return fail(ip.error().context("get IP"));
 

@@ -71,7 +71,9 @@ void replace_all(std::string &s, const std::string &from, const std::string &to)
 }
 
 // Inverse of systemd's quoting of ExecStart words: "..." with \\ \" \n escapes, $$ and %%.
-std::vector<std::string> systemd_unquote_words(const std::string &line) {
+// systemd's unquoting: ExecStart= turns $$ into $ (it expands variables), Environment= does not
+// (`dollars` false); both turn %% into %.
+std::vector<std::string> systemd_unquote_words(const std::string &line, bool dollars = true) {
   std::vector<std::string> words;
   size_t i = 0;
   while (i < line.size()) {
@@ -87,7 +89,7 @@ std::vector<std::string> systemd_unquote_words(const std::string &line) {
         char n = line[i + 1];
         w += n == 'n' ? '\n' : n;
         i += 2;
-      } else if ((line[i] == '$' || line[i] == '%') && i + 1 < line.size() &&
+      } else if (((line[i] == '$' && dollars) || line[i] == '%') && i + 1 < line.size() &&
                  line[i + 1] == line[i]) {
         w += line[i];
         i += 2;
@@ -158,6 +160,16 @@ TEST_CASE("engine: set_advertise_interface replaces only the interface of cluste
   std::vector<std::string> none = {"cluster-store=consul://c:8500"};
   CHECK(set_advertise_interface(none, "eth0") == "");
   CHECK(none == std::vector<std::string>{"cluster-store=consul://c:8500"});
+}
+
+TEST_CASE("engine: an Environment= value keeps its $ (systemd expands no variables there)") {
+  CHECK(systemd_env_quote("A=x$y${z}$$") == "\"A=x$y${z}$$\"");
+  CHECK(systemd_env_quote("P=50%") == "\"P=50%%\"");
+  auto c = sample_config();
+  c.env = {"PASS=a$b"};
+  auto s = render_configure_script(k_systemd, c);
+  REQUIRE(s);
+  CHECK(s->find("'Environment=\"PASS=a$b\"'") != std::string::npos);
 }
 
 TEST_CASE("engine: systemd_quote escapes what systemd would expand") {
@@ -248,7 +260,7 @@ TEST_CASE("engine: hostile hostname, labels and env reach the systemd drop-in ve
     auto e = rest.find('\n', p);
     auto line = rest.substr(p, e - p);
     REQUIRE(line.rfind("Environment=", 0) == 0);
-    auto w = systemd_unquote_words(line.substr(12));
+    auto w = systemd_unquote_words(line.substr(12), false);
     REQUIRE(w.size() == 1);
     env.push_back(w[0]);
     p = e + 1;
