@@ -6,6 +6,7 @@
 #include <provision/machine/cluster_role.hpp>
 #include <provision/machine/engine_bridge.hpp>
 #include <provision/machine/provision_flow.hpp>
+#include <provision/util/failpoint.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/image_archive.hpp>
 #include <provision/util/net.hpp>
@@ -249,6 +250,7 @@ Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
         ro.timeout = std::chrono::minutes(5);
         SC_TRY_CTX(run_ok(*runner, "docker load " + img, docker_cmd(facts) + " load -q", ro),
                    runner->target());
+        failpoint("image-loaded");
       }
       return ok();
     };

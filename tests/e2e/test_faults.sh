@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Fault injection on local hosts: `create` killed (SIGKILL, or SIGINT to its process group like a
-# Ctrl-C) before the host is up, while it boots, during provisioning and during the image load;
+# Ctrl-C) before the host is up, once it boots, during provisioning and during the image load;
 # a create observed while it runs; dockerd killed inside a host; a record whose PID proves nothing;
-# two stores on one bridge. Each point is reached by polling for a marker (the record, the init's
-# PID file, a file the provisioning writes, a line of output), never by a fixed sleep, and the
-# process is frozen (SIGSTOP) there before it is killed. After each: `ls` tells the truth, `rm -y
-# -f` or `provision` recovers, and nothing is left (processes, netns mount, veth, lease, upper
-# layer; lib.sh's snapshot diff checks links, mounts, iptables and daemons at the end).
+# two stores on one bridge; `up` killed half way, `up` again, `down` after a partial `up`. Each
+# point is reached by polling for a marker (the record, a file the provisioning writes, a status)
+# or, for steps too short to catch from outside, by $SWARMCTL_FAILPOINT (the process stops itself
+# there); never by a fixed sleep. The process is frozen (SIGSTOP) at the point, then killed. After
+# each: `ls` tells the truth, `rm -y -f` or `provision` recovers, and nothing is left (processes,
+# netns mount, veth, lease, upper layer; lib.sh's snapshot diff checks links, mounts, iptables and
+# daemons at the end).
 source "$(dirname "$0")/lib.sh"
 e2e_setup 216 sce2e216
 IMAGES=$("$(dirname "$0")/images/build.sh" "$E2E_TMP/images") || { e2e_log "FAIL: building test images"; exit 1; }
@@ -36,13 +38,17 @@ field() {  # store machine key: a key of the record (Swarmctl.Status or Driver.H
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1]+"/machines/"+sys.argv[2]+"/config.json")); print(d["Swarmctl"]["Status"] if sys.argv[3]=="Status" else d["Driver"][sys.argv[3]])' "$@" 2>/dev/null
 }
 row() { sc ls --filter "name=$1" --format '{{.State}}|{{.Error}}'; }
-# start_create NAME LOG args... : `create` as the leader of its own process group (PID = PGID).
+# start_create NAME LOG args... : `create` as the leader of its own process group (PID = PGID),
+# SIGINT at its default (bash starts background commands with it ignored); $FAILPOINT, when set,
+# names the step where it stops itself.
 start_create() {
   local name=$1 log=$2
   shift 2
-  setsid "$SWARMCTL_BIN" create -d local "$@" "$name" > "$log" 2>&1 &
+  SWARMCTL_FAILPOINT=${FAILPOINT:-} setsid env --default-signal=INT "$SWARMCTL_BIN" create -d local \
+    "$@" "$name" > "$log" 2>&1 &
   CREATE_PID=$!
 }
+stopped() { [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = T ]; }
 # freeze_and KILL|INT : stops the create's group where it is, then sends the signal to all of it.
 freeze_and() {
   kill -STOP -- -"$CREATE_PID" 2>/dev/null
@@ -76,15 +82,16 @@ wait_for "k1's record" 20 test -e "$STORE/machines/k1/config.json"
 freeze_and KILL
 interrupted_then_rm "SIGKILL before the host is up" k1
 
-# 2. SIGINT to the group while the host boots (its init has written its PID; the record does not
-#    have it): the orphan host of the issue.
-start_create k2 "$E2E_TMP/k2.log" --no-provision
-wait_for "k2's record" 20 test -e "$STORE/machines/k2/config.json"
+# 2. SIGINT to the group once the host runs but before its record names its init: the orphan
+#    host of the issue (init, sshd, lease, bridge, NAT).
+FAILPOINT=local-booted start_create k2 "$E2E_TMP/k2.log" --no-provision
+wait_for "k2 at local-booted" 30 stopped "$CREATE_PID"
 id2=$(field "$STORE" k2 HostID)
-wait_for "k2's init" 30 test -s "/run/swarmctl/hosts/$id2/init.pid"
+check "the host runs (its init wrote its PID)" test -s "/run/swarmctl/hosts/$id2/init.pid"
 freeze_and INT
-eq "SIGINT while booting: the record is still 'creating'" creating "$(field "$STORE" k2 Status)"
-interrupted_then_rm "SIGINT while the host boots" k2
+eq "SIGINT after the boot: the record is still 'creating'" creating "$(field "$STORE" k2 Status)"
+eq "SIGINT after the boot: the record names no PID" 0 "$(field "$STORE" k2 Pid)"
+interrupted_then_rm "SIGINT once the host runs" k2
 
 # 3. During provisioning (the engine's certificate is on the host): while frozen, ls says
 #    Creating and rm refuses; after SIGKILL, ls says interrupted and `provision` finishes it.
@@ -105,11 +112,11 @@ must "SIGKILL during provisioning: provision recovers" sc provision p1
 eq "after provision: Running, no error" "Running|" "$(row p1)"
 check "after provision: docker answers" dk p1 version
 
-# 4. SIGINT during the image load (several archives: the step lasts).
-imgs=()
-for i in 1 2 3 4 5 6; do cp "$IMAGES/busybox.tar" "$E2E_TMP/bb$i.tar"; imgs+=(--preload-image "$E2E_TMP/bb$i.tar"); done
-start_create l1 "$E2E_TMP/l1.log" "${imgs[@]}"
-wait_for "l1's image load" 180 grep -q "Loading images" "$E2E_TMP/l1.log"
+# 4. SIGINT during the image load (stopped after the first of two archives).
+cp "$IMAGES/busybox.tar" "$E2E_TMP/bb2.tar"
+FAILPOINT=image-loaded start_create l1 "$E2E_TMP/l1.log" \
+  --preload-image "$IMAGES/busybox.tar" --preload-image "$E2E_TMP/bb2.tar"
+wait_for "l1 at image-loaded" 180 stopped "$CREATE_PID"
 freeze_and INT
 eq "SIGINT during the image load: the record says provisioning" provisioning "$(field "$STORE" l1 Status)"
 idl=$(field "$STORE" l1 HostID)
@@ -177,7 +184,7 @@ swarm: {mode: swarm-mode, master: ftm}
 nodes: {prefix: ftn, count: 1}
 EOF
 start_up() {
-  setsid "$SWARMCTL_BIN" up -f "$E2E_TMP/ft.yml" > "$E2E_TMP/up.log" 2>&1 &
+  setsid env --default-signal=INT "$SWARMCTL_BIN" up -f "$E2E_TMP/ft.yml" > "$E2E_TMP/up.log" 2>&1 &
   CREATE_PID=$!
 }
 master_done_node_started() {
