@@ -162,16 +162,6 @@ TEST_CASE("engine: set_advertise_interface replaces only the interface of cluste
   CHECK(none == std::vector<std::string>{"cluster-store=consul://c:8500"});
 }
 
-TEST_CASE("engine: an Environment= value keeps its $ (systemd expands no variables there)") {
-  CHECK(systemd_env_quote("A=x$y${z}$$") == "\"A=x$y${z}$$\"");
-  CHECK(systemd_env_quote("P=50%") == "\"P=50%%\"");
-  auto c = sample_config();
-  c.env = {"PASS=a$b"};
-  auto s = render_configure_script(k_systemd, c);
-  REQUIRE(s);
-  CHECK(s->find("'Environment=\"PASS=a$b\"'") != std::string::npos);
-}
-
 TEST_CASE("engine: systemd_quote escapes what systemd would expand") {
   CHECK(systemd_quote("plain") == "\"plain\"");
   CHECK(systemd_quote("a$b%c") == "\"a$$b%%c\"");

@@ -119,3 +119,32 @@ TEST_CASE("store: reserve never replaces a directory made by hand and leaves not
   for (const auto &e : fs::directory_iterator(s.machines_dir()))
     CHECK(e.path().filename().string().rfind(".", 0) != 0);
 }
+
+TEST_CASE("store: a reader never sees a machine without its record while creates run") {
+  TempDir t;
+  Store s(t.path / "store");
+  REQUIRE(s.init());
+  constexpr int n = 100;
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    Store w(t.path / "store");
+    for (int i = 0; i < n; ++i)
+      if (!w.reserve(sample("m" + std::to_string(i)))) ::_exit(1);
+    ::_exit(0);
+  }
+  int half_made = 0, seen = 0;
+  for (bool done = false; !done;) {
+    int st = 0;
+    done = ::waitpid(child, &st, WNOHANG) == child;
+    if (done) CHECK((WIFEXITED(st) && WEXITSTATUS(st) == 0));
+    for (const auto &name : s.list()) {
+      auto r = s.load(name);
+      ++seen;
+      if (!r) ++half_made; // "has no config.json (a create was interrupted)"
+    }
+  }
+  CHECK(seen > 0);
+  CHECK(half_made == 0);
+  CHECK(s.list().size() == n);
+}
