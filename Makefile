@@ -7,7 +7,7 @@ DEPS := build-essential cmake pkg-config libssh-dev libcurl4-openssl-dev libyaml
 	libcli11-dev libfmt-dev doctest-dev libssl-dev nlohmann-json3-dev libexpected-dev \
 	openssh-server openssh-client docker.io etcd-server etcd-client iptables busybox-static \
 	iproute2 util-linux procps psmisc curl ca-certificates python3 python3-botocore \
-	clang-format hyperfine time bc openssl libarchive-dev qemu-utils genisoimage golang-go
+	clang-format hyperfine time bc openssl libarchive-dev qemu-utils genisoimage golang-go zsh fish tcsh
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build build-tests install test unit integration e2e demo demo-down bench format \

@@ -8,6 +8,7 @@
 #include <provision/machine/cluster_file.hpp>
 #include <provision/machine/cluster_role.hpp>
 #include <provision/machine/create_flow.hpp>
+#include <provision/machine/remove_flow.hpp>
 #include <set>
 
 namespace sc {
@@ -82,27 +83,6 @@ struct Outcome {
   bool existed = false;
 };
 
-// Brings one machine up: nothing if it is provisioned (started if stopped), resume a failed
-// create, or create it.
-Status up_one(Services &s, CreateRequest req, const ProvisionOptions &po, bool *existed) {
-  if (s.store->exists(req.rec.name)) {
-    *existed = true;
-    auto m = load_machine(s, req.rec.name);
-    if (!m) return fail(m.error());
-    if (m->rec.swarm_cluster != req.rec.swarm_cluster && !m->rec.swarm_cluster.empty())
-      return fail(Errc::already_exists, fmt::format("machine {} belongs to cluster {}",
-                                                    req.rec.name, m->rec.swarm_cluster));
-    auto st = m->driver->state();
-    if (st && *st == State::Stopped) {
-      SC_TRY(m->driver->start());
-    }
-    if (m->rec.status == "provisioned") return ok();
-    return provision_machine(s, *m, po);
-  }
-  req.prefix = po.prefix;
-  return create_machine(s, std::move(req));
-}
-
 // Admits jobs in ticket order, at most `limit` at a time (0 = no limit). Tickets follow the
 // dependency order (KV machine, master, the rest), so a job never waits for one not yet admitted.
 class OrderedGate {
@@ -159,6 +139,9 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
   // Classic swarm: the KV machine must exist (its IP is in every engine's cluster-store).
   const ClusterMachine *kv = f->kv();
   std::vector<std::future<void>> jobs;
+  // A KV machine whose create died half way is made again, before the others need its address.
+  if (auto d = kv ? drop_interrupted_create(s, kv->name) : Result<bool>(false); !d)
+    return report(s, d.error());
   bool kv_created_now = false;
   if (kv && f->swarm_mode == "classic" && !s.store->exists(kv->name)) {
     // Only the driver's part (seconds): the KV machine's address goes into the other engines'
@@ -248,7 +231,7 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
           auto start = std::chrono::steady_clock::now();
           bool existed = false;
           req.prefix = po.prefix;
-          Status st = up_one(s, req, po, &existed);
+          Status st = up_machine(s, req, po, &existed);
           if (is_kv) {
             existed = existed && !kv_created_now;
             if (gate_on_kv) kv_promise->set_value(st ? ok() : Status(fail(st.error())));
@@ -303,11 +286,7 @@ int run_down(Services &s, const std::string &file, bool quiet) {
     if (!s.store->exists(cm.name)) continue;
     jobs.push_back(
         std::async(std::launch::async, [&s, name = cm.name]() -> std::pair<std::string, Status> {
-          auto m = load_machine(s, name);
-          if (!m) return {name, fail(m.error())};
-          auto st = m->driver->remove();
-          if (!st) return {name, st};
-          return {name, s.store->remove(name)};
+          return {name, remove_machine(s, name, false, nullptr)};
         }));
   }
   int rc = 0;

@@ -30,6 +30,8 @@ Result<std::string> checked_url(Services &s, Machine &m, bool swarm) {
   SC_TRY(refresh_certs_if_ip_changed(s, m));
   auto u = m.driver->url();
   if (!u) return fail(u.error());
+  // The URL ends up in shell code (`eval $(swarmctl env)`): nothing but tcp://HOST:PORT.
+  SC_TRY_CTX(check_engine_url(*u), fmt::format("machine \"{}\"", m.rec.name));
   auto hp = parse_host_port(*u, 2376);
   if (!hp) return fail(hp.error());
   auto check = docker_ping(hp->host, hp->port, client_tls(s, m), std::chrono::seconds(20));
@@ -87,7 +89,9 @@ int run_env(Services &s, const EnvOptions &o) {
     auto np = no_proxy_var(std::getenv("no_proxy"), std::getenv("NO_PROXY"), ip, o.unset);
     if (np) vars.push_back(*np);
   }
-  s.ui.raw_out(render_env(shell, vars, o.unset, s.command_line));
+  auto text = render_env(shell, vars, o.unset, s.command_line);
+  if (!text) return report(s, text.error());
+  s.ui.raw_out(*text);
   return 0;
 }
 } // namespace

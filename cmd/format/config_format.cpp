@@ -12,6 +12,12 @@ std::string go_quote(const std::string &s) {
     case '\\':
       out += "\\\\";
       break;
+    case '$': // not Go's: inside a shell's double quotes these would expand under `eval`
+      out += "\\$";
+      break;
+    case '`':
+      out += "\\`";
+      break;
     case '\n':
       out += "\\n";
       break;
@@ -34,6 +40,6 @@ std::string go_quote(const std::string &s) {
 std::string render_config(const std::string &ca, const std::string &cert, const std::string &key,
                           const std::string &url) {
   return fmt::format("--tlsverify\n--tlscacert={}\n--tlscert={}\n--tlskey={}\n-H={}\n",
-                     go_quote(ca), go_quote(cert), go_quote(key), url);
+                     go_quote(ca), go_quote(cert), go_quote(key), go_quote(url));
 }
 } // namespace sc

@@ -288,6 +288,14 @@ void release_ip(const Net &n, const std::string &ip) {
   if (!ip.empty()) fs::remove(lease_dir(n) / ip, ec);
 }
 
+void release_leases_of(const Net &n, const std::string &owner) {
+  std::error_code ec;
+  for (const auto &e : fs::directory_iterator(lease_dir(n), ec)) {
+    auto holder = read_file(e.path());
+    if (holder && *holder == owner) fs::remove(e.path(), ec);
+  }
+}
+
 std::string veth_name(const HostSpec &h) {
   return "scv" + h.id;
 }

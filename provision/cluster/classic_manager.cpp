@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <provision/util/shell_quote.hpp>
 #include <provision/cluster/classic_manager.hpp>
 #include <provision/cluster/kv.hpp>
+#include <provision/util/shell_quote.hpp>
 
 namespace sc {
 

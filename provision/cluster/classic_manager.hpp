@@ -2,8 +2,8 @@
 // What a classic Swarm manager (swarm 1.x `manage`) says about its nodes, and the containers
 // that keep a classic overlay network's sandbox alive on every engine.
 #include <chrono>
-#include <provision/util/result.hpp>
 #include <provision/ssh/runner.hpp>
+#include <provision/util/result.hpp>
 #include <string>
 #include <vector>
 

@@ -1,7 +1,5 @@
 #include <fmt/format.h>
 #include <future>
-#include <provision/util/net.hpp>
-#include <provision/util/poll.hpp>
 #include <provision/cluster/classic_manager.hpp>
 #include <provision/cluster/kv.hpp>
 #include <provision/cluster/network.hpp>
@@ -9,6 +7,7 @@
 #include <provision/cluster/swarm_mode.hpp>
 #include <provision/machine/cluster_role.hpp>
 #include <provision/util/net.hpp>
+#include <provision/util/poll.hpp>
 
 namespace sc {
 

@@ -43,6 +43,23 @@ Status save_machine(Services &s, Machine &m) {
   return s.store->save(m.rec);
 }
 
+CreateProgress create_progress(const Services &s, const HostRecord &rec) {
+  CreateProgress cp;
+  if (rec.status != "creating" && rec.status != "provisioning") return cp;
+  cp.unfinished = true;
+  cp.live = s.store->creating(rec.name);
+  if (cp.live) return cp;
+  if (rec.status == "creating")
+    cp.error = fmt::format("its create was interrupted before the host was ready: remove it with "
+                           "`{} rm -f {}`",
+                           s.program, rec.name);
+  else
+    cp.error = fmt::format("its create was interrupted while provisioning: `{} provision {}` "
+                           "finishes it, `{} rm -f {}` removes it",
+                           s.program, rec.name, s.program, rec.name);
+  return cp;
+}
+
 Result<std::string> name_or_default(Services &s, const std::vector<std::string> &names) {
   if (names.size() > 1) return fail(Errc::usage, "Error: Too many arguments given");
   if (!names.empty()) return names[0];

@@ -6,6 +6,7 @@
 #include <provision/machine/cluster_role.hpp>
 #include <provision/machine/engine_bridge.hpp>
 #include <provision/machine/provision_flow.hpp>
+#include <provision/util/failpoint.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/image_archive.hpp>
 #include <provision/util/net.hpp>
@@ -141,6 +142,11 @@ static Status check_cluster_interface(Services &s, Machine &m, CommandRunner &ru
 
 Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
   const auto &p = o.prefix;
+  if (m.rec.status == "creating")
+    return fail(Errc::generic,
+                fmt::format("the create of {} was interrupted before the host was ready: remove "
+                            "it with `{} rm -f {}` and create it again",
+                            m.rec.name, s.program, m.rec.name));
   auto ip = m.driver->ip();
   if (!ip) return fail(ip.error().context("get IP"));
 
@@ -227,6 +233,7 @@ Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
         ro.timeout = std::chrono::minutes(5);
         SC_TRY_CTX(run_ok(*runner, "docker load " + img, docker_cmd(facts) + " load -q", ro),
                    runner->target());
+        failpoint("image-loaded");
       }
       return ok();
     };

@@ -1,9 +1,11 @@
 #include <libssh/libssh.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <fmt/format.h>
 #include <mutex>
@@ -308,6 +310,13 @@ Status LibsshRunner::copy_from(const std::string &remote, const fs::path &local,
   if (k == "missing")
     return fail(Errc::not_found, fmt::format("{}: no such file or directory", remote));
   std::error_code ec;
+  Result<unsigned> mode = 0u;
+  if (k != "dir") {
+    mode_t mask = ::umask(0); // read it (umask has no getter); set back at once
+    ::umask(mask);
+    mode = copied_file_mode(k, mask);
+    if (!mode) return fail(mode.error().context("copy from " + remote));
+  }
   if (k == "dir") {
     if (!recursive) return fail(Errc::usage, fmt::format("{} is a directory (use -r)", remote));
     auto rp = fs::path(remote);
@@ -320,14 +329,28 @@ Status LibsshRunner::copy_from(const std::string &remote, const fs::path &local,
     SC_TRY(ensure_dir(local, 0755));
     ProcessOptions po;
     po.stdin_data = r->out;
-    auto t = run_checked({"tar", "-xf", "-", "-C", local.string()}, po);
+    // As root, tar would keep the archive's owners and modes (setuid included): not from a host.
+    auto t = run_checked(
+        {"tar", "--no-same-owner", "--no-same-permissions", "-xf", "-", "-C", local.string()}, po);
     return t ? ok() : Status(fail(t.error()));
   }
   auto r = run_ok(*this, "copy from " + remote, "cat " + shell_quote(remote));
   if (!r) return fail(r.error());
   fs::path dst = fs::is_directory(local, ec) ? local / fs::path(remote).filename() : local;
-  unsigned mode = static_cast<unsigned>(std::stoul(k, nullptr, 8));
-  return atomic_write(dst, r->out, mode);
+  return atomic_write(dst, r->out, *mode);
+}
+
+Result<unsigned> copied_file_mode(std::string_view reply, unsigned umask) {
+  unsigned mode = 0;
+  auto [end, ec] = std::from_chars(reply.data(), reply.data() + reply.size(), mode, 8);
+  if (reply.empty() || reply.size() > 6 || ec != std::errc() ||
+      end != reply.data() + reply.size()) {
+    std::string shown;
+    for (char c : reply.substr(0, 40))
+      shown += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+    return fail(Errc::parse, fmt::format("unexpected reply to `stat` from the host: '{}'", shown));
+  }
+  return mode & 0777 & ~umask;
 }
 
 Status wait_for_ssh(const SshConfig &cfg, std::chrono::milliseconds timeout,

@@ -12,7 +12,8 @@ namespace fs = std::filesystem;
 // to the temp file before any byte is written.
 Status atomic_write(const fs::path &path, std::string_view data, unsigned mode = 0600);
 Result<std::string> read_file(const fs::path &path);
-// mkdir -p with the given mode on every directory it creates; chmods an existing leaf to mode.
+// mkdir -p with the given mode on every directory it creates (whatever the umask); directories
+// that exist already, the leaf included, keep their mode.
 Status ensure_dir(const fs::path &dir, unsigned mode = 0700);
 // Removes a tree; missing is fine.
 Status remove_tree(const fs::path &p);

@@ -4,9 +4,9 @@
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
+#include <provision/cluster/classic_manager.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/process.hpp>
-#include <provision/cluster/classic_manager.hpp>
 #include <stdlib.h>
 
 using namespace sc;
