@@ -41,8 +41,9 @@ namespace {
 // tcp://HOST:PORT made of characters no shell treats specially.
 bool plain_url(const std::string &url) {
   if (url.rfind("tcp://", 0) != 0) return false;
-  return url.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:-[]/",
-                               6) == std::string::npos;
+  return url.find_first_not_of(
+             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:-[]/", 6) ==
+         std::string::npos;
 }
 } // namespace
 
