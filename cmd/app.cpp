@@ -1,6 +1,8 @@
 #include <unistd.h>
 
 #include <cmd/app.hpp>
+#include <cmd/cmd_completion.hpp>
+#include <cmd/cmd_context.hpp>
 #include <cmd/commands.hpp>
 #include <cmd/version.hpp>
 #include <cstdlib>
@@ -103,6 +105,8 @@ int run_app(int argc, char **argv) {
   add_actions(app, s, rc);
   add_ssh(app, s, rc);
   add_cluster(app, s, rc);
+  add_context(app, s, rc);
+  add_completion(app, s, rc); // last: it describes every command registered above
 
   // Store and UI are ready before any callback runs (callbacks run after parsing).
   app.parse_complete_callback([&] {

@@ -1,3 +1,4 @@
+#include <cmd/cmd_context.hpp>
 #include <cmd/commands.hpp>
 #include <fmt/format.h>
 #include <future>
@@ -260,6 +261,7 @@ void add_actions(CLI::App &app, Services &s, int &rc) {
         if (!m) {
           if (*force && s.store->exists(n)) {
             (void)s.store->remove(n);
+            remove_machine_contexts(s, n);
             s.ui.info("Successfully removed " + n);
             continue;
           }
@@ -279,6 +281,7 @@ void add_actions(CLI::App &app, Services &s, int &rc) {
           rc = report(s, r.error());
           continue;
         }
+        remove_machine_contexts(s, n);
         s.ui.info("Successfully removed " + n);
       }
     });

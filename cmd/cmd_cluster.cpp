@@ -1,4 +1,5 @@
 #include <chrono>
+#include <cmd/cmd_context.hpp>
 #include <cmd/commands.hpp>
 #include <condition_variable>
 #include <drivers/registry.hpp>
@@ -140,7 +141,13 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
   std::vector<Outcome> outcomes;
   auto record = [&](const std::string &name, Status st, double secs, bool existed) {
     std::lock_guard lk(mu);
-    if (!quiet) {
+    if (!quiet && s.ui.board) {
+      s.ui.board->finish("(" + name + ") ",
+                         st ? fmt::format("{} in {:.1f}s",
+                                          existed ? "up to date" : "created and provisioned", secs)
+                            : fmt::format("FAILED after {:.1f}s", secs));
+      if (!st) s.ui.error(fmt::format("({}) {}", name, st.error().message));
+    } else if (!quiet) {
       // One line per machine even while the machines' own steps are silenced.
       if (st)
         s.ui.raw_out(fmt::format("({}) {} in {:.1f}s\n", name,
@@ -153,6 +160,11 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
   auto elapsed = [](auto start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  // On a TTY: one live line per machine (its current step and elapsed time).
+  std::vector<std::string> rows;
+  for (const auto &cm : f->machines)
+    rows.push_back("(" + cm.name + ") ");
+  Ui::BoardScope board(s.ui, rows, !quiet);
   bool saved_quiet = s.ui.quiet;
   s.ui.quiet = quiet_steps || quiet;
 
@@ -268,6 +280,7 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
     manager_promise->set_value(fail(Error{Errc::usage, "no swarm master in the cluster file"}));
   for (auto &j : jobs)
     j.get();
+  board.end();
   s.ui.quiet = saved_quiet;
 
   bool failed = false;
@@ -334,7 +347,9 @@ int run_down(Services &s, const std::string &file, bool quiet) {
           if (!m) return {name, fail(m.error())};
           auto st = m->driver->remove();
           if (!st) return {name, st};
-          return {name, s.store->remove(name)};
+          st = s.store->remove(name);
+          if (st) remove_machine_contexts(s, name);
+          return {name, st};
         }));
   }
   int rc = 0;
