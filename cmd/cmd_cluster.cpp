@@ -141,30 +141,26 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
   std::vector<Outcome> outcomes;
   auto record = [&](const std::string &name, Status st, double secs, bool existed) {
     std::lock_guard lk(mu);
-    if (!quiet && s.ui.board) {
-      s.ui.board->finish("(" + name + ") ",
-                         st ? fmt::format("{} in {:.1f}s",
+    if (!quiet) {
+      // One line per machine even while the machines' own steps are silenced (on a TTY, the
+      // result replaces the machine's live line).
+      std::string key = "(" + name + ") ";
+      std::string text = st ? fmt::format("{} in {:.1f}s",
                                           existed ? "up to date" : "created and provisioned", secs)
-                            : fmt::format("FAILED after {:.1f}s", secs));
-      if (!st) s.ui.error(fmt::format("({}) {}", name, st.error().message));
-    } else if (!quiet) {
-      // One line per machine even while the machines' own steps are silenced.
-      if (st)
-        s.ui.raw_out(fmt::format("({}) {} in {:.1f}s\n", name,
-                                 existed ? "up to date" : "created and provisioned", secs));
-      else
-        s.ui.error(fmt::format("({}) FAILED after {:.1f}s: {}", name, secs, st.error().message));
+                            : fmt::format("FAILED after {:.1f}s", secs);
+      if (s.ui.board) s.ui.board->finish(key, text);
+      if (st && !s.ui.board) s.ui.raw_out(key + text + "\n");
+      if (!st) s.ui.error(key + (s.ui.board ? "" : text + ": ") + st.error().message);
     }
     outcomes.push_back(Outcome{name, st, secs, existed});
   };
   auto elapsed = [](auto start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  // On a TTY: one live line per machine (its current step and elapsed time).
   std::vector<std::string> rows;
   for (const auto &cm : f->machines)
     rows.push_back("(" + cm.name + ") ");
-  Ui::BoardScope board(s.ui, rows, !quiet);
+  Ui::BoardScope board(s.ui, rows, !quiet); // on a TTY: one live line per machine
   bool saved_quiet = s.ui.quiet;
   s.ui.quiet = quiet_steps || quiet;
 

@@ -16,12 +16,22 @@ must "start dockerd by hand on the host (no init script)" sc ssh bare1 -- \
   'setsid dockerd >/var/log/hand-dockerd.log 2>&1 </dev/null & for i in $(seq 1 300); do docker version >/dev/null 2>&1 && exit 0; sleep 0.1; done; exit 1'
 HAND_PID=$(sc ssh bare1 -- cat /var/run/docker.pid)
 
+IMAGES=$(bash "$(dirname "$0")/images/build.sh" "$E2E_TMP/images") || { e2e_log "FAIL: test images"; exit 1; }
+
+# On a terminal (a pseudo-terminal from `script`), with --debug: the image load shows its bytes
+# and rate, and every step its duration.
 t0=$(date +%s%N)
-out=$(sc --debug create -d generic --generic-ip-address "$IP" --generic-ssh-key "$KEY" gen1 2>&1); rc=$?
+script -qfec "$(printf '%q ' "$SWARMCTL_BIN" --debug create -d generic --generic-ip-address "$IP" \
+  --generic-ssh-key "$KEY" --preload-image "$IMAGES/busybox.tar" gen1; echo '; echo "rc=$?"')" \
+  /dev/null > "$E2E_TMP/create.out" 2>&1
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-eq "generic create succeeds" 0 "$rc"
-[ "$rc" = 0 ] || printf '%s\n' "$out" | tail -n 30 >&2
+out=$(tr -d '\r' < "$E2E_TMP/create.out")
+eq "generic create succeeds" "rc=0" "$(tail -n1 <<<"$out")"
+grep -q '^rc=0$' <<<"$out" || printf '%s\n' "$out" | tail -n 30 >&2
 e2e_log "generic create over a hand-started dockerd: ${ms} ms"
+check "the image load shows bytes and rate on a TTY" \
+  grep -qE 'Loading busybox\.tar: [0-9.]+ MiB / [0-9.]+ MiB, [0-9.]+ MiB/s' <<<"$out"
+check "the image was loaded" dk gen1 image inspect busybox:latest
 cfg=$(grep -oE 'step "Setting Docker configuration on the remote daemon" took [0-9.]+s' <<<"$out" | grep -oE '[0-9.]+s$')
 check "--debug shows the configure step's duration" test -n "$cfg"
 e2e_log "configure step: ${cfg:-?}"
