@@ -25,3 +25,8 @@ done
 bench_cmd "ls -q (1000 machines)" 10 "$SWARMCTL" ls -q
 bench_cmd "ls (1000 machines, states + versions)" 10 "$SWARMCTL" ls
 bench_cmd "ls --filter driver=none (1000)" 10 "$SWARMCTL" ls --filter driver=none --format '{{.Name}}'
+echo "== shell completion over the same 1000 machines (bash; the script sourced once)"
+"$SWARMCTL" completion bash > "$TMP/swarmctl.bash" || exit 1
+bench_cmd "bash: swarmctl ip <TAB> (1000 names)" 10 bash --norc -c \
+  'source "$1"; COMP_WORDS=(swarmctl ip ""); COMP_CWORD=2; _swarmctl; [ ${#COMPREPLY[@]} -eq 1000 ]' _ "$TMP/swarmctl.bash"
+bench_cmd "bash: no completion (bash start-up alone)" 10 bash --norc -c 'source "$1"' _ "$TMP/swarmctl.bash"
