@@ -97,7 +97,8 @@ void Ui::Transfer::update(std::uint64_t done, std::uint64_t total) {
   m_done = done;
   auto now = std::chrono::steady_clock::now();
   bool complete = m_total > 0 && done >= m_total;
-  if (!complete && m_drawn && now - m_last < std::chrono::milliseconds(100)) return;
+  bool first = m_last == std::chrono::steady_clock::time_point{};
+  if (!complete && !first && now - m_last < std::chrono::milliseconds(100)) return;
   m_last = now;
   std::string t = text(m_done, m_total, std::chrono::duration<double>(now - m_start).count());
   if (m_ui.board && m_ui.board->has(m_prefix)) {

@@ -106,3 +106,22 @@ TEST_CASE("transfer: bytes and rate on a TTY, one line rewritten; nothing off a 
   CHECK(std::ftell(file) == 0);
   std::fclose(file);
 }
+
+TEST_CASE("transfer: on the live board, a stream of updates redraws its row a few times only") {
+  Pty t;
+  Ui ui(t.out, t.out);
+  {
+    LiveBoard b(t.out, ui.mutex(), {"(n1) "});
+    ui.board = &b;
+    Ui::Transfer x(ui, "Loading busybox.tar", "(n1) ", 100 * 1024 * 1024);
+    for (int i = 1; i <= 500; ++i) // 64 KiB chunks, as the SSH channel writes them
+      x.update(static_cast<std::uint64_t>(i) * 65536);
+    ui.board = nullptr;
+  }
+  std::string s = t.drain();
+  size_t rows = 0;
+  for (size_t pos = 0; (pos = s.find("MiB/s", pos)) != std::string::npos; ++pos)
+    ++rows;
+  CHECK(rows >= 1);
+  CHECK(rows <= 6); // throttled to one redraw per 100 ms (plus the board's own 250 ms ticks)
+}
