@@ -34,10 +34,12 @@ PY
 
 # bench_tls_endpoint STORE: a TLS endpoint on loopback with a server certificate from STORE's CA
 # (openssl s_server answering any request with a page: enough for a TLS check); sets PORT and
-# SERVER_PID (the caller kills it). STORE must hold certs/ca.pem and ca-key.pem.
+# SERVER_PID (the caller kills it). STORE must hold certs/ca.pem and ca-key.pem; the server's
+# files go beside it (STORE/../tls), in the caller's temporary directory.
 bench_tls_endpoint() {
   local store=$1 dir
-  dir=$(mktemp -d /tmp/swarmctl-bench-tls.XXXXXX)
+  dir=$(dirname "$store")/tls
+  mkdir -p "$dir"
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /O=bench -keyout "$dir/srv.key" -out "$dir/srv.csr" 2>/dev/null
   printf 'subjectAltName=IP:127.0.0.1\n' > "$dir/ext"
   openssl x509 -req -in "$dir/srv.csr" -CA "$store/certs/ca.pem" -CAkey "$store/certs/ca-key.pem" -CAcreateserial -days 2 -extfile "$dir/ext" -out "$dir/srv.pem" 2>/dev/null
