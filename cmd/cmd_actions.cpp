@@ -1,3 +1,4 @@
+#include <cmd/cmd_context.hpp>
 #include <cmd/commands.hpp>
 #include <fmt/format.h>
 #include <future>
@@ -269,6 +270,7 @@ void add_actions(CLI::App &app, Services &s, int &rc) {
           rc = report(s, st.error().context(fmt::format("Error removing host \"{}\"", n)));
           continue;
         }
+        remove_machine_contexts(s, n);
         s.ui.info("Successfully removed " + n);
       }
     });

@@ -1,4 +1,5 @@
 #include <chrono>
+#include <cmd/cmd_context.hpp>
 #include <cmd/commands.hpp>
 #include <condition_variable>
 #include <drivers/registry.hpp>
@@ -121,18 +122,25 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
   auto record = [&](const std::string &name, Status st, double secs, bool existed) {
     std::lock_guard lk(mu);
     if (!quiet) {
-      // One line per machine even while the machines' own steps are silenced.
-      if (st)
-        s.ui.raw_out(fmt::format("({}) {} in {:.1f}s\n", name,
-                                 existed ? "up to date" : "created and provisioned", secs));
-      else
-        s.ui.error(fmt::format("({}) FAILED after {:.1f}s: {}", name, secs, st.error().message));
+      // One line per machine even while the machines' own steps are silenced (on a TTY, the
+      // result replaces the machine's live line).
+      std::string key = "(" + name + ") ";
+      std::string text = st ? fmt::format("{} in {:.1f}s",
+                                          existed ? "up to date" : "created and provisioned", secs)
+                            : fmt::format("FAILED after {:.1f}s", secs);
+      if (s.ui.board) s.ui.board->finish(key, text);
+      if (st && !s.ui.board) s.ui.raw_out(key + text + "\n");
+      if (!st) s.ui.error(key + (s.ui.board ? "" : text + ": ") + st.error().message);
     }
     outcomes.push_back(Outcome{name, st, secs, existed});
   };
   auto elapsed = [](auto start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  std::vector<std::string> rows;
+  for (const auto &cm : f->machines)
+    rows.push_back("(" + cm.name + ") ");
+  Ui::BoardScope board(s.ui, rows, !quiet); // on a TTY: one live line per machine
   bool saved_quiet = s.ui.quiet;
   s.ui.quiet = quiet_steps || quiet;
 
@@ -251,6 +259,7 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
     manager_promise->set_value(fail(Error{Errc::usage, "no swarm master in the cluster file"}));
   for (auto &j : jobs)
     j.get();
+  board.end();
   s.ui.quiet = saved_quiet;
 
   bool failed = false;
@@ -286,7 +295,9 @@ int run_down(Services &s, const std::string &file, bool quiet) {
     if (!s.store->exists(cm.name)) continue;
     jobs.push_back(
         std::async(std::launch::async, [&s, name = cm.name]() -> std::pair<std::string, Status> {
-          return {name, remove_machine(s, name, false, nullptr)};
+          auto st = remove_machine(s, name, false, nullptr);
+          if (st) remove_machine_contexts(s, name);
+          return {name, st};
         }));
   }
   int rc = 0;

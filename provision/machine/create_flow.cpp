@@ -166,6 +166,9 @@ Status create_machine(Services &s, CreateRequest req) {
   m.rec.status = provisions ? "provisioning" : "created";
   SC_TRY(save_machine(s, m));
   if (!m.driver->provisionable()) {
+    // The engine exists already: its client side (env's TLS check, DOCKER_CERT_PATH, docker
+    // contexts) uses the store's client certificate, from the machine's directory.
+    SC_TRY(copy_client_certs(s, m));
     m.rec.status = "provisioned";
     SC_TRY(save_machine(s, m));
     s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running "

@@ -1,5 +1,6 @@
 #include <drivers/registry.hpp>
 #include <fmt/format.h>
+#include <provision/machine/connection.hpp>
 #include <provision/machine/machine.hpp>
 
 namespace sc {
@@ -14,12 +15,7 @@ DriverContext driver_context(const Services &s, const HostRecord &rec) {
   ctx.role.swarm_master = rec.swarm.master && !rec.swarm.mode;
   ctx.role.swarm_agent = rec.swarm.agent && !rec.swarm.mode;
   ctx.role.swarm_mode = rec.swarm.mode;
-  if (auto pos = rec.swarm.host.rfind(':'); pos != std::string::npos) {
-    try {
-      ctx.role.swarm_port = std::stoi(rec.swarm.host.substr(pos + 1));
-    } catch (...) {
-    }
-  }
+  ctx.role.swarm_port = swarm_port(rec);
   ctx.role.kv_port = rec.kv.kind.empty() ? 0 : rec.kv.port;
   return ctx;
 }

@@ -43,18 +43,23 @@ Result<std::unique_ptr<LibsshRunner>> connect_machine(Services &s, Machine &m,
   return runner;
 }
 
+Status copy_client_certs(Services &s, const Machine &m) {
+  auto dir = s.store->machine_dir(m.rec.name);
+  for (const char *file : {"ca.pem", "cert.pem", "key.pem"}) {
+    auto data = read_file(s.store->certs_dir() / file);
+    if (!data) return fail(data.error().context("copy certificates"));
+    SC_TRY_CTX(atomic_write(dir / file, *data, std::string(file) == "key.pem" ? 0600 : 0644),
+               "copy certificates");
+  }
+  return ok();
+}
+
 Status issue_machine_certs(Services &s, Machine &m, const std::string &ip) {
   auto user = std::getenv("USER") ? std::string(std::getenv("USER")) : std::string("unknown");
   auto ca = CertAuthority::load_or_create(s.store->certs_dir(), user);
   if (!ca) return fail(ca.error().context("certificates"));
+  SC_TRY(copy_client_certs(s, m));
   auto dir = s.store->machine_dir(m.rec.name);
-  for (auto [src, dst] :
-       {std::pair{"ca.pem", "ca.pem"}, {"cert.pem", "cert.pem"}, {"key.pem", "key.pem"}}) {
-    auto data = read_file(s.store->certs_dir() / src);
-    if (!data) return fail(data.error().context("copy certificates"));
-    SC_TRY_CTX(atomic_write(dir / dst, *data, std::string(dst) == "key.pem" ? 0600 : 0644),
-               "copy certificates");
-  }
   std::vector<std::string> sans = m.rec.auth.server_cert_sans;
   sans.push_back(ip);
   // Other machines (a classic Swarm manager) reach the engine at its cluster address.
@@ -231,6 +236,9 @@ Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
         RunOptions ro;
         ro.stdin_data = std::move(*data);
         ro.timeout = std::chrono::minutes(5);
+        Ui::Transfer shown(s.ui, "Loading " + fs::path(img).filename().string(), p,
+                           ro.stdin_data.size());
+        ro.stdin_progress = [&shown](size_t sent, size_t total) { shown.update(sent, total); };
         SC_TRY_CTX(run_ok(*runner, "docker load " + img, docker_cmd(facts) + " load -q", ro),
                    runner->target());
         failpoint("image-loaded");

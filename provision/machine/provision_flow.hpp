@@ -37,6 +37,8 @@ Result<std::unique_ptr<LibsshRunner>> connect_machine(Services &s, Machine &m,
                                                       std::chrono::milliseconds wait);
 // Client TLS files for the machine (DOCKER_CERT_PATH = machine dir).
 TlsFiles client_tls(const Services &s, const Machine &m);
+// Copies the store's CA and client certificate into the machine dir (DOCKER_CERT_PATH).
+Status copy_client_certs(Services &s, const Machine &m);
 // Copies the CA and client certs into the machine dir and issues its server certificate for
 // `ip` (+ localhost + --tls-san). Records the IP in rec.cert_ip.
 Status issue_machine_certs(Services &s, Machine &m, const std::string &ip);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <fmt/format.h>
 #include <mutex>
+#include <provision/ssh/libssh_api.hpp>
 #include <provision/ssh/libssh_runner.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/poll.hpp>
@@ -30,9 +31,9 @@ struct LibsshRunner::Impl {
 };
 
 namespace {
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { ssh_init(); });
+// libssh is loaded on first use (provision/ssh/libssh_api.hpp); ssh_init runs there, once.
+Status global_init() {
+  return libssh::load();
 }
 
 struct Channel {
@@ -78,7 +79,7 @@ Status drain(ssh_channel ch, CommandResult &r, Clock::time_point deadline, bool 
 } // namespace
 
 Result<std::unique_ptr<LibsshRunner>> LibsshRunner::connect(const SshConfig &cfg) {
-  global_init();
+  SC_TRY(global_init());
   std::unique_ptr<LibsshRunner> r(new LibsshRunner());
   r->m = std::make_unique<Impl>();
   r->m_cfg = cfg;
@@ -159,6 +160,7 @@ Result<CommandResult> LibsshRunner::run(const std::string &cmd, const RunOptions
     int w = ssh_channel_write(c.ch, in.data() + off, static_cast<uint32_t>(n));
     if (w == SSH_ERROR) break; // the command exited without reading all of its input
     off += static_cast<size_t>(w);
+    if (opts.stdin_progress) opts.stdin_progress(off, in.size());
     SC_TRY(drain(c.ch, r, deadline, false));
     if (Clock::now() >= deadline) break;
   }
