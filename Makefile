@@ -6,10 +6,14 @@ DEPS := build-essential cmake pkg-config libssh-dev libcurl4-openssl-dev libyaml
 	libcli11-dev libfmt-dev doctest-dev libssl-dev nlohmann-json3-dev libexpected-dev \
 	openssh-server openssh-client docker.io etcd-server etcd-client iptables busybox-static \
 	iproute2 util-linux procps psmisc curl ca-certificates python3 python3-botocore \
-	clang-format hyperfine time bc openssl
+	clang-format hyperfine time bc openssl bats
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test unit integration e2e demo demo-down bench format format-check clean
+PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+
+.PHONY: all deps build test unit integration e2e compat demo demo-down bench format format-check \
+	install-man clean
 
 all: build
 
@@ -40,6 +44,17 @@ integration: build
 
 e2e: build
 	cd $(BUILD) && ctest --output-on-failure -L e2e
+
+# docker-machine's bats assertions, the binary named swarmctl and docker-machine (tests/compat).
+compat: build
+	cd $(BUILD) && ctest --output-on-failure -L compat
+
+# Man pages generated from the binary's own flag tables (the same as --help): swarmctl(1) and
+# swarmctl-COMMAND(1), into $(DESTDIR)$(MANDIR)/man1.
+install-man: build
+	rm -rf $(BUILD)/man && $(SWARMCTL) help --man $(BUILD)/man
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
 
 # Brings up the seed cluster (KV host, master, three nodes, overlay network) on local
 # namespace hosts and prints the Hello World that crosses hosts.
