@@ -3,9 +3,10 @@
 # TLS endpoint; and `ls` with 1000 stored machines (goal: < 100 ms).
 source "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d /tmp/swarmctl-bench.XXXXXX)
-trap 'kill $SERVER_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+SERVER_PID=
+trap '[ -n "$SERVER_PID" ] && kill $SERVER_PID 2>/dev/null; rm -rf "$TMP"' EXIT
 export SWARMCTL_STORAGE_PATH=$TMP/store
-"$SWARMCTL" create -q -d none --url tcp://127.0.0.1:1 m0 >/dev/null
+"$SWARMCTL" create -q -d none --url tcp://127.0.0.1:1 m0 >/dev/null || exit 1
 # A TLS endpoint that trusts the store CA (openssl s_server, answers any request with a page).
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /O=bench -keyout "$TMP/srv.key" -out "$TMP/srv.csr" 2>/dev/null
 printf 'subjectAltName=IP:127.0.0.1\n' > "$TMP/ext"
@@ -14,8 +15,10 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 openssl s_server -quiet -accept "127.0.0.1:$PORT" -cert "$TMP/srv.pem" -key "$TMP/srv.key" -CAfile "$TMP/store/certs/ca.pem" -Verify 1 -www >/dev/null 2>&1 &
 SERVER_PID=$!
 "$SWARMCTL" rm -y m0 >/dev/null
-"$SWARMCTL" create -q -d none --url "tcp://127.0.0.1:$PORT" m1 >/dev/null
+"$SWARMCTL" create -q -d none --url "tcp://127.0.0.1:$PORT" m1 >/dev/null || exit 1
 for i in $(seq 1 50); do bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null && break; sleep 0.05; done
+# Every command below must succeed (bench_cmd stops at a failing one): env needs the machine's
+# copies of the client certificates, which none-driver machines now get.
 echo "== single-machine commands (none driver, TLS endpoint on loopback)"
 bench_cmd "ip m1" 20 "$SWARMCTL" ip m1
 bench_cmd "url m1" 20 "$SWARMCTL" url m1

@@ -6,13 +6,23 @@ SWARMCTL=${SWARMCTL:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/swar
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing (make deps)" >&2; exit 1; }
 
 # bench_cmd LABEL RUNS cmd...   -> prints "LABEL: median X ms (min Y, max Z), max RSS R KiB"
+# A command that fails ends the benchmark (exit 1, its error shown): timing a failure measures
+# nothing.
 bench_cmd() {
   local label=$1 runs=$2
   shift 2
-  local cmd json rss
+  local cmd json rss err
+  if ! err=$("$@" 2>&1 >/dev/null); then
+    echo "bench: $label: '$*' failed: $err" >&2
+    exit 1
+  fi
   cmd=$(printf '%q ' "$@")
   json=$(mktemp)
-  hyperfine -N -i --style none --warmup 2 --runs "$runs" --export-json "$json" -- "$cmd" >/dev/null 2>&1
+  if ! hyperfine -N --style none --warmup 2 --runs "$runs" --export-json "$json" -- "$cmd" >/dev/null 2>&1; then
+    echo "bench: $label: '$*' failed in one of its runs" >&2
+    rm -f "$json"
+    exit 1
+  fi
   /usr/bin/time -o "$json.rss" -f '%M' "$@" >/dev/null 2>&1
   rss=$(tail -n1 "$json.rss")
   python3 - "$json" "$label" "$rss" <<'PY'
