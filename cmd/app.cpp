@@ -154,6 +154,23 @@ int extras_error(const CLI::App &app, Services &s, int argc, char **argv) {
   s.ui.error(fmt::format("Invalid command line. Found extra arguments [{}]", list));
   return 1;
 }
+// A command group (`network`, `kv`) without one of its commands: its help, then the error.
+int missing_subcommand(const CLI::App &app, Services &s, const std::vector<std::string> &path,
+                       const CLI::RequiredError &e) {
+  const CLI::App *at = &app;
+  for (const auto &w : path)
+    at = at ? subcommand_named(*at, w) : nullptr;
+  if (path.empty() || !at || at->get_subcommands([](const CLI::App *) { return true; }).empty()) {
+    s.ui.error(fmt::format("Incorrect Usage: {}", e.what()));
+    return 1;
+  }
+  (void)print_help(app, s, path, "");
+  std::string group;
+  for (const auto &w : path)
+    group += " " + w;
+  s.ui.error(fmt::format("Error: Expected one of the commands of '{}{}'", s.program, group));
+  return 1;
+}
 } // namespace
 
 int run_app(int argc, char **argv) {
@@ -213,6 +230,8 @@ int run_app(int argc, char **argv) {
     return 0;
   } catch (const CLI::ExtrasError &) {
     return extras_error(app, s, argc, argv);
+  } catch (const CLI::RequiredError &e) {
+    return missing_subcommand(app, s, command_path(app, argc, argv, ci), e);
   } catch (const CLI::ParseError &e) {
     s.ui.error(fmt::format("Incorrect Usage: {}", e.what()));
     return 1;

@@ -268,6 +268,13 @@ bootstrap_swarm() {
   [ "$status" -eq 1 ]
 }
 
+@test "a command group without one of its commands shows its help and fails" {
+  run machine network bogus
+  [ "$status" -eq 1 ]
+  [ "${lines[0]}" = "Usage: $MACHINE_NAME network COMMAND [arg...]" ]
+  [ "${lines[-1]}" = "Error: Expected one of the commands of '$MACHINE_NAME network'" ]
+}
+
 @test "exit codes: 3 only when a pre-create check fails" {
   run machine create -d generic --generic-ip-address 127.0.0.1 \
     --generic-ssh-key "$COMPAT_TMP/no-such-key" precheck
@@ -409,11 +416,11 @@ bootstrap_swarm() {
 }
 
 @test "man pages: 'help --man DIR' writes NAME.1 and one page per command from the same tables" {
-  run machine help --man "$COMPAT_TMP/man"
+  run machine help --man "$BATS_TEST_TMPDIR/man"
   [ "$status" -eq 0 ]
-  [ -s "$COMPAT_TMP/man/$MACHINE_NAME.1" ]
+  [ -s "$BATS_TEST_TMPDIR/man/$MACHINE_NAME.1" ]
   for cmd in create ls env ssh; do
-    page="$COMPAT_TMP/man/$MACHINE_NAME-$cmd.1"
+    page="$BATS_TEST_TMPDIR/man/$MACHINE_NAME-$cmd.1"
     [ -s "$page" ]
     # Every flag that -h shows is documented in the page.
     for f in $(machine "$cmd" -h | grep -o -- '^   --[a-z0-9-]*'); do

@@ -210,6 +210,6 @@ load helpers
 # --- descriptors (issue 12, point 0) -----------------------------------------------------------
 
 @test "$DRIVER: create hands no descriptor beyond 0/1/2 to anything that outlives it" {
-  fd3_reaches_eof machine create -d "$DRIVER" $CREATE_ARGS "$NAME-fd" || { cat "$COMPAT_TMP/fd3.log"; return 1; }
+  fd3_reaches_eof machine create -d "$DRIVER" $CREATE_ARGS "$NAME-fd" || { cat "$FD3_LOG"; return 1; }
   machine rm -y "$NAME-fd" >/dev/null
 }

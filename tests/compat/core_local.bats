@@ -25,6 +25,11 @@ setup_file() {
   [[ ${lines[0]} =~ "total" ]]
 }
 
+@test "$DRIVER: the host's MAC address, before its restarts" {
+  machine ssh "$NAME" cat /sys/class/net/eth0/address >"$BATS_FILE_TMPDIR/mac"
+  [[ $(cat "$BATS_FILE_TMPDIR/mac") =~ ^02:5c(:[0-9a-f]{2}){4}$ ]]
+}
+
 @test "$DRIVER: docker commands with the socket should work" {
   run machine ssh "$NAME" -- docker version
   [ "$status" -eq 0 ]
@@ -86,9 +91,10 @@ setup_file() {
   # a create with a pipe on fd 3 whose reader must see EOF.
   fd3_reaches_eof machine create -d "$DRIVER" --preload-image "$IMAGES/busybox.tar" \
     --tls-san foo.bar.tld --tls-san 10.42.42.42 \
-    --engine-label spam=eggs --engine-insecure-registry registry.myco.com \
+    --engine-label spam=eggs --engine-storage-driver overlay \
+    --engine-insecure-registry registry.myco.com \
     --engine-env=TEST=VALUE --engine-opt log-driver=none "$SECOND_MACHINE" ||
-    { cat "$COMPAT_TMP/fd3.log"; return 1; }
+    { cat "$FD3_LOG"; return 1; }
 }
 
 @test "$DRIVER: scp from one machine to another" {
@@ -115,6 +121,11 @@ setup_file() {
 @test "$DRIVER: check for engine label" {
   spamlabel=$(docker $(machine config "$SECOND_MACHINE") info | grep spam)
   [[ $spamlabel =~ "spam=eggs" ]]
+}
+
+@test "$DRIVER: check for engine storage driver" {
+  storage_driver_info=$(docker $(machine config "$SECOND_MACHINE") info | grep "Storage Driver")
+  [[ $storage_driver_info =~ "overlay" ]]
 }
 
 @test "$DRIVER: check for engine insecure registry" {
@@ -180,7 +191,7 @@ setup_file() {
 @test "$DRIVER: machine should upgrade even when machine is stopped" {
   # It starts the host: a pipe on fd 3 must see EOF as soon as upgrade returns.
   SECONDS=0
-  fd3_reaches_eof machine upgrade "$NAME" || { cat "$COMPAT_TMP/fd3.log"; return 1; }
+  fd3_reaches_eof machine upgrade "$NAME" || { cat "$FD3_LOG"; return 1; }
   echo "# upgrade took ${SECONDS}s" >&3
 }
 
@@ -208,8 +219,8 @@ setup_file() {
 }
 
 @test "$DRIVER: restart" {
-  fd3_reaches_eof machine restart "$NAME" || { cat "$COMPAT_TMP/fd3.log"; return 1; }
-  grep -q "Restarted machines may have new IP addresses. You may need to re-run the \`$MACHINE_NAME env\` command." "$COMPAT_TMP/fd3.log"
+  fd3_reaches_eof machine restart "$NAME" || { cat "$FD3_LOG"; return 1; }
+  grep -q "Restarted machines may have new IP addresses. You may need to re-run the \`$MACHINE_NAME env\` command." "$FD3_LOG"
 }
 
 @test "$DRIVER: machine should show running after restart" {
@@ -220,7 +231,12 @@ setup_file() {
 
 @test "$DRIVER: start after stop leaves no descriptor behind" {
   machine stop "$NAME" >/dev/null
-  fd3_reaches_eof machine start "$NAME" || { cat "$COMPAT_TMP/fd3.log"; return 1; }
+  fd3_reaches_eof machine start "$NAME" || { cat "$FD3_LOG"; return 1; }
+}
+
+@test "$DRIVER: the host keeps its MAC address across stop, kill, start and restart" {
+  # A new one at every boot left the neighbours sending to the old one for up to ~45 s.
+  [ "$(machine ssh "$NAME" cat /sys/class/net/eth0/address)" = "$(cat "$BATS_FILE_TMPDIR/mac")" ]
 }
 
 @test "$DRIVER: status" {

@@ -28,14 +28,15 @@ wait_until() {
 
 # Runs CMD... with the write end of a pipe on fd 3 and fails unless the pipe's reader sees EOF
 # within 10 s of CMD's exit: no daemon or child may keep a descriptor it was handed (a CI
-# runner's result pipe, bats' own fd 3). CMD's output goes to $COMPAT_TMP/fd3.log.
+# runner's result pipe, bats' own fd 3). CMD's output goes to $FD3_LOG (this test's own).
 fd3_reaches_eof() {
-  local fifo=$COMPAT_TMP/fd3.fifo mark=$COMPAT_TMP/fd3.eof
+  FD3_LOG=$BATS_TEST_TMPDIR/fd3.log
+  local fifo=$BATS_TEST_TMPDIR/fd3.fifo mark=$BATS_TEST_TMPDIR/fd3.eof
   rm -f "$fifo" "$mark"
   mkfifo "$fifo"
   (cat "$fifo" >/dev/null; touch "$mark") 3>&- &
   local reader=$!
-  "$@" 3>"$fifo" >"$COMPAT_TMP/fd3.log" 2>&1
+  "$@" 3>"$fifo" >"$FD3_LOG" 2>&1
   local rc=$?
   if ! wait_until 10 test -e "$mark"; then
     kill "$reader" 2>/dev/null
