@@ -116,13 +116,13 @@ void add_globals(CLI::App &app, Services &s) {
   static std::string unused_token;
   static bool unused_flag = false;
   app.add_option("--github-api-token", unused_token,
-                 "Accepted for compatibility (swarmctl asks no GitHub API)")
+                 "Accepted for compatibility (no GitHub API is asked)")
       ->envname("MACHINE_GITHUB_API_TOKEN");
   app.add_flag("--native-ssh", unused_flag,
-               "Accepted for compatibility (swarmctl always uses its own SSH client, libssh)")
+               "Accepted for compatibility (the built-in SSH client, libssh, is always used)")
       ->envname("MACHINE_NATIVE_SSH");
   app.add_option("--bugsnag-api-token", unused_token,
-                 "Accepted for compatibility (swarmctl sends no crash reports)")
+                 "Accepted for compatibility (no crash report is sent)")
       ->envname("MACHINE_BUGSNAG_API_TOKEN");
 }
 

@@ -88,7 +88,7 @@ void add_engine_flags(CLI::App *c, CreateOptions &o) {
   c->add_option("--engine-env", o.env, "Specify environment variables to set in the engine");
 }
 
-void add_swarm_and_other_flags(CLI::App *c, CreateOptions &o) {
+void add_swarm_and_other_flags(CLI::App *c, CreateOptions &o, const std::string &program) {
   c->add_flag("--swarm", o.swarm, "Configure Machine to join a Swarm cluster");
   c->add_flag("--swarm-master", o.swarm_master, "Configure Machine to be a Swarm master");
   c->add_option("--swarm-discovery", o.discovery,
@@ -124,7 +124,9 @@ void add_swarm_and_other_flags(CLI::App *c, CreateOptions &o) {
                 "provisioning (air-gapped hosts)")
       ->check(CLI::ExistingFile);
   c->add_flag("--no-provision", o.no_provision,
-              "Create the machine and stop there (provision later with `swarmctl provision NAME`)");
+              fmt::format("Create the machine and stop there (provision later with `{} provision "
+                          "NAME`)",
+                          program));
   c->add_flag("-q,--quiet", o.quiet, "Print nothing but errors");
 }
 
@@ -254,7 +256,7 @@ void add_create(CLI::App &app, Services &s, int &rc) {
       ->envname("MACHINE_DRIVER")
       ->default_str("virtualbox");
   add_engine_flags(c, *o);
-  add_swarm_and_other_flags(c, *o);
+  add_swarm_and_other_flags(c, *o, s.program);
   add_driver_flags(c, *o);
   c->callback([o, &app, &s, &rc] {
     std::string driver = o->driver.empty() ? std::string("virtualbox") : o->driver;

@@ -41,10 +41,11 @@ Status apply_flag(char c, SshInvocation &inv) {
   case '6':
     return ok();
   default:
-    return fail(Errc::usage,
-                fmt::format("ssh option -{} is not supported: swarmctl connects with its own SSH "
-                            "client, with the machine's address, user and key",
-                            c));
+    return fail(
+        Errc::usage,
+        fmt::format("ssh option -{} is not supported: the built-in SSH client connects with "
+                    "the machine's address, user and key only",
+                    c));
   }
 }
 } // namespace
@@ -78,10 +79,11 @@ Result<SshInvocation> parse_ssh_args(const std::vector<std::string> &words) {
           inv.compression = true;
         break;
       }
-      return fail(Errc::usage,
-                  fmt::format("ssh option -{} {} is not supported: swarmctl connects with its own "
-                              "SSH client, with the machine's address, user and key",
-                              c, value));
+      return fail(
+          Errc::usage,
+          fmt::format("ssh option -{} {} is not supported: the built-in SSH client connects "
+                      "with the machine's address, user and key only",
+                      c, value));
     }
   }
   inv.command.assign(words.begin() + static_cast<std::ptrdiff_t>(i), words.end());
