@@ -26,27 +26,30 @@ wait_until() {
   done
 }
 
+# True once process PID has exited.
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
 # Runs CMD... with the write end of a pipe on fd 3 and fails unless the pipe's reader sees EOF
 # within 10 s of CMD's exit: no daemon or child may keep a descriptor it was handed (a CI
 # runner's result pipe, bats' own fd 3). CMD's output goes to $FD3_LOG (this test's own).
 fd3_reaches_eof() {
   FD3_LOG=$BATS_TEST_TMPDIR/fd3.log
-  local fifo=$BATS_TEST_TMPDIR/fd3.fifo mark=$BATS_TEST_TMPDIR/fd3.eof
-  rm -f "$fifo" "$mark"
+  local fifo=$BATS_TEST_TMPDIR/fd3.fifo
+  rm -f "$fifo"
   mkfifo "$fifo"
-  (cat "$fifo" >/dev/null; touch "$mark") 3>&- &
+  cat "$fifo" >/dev/null 3>&- & # exits at EOF: when no process holds the write end any more
   local reader=$!
   "$@" 3>"$fifo" >"$FD3_LOG" 2>&1
   local rc=$?
-  if ! wait_until 10 test -e "$mark"; then
-    kill "$reader" 2>/dev/null
+  if ! wait_until 10 gone "$reader"; then
     echo "fd 3 is still open after '$*' exited (rc=$rc); held by:"
     local p
     for p in /proc/[0-9]*; do
+      [ "${p#/proc/}" = "$reader" ] && continue
       ls -l "$p/fd" 2>/dev/null | grep -qF "$fifo" && echo "  ${p#/proc/} $(tr '\0' ' ' <"$p/cmdline")"
     done
+    kill "$reader" 2>/dev/null
     return 1
   fi
-  wait "$reader"
   return "$rc"
 }
