@@ -2,7 +2,7 @@
 # The docker-machine compatibility tier: docker-machine's own bats assertions (written anew, see
 # each .bats file) against the built binary, run under two names — `swarmctl` and a copy named
 # `docker-machine` — so that help, errors and hints must follow argv[0].
-#   run.sh none    cli.bats, tls.bats, core.bats on none-driver machines (no root needed; the
+#   run.sh none    cli.bats, ls.bats, tls.bats, core.bats on none-driver machines (no root needed; the
 #                  engine is tests/compat/fake_dockerd.py)
 #   run.sh local   core.bats and core_local.bats on local hosts (root; takes the e2e lock)
 # A missing prerequisite skips (exit 77) locally and fails in CI (CI=true).
@@ -26,7 +26,7 @@ case $DRIVER in
 none)
   require python3 command -v python3
   require openssl command -v openssl
-  FILES=(cli.bats tls.bats core.bats)
+  FILES=(cli.bats ls.bats tls.bats core.bats)
   ;;
 local)
   require root test "$(id -u)" = 0
