@@ -6,10 +6,10 @@ TMP=$(mktemp -d /tmp/swarmctl-bench.XXXXXX)
 SERVER_PID=
 trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 export SWARMCTL_STORAGE_PATH=$TMP/store
-"$SWARMCTL" create -q -d none --url tcp://127.0.0.1:1 m0 >/dev/null
+"$SWARMCTL" create -q -d none --url tcp://127.0.0.1:1 m0 >/dev/null || exit 1
 bench_tls_endpoint "$TMP/store"
 "$SWARMCTL" rm -y m0 >/dev/null
-"$SWARMCTL" create -q -d none --url "tcp://127.0.0.1:$PORT" m1 >/dev/null
+"$SWARMCTL" create -q -d none --url "tcp://127.0.0.1:$PORT" m1 >/dev/null || exit 1
 echo "== single-machine commands (none driver, TLS endpoint on loopback)"
 bench_cmd "ip m1" 20 "$SWARMCTL" ip m1
 bench_cmd "url m1" 20 "$SWARMCTL" url m1

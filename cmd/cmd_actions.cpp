@@ -1,12 +1,12 @@
 #include <cmd/cmd_context.hpp>
 #include <cmd/commands.hpp>
+#include <cmd/help.hpp>
 #include <fmt/format.h>
 #include <future>
 #include <iostream>
 #include <provision/machine/cluster_role.hpp>
 #include <provision/machine/engine_bridge.hpp>
 #include <provision/machine/provision_flow.hpp>
-#include <provision/machine/remove_flow.hpp>
 #include <provision/util/net.hpp>
 #include <provision/util/poll.hpp>
 
@@ -174,9 +174,49 @@ bool confirm(const std::string &question) {
   return !answer.empty() && (answer[0] == 'y' || answer[0] == 'Y');
 }
 
-} // namespace
+// docker-machine's rm: each machine's driver removes it, then its directory goes. With `force`
+// a failure is reported and the local record removed anyway, and rm succeeds.
+// docker-machine's rm: each error is one line ("Error removing host ..."); -f removes the record
+// all the same and exits 0. Two errors fail even with -f: a machine another process is creating
+// (removing it would leave what that create makes next) and a record that could not be deleted
+// (saying "Successfully removed" would be a lie).
+int remove_machines(Services &s, const std::vector<std::string> &names, bool force) {
+  std::string errors;
+  bool hard = false;
+  auto failed = [&](const std::string &msg) {
+    if (force) s.ui.error(msg);
+    errors += (errors.empty() ? "" : "\n") + msg;
+  };
+  for (const auto &n : names) {
+    if (s.store->creating(n)) {
+      hard = true;
+      failed(fmt::format("Error removing host \"{}\": it is being created by another {} process: "
+                         "stop that one first",
+                         n, s.program));
+      continue;
+    }
+    auto m = load_machine(s, n);
+    Status remote = m ? m->driver->remove() : Status(fail(m.error()));
+    if (!remote) failed(fmt::format("Error removing host \"{}\": {}", n, remote.error().message));
+    if (!remote && !force) continue;
+    if (!s.store->exists(n)) {
+      failed(fmt::format("Can't remove \"{}\"", n));
+      continue;
+    }
+    if (auto r = s.store->remove(n); !r) {
+      hard = true;
+      failed(fmt::format("Can't remove \"{}\": {}", n, r.error().message));
+      continue;
+    }
+    remove_machine_contexts(s, n);
+    s.ui.info("Successfully removed " + n);
+  }
+  if (errors.empty() || (force && !hard)) return 0;
+  if (force) return 1; // already printed, line by line
+  return report(s, Error{Errc::generic, errors});
+}
 
-void add_actions(CLI::App &app, Services &s, int &rc) {
+void add_simple_actions(CLI::App &app, Services &s, int &rc) {
   struct Simple {
     const char *name;
     const char *help;
@@ -187,94 +227,106 @@ void add_actions(CLI::App &app, Services &s, int &rc) {
       {"stop", "Stop a machine", do_stop},
       {"kill", "Kill a machine", do_kill},
       {"restart", "Restart a machine", do_restart},
-      {"provision", "Re-provision existing machines (idempotent: resumes a failed create)",
+      {"provision", "Re-provision existing machines",
        [](Services &s, Machine &m) -> Status {
          ProvisionOptions o;
          return provision_machine(s, m, o);
        }},
-      {"upgrade", "Upgrade a machine to the latest (or pinned --engine-version) Docker",
-       upgrade_machine},
+      {"upgrade", "Upgrade a machine to the latest version of Docker", upgrade_machine},
   };
   for (auto &sp : simple) {
     auto names = std::make_shared<std::vector<std::string>>();
     auto *c = app.add_subcommand(sp.name, sp.help);
+    std::string n = sp.name;
+    c->footer(n == "provision" ? "Argument(s) are one or more machine names. Idempotent: resumes "
+                                 "a create that failed."
+              : n == "upgrade" ? "Argument(s) are one or more machine names. The Docker version "
+                                 "pinned with create's --engine-version, if any, is kept."
+                               : "Argument(s) are one or more machine names.");
     c->add_option("name", *names, "Machine names");
     auto act = sp.act;
     bool is_restart = std::string(sp.name) == "restart";
     bool is_start = std::string(sp.name) == "start";
     c->callback([=, &s, &rc] {
       rc = run_action(s, *names, act);
+      // (swarmctl also regenerates a certificate whose IP changed; the address in env does.)
       if (rc == 0 && (is_restart || is_start))
-        s.ui.info(fmt::format("{} machines may have new IP addresses; swarmctl regenerates their "
-                              "certificates when that happens.",
-                              is_restart ? "Restarted" : "Started"));
+        s.ui.info(fmt::format("{} machines may have new IP addresses. You may need to re-run the "
+                              "`{} env` command.",
+                              is_restart ? "Restarted" : "Started", s.program));
     });
   }
-  {
-    auto names = std::make_shared<std::vector<std::string>>();
-    auto force = std::make_shared<bool>(false);
-    auto client = std::make_shared<bool>(false);
-    auto *c = app.add_subcommand("regenerate-certs", "Regenerate TLS Certificates for a machine");
-    c->add_option("name", *names, "Machine names");
-    c->add_flag("-f,--force", *force, "Force rebuild and do not prompt");
-    c->add_flag("--client-certs", *client,
-                "Also regenerate the client certificate (signed by the same CA)");
-    c->callback([=, &s, &rc] {
-      if (!*force &&
-          !confirm("Regenerate TLS machine certs?  Warning: this is irreversible. (y/n): ")) {
-        rc = 0;
-        return;
-      }
-      s.ui.info("Regenerating TLS certificates");
-      if (*client) {
-        std::error_code ec;
-        fs::remove(s.store->certs_dir() / "cert.pem", ec);
-        fs::remove(s.store->certs_dir() / "key.pem", ec);
-      }
-      rc = run_action(s, *names, [](Services &s, Machine &m) -> Status {
-        ProvisionOptions o;
-        o.certs_only = true;
-        return provision_machine(s, m, o);
-      });
-    });
-  }
-  {
-    auto names = std::make_shared<std::vector<std::string>>();
-    auto force = std::make_shared<bool>(false);
-    auto yes = std::make_shared<bool>(false);
-    auto *c = app.add_subcommand("rm", "Remove a machine");
-    c->add_option("name", *names, "Machine names")->required();
-    c->add_flag("-f,--force", *force,
-                "Remove local configuration even if machine cannot be removed, also implies -y");
-    c->add_flag("-y", *yes,
-                "Assumes automatic yes to proceed with remove, without prompting further user "
-                "confirmation");
-    c->callback([=, &s, &rc] {
-      std::string list;
-      for (const auto &n : *names)
-        list += (list.empty() ? "" : ", ") + n;
-      s.ui.info("About to remove " + list);
-      s.ui.info("WARNING: This action will delete both local reference and remote instance.");
-      if (!*force && !*yes && !confirm("Are you sure? (y/n): ")) {
-        rc = 0;
-        return;
-      }
+}
+
+void add_regenerate_certs(CLI::App &app, Services &s, int &rc) {
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto force = std::make_shared<bool>(false);
+  auto client = std::make_shared<bool>(false);
+  auto *c = app.add_subcommand("regenerate-certs", "Regenerate TLS Certificates for a machine");
+  c->footer("Argument(s) are one or more machine names.");
+  c->add_option("name", *names, "Machine names");
+  c->add_flag("-f,--force", *force, "Force rebuild and do not prompt");
+  c->add_flag("--client-certs", *client,
+              "Also regenerate the client certificate (signed by the same CA)");
+  c->callback([=, &s, &rc] {
+    if (!*force &&
+        !confirm("Regenerate TLS machine certs?  Warning: this is irreversible. (y/n): ")) {
       rc = 0;
-      for (const auto &n : *names) {
-        std::string warning;
-        auto st = remove_machine(s, n, *force, &warning);
-        if (!warning.empty())
-          s.ui.warn(fmt::format("Error removing host \"{}\": {} (removing the local record anyway)",
-                                n, warning));
-        if (!st) {
-          rc = report(s, st.error().context(fmt::format("Error removing host \"{}\"", n)));
-          continue;
-        }
-        remove_machine_contexts(s, n);
-        s.ui.info("Successfully removed " + n);
-      }
+      return;
+    }
+    s.ui.info("Regenerating TLS certificates");
+    if (*client) {
+      std::error_code ec;
+      fs::remove(s.store->certs_dir() / "cert.pem", ec);
+      fs::remove(s.store->certs_dir() / "key.pem", ec);
+    }
+    rc = run_action(s, *names, [](Services &s, Machine &m) -> Status {
+      ProvisionOptions o;
+      o.certs_only = true;
+      return provision_machine(s, m, o);
     });
-  }
+  });
+}
+
+void add_rm(CLI::App &app, Services &s, int &rc) {
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto force = std::make_shared<bool>(false);
+  auto yes = std::make_shared<bool>(false);
+  auto *c = app.add_subcommand("rm", "Remove a machine");
+  c->footer("Argument(s) are one or more machine names.");
+  c->add_option("name", *names, "Machine names");
+  c->add_flag("-f,--force", *force,
+              "Remove local configuration even if machine cannot be removed, also implies an "
+              "automatic yes (`-y`)");
+  c->add_flag("-y", *yes,
+              "Assumes automatic yes to proceed with remove, without prompting further user "
+              "confirmation");
+  c->callback([=, &app, &s, &rc] {
+    if (names->empty()) {
+      (void)print_help(app, s, {"rm"}, "");
+      rc = report(
+          s, Error{Errc::usage, "Error: Expected to get one or more machine names as arguments"});
+      return;
+    }
+    std::string list;
+    for (const auto &n : *names)
+      list += (list.empty() ? "" : ", ") + n;
+    s.ui.info("About to remove " + list);
+    s.ui.info("WARNING: This action will delete both local reference and remote instance.");
+    if (!*force && !*yes && !confirm("Are you sure? (y/n): ")) {
+      rc = 0;
+      return;
+    }
+    rc = remove_machines(s, *names, *force);
+  });
+}
+
+} // namespace
+
+void add_actions(CLI::App &app, Services &s, int &rc) {
+  add_simple_actions(app, s, rc);
+  add_regenerate_certs(app, s, rc);
+  add_rm(app, s, rc);
 }
 
 } // namespace sc

@@ -45,8 +45,11 @@ int run_env(Services &s, const EnvOptions &o) {
     if (!m) return report(s, m.error());
     auto url = checked_url(s, *m, o.swarm);
     if (!url) return report(s, url.error().context("Error checking TLS connection"));
+    // NO_PROXY gets the driver's IP, as docker-machine's GetIP() gives it (the none driver's
+    // includes the port).
+    auto dip = m->driver->ip();
     auto hp = parse_host_port(*url, 2376);
-    ip = hp ? hp->host : "";
+    ip = dip ? *dip : (hp ? hp->host : "");
     vars = {{"DOCKER_TLS_VERIFY", "1"},
             {"DOCKER_HOST", *url},
             {"DOCKER_CERT_PATH", s.store->machine_dir(*name).string()},
@@ -67,6 +70,7 @@ void add_env(CLI::App &app, Services &s, int &rc) {
   auto o = std::make_shared<EnvOptions>();
   auto *env = app.add_subcommand(
       "env", "Display the commands to set up the environment for the Docker client");
+  env->footer("Argument is a machine name.");
   env->add_option("name", o->names, "Machine name");
   env->add_flag("--swarm", o->swarm, "Display the Swarm config instead of the Docker daemon");
   env->add_option("--shell", o->shell,
@@ -79,6 +83,7 @@ void add_env(CLI::App &app, Services &s, int &rc) {
   auto names = std::make_shared<std::vector<std::string>>();
   auto swarm = std::make_shared<bool>(false);
   auto *cfg = app.add_subcommand("config", "Print the connection config for machine");
+  cfg->footer("Argument is a machine name.");
   cfg->add_option("name", *names, "Machine name");
   cfg->add_flag("--swarm", *swarm, "Display the Swarm config instead of the Docker daemon");
   cfg->callback([names, swarm, &s, &rc] {

@@ -1,5 +1,6 @@
 #include <cmd/commands.hpp>
 #include <cmd/format/gotemplate.hpp>
+#include <cmd/help.hpp>
 #include <cmd/version.hpp>
 #include <fmt/format.h>
 #include <future>
@@ -27,6 +28,15 @@ void one_machine(Services &s, int &rc, const std::vector<std::string> &names, F 
   rc = report_status(s, fn(*m));
 }
 
+// docker-machine's GetURL fails with "Host is not running" on a stopped machine; drivers that
+// cannot tell (none, generic: an unreachable engine) are taken as running.
+Status require_running(Machine &m) {
+  if (m.driver->driver_name() == "none" || m.driver->driver_name() == "generic") return ok();
+  auto st = m.driver->state();
+  if (st && *st != State::Running) return fail(Errc::generic, "Host is not running");
+  return ok();
+}
+
 Status print_inspect(Services &s, Machine &m, const std::string &format) {
   auto j = to_json(m.rec);
   if (format.empty()) {
@@ -40,97 +50,115 @@ Status print_inspect(Services &s, Machine &m, const std::string &format) {
 }
 } // namespace
 
-void add_info(CLI::App &app, Services &s, int &rc) {
-  {
-    auto names = std::make_shared<std::vector<std::string>>();
-    auto format = std::make_shared<std::string>();
-    auto *c = app.add_subcommand("inspect", "Inspect information about a machine");
-    c->add_option("name", *names, "Machine name");
-    c->add_option("-f,--format", *format, "Format the output using the given go template");
-    c->callback([=, &s, &rc] {
-      one_machine(s, rc, *names, [&](Machine &m) { return print_inspect(s, m, *format); });
+namespace {
+void add_inspect(CLI::App &app, Services &s, int &rc) {
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto format = std::make_shared<std::string>();
+  auto *c = app.add_subcommand("inspect", "Inspect information about a machine");
+  c->footer("Argument is a machine name.");
+  c->add_option("name", *names, "Machine name");
+  c->add_option("-f,--format", *format, "Format the output using the given go template.");
+  c->callback([=, &app, &s, &rc] {
+    if (names->size() > 1) (void)print_help(app, s, {"inspect"}, "");
+    one_machine(s, rc, *names, [&](Machine &m) { return print_inspect(s, m, *format); });
+  });
+}
+
+void add_ip(CLI::App &app, Services &s, int &rc) {
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto *c = app.add_subcommand("ip", "Get the IP address of a machine");
+  c->footer("Argument(s) are one or more machine names.");
+  c->add_option("name", *names, "Machine names");
+  c->callback([=, &s, &rc] {
+    auto list = names_or_default(s, *names);
+    if (!list) {
+      rc = report(s, list.error());
+      return;
+    }
+    std::vector<std::future<Result<std::string>>> fs;
+    for (const auto &n : *list)
+      fs.push_back(std::async(std::launch::async, [&s, n]() -> Result<std::string> {
+        auto m = load_machine(s, n);
+        if (!m) return fail(m.error());
+        return m->driver->ip();
+      }));
+    rc = 0;
+    for (auto &f : fs) {
+      auto ip = f.get();
+      if (ip)
+        s.ui.raw_out(*ip + "\n");
+      else
+        rc = report(s, ip.error());
+    }
+  });
+}
+
+void add_url(CLI::App &app, Services &s, int &rc) {
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto *c = app.add_subcommand("url", "Get the URL of a machine");
+  c->footer("Argument is a machine name.");
+  c->add_option("name", *names, "Machine name");
+  c->callback([=, &s, &rc] {
+    one_machine(s, rc, *names, [&](Machine &m) -> Status {
+      SC_TRY(require_running(m));
+      auto u = m.driver->url();
+      if (!u) return fail(u.error());
+      s.ui.raw_out(*u + "\n");
+      return ok();
     });
-  }
-  {
-    auto names = std::make_shared<std::vector<std::string>>();
-    auto *c = app.add_subcommand("ip", "Get the IP address of a machine");
-    c->add_option("name", *names, "Machine names");
-    c->callback([=, &s, &rc] {
-      auto list = names_or_default(s, *names);
-      if (!list) {
-        rc = report(s, list.error());
-        return;
-      }
-      std::vector<std::future<Result<std::string>>> fs;
-      for (const auto &n : *list)
-        fs.push_back(std::async(std::launch::async, [&s, n]() -> Result<std::string> {
-          auto m = load_machine(s, n);
-          if (!m) return fail(m.error());
-          return m->driver->ip();
-        }));
+  });
+}
+
+void add_status(CLI::App &app, Services &s, int &rc) {
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto *c = app.add_subcommand("status", "Get the status of a machine");
+  c->footer("Argument is a machine name.");
+  c->add_option("name", *names, "Machine name");
+  c->callback([=, &s, &rc] {
+    one_machine(s, rc, *names, [&](Machine &m) -> Status {
+      auto st = m.driver->state();
+      if (!st) return fail(st.error());
+      s.ui.raw_out(std::string(state_name(*st)) + "\n");
+      return ok();
+    });
+  });
+}
+
+void add_version(CLI::App &app, Services &s, int &rc) {
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto *c =
+      app.add_subcommand("version", "Show the Docker Machine version or a machine docker version");
+  c->footer("Without an argument: this program's version, git commit and libraries. With a "
+            "machine name: the version of that machine's Docker engine.");
+  c->add_option("name", *names, "Machine name");
+  c->callback([=, &s, &rc] {
+    if (names->empty()) {
+      s.ui.raw_out(version_report(s.program));
       rc = 0;
-      for (auto &f : fs) {
-        auto ip = f.get();
-        if (ip)
-          s.ui.raw_out(*ip + "\n");
-        else
-          rc = report(s, ip.error());
-      }
+      return;
+    }
+    one_machine(s, rc, *names, [&](Machine &m) -> Status {
+      SC_TRY(require_running(m));
+      auto u = m.driver->url();
+      if (!u) return fail(u.error());
+      auto hp = parse_host_port(*u, 2376);
+      if (!hp) return fail(hp.error());
+      auto v = docker_version(hp->host, hp->port, client_tls(s, m), std::chrono::seconds(20));
+      if (!v) return fail(v.error());
+      s.ui.raw_out(*v + "\n");
+      return ok();
     });
-  }
-  {
-    auto names = std::make_shared<std::vector<std::string>>();
-    auto *c = app.add_subcommand("url", "Get the URL of a machine");
-    c->add_option("name", *names, "Machine name");
-    c->callback([=, &s, &rc] {
-      one_machine(s, rc, *names, [&](Machine &m) -> Status {
-        if (m.driver->driver_name() != "none" && m.driver->driver_name() != "generic") {
-          auto st = m.driver->state();
-          if (st && *st != State::Running) return fail(Errc::generic, "Host is not running");
-        }
-        auto u = m.driver->url();
-        if (!u) return fail(u.error());
-        s.ui.raw_out(*u + "\n");
-        return ok();
-      });
-    });
-  }
-  {
-    auto names = std::make_shared<std::vector<std::string>>();
-    auto *c = app.add_subcommand("status", "Get the status of a machine");
-    c->add_option("name", *names, "Machine name");
-    c->callback([=, &s, &rc] {
-      one_machine(s, rc, *names, [&](Machine &m) -> Status {
-        auto st = m.driver->state();
-        if (!st) return fail(st.error());
-        s.ui.raw_out(std::string(state_name(*st)) + "\n");
-        return ok();
-      });
-    });
-  }
-  {
-    auto names = std::make_shared<std::vector<std::string>>();
-    auto *c =
-        app.add_subcommand("version", "Show the swarmctl version or a machine's Docker version");
-    c->add_option("name", *names, "Machine name");
-    c->callback([=, &s, &rc] {
-      if (names->empty()) {
-        s.ui.raw_out(fmt::format("swarmctl version {}\n", k_version));
-        rc = 0;
-        return;
-      }
-      one_machine(s, rc, *names, [&](Machine &m) -> Status {
-        auto u = m.driver->url();
-        if (!u) return fail(u.error());
-        auto hp = parse_host_port(*u, 2376);
-        if (!hp) return fail(hp.error());
-        auto v = docker_version(hp->host, hp->port, client_tls(s, m), std::chrono::seconds(20));
-        if (!v) return fail(v.error());
-        s.ui.raw_out(*v + "\n");
-        return ok();
-      });
-    });
-  }
+  });
+}
+
+} // namespace
+
+void add_info(CLI::App &app, Services &s, int &rc) {
+  add_inspect(app, s, rc);
+  add_ip(app, s, rc);
+  add_url(app, s, rc);
+  add_status(app, s, rc);
+  add_version(app, s, rc);
 }
 
 } // namespace sc

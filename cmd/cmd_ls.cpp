@@ -129,14 +129,30 @@ void add_ls(CLI::App &app, Services &s, int &rc) {
   auto *ls = app.add_subcommand("ls", "List machines");
   ls->add_flag("-q,--quiet", o->quiet, "Enable quiet mode");
   ls->add_option("--filter", o->filters, "Filter output based on conditions provided");
-  ls->add_option("-t,--timeout", o->timeout, "Timeout in seconds, default to 10s");
+  ls->add_option("-t,--timeout", o->timeout, "Timeout in seconds, default to 10s")
+      ->capture_default_str();
   ls->add_option("-f,--format", o->format, "Pretty-print machines using a Go template, or 'json'");
-  ls->callback([o, &s, &rc] { rc = run_ls(s, *o); });
+  auto extra = std::make_shared<std::vector<std::string>>();
+  ls->add_option("args", *extra)->group(""); // refused below, not ignored
+  ls->callback([o, extra, &s, &rc] {
+    if (!extra->empty()) {
+      rc = report(s, Error{Errc::usage, "Error: Too many arguments given"});
+      return;
+    }
+    rc = run_ls(s, *o);
+  });
 
   auto timeout = std::make_shared<int>(10);
   auto *active = app.add_subcommand("active", "Print which machine is active");
-  active->add_option("-t,--timeout", *timeout, "Timeout in seconds, default to 10s");
-  active->callback([timeout, &s, &rc] {
+  active->add_option("-t,--timeout", *timeout, "Timeout in seconds, default to 10s")
+      ->capture_default_str();
+  auto active_extra = std::make_shared<std::vector<std::string>>();
+  active->add_option("args", *active_extra)->group("");
+  active->callback([timeout, active_extra, &s, &rc] {
+    if (!active_extra->empty()) {
+      rc = report(s, Error{Errc::usage, "Error: Too many arguments given"});
+      return;
+    }
     QueryOptions qo;
     qo.timeout = std::chrono::seconds(*timeout);
     qo.want_docker = false;

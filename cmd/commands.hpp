@@ -1,6 +1,6 @@
 #pragma once
 // One add_<group> per command file: registers subcommands on the CLI11 app. Each callback stores
-// the command's exit code in `rc` (0 ok, 1 error, 2 usage, 3 pre-create check failed).
+// the command's exit code in `rc` (docker-machine's: 0 ok, 1 any error, 3 pre-create check failed).
 #include <CLI/CLI.hpp>
 #include <provision/machine/machine.hpp>
 

@@ -4,6 +4,7 @@
 #include <drivers/local/driver.hpp>
 #include <drivers/registry.hpp>
 #include <drivers/virtualbox/driver.hpp>
+#include <string>
 
 namespace sc {
 const std::vector<DriverInfo> &driver_table() {
@@ -21,5 +22,13 @@ std::unique_ptr<Driver> make_driver(std::string_view name) {
   for (const auto &d : driver_table())
     if (d.name == name) return d.make();
   return nullptr;
+}
+
+std::string driver_not_found_message(std::string_view name) {
+  std::string n(name), list;
+  for (const auto &d : driver_table())
+    list += (list.empty() ? "" : ", ") + d.name;
+  return "Driver \"" + n + "\" not found. Do you have the plugin binary \"docker-machine-driver-" +
+         n + "\" accessible in your PATH?\nAvailable drivers: " + list;
 }
 } // namespace sc

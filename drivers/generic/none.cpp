@@ -1,9 +1,18 @@
+#include <cctype>
 #include <drivers/generic/none.hpp>
 #include <fmt/format.h>
 #include <provision/util/net.hpp>
 
 namespace sc {
 namespace {
+
+bool plain_word(const std::string &s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return false;
+  return true;
+}
 
 // Registers an already-running TLS engine. As in docker-machine, IPAddress is the URL's
 // host:port and the state is always Running; nothing runs on the remote.
@@ -18,8 +27,10 @@ public:
     m_url = f.str("url");
     if (m_url.empty())
       return fail(Errc::usage, "--url option is required when no driver is selected");
-    // The URL is printed into shell code by `env` and `config`: nothing but tcp://HOST:PORT.
-    if (auto st = check_engine_url(m_url); !st)
+    // The URL is printed into shell code by `env` and `config`: nothing but tcp://HOST:PORT, or
+    // a plain word naming no engine (docker-machine's own tests register `--url none`; `env` and
+    // `config` refuse such a machine, `ls` shows it with no engine).
+    if (auto st = check_engine_url(m_url); !st && !plain_word(m_url))
       return fail(Errc::usage, fmt::format("--url: {}", st.error().message));
     auto pos = m_url.find("://");
     m_ip = pos == std::string::npos ? m_url : m_url.substr(pos + 3);

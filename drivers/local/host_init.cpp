@@ -21,6 +21,8 @@
 #include <fstream>
 #include <map>
 #include <provision/util/fs.hpp>
+#include <provision/util/process.hpp>
+#include <sstream>
 #include <vector>
 
 namespace sc::local {
@@ -112,6 +114,9 @@ Result<pid_t> boot(const HostSpec &h, const std::string &self_exe) {
       dup2(fd, 2);
     }
     if (nul >= 0) dup2(nul, 0);
+    // The init outlives this command: it must hold nothing of the caller's (a test runner's
+    // pipe on fd 3 would never see EOF while the host runs).
+    close_descriptors_from(3);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -163,6 +168,7 @@ void mkdirs(const std::string &p) {
 pid_t spawn(const std::vector<std::string> &argv) {
   pid_t p = fork();
   if (p == 0) {
+    close_descriptors_from(3);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -255,6 +261,8 @@ int host_init_main(int argc, char **argv) {
     std::fprintf(stderr, "usage: swarmctl __local-host-init SPECFILE\n");
     return 2;
   }
+  // Whatever started this init, nothing but 0/1/2 stays open in a host's processes.
+  close_descriptors_from(3);
   std::map<std::string, std::string> spec;
   {
     std::ifstream in(argv[2]);

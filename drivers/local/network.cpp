@@ -300,6 +300,15 @@ std::string veth_name(const HostSpec &h) {
   return "scv" + h.id;
 }
 
+// eth0's MAC, the same at every boot (from the host id): neighbours (this machine's side of the
+// bridge, the other hosts) keep the address they learnt, where a new random MAC had them send to
+// the old one for up to ~45 s after a start or restart (neighbour entries expire that slowly).
+static std::string host_mac(const HostSpec &h) {
+  if (h.id.size() < 8) return "";
+  return fmt::format("02:5c:{}:{}:{}:{}", h.id.substr(0, 2), h.id.substr(2, 2), h.id.substr(4, 2),
+                     h.id.substr(6, 2));
+}
+
 Status create_netns(const HostSpec &h, const Net &n, const std::string &ip) {
   std::error_code ec;
   if (!fs::exists(h.netns_file, ec)) {
@@ -314,10 +323,12 @@ Status create_netns(const HostSpec &h, const Net &n, const std::string &ip) {
   auto exists = run_process({"ip", "link", "show", veth});
   if (exists && exists->exit_code == 0) SC_TRY(run({"ip", "link", "del", veth}));
   // eth0 is created inside the namespace; its peer is sent to this process' (the machine's) netns.
+  auto mac = host_mac(h);
   std::string script = fmt::format(
-      "set -e; ip link add eth0 type veth peer name {0} netns {1}; ip addr add {2}/{3} dev eth0; "
+      "set -e; ip link add eth0 {5}type veth peer name {0} netns {1}; ip addr add {2}/{3} dev "
+      "eth0; "
       "ip link set lo up; ip link set eth0 up; ip route add default via {4}",
-      veth, getpid(), ip, n.prefix, n.gateway);
+      veth, getpid(), ip, n.prefix, n.gateway, mac.empty() ? "" : "address " + mac + " ");
   auto r = run_checked({"nsenter", "--net=" + h.netns_file.string(), "sh", "-c", script});
   if (!r) return fail(r.error().context("configure eth0"));
   SC_TRY(run({"ip", "link", "set", veth, "master", n.bridge, "up"}));

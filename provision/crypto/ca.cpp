@@ -141,19 +141,37 @@ bool expired(X509 *c) {
 
 } // namespace
 
+CertPaths CertPaths::in_dir(const fs::path &dir) {
+  return CertPaths{dir / "ca.pem", dir / "ca-key.pem", dir / "cert.pem", dir / "key.pem"};
+}
+
 Result<CertAuthority> CertAuthority::load_or_create(const fs::path &dir, const std::string &org,
                                                     std::vector<std::string> *created) {
   SC_TRY(ensure_dir(dir, 0700));
+  auto ca = load_or_create(CertPaths::in_dir(dir), org, created);
+  if (ca) ca->m_dir = dir;
+  return ca;
+}
+
+Result<CertAuthority> CertAuthority::load_or_create(const CertPaths &paths, const std::string &org,
+                                                    std::vector<std::string> *created) {
   CertAuthority ca;
-  ca.m_dir = dir;
-  auto ca_path = dir / "ca.pem", key_path = dir / "ca-key.pem";
-  auto cert_path = dir / "cert.pem", ckey_path = dir / "key.pem";
+  ca.m_dir = paths.ca.parent_path();
+  const auto &ca_path = paths.ca, &key_path = paths.ca_key;
+  const auto &cert_path = paths.client_cert, &ckey_path = paths.client_key;
   auto ca_txt = read_file(ca_path);
   auto key_txt = read_file(key_path);
   bool recreate = !ca_txt;
   if (ca_txt && key_txt) {
     auto c = read_cert(*ca_txt);
     if (!c) return fail(c.error().context(ca_path.string()));
+    auto k = read_key(*key_txt);
+    if (!k) return fail(k.error().context(key_path.string()));
+    // A CA given with --tls-ca-cert and a key from elsewhere would sign certificates that
+    // nothing verifies.
+    if (X509_check_private_key(c->get(), k->get()) != 1)
+      return fail(Errc::usage, fmt::format("the CA key {} does not belong to the CA certificate {}",
+                                           key_path.string(), ca_path.string()));
     if (expired(c->get())) recreate = true;
   } else if (!ca_txt && key_txt) {
     return fail(Errc::generic,

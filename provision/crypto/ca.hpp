@@ -14,11 +14,23 @@ namespace sc {
 bool valid_san(const std::string &s);
 namespace fs = std::filesystem;
 
+// Where a CA and the client certificate live: the store's certs/ (in_dir), or the files given
+// with --tls-ca-cert, --tls-ca-key, --tls-client-cert and --tls-client-key.
+struct CertPaths {
+  fs::path ca, ca_key, client_cert, client_key;
+  static CertPaths in_dir(const fs::path &dir); // ca.pem, ca-key.pem, cert.pem, key.pem
+};
+
 class CertAuthority {
 public:
   // Creates certs_dir (0700), the CA and the client certificate when missing; paths of the files
   // created are appended to `created`. An expired CA is recreated.
   static Result<CertAuthority> load_or_create(const fs::path &certs_dir, const std::string &org,
+                                              std::vector<std::string> *created = nullptr);
+  // The same with each file where `paths` says (docker-machine's BootstrapCertificates: a missing
+  // CA or client certificate is created there). A CA key that does not match the CA certificate
+  // is refused.
+  static Result<CertAuthority> load_or_create(const CertPaths &paths, const std::string &org,
                                               std::vector<std::string> *created = nullptr);
   // Issues a server certificate: IP SANs for addresses, DNS SANs otherwise; ServerAuth
   // (+ClientAuth when client_auth). Key 0600, certificate 0644, written atomically.

@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <fmt/format.h>
 #include <provision/machine/connection.hpp>
 #include <provision/machine/provision_flow.hpp>
@@ -29,6 +30,10 @@ Result<std::string> checked_url(Services &s, Machine &m, bool swarm) {
   auto st = m.driver->state();
   if (st && *st != State::Running) return fail(Errc::generic, "Host is not running");
   SC_TRY(refresh_certs_if_ip_changed(s, m));
+  // A none-driver machine recorded before swarmctl copied the client certificates.
+  if (!m.driver->provisionable() &&
+      !std::filesystem::exists(s.store->machine_dir(m.rec.name) / "ca.pem"))
+    SC_TRY(install_client_certs(s, m));
   auto u = m.driver->url();
   if (!u) return fail(u.error());
   // The URL ends up in shell code (`eval $(swarmctl env)`): nothing but tcp://HOST:PORT.

@@ -68,6 +68,24 @@ Status resolve_cluster_store(Services &s, HostRecord &rec) {
   return ok();
 }
 
+// docker-machine's BootstrapCertificates: the CA and client certificate the machine uses (the
+// store's, or the --tls-* files) are created when missing, under the store lock (parallel creates
+// make one CA).
+static Status bootstrap_certificates(Services &s, const HostRecord &rec) {
+  auto user = std::getenv("USER") ? std::string(std::getenv("USER")) : std::string("unknown");
+  auto lock = s.store->lock();
+  if (!lock) return fail(lock.error());
+  std::vector<std::string> created;
+  auto paths = cert_paths(rec);
+  auto ca = CertAuthority::load_or_create(paths, user, &created);
+  if (!ca) return fail(ca.error().context("Error generating certificates"));
+  for (const auto &path : created) {
+    if (path == paths.ca.string()) s.ui.info("Creating CA: " + path);
+    if (path == paths.client_cert.string()) s.ui.info("Creating client certificate: " + path);
+  }
+  return ok();
+}
+
 Status create_machine(Services &s, CreateRequest req) {
   auto &rec = req.rec;
   const auto &p = req.prefix;
@@ -75,12 +93,7 @@ Status create_machine(Services &s, CreateRequest req) {
     return fail(Errc::usage, "Error creating machine: Invalid hostname specified. Allowed hostname "
                              "chars are: 0-9a-zA-Z . -");
   auto driver = make_driver(rec.driver_name);
-  if (!driver)
-    return fail(
-        Errc::usage,
-        fmt::format(
-            "Driver \"{}\" not found. Do you have the plugin binary accessible in your PATH?",
-            rec.driver_name));
+  if (!driver) return fail(Errc::usage, driver_not_found_message(rec.driver_name));
 
   SC_TRY(resolve_cluster_store(s, rec));
   bool need_advertise = false;
@@ -122,19 +135,7 @@ Status create_machine(Services &s, CreateRequest req) {
     rec.auto_cluster_advertise = !driver->cluster_interface_given();
   }
 
-  {
-    auto user = std::getenv("USER") ? std::string(std::getenv("USER")) : std::string("unknown");
-    auto lock = s.store->lock();
-    if (!lock) return fail(lock.error());
-    std::vector<std::string> created;
-    auto ca = CertAuthority::load_or_create(s.store->certs_dir(), user, &created);
-    if (!ca) return fail(ca.error().context("Error generating certificates"));
-    for (const auto &path : created) {
-      auto file = fs::path(path).filename().string();
-      if (file == "ca.pem") s.ui.info("Creating CA: " + path);
-      if (file == "cert.pem") s.ui.info("Creating client certificate: " + path);
-    }
-  }
+  SC_TRY(bootstrap_certificates(s, rec));
   s.ui.info(p + "Running pre-create checks...");
   if (auto st = driver->pre_create_check(); !st) {
     auto e = st.error();
@@ -166,14 +167,17 @@ Status create_machine(Services &s, CreateRequest req) {
   m.rec.status = provisions ? "provisioning" : "created";
   SC_TRY(save_machine(s, m));
   if (!m.driver->provisionable()) {
-    // The engine exists already: its client side (env's TLS check, DOCKER_CERT_PATH, docker
-    // contexts) uses the store's client certificate, from the machine's directory.
-    SC_TRY(copy_client_certs(s, m));
+    // Like every machine: ca.pem, cert.pem, key.pem in DOCKER_CERT_PATH, or env/config point
+    // the docker client at files that do not exist.
+    if (auto st = install_client_certs(s, m); !st) {
+      (void)s.store->remove(rec.name);
+      return fail(st.error().context("Error creating machine"));
+    }
     m.rec.status = "provisioned";
     SC_TRY(save_machine(s, m));
     s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running "
                           "on this virtual machine, run: {} env {}",
-                          s.program, rec.name));
+                          s.argv0, rec.name));
     return ok();
   }
   if (req.no_provision) {
@@ -216,7 +220,7 @@ Status create_machine(Services &s, CreateRequest req) {
   s.ui.info(p + "Docker is up and running!");
   s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running on "
                         "this virtual machine, run: {} env {}",
-                        s.program, rec.name));
+                        s.argv0, rec.name));
   return ok();
 }
 

@@ -61,7 +61,12 @@ void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
       // A machine created with --no-provision has no engine (nor certificates) to ask.
       bool has_engine =
           !rec || (rec->status != "created" && rec->status != "creating" && !cp.unfinished);
-      if (o.want_docker && u && has_engine) {
+      // Only a tcp:// URL names an engine: `create -d none --url none` records "none", which is no
+      // host to look up (docker-machine's own tests make such machines).
+      if (o.want_docker && u && has_engine && u->rfind("tcp://", 0) != 0) {
+        q.docker_version = "Unknown";
+        q.error = fmt::format("Unable to query docker version: \"{}\" is not a tcp:// URL", *u);
+      } else if (o.want_docker && u && has_engine) {
         auto hp = parse_host_port(*u, 2376);
         if (hp) {
           auto v = docker_version(hp->host, hp->port, client_tls(s, m), o.timeout);

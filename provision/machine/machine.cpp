@@ -57,7 +57,7 @@ CreateProgress create_progress(const Services &s, const HostRecord &rec) {
 }
 
 Result<std::string> name_or_default(Services &s, const std::vector<std::string> &names) {
-  if (names.size() > 1) return fail(Errc::usage, "Error: Too many arguments given");
+  if (names.size() > 1) return fail(Errc::usage, "Error: Expected one machine name as an argument");
   if (!names.empty()) return names[0];
   if (s.store->exists("default")) return std::string("default");
   return fail(Errc::usage, "Error: No machine name(s) specified and no \"default\" machine exists");

@@ -19,7 +19,8 @@ struct Services {
   GlobalOptions g;
   Ui ui;
   std::unique_ptr<Store> store;
-  std::string program = "swarmctl";     // for messages
+  std::string program = "swarmctl";     // argv[0]'s base name: the command messages name
+  std::string argv0 = "swarmctl";       // argv[0] as given (docker-machine's os.Args[0] hints)
   std::string command_line;             // argv joined, for `env` usage hints
   std::vector<std::string> passthrough; // `ssh NAME [--] cmd...`: the remote command words
 };

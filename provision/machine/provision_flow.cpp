@@ -20,8 +20,8 @@ TlsFiles client_tls(const Services &s, const Machine &m) {
   return TlsFiles{dir / "ca.pem", dir / "cert.pem", dir / "key.pem"};
 }
 
-Result<std::unique_ptr<LibsshRunner>> connect_machine(Services &s, Machine &m,
-                                                      std::chrono::milliseconds wait) {
+Result<std::unique_ptr<LibsshRunner>>
+connect_machine(Services &s, Machine &m, std::chrono::milliseconds wait, bool compression) {
   auto ep = m.driver->ssh_endpoint();
   if (!ep) return fail(ep.error().context(m.rec.name));
   SshConfig cfg;
@@ -30,6 +30,7 @@ Result<std::unique_ptr<LibsshRunner>> connect_machine(Services &s, Machine &m,
   cfg.user = ep->user;
   cfg.key_path = ep->key_path;
   cfg.known_hosts = s.store->machine_dir(m.rec.name) / "known_hosts";
+  cfg.compression = compression;
   if (s.ui.debug_enabled) {
     auto *ui = &s.ui;
     auto name = m.rec.name;
@@ -43,22 +44,33 @@ Result<std::unique_ptr<LibsshRunner>> connect_machine(Services &s, Machine &m,
   return runner;
 }
 
-Status copy_client_certs(Services &s, const Machine &m) {
+CertPaths cert_paths(const HostRecord &rec) {
+  const auto &a = rec.auth;
+  return CertPaths{a.ca_cert_path, a.ca_private_key_path, a.client_cert_path, a.client_key_path};
+}
+
+Result<CertAuthority> install_client_certs(Services &s, const Machine &m) {
+  auto user = std::getenv("USER") ? std::string(std::getenv("USER")) : std::string("unknown");
+  SC_TRY(ensure_dir(s.store->certs_dir(), 0700));
+  auto paths = cert_paths(m.rec);
+  auto ca = CertAuthority::load_or_create(paths, user);
+  if (!ca) return fail(ca.error().context("certificates"));
   auto dir = s.store->machine_dir(m.rec.name);
-  for (const char *file : {"ca.pem", "cert.pem", "key.pem"}) {
-    auto data = read_file(s.store->certs_dir() / file);
+  for (auto [src, dst] : {std::pair{&paths.ca, "ca.pem"},
+                          {&paths.client_cert, "cert.pem"},
+                          {&paths.client_key, "key.pem"}}) {
+    auto data = read_file(*src);
     if (!data) return fail(data.error().context("copy certificates"));
-    SC_TRY_CTX(atomic_write(dir / file, *data, std::string(file) == "key.pem" ? 0600 : 0644),
+    SC_TRY_CTX(atomic_write(dir / dst, *data, std::string(dst) == "key.pem" ? 0600 : 0644),
                "copy certificates");
   }
-  return ok();
+  return ca;
 }
 
 Status issue_machine_certs(Services &s, Machine &m, const std::string &ip) {
   auto user = std::getenv("USER") ? std::string(std::getenv("USER")) : std::string("unknown");
-  auto ca = CertAuthority::load_or_create(s.store->certs_dir(), user);
-  if (!ca) return fail(ca.error().context("certificates"));
-  SC_TRY(copy_client_certs(s, m));
+  auto ca = install_client_certs(s, m);
+  if (!ca) return fail(ca.error());
   auto dir = s.store->machine_dir(m.rec.name);
   std::vector<std::string> sans = m.rec.auth.server_cert_sans;
   sans.push_back(ip);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <provision/crypto/ca.hpp>
 #include <provision/dockerapi/docker_client.hpp>
 #include <provision/machine/machine.hpp>
 #include <provision/ssh/libssh_runner.hpp>
@@ -33,12 +34,17 @@ struct ProvisionOptions {
 };
 
 // Opens the machine's SSH session (one per host, reused), waiting for SSH up to `wait`.
-Result<std::unique_ptr<LibsshRunner>> connect_machine(Services &s, Machine &m,
-                                                      std::chrono::milliseconds wait);
+// `compression`: zlib on the connection (`ssh NAME -C`).
+Result<std::unique_ptr<LibsshRunner>>
+connect_machine(Services &s, Machine &m, std::chrono::milliseconds wait, bool compression = false);
 // Client TLS files for the machine (DOCKER_CERT_PATH = machine dir).
 TlsFiles client_tls(const Services &s, const Machine &m);
-// Copies the store's CA and client certificate into the machine dir (DOCKER_CERT_PATH).
-Status copy_client_certs(Services &s, const Machine &m);
+// The machine's CA and client certificate: its record's paths (the store's certs/, or the
+// --tls-* files given at create).
+CertPaths cert_paths(const HostRecord &rec);
+// Loads (or creates where the paths say) the machine's CA and client certificate and copies
+// ca.pem, cert.pem and key.pem into the machine dir (DOCKER_CERT_PATH), for every driver.
+Result<CertAuthority> install_client_certs(Services &s, const Machine &m);
 // Copies the CA and client certs into the machine dir and issues its server certificate for
 // `ip` (+ localhost + --tls-san). Records the IP in rec.cert_ip.
 Status issue_machine_certs(Services &s, Machine &m, const std::string &ip);

@@ -95,6 +95,7 @@ Result<std::unique_ptr<LibsshRunner>> LibsshRunner::connect(const SshConfig &cfg
   ssh_options_set(s, SSH_OPTIONS_USER, cfg.user.c_str());
   ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
   ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+  if (cfg.compression) ssh_options_set(s, SSH_OPTIONS_COMPRESSION, "yes");
   if (ssh_connect(s) != SSH_OK) {
     std::string e = ssh_get_error(s);
     Errc code = e.find("imeout") != std::string::npos ? Errc::timeout : Errc::unreachable;
@@ -221,14 +222,15 @@ void write_all(int fd, const char *p, size_t n) {
 }
 } // namespace
 
-Result<int> LibsshRunner::interactive(const std::string &command) {
+Result<int> LibsshRunner::interactive(const std::string &command, PtyMode pty) {
   ++m_round_trips;
   Channel c;
   c.ch = ssh_channel_new(m->session);
   if (!c.ch || ssh_channel_open_session(c.ch) != SSH_OK)
     return fail(Errc::unreachable, "ssh: cannot open a channel");
   bool tty = isatty(0) && isatty(1);
-  if (command.empty() || tty) {
+  bool want_pty = pty == PtyMode::Always || (pty == PtyMode::Auto && (command.empty() || tty));
+  if (want_pty) {
     winsize ws{};
     if (ioctl(1, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0) {
       ws.ws_col = 80;
@@ -242,7 +244,7 @@ Result<int> LibsshRunner::interactive(const std::string &command) {
   if (rc != SSH_OK)
     return fail(Errc::unreachable, fmt::format("ssh: {}", ssh_get_error(m->session)));
   RawTty raw;
-  if (tty) raw.enable();
+  if (tty && want_pty) raw.enable();
   bool stdin_open = true;
   char buf[32768];
   for (;;) {

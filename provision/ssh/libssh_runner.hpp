@@ -20,7 +20,12 @@ struct SshConfig {
   fs::path known_hosts; // pin file; empty = no pinning
   std::chrono::milliseconds connect_timeout{10000};
   std::function<void(const std::string &)> debug; // every command, exit status and duration
+  bool compression = false;                       // zlib compression (`ssh NAME -C`)
 };
+
+// Whether `interactive` asks for a PTY: when stdin and stdout are terminals or there is no
+// command (Auto), always (`ssh -t`), never (`ssh -T`).
+enum class PtyMode { Auto, Always, Never };
 
 class LibsshRunner : public CommandRunner {
 public:
@@ -35,7 +40,7 @@ public:
 
   // `swarmctl ssh`: empty command = login shell with a PTY; otherwise runs the command (PTY when
   // stdin is a terminal), streaming stdin/stdout/stderr. Returns the remote exit code.
-  Result<int> interactive(const std::string &command);
+  Result<int> interactive(const std::string &command, PtyMode pty = PtyMode::Auto);
   // `swarmctl scp`: local -> remote and remote -> local; directories need `recursive`. What
   // arrives here is owned by the caller with the remote mode & 0777 & ~umask (no setuid, no
   // owner or mode taken from a hostile host's tar).

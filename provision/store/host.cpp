@@ -27,10 +27,11 @@ void compute_auth_paths(HostRecord &h, const std::string &store_path) {
   std::string mdir = store_path + "/machines/" + h.name;
   auto &a = h.auth;
   a.cert_dir = certs;
-  a.ca_cert_path = certs + "/ca.pem";
-  a.ca_private_key_path = certs + "/ca-key.pem";
-  a.client_cert_path = certs + "/cert.pem";
-  a.client_key_path = certs + "/key.pem";
+  auto given = [](const std::string &p, std::string def) { return p.empty() ? def : p; };
+  a.ca_cert_path = given(a.tls_ca_cert, certs + "/ca.pem");
+  a.ca_private_key_path = given(a.tls_ca_key, certs + "/ca-key.pem");
+  a.client_cert_path = given(a.tls_client_cert, certs + "/cert.pem");
+  a.client_key_path = given(a.tls_client_key, certs + "/key.pem");
   a.server_cert_path = mdir + "/server.pem";
   a.server_key_path = mdir + "/server-key.pem";
   a.store_path = mdir;
@@ -94,6 +95,12 @@ nlohmann::ordered_json to_json(const HostRecord &h) {
                {"SwarmJoinAsManager", s.join_as_manager},
                {"KV", {{"Kind", h.kv.kind}, {"Image", h.kv.image}, {"Port", h.kv.port}}},
                {"PreloadImages", h.preload_images}};
+  if (!a.tls_ca_cert.empty() || !a.tls_ca_key.empty() || !a.tls_client_cert.empty() ||
+      !a.tls_client_key.empty())
+    extras["TLS"] = {{"CaCert", a.tls_ca_cert},
+                     {"CaKey", a.tls_ca_key},
+                     {"ClientCert", a.tls_client_cert},
+                     {"ClientKey", a.tls_client_key}};
   // Left out when unknown (a record of an older version): provisioning then guesses.
   if (h.auto_cluster_advertise) extras["AutoClusterAdvertise"] = *h.auto_cluster_advertise;
   OJ doc = {{"ConfigVersion", h.config_version},
@@ -168,6 +175,13 @@ Result<HostRecord> host_from_json(const nlohmann::json &j) {
     get(x, "PreloadImages", h.preload_images);
     if (x.contains("AutoClusterAdvertise") && x.at("AutoClusterAdvertise").is_boolean())
       h.auto_cluster_advertise = x.at("AutoClusterAdvertise").get<bool>();
+    if (x.contains("TLS")) {
+      const auto &t = x.at("TLS");
+      get(t, "CaCert", h.auth.tls_ca_cert);
+      get(t, "CaKey", h.auth.tls_ca_key);
+      get(t, "ClientCert", h.auth.tls_client_cert);
+      get(t, "ClientKey", h.auth.tls_client_key);
+    }
     if (x.contains("KV")) {
       const auto &kv = x.at("KV");
       get(kv, "Kind", h.kv.kind);

@@ -58,6 +58,9 @@ struct AuthOptions {
   std::string server_cert_remote_path, server_key_remote_path, client_cert_path;
   std::vector<std::string> server_cert_sans; // --tls-san (persisted)
   std::string store_path;                    // STORE/machines/NAME
+  // The global --tls-ca-cert, --tls-ca-key, --tls-client-cert, --tls-client-key given at create
+  // (absolute; persisted): they replace the store's certs/ files in the paths above.
+  std::string tls_ca_cert, tls_ca_key, tls_client_cert, tls_client_key;
 };
 
 struct KvOptions {

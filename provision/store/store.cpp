@@ -15,7 +15,8 @@
 
 namespace sc {
 
-Store::Store(fs::path root) : m_root(std::move(root)) {}
+Store::Store(fs::path root, std::string program)
+    : m_root(std::move(root)), m_program(std::move(program)) {}
 
 Status Store::init() const {
   SC_TRY(ensure_dir(m_root, 0700));
@@ -95,11 +96,10 @@ std::vector<std::string> Store::list() const {
 
 Result<HostRecord> Store::load(const std::string &name) const {
   auto not_found = [&] {
-    return fail(
-        Errc::not_found,
-        fmt::format("Docker machine \"{}\" does not exist. Use \"swarmctl ls\" to list machines. "
-                    "Use \"swarmctl create\" to add a new one.",
-                    name));
+    return fail(Errc::not_found,
+                fmt::format("Docker machine \"{}\" does not exist. Use \"{} ls\" to list machines. "
+                            "Use \"{} create\" to add a new one.",
+                            name, m_program, m_program));
   };
   if (!valid_machine_name(name)) return not_found();
   auto text = read_file(machine_dir(name) / "config.json");
@@ -107,8 +107,8 @@ Result<HostRecord> Store::load(const std::string &name) const {
     if (text.error().code == Errc::not_found) {
       if (exists(name))
         return fail(Errc::parse, fmt::format("machine \"{}\" has no config.json (a create was "
-                                             "interrupted): remove it with `swarmctl rm -f {}`",
-                                             name, name));
+                                             "interrupted): remove it with `{} rm -f {}`",
+                                             name, m_program, name));
       return not_found();
     }
     return fail(text.error());

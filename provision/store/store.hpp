@@ -12,7 +12,8 @@ namespace sc {
 
 class Store {
 public:
-  explicit Store(fs::path root);
+  // `program` (argv[0]'s base name) is the command that messages tell the user to run.
+  explicit Store(fs::path root, std::string program = "swarmctl");
   const fs::path &root() const { return m_root; }
   fs::path certs_dir() const { return m_root / "certs"; }
   fs::path machines_dir() const { return m_root / "machines"; }
@@ -46,6 +47,7 @@ public:
 
 private:
   fs::path m_root;
+  std::string m_program;
 };
 
 // Natural, case-insensitive order ("node2" < "node10").

@@ -1,7 +1,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +35,18 @@ std::string find_in_path(const std::string &program) {
     start = end + 1;
   }
   return "";
+}
+
+void close_descriptors_from(int first) noexcept {
+#ifdef SYS_close_range
+  if (syscall(SYS_close_range, static_cast<unsigned>(first), ~0U, 0U) == 0) return;
+#endif
+  rlimit rl{};
+  rlim_t max = 65536;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < max)
+    max = rl.rlim_cur;
+  for (rlim_t fd = static_cast<rlim_t>(first); fd < max; ++fd)
+    close(static_cast<int>(fd));
 }
 
 namespace {
@@ -80,6 +94,8 @@ Result<ProcessResult> run_process(const std::vector<std::string> &argv, const Pr
       dup2(out_pipe[1], 1);
       dup2(err_pipe[1], 2);
     }
+    // Only 0/1/2 reach the program (a daemon it starts, such as VBoxSVC, keeps what it gets).
+    close_descriptors_from(3);
     signal(SIGPIPE, SIG_DFL);
     execve(exe.c_str(), cargv.data(), cenv.data());
     _exit(127);

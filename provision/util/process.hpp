@@ -31,6 +31,12 @@ Result<ProcessResult> run_process(const std::vector<std::string> &argv,
 Result<ProcessResult> run_checked(const std::vector<std::string> &argv,
                                   const ProcessOptions &opts = {});
 
+// Closes every descriptor from `first` up (close_range, or a loop where the kernel lacks it).
+// Async-signal-safe: called in a child between fork and exec so that no daemon or tool keeps a
+// descriptor its caller handed to swarmctl (a CI runner's result pipe on fd 3 would never see
+// EOF otherwise).
+void close_descriptors_from(int first) noexcept;
+
 // Full path of an executable found in PATH, or empty.
 std::string find_in_path(const std::string &program);
 

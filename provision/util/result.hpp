@@ -9,7 +9,7 @@ namespace sc {
 
 enum class Errc {
   generic = 1,
-  usage,     // bad command line or input (exit 2)
+  usage,     // bad command line or input (exit 1, like any error: docker-machine's codes)
   precreate, // a pre-create check failed (exit 3)
   not_found, // machine, file, remote object missing
   already_exists,
@@ -48,16 +48,10 @@ inline Status ok() {
   return {};
 }
 
-// Exit code for the CLI: 0 ok, 1 error, 2 usage, 3 pre-create check failed.
+// Exit code for the CLI, docker-machine's: 3 when a pre-create check failed, 1 for any other
+// error (usage errors included; scripts test `$? -eq 1`).
 inline int exit_code_for(const Error &e) {
-  switch (e.code) {
-  case Errc::usage:
-    return 2;
-  case Errc::precreate:
-    return 3;
-  default:
-    return 1;
-  }
+  return e.code == Errc::precreate ? 3 : 1;
 }
 
 } // namespace sc

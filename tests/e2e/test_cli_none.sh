@@ -67,12 +67,12 @@ err=$(sc create -q -d none --url tcp://127.0.0.1:2376 m1 2>&1); rc=$?
 eq "duplicate create exits 1" 1 "$rc"
 eq "duplicate message" 'Docker machine "m1" already exists' "$err"
 err=$(sc create -d none --url tcp://x:1 'a_b' 2>&1); rc=$?
-eq "bad name exits 2" 2 "$rc"
+eq "bad name exits 1" 1 "$rc"
 eq "bad name: one line" 1 "$(wc -l <<<"$err")"
 err=$(sc create -d none bad 2>&1); rc=$?
-eq "none without --url exits 2" 2 "$rc"
+eq "none without --url exits 1" 1 "$rc"
 err=$(sc nosuchcommand 2>&1); rc=$?
-eq "unknown command exits 2" 2 "$rc"
+eq "unknown command exits 1" 1 "$rc"
 err=$(sc ls --filter foo 2>&1); rc=$?
 eq "bad filter exits non-zero" 1 "$([ $rc -ne 0 ] && echo 1 || echo 0)"
 err=$(sc env --swarm m1 2>&1); rc=$?

@@ -10,7 +10,7 @@
 #     last container of the network leaves a host; the keepers prevent it).
 #  2. swarm mode: init on the master, workers join with the right token, tokens never logged,
 #     an attachable overlay network carries traffic between hosts.
-#  3. errors: a bad cluster file gives line:column and exit 2; a failing machine is reported per
+#  3. errors: a bad cluster file gives line:column and exit 1; a failing machine is reported per
 #     machine, the others are complete, exit non-zero.
 #  4. down removes everything (the leak check in lib.sh compares the machine before/after).
 source "$(dirname "$0")/lib.sh"
@@ -166,7 +166,7 @@ eq "swarm mode: still 3 nodes" "3" "$(dk c2m node ls -q | wc -l)"
 printf 'cluster: bad\ndriver: local\nswarm:\n  mode: swarm-mode\n  mastr: x\n' > "$E2E_TMP/bad.yml"
 out=$(sc up -f "$E2E_TMP/bad.yml" 2>&1)
 rc=$?
-eq "bad file: exit 2" 2 "$rc"
+eq "bad file: exit 1" 1 "$rc"
 check "bad file: one line with line:column ($out)" bash -c "[ \$(wc -l <<< '$out') = 1 ] && [[ '$out' == *bad.yml:5:3:* ]]"
 cat > "$E2E_TMP/partial.yml" <<EOF
 cluster: c3

@@ -32,7 +32,7 @@ sc completion bash > "$T/swarmctl.bash" || ko "completion bash exits 0"
 sc completion zsh > "$T/_swarmctl" || ko "completion zsh exits 0"
 sc completion fish > "$T/swarmctl.fish" || ko "completion fish exits 0"
 out=$(sc completion tcsh 2>&1); rc=$?
-eq "unknown shell: exit 2" 2 "$rc"
+eq "unknown shell: exit 1" 1 "$rc"
 eq "unknown shell: one line" 1 "$(printf '%s\n' "$out" | wc -l)"
 
 # ---- bash: what bash runs on TAB (COMP_WORDS, COMP_CWORD, the function `complete -p` names).

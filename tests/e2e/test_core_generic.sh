@@ -43,7 +43,7 @@ check "the machine's own docker.io was not touched" dpkg -s docker.io
 
 # Bad input: one clear line, non-zero exit, nothing created.
 out=$(sc create -d generic --generic-ssh-key "$KEY1" 'bad_name!' 2>&1); rc=$?
-eq "bad machine name exits 2" 2 "$rc"
+eq "bad machine name exits 1" 1 "$rc"
 eq "bad machine name is one line" 1 "$(printf '%s\n' "$out" | wc -l)"
 check "no record for the bad name" test ! -e "$SWARMCTL_STORAGE_PATH/machines/bad_name!"
 out=$(sc create -d generic --generic-ip-address 192.168.201.250 --generic-ssh-key /nonexistent g3 2>&1); rc=$?

@@ -58,9 +58,15 @@ eq "the record is gone" "" "$(sc -s "$bs" ls -q)"
 for bad in "tcp://127.0.0.1:2376\$(touch $E2E_TMP/pwned)" "tcp://\`touch $E2E_TMP/pwned\`:2376" \
   'http://127.0.0.1:2376' 'tcp://127.0.0.1:2376/x' 'tcp://127.0.0.1'; do
   run sc create -d none --url "$bad" bad1
-  check "--url '$bad' refused with exit 2 ($RC: $ERR)" bash -c "[ $RC = 2 ] && grep -q 'not tcp://HOST:PORT' \"\$1\"" _ "$E2E_TMP/err"
+  check "--url '$bad' refused with exit 1 ($RC: $ERR)" bash -c "[ $RC = 1 ] && grep -q 'not tcp://HOST:PORT' \"\$1\"" _ "$E2E_TMP/err"
 done
 eq "no refused URL was recorded" "" "$(sc ls -q)"
+# A plain word names no engine (docker-machine's tests register `--url none`): recorded, and
+# env/config refuse it with one line.
+must "create --url none (a plain word)" sc create -q -d none --url none plain1
+run sc env plain1
+check "env of a --url none machine: exit 1, one line ($RC: $ERR)" bash -c "[ $RC = 1 ] && [ \$(wc -l < \"\$1\") = 1 ] && grep -q 'not tcp://HOST:PORT' \"\$1\"" _ "$E2E_TMP/err"
+must "rm the --url none machine" sc rm -y plain1
 check "no code ran from a URL" test ! -e "$E2E_TMP/pwned"
 
 # Disk full in the store's file system during a write: the old config.json survives whole.

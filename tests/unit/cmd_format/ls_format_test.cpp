@@ -187,7 +187,7 @@ TEST_CASE("ls filters: keys and syntax errors use docker-machine's messages") {
 
 TEST_CASE("ls filters: a bad name regexp exits 1 like docker-machine") {
   // docker-machine.md §2.2: "A bad regexp makes it exit 1". parse_ls_filters returns Errc::usage,
-  // which exit_code_for maps to 2 (the same holds for the two other filter errors).
+  // which exit_code_for maps to 1 like every error but a pre-create check (3).
   auto re = parse_ls_filters({"name=("});
   REQUIRE_FALSE(re);
   CHECK(exit_code_for(re.error()) == 1);
