@@ -26,6 +26,13 @@ std::string self_exe() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("/proc/self/exe");
 }
 
+// fs::absolute without its exception (the working directory may be gone): `p` as given then.
+std::string absolute_or_same(const fs::path &p) {
+  std::error_code ec;
+  auto abs = fs::absolute(p, ec);
+  return ec ? p.string() : abs.string();
+}
+
 bool alive(pid_t pid, unsigned long long start) {
   if (pid <= 0) return false;
   if (::kill(pid, 0) != 0) return false;
@@ -94,7 +101,9 @@ public:
     if (!net) return fail(net.error());
     m_lower = f.str("local-rootfs", "/");
     if (m_lower.empty()) m_lower = "/";
-    m_lower = fs::absolute(m_lower).lexically_normal().string();
+    std::error_code ec;
+    m_lower = fs::absolute(m_lower, ec).lexically_normal().string();
+    if (ec) return fail(Errc::io, fmt::format("--local-rootfs: {}", ec.message()));
     if (m_lower.size() > 1 && m_lower.back() == '/') m_lower.pop_back();
     m_wanted_ip = f.str("local-ip");
     if (!m_wanted_ip.empty() && !is_ip_address(m_wanted_ip))
@@ -110,8 +119,8 @@ public:
     m_name = ctx.machine_name;
     m_dir = ctx.machine_dir;
     m_store = ctx.store_path;
-    m_id = fmt::format(
-        "{:08x}", static_cast<uint32_t>(std::hash<std::string>{}(fs::absolute(m_dir).string())));
+    m_id = fmt::format("{:08x}",
+                       static_cast<uint32_t>(std::hash<std::string>{}(absolute_or_same(m_dir))));
   }
 
   Status pre_create_check() override {
@@ -177,7 +186,8 @@ public:
       if (!lk) return fail(lk.error());
       Status st = ensure_runtime();
       if (st) st = ensure_bridge(*net);
-      if (st && !fs::exists(k_runtime / "leases" / m_bridge / m_ip)) {
+      std::error_code ec;
+      if (st && !fs::exists(k_runtime / "leases" / m_bridge / m_ip, ec)) {
         auto ip = lease_ip(*net, m_ip, m_dir.string()); // after a reboot of the machine
         if (!ip) st = fail(ip.error());
       }
@@ -330,7 +340,7 @@ private:
           "/etc/init.d/swarmctl-docker", "/var/log/swarmctl-docker.log"})
       if (fs::exists(fs::path(m_lower) / (p + 1), ec)) SC_TRY(whiteout(up, p));
     // Nor the store (CA key, machine keys) when it lives inside the lower layer.
-    auto store = fs::absolute(m_store).lexically_normal().string();
+    auto store = fs::path(absolute_or_same(m_store)).lexically_normal().string();
     if (m_lower == "/" && store.rfind("/tmp/", 0) != 0 && store != "/") SC_TRY(whiteout(up, store));
     if (m_no_docker) SC_TRY(put(up, "/etc/swarmctl/boot.d/10-purge-docker", k_purge_docker, 0755));
     return ok();

@@ -16,8 +16,10 @@
 #include <drivers/local/local.hpp>
 #include <fmt/format.h>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <provision/util/fs.hpp>
+#include <provision/util/number.hpp>
 #include <sstream>
 #include <vector>
 
@@ -33,7 +35,7 @@ unsigned long long process_start_time(pid_t pid) {
   std::string field;
   // Fields after the command: state is #3; starttime is #22.
   for (int i = 3; i <= 22 && (in >> field); ++i)
-    if (i == 22) return std::stoull(field);
+    if (i == 22) return parse_number<unsigned long long>(field).value_or(0);
   return 0;
 }
 
@@ -85,7 +87,9 @@ Result<pid_t> boot(const HostSpec &h, const std::string &self_exe) {
   }
   auto pid_txt = read_file(h.runtime / "init.pid");
   if (!pid_txt) return fail(Errc::generic, "the host's init did not report its PID");
-  return static_cast<pid_t>(std::stol(*pid_txt));
+  auto pid = parse_number_in<pid_t>(*pid_txt, 1, std::numeric_limits<pid_t>::max());
+  if (!pid) return fail(Errc::generic, "the host's init reported no valid PID");
+  return *pid;
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #include <drivers/registry.hpp>
 #include <fmt/format.h>
 #include <provision/machine/machine.hpp>
+#include <provision/util/number.hpp>
 
 namespace sc {
 
@@ -14,12 +15,9 @@ DriverContext driver_context(const Services &s, const HostRecord &rec) {
   ctx.role.swarm_master = rec.swarm.master && !rec.swarm.mode;
   ctx.role.swarm_agent = rec.swarm.agent && !rec.swarm.mode;
   ctx.role.swarm_mode = rec.swarm.mode;
-  if (auto pos = rec.swarm.host.rfind(':'); pos != std::string::npos) {
-    try {
-      ctx.role.swarm_port = std::stoi(rec.swarm.host.substr(pos + 1));
-    } catch (...) {
-    }
-  }
+  if (auto pos = rec.swarm.host.rfind(':'); pos != std::string::npos)
+    if (auto port = parse_port(std::string_view(rec.swarm.host).substr(pos + 1)))
+      ctx.role.swarm_port = *port;
   ctx.role.kv_port = rec.kv.kind.empty() ? 0 : rec.kv.port;
   return ctx;
 }

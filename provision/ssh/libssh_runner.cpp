@@ -9,6 +9,7 @@
 #include <mutex>
 #include <provision/ssh/libssh_runner.hpp>
 #include <provision/util/fs.hpp>
+#include <provision/util/number.hpp>
 #include <provision/util/poll.hpp>
 #include <provision/util/process.hpp>
 #include <provision/util/shell_quote.hpp>
@@ -326,8 +327,10 @@ Status LibsshRunner::copy_from(const std::string &remote, const fs::path &local,
   auto r = run_ok(*this, "copy from " + remote, "cat " + shell_quote(remote));
   if (!r) return fail(r.error());
   fs::path dst = fs::is_directory(local, ec) ? local / fs::path(remote).filename() : local;
-  unsigned mode = static_cast<unsigned>(std::stoul(k, nullptr, 8));
-  return atomic_write(dst, r->out, mode);
+  auto mode = parse_number_in<unsigned>(k, 0, 07777, 8);
+  if (!mode)
+    return fail(Errc::parse, fmt::format("{}: unexpected answer to stat: '{}'", remote, k));
+  return atomic_write(dst, r->out, *mode);
 }
 
 Status wait_for_ssh(const SshConfig &cfg, std::chrono::milliseconds timeout,
