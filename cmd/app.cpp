@@ -108,9 +108,7 @@ int run_app(int argc, char **argv) {
   app.parse_complete_callback([&] {
     s.ui.debug_enabled = s.g.debug || env_true("SWARMCTL_DEBUG");
     fs::path root = s.g.storage_path.empty() ? default_store_path() : fs::path(s.g.storage_path);
-    std::error_code ec; // the working directory may be gone: the path as given then
-    auto abs = fs::absolute(root, ec);
-    s.store = std::make_unique<Store>(ec ? root : abs);
+    s.store = std::make_unique<Store>(absolute_or_same(root));
   });
 
   // `ssh NAME [--] command...`: nothing after NAME is parsed (it is the remote command).

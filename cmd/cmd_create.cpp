@@ -214,11 +214,8 @@ void add_create(CLI::App &app, Services &s, int &rc) {
     r.kv.kind = o->kv;
     r.kv.image = o->kv_image;
     r.kv.port = o->kv_port;
-    for (const auto &img : o->preload) {
-      std::error_code ec;
-      auto abs = fs::absolute(img, ec);
-      r.preload_images.push_back(ec ? img : abs.string());
-    }
+    for (const auto &img : o->preload)
+      r.preload_images.push_back(absolute_or_same(img).string());
     req.driver_flags = collect_driver_flags(o->bindings, driver);
     req.no_provision = o->no_provision;
     req.swarm_join = o->swarm_join;

@@ -26,13 +26,6 @@ std::string self_exe() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("/proc/self/exe");
 }
 
-// fs::absolute without its exception (the working directory may be gone): `p` as given then.
-std::string absolute_or_same(const fs::path &p) {
-  std::error_code ec;
-  auto abs = fs::absolute(p, ec);
-  return ec ? p.string() : abs.string();
-}
-
 bool alive(pid_t pid, unsigned long long start) {
   if (pid <= 0) return false;
   if (::kill(pid, 0) != 0) return false;
@@ -119,8 +112,8 @@ public:
     m_name = ctx.machine_name;
     m_dir = ctx.machine_dir;
     m_store = ctx.store_path;
-    m_id = fmt::format("{:08x}",
-                       static_cast<uint32_t>(std::hash<std::string>{}(absolute_or_same(m_dir))));
+    m_id = fmt::format("{:08x}", static_cast<uint32_t>(
+                                     std::hash<std::string>{}(absolute_or_same(m_dir).string())));
   }
 
   Status pre_create_check() override {
@@ -340,7 +333,7 @@ private:
           "/etc/init.d/swarmctl-docker", "/var/log/swarmctl-docker.log"})
       if (fs::exists(fs::path(m_lower) / (p + 1), ec)) SC_TRY(whiteout(up, p));
     // Nor the store (CA key, machine keys) when it lives inside the lower layer.
-    auto store = fs::path(absolute_or_same(m_store)).lexically_normal().string();
+    auto store = absolute_or_same(m_store).lexically_normal().string();
     if (m_lower == "/" && store.rfind("/tmp/", 0) != 0 && store != "/") SC_TRY(whiteout(up, store));
     if (m_no_docker) SC_TRY(put(up, "/etc/swarmctl/boot.d/10-purge-docker", k_purge_docker, 0755));
     return ok();

@@ -92,6 +92,12 @@ Result<std::string> read_file(const fs::path &path, std::size_t limit) {
   return out;
 }
 
+fs::path absolute_or_same(const fs::path &p) {
+  std::error_code ec;
+  auto abs = fs::absolute(p, ec);
+  return ec ? p : abs;
+}
+
 Status ensure_dir(const fs::path &dir, unsigned mode) {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) {

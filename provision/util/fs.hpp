@@ -17,6 +17,8 @@ Status atomic_write(const fs::path &path, std::string_view data, unsigned mode =
 // larger than `limit` bytes (files from outside: a cluster file, a record, a remote's answer).
 Result<std::string> read_file(const fs::path &path,
                               std::size_t limit = std::numeric_limits<std::size_t>::max());
+// fs::absolute without its exception (the working directory may be gone): `p` as given then.
+fs::path absolute_or_same(const fs::path &p);
 // mkdir -p with the given mode on every directory it creates; chmods an existing leaf to mode.
 Status ensure_dir(const fs::path &dir, unsigned mode = 0700);
 // Removes a tree; missing is fine.
