@@ -52,7 +52,7 @@ Result<std::string> dechunk(std::string_view body) {
     auto line = body.substr(pos, eol - pos);
     line = trim(line.substr(0, line.find(';'))); // chunk extensions are ignored
     auto n = parse_number<size_t>(line, 16);
-    if (!n) return fail(bad(fmt::format("bad chunk size '{}'", line.substr(0, 20))));
+    if (!n) return fail(bad(fmt::format("bad chunk size '{}'", printable_word(line, 20))));
     pos = eol + 2;
     if (*n == 0) return out; // trailers, if any, are not needed
     if (*n > body.size() - pos || body.size() - pos - *n < 2) return fail(bad("chunk cut short"));

@@ -80,7 +80,7 @@ Result<Options> options_map(const Ctx &c, const YAML::Node &n, const std::string
     if (!flags.count(flag))
       return fail(c.at(value, fmt::format("'{}': {} is not a flag of the {} driver", key,
                                           quote_value(flag), driver)));
-    auto v = strings_at(c, value, key + "." + flag);
+    auto v = strings_at(c, value, key_path(key, flag));
     if (!v) return fail(v.error());
     out[flag] = *v;
   }

@@ -10,6 +10,12 @@ Error Ctx::at(const YAML::Node &n, const std::string &msg) const {
   return Error{Errc::usage, fmt::format("{}:{}:{}: {}", src, mk.line + 1, mk.column + 1, msg)};
 }
 
+std::string key_path(const std::string &where, const std::string &key) {
+  auto q = quote_value(key);
+  auto k = q.substr(1, q.size() - 2); // without the quotes
+  return where == k_root ? k : where + "." + k;
+}
+
 std::string kind_name(const YAML::Node &n) {
   switch (n.Type()) {
   case YAML::NodeType::Scalar:
@@ -51,8 +57,7 @@ entries(const Ctx &c, const YAML::Node &map, const std::set<std::string> &allowe
                                       where, first->second.line + 1, first->second.column + 1)));
     // An empty value ("driver:") is a null node positioned at the next token: report the key.
     if (it->second.IsNull())
-      return fail(c.at(
-          it->first, fmt::format("'{}' has no value", where == k_root ? key : where + "." + key)));
+      return fail(c.at(it->first, fmt::format("'{}' has no value", key_path(where, key))));
     out.emplace_back(key, it->second);
   }
   return out;

@@ -22,6 +22,10 @@ struct Ctx {
 // 40 characters (a message stays one line).
 std::string quote_value(const std::string &value);
 
+// "where.key" for messages ("nodes.count"; just "key" at the top level), control characters of a
+// key from the file as '?'.
+std::string key_path(const std::string &where, const std::string &key);
+
 // "a string", "a list", "a mapping", "nothing".
 std::string kind_name(const YAML::Node &n);
 

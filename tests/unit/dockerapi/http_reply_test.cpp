@@ -39,6 +39,15 @@ TEST_CASE("http reply: malformed chunks are parse errors, not exceptions") {
   }
 }
 
+TEST_CASE("http reply: a bad chunk size is quoted on one printable line") {
+  // Found by fuzz_docker_reply: a size line holding a bare LF and an escape.
+  auto r = parse_http_reply(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\n\x1b[2Jxx\r\nabcdefgh\r\n0\r\n\r\n");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message ==
+        "malformed HTTP response from the Docker engine: bad chunk size '8??[2Jxx'");
+}
+
 TEST_CASE("http reply: a broken status line, header or Content-Length is refused") {
   for (const char *bad :
        {"", "garbage\r\n\r\n", "HTTP/1.1\r\n\r\n", "HTTP/1.1 abc OK\r\n\r\n",

@@ -97,6 +97,10 @@ TEST_CASE("cluster file: a misspelled driver or driver option is refused where i
 TEST_CASE("cluster file: a value with control characters is shown on one line") {
   auto e = error_of(std::string(k_head) + "nodes: [\"a\\nb\\u001b[31m\"]\n");
   CHECK(e == "x.yml:3:9: invalid machine name 'a?b?[31m'");
+  // Found by fuzz_cluster_file: a key with a control character (here a vertical tab) and no
+  // value.
+  CHECK(error_of("cluster: c\nswarm: {mode: swarm-mode}\ndriver: local\ndriver_options: "
+                 "{\"a\\vb\": }\n") == "x.yml:4:18: 'driver_options.a?b' has no value");
 }
 
 TEST_CASE("cluster file: a directory given to -f is reported as a directory") {
