@@ -331,6 +331,9 @@ Result<HostRecord> host_from_text(std::string_view text) {
   } catch (const nlohmann::json::parse_error &e) {
     // The parser's own message quotes the bytes it read: only the position is kept.
     return fail(Errc::parse, fmt::format("config.json is not valid JSON (at byte {})", e.byte));
+  } catch (const nlohmann::json::exception &) {
+    // out_of_range 406: a number beyond double's range ("1e999"), found by fuzz_host_record.
+    return fail(Errc::parse, "config.json is not valid JSON (a number out of range)");
   }
   return host_from_json(j);
 }

@@ -113,6 +113,15 @@ TEST_CASE("record: invalid JSON is reported by position, without echoing the byt
   CHECK(s.load_error("junk") == "machine \"junk\": config.json is not valid JSON (at byte 7)");
 }
 
+TEST_CASE("record: a number beyond double's range is invalid JSON, not an exception") {
+  // Found by fuzz_host_record: nlohmann's parser throws out_of_range (not parse_error) for it.
+  TempStore s;
+  s.write("inf", [](nlohmann::json &) {});
+  std::ofstream(s.store->machine_dir("inf") / "config.json") << R"({"ConfigVersion": 1e999})";
+  CHECK(s.load_error("inf") ==
+        "machine \"inf\": config.json is not valid JSON (a number out of range)");
+}
+
 TEST_CASE("record: a config.json over 1 MiB is refused unread") {
   TempStore s;
   s.write("huge", [](nlohmann::json &j) { j["Name"] = std::string(2 << 20, 'x'); });
