@@ -52,6 +52,8 @@ struct Node {
   std::vector<std::unique_ptr<Node>> body, else_body;
 };
 
+constexpr size_t k_max_template_output = 4 << 20;
+
 Error terr(const std::string &m) {
   return Error{Errc::usage, "template: " + m};
 }
@@ -262,7 +264,7 @@ public:
     for (const auto &n : nodes) {
       // Nested ranges multiply: a short template over a few lists could run for hours.
       if (++m_steps > k_max_steps) return fail(terr("execution takes too many steps"));
-      if (out.size() > k_max_output) return fail(terr("output larger than 4 MiB"));
+      if (out.size() > k_max_template_output) return fail(terr("output larger than 4 MiB"));
       if (n->kind == Node::Text) {
         out += n->text;
       } else if (n->kind == Node::Action) {
@@ -290,7 +292,6 @@ public:
 
 private:
   static constexpr size_t k_max_steps = 1'000'000;
-  static constexpr size_t k_max_output = 4 << 20;
   const nlohmann::json &m_root;
   size_t m_steps = 0;
 };
@@ -367,6 +368,7 @@ Result<std::string> render_go_template(std::string_view tmpl, const nlohmann::js
   Engine e(data);
   std::string out;
   SC_TRY(e.exec(nodes, data, out));
+  if (out.size() > k_max_template_output) return fail(terr("output larger than 4 MiB"));
   return out;
 }
 
