@@ -8,13 +8,13 @@ DEPS := build-essential cmake pkg-config libssh-dev libcurl4-openssl-dev libyaml
 	openssh-server openssh-client docker.io etcd-server etcd-client iptables busybox-static \
 	iproute2 util-linux procps psmisc curl ca-certificates python3 python3-botocore \
 	clang-format hyperfine time bc openssl libarchive-dev qemu-utils genisoimage golang-go zsh fish tcsh \
-	bats
+	bats libpugixml-dev clang-14 libclang-rt-14-dev llvm-14
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 MANDIR ?= $(PREFIX)/share/man
 
-.PHONY: all deps build build-tests install test unit integration e2e compat demo demo-down bench \
-	format format-check clean install-completions install-man
+.PHONY: all deps build build-tests install test unit integration e2e compat fuzz fuzz-merge demo \
+	demo-down bench format format-check clean install-completions install-man
 
 all: build
 
@@ -67,6 +67,19 @@ install-man: build
 	install -d $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
 
+# libFuzzer targets of every parser of untrusted input (tests/fuzz), built with clang, ASan and
+# UBSan in their own directory (the normal build is untouched); each runs FUZZ_SECONDS.
+# fuzz-merge also folds new inputs that add coverage into tests/fuzz/corpus/.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+$(FUZZ_BUILD)/CMakeCache.txt:
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWARMCTL_FUZZ=ON \
+	  -DCMAKE_CXX_COMPILER=clang++-14
+
+fuzz fuzz-merge: deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) --target fuzz -j$(JOBS)
+	bash tests/fuzz/run.sh $(if $(filter fuzz-merge,$@),--merge) $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 # The 2016 walkthrough on local namespace hosts: brings up the seed cluster (KV host, a classic
 # Swarm master, three nodes), then runs the walkthrough's docker commands through the Swarm
 # manager (eval $(swarmctl env --swarm master)) and prints the Hello World that crosses hosts.
@@ -101,4 +114,4 @@ format-check:
 	find cmd drivers provision tests bench -name '*.[ch]pp' | xargs clang-format --dry-run -Werror
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD)

@@ -216,7 +216,7 @@ int run_app(int argc, char **argv) {
   app.parse_complete_callback([&] {
     s.ui.debug_enabled = s.g.debug || env_true("SWARMCTL_DEBUG");
     fs::path root = s.g.storage_path.empty() ? default_store_path() : fs::path(s.g.storage_path);
-    s.store = std::make_unique<Store>(fs::absolute(root), s.program);
+    s.store = std::make_unique<Store>(absolute_or_same(root), s.program);
   });
 
   // `ssh [NAME] [ssh options] [--] [command...]`: nothing after `ssh` is parsed here (cmd_ssh

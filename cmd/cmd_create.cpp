@@ -226,7 +226,7 @@ Result<CreateRequest> request_from(const CreateOptions &o, const Services &s,
   r.auth.server_cert_sans = o.tls_san;
   // docker-machine's --tls-ca-cert & co.: these files instead of the store's certs/ (created
   // there when missing), recorded in the machine's config.json.
-  auto given = [](const std::string &p) { return p.empty() ? p : fs::absolute(p).string(); };
+  auto given = [](const std::string &p) { return p.empty() ? p : absolute_or_same(p).string(); };
   r.auth.tls_ca_cert = given(s.g.tls_ca_cert);
   r.auth.tls_ca_key = given(s.g.tls_ca_key);
   r.auth.tls_client_cert = given(s.g.tls_client_cert);
@@ -235,7 +235,7 @@ Result<CreateRequest> request_from(const CreateOptions &o, const Services &s,
   r.kv.image = o.kv_image;
   r.kv.port = o.kv_port;
   for (const auto &img : o.preload)
-    r.preload_images.push_back(fs::absolute(img).string());
+    r.preload_images.push_back(absolute_or_same(img).string());
   req.driver_flags = collect_driver_flags(o.bindings, driver);
   req.no_provision = o.no_provision;
   req.swarm_join = o.swarm_join;

@@ -40,7 +40,7 @@ Status require_running(Machine &m) {
 Status print_inspect(Services &s, Machine &m, const std::string &format) {
   auto j = to_json(m.rec);
   if (format.empty()) {
-    s.ui.raw_out(j.dump(4) + "\n");
+    s.ui.raw_out(j.dump(4, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     return ok();
   }
   auto out = render_go_template(format, j);

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <drivers/driver.hpp>
 #include <fmt/format.h>
+#include <provision/util/number.hpp>
 
 namespace sc {
 
@@ -52,14 +53,8 @@ Result<long long> FlagValues::integer(const std::string &name, long long def) co
   auto it = m_values.find(name);
   if (it == m_values.end() || it->second.empty() || it->second.back().empty()) return def;
   const auto &v = it->second.back();
-  try {
-    size_t pos = 0;
-    long long n = std::stoll(v, &pos);
-    if (pos != v.size()) throw std::invalid_argument(v);
-    return n;
-  } catch (...) {
-    return fail(Errc::usage, fmt::format("--{}: '{}' is not an integer", name, v));
-  }
+  if (auto n = parse_number<long long>(v)) return *n;
+  return fail(Errc::usage, fmt::format("--{}: '{}' is not an integer", name, v));
 }
 
 bool FlagValues::boolean(const std::string &name, bool def) const {

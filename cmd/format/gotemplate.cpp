@@ -1,6 +1,7 @@
 #include <cmd/format/gotemplate.hpp>
 #include <fmt/format.h>
 #include <memory>
+#include <provision/util/number.hpp>
 #include <vector>
 
 namespace sc {
@@ -39,7 +40,7 @@ std::string go_print(const nlohmann::json &v) {
     return s + "]";
   }
   default:
-    return v.dump();
+    return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 }
 
@@ -50,6 +51,8 @@ struct Node {
   std::string text; // Text: literal; Action/If/Range: the pipeline source
   std::vector<std::unique_ptr<Node>> body, else_body;
 };
+
+constexpr size_t k_max_template_output = 4 << 20;
 
 Error terr(const std::string &m) {
   return Error{Errc::usage, "template: " + m};
@@ -125,12 +128,7 @@ public:
     }
     if (tok == "true") return nlohmann::json(true);
     if (tok == "false") return nlohmann::json(false);
-    try {
-      size_t n = 0;
-      long long v = std::stoll(tok, &n);
-      if (n == tok.size()) return nlohmann::json(v);
-    } catch (...) {
-    }
+    if (auto v = parse_number<long long>(tok)) return nlohmann::json(*v);
     return fail(terr(fmt::format("function \"{}\" not defined", tok)));
   }
 
@@ -143,11 +141,11 @@ public:
     };
     if (fn == "json") {
       SC_TRY(need(1));
-      return nlohmann::json(args[0].dump());
+      return nlohmann::json(args[0].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     if (fn == "prettyjson") {
       SC_TRY(need(1));
-      return nlohmann::json(args[0].dump(4));
+      return nlohmann::json(args[0].dump(4, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     if (fn == "len") {
       SC_TRY(need(1));
@@ -201,7 +199,8 @@ public:
         }
         const auto &a = args[ai++];
         if (v == 'q')
-          out += nlohmann::json(go_print(a)).dump();
+          out += nlohmann::json(go_print(a))
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         else
           out += go_print(a);
       }
@@ -263,6 +262,9 @@ public:
   Status exec(const std::vector<std::unique_ptr<Node>> &nodes, const nlohmann::json &dot,
               std::string &out) {
     for (const auto &n : nodes) {
+      // Nested ranges multiply: a short template over a few lists could run for hours.
+      if (++m_steps > k_max_steps) return fail(terr("execution takes too many steps"));
+      if (out.size() > k_max_template_output) return fail(terr("output larger than 4 MiB"));
       if (n->kind == Node::Text) {
         out += n->text;
       } else if (n->kind == Node::Action) {
@@ -289,12 +291,15 @@ public:
   }
 
 private:
+  static constexpr size_t k_max_steps = 1'000'000;
   const nlohmann::json &m_root;
+  size_t m_steps = 0;
 };
 
 // Parses text into a tree; returns at {{end}}/{{else}} (reported through `stop`).
 Status parse(std::string_view t, size_t &pos, std::vector<std::unique_ptr<Node>> &out,
-             std::string &stop) {
+             std::string &stop, int depth = 0) {
+  if (depth > 100) return fail(terr("if/range nested more than 100 deep"));
   while (pos < t.size()) {
     size_t open = t.find("{{", pos);
     std::string text(t.substr(pos, open == std::string::npos ? std::string::npos : open - pos));
@@ -334,10 +339,10 @@ Status parse(std::string_view t, size_t &pos, std::vector<std::unique_ptr<Node>>
       n->kind = is_if ? Node::If : Node::Range;
       n->text = inner.substr(is_if ? 3 : 6);
       std::string s;
-      SC_TRY(parse(t, pos, n->body, s));
+      SC_TRY(parse(t, pos, n->body, s, depth + 1));
       if (s == "else") {
         s.clear();
-        SC_TRY(parse(t, pos, n->else_body, s));
+        SC_TRY(parse(t, pos, n->else_body, s, depth + 1));
       }
       if (s != "end")
         return fail(
@@ -363,6 +368,7 @@ Result<std::string> render_go_template(std::string_view tmpl, const nlohmann::js
   Engine e(data);
   std::string out;
   SC_TRY(e.exec(nodes, data, out));
+  if (out.size() > k_max_template_output) return fail(terr("output larger than 4 MiB"));
   return out;
 }
 

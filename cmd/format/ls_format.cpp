@@ -121,7 +121,7 @@ Result<std::string> render_ls(const std::vector<LsRow> &rows, std::string_view f
     nlohmann::json arr = nlohmann::json::array();
     for (const auto &r : rows)
       arr.push_back(row_json(r));
-    return arr.dump(4) + "\n";
+    return arr.dump(4, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
   std::string f = format.empty() ? std::string(k_default_format) : unescape(format);
   bool table = f.rfind("table", 0) == 0;

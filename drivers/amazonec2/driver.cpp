@@ -1,5 +1,6 @@
 #include <drivers/amazonec2/ec2_driver.hpp>
 #include <fmt/format.h>
+#include <provision/util/number.hpp>
 #include <provision/util/poll.hpp>
 #include <set>
 
@@ -52,12 +53,8 @@ Status Ec2Driver::configure(const DriverContext &ctx, const FlagValues &f) {
   for (const auto &p : m_open_ports) {
     auto slash = p.find('/');
     auto proto = slash == std::string::npos ? "tcp" : p.substr(slash + 1);
-    int port = 0;
-    try {
-      port = std::stoi(p.substr(0, slash));
-    } catch (...) {
-    }
-    if (port <= 0 || port > 65535 || (proto != "tcp" && proto != "udp"))
+    auto port = parse_port(std::string_view(p).substr(0, slash));
+    if (!port || (proto != "tcp" && proto != "udp"))
       return fail(Errc::usage,
                   fmt::format("--amazonec2-open-port: '{}' is not PORT or PORT/tcp|udp", p));
   }

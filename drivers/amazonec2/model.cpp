@@ -5,6 +5,7 @@
 #include <cctype>
 #include <drivers/amazonec2/ec2_driver.hpp>
 #include <map>
+#include <provision/util/number.hpp>
 #include <set>
 
 namespace sc::ec2 {
@@ -97,11 +98,8 @@ std::vector<IngressRule> rules_for_role(const MachineRole &role, int ssh_port,
   for (const auto &p : open_ports) {
     auto slash = p.find('/');
     std::string proto = slash == std::string::npos ? "tcp" : p.substr(slash + 1);
-    try {
-      int port = std::stoi(p.substr(0, slash));
-      add({proto, port, port, false});
-    } catch (...) {
-    }
+    if (auto port = parse_port(std::string_view(p).substr(0, slash)))
+      add({proto, *port, *port, false});
   }
   return r;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <provision/ssh/keys.hpp>
 #include <provision/util/fs.hpp>
+#include <provision/util/number.hpp>
 #include <provision/util/poll.hpp>
 
 namespace sc::ec2 {
@@ -25,11 +26,8 @@ std::vector<Present> permissions(const XmlNode &group) {
   for (const XmlNode *p : group.items("ipPermissions")) {
     Present x;
     x.proto = p->str("ipProtocol");
-    try {
-      x.from = std::stoi(p->str("fromPort"));
-      x.to = std::stoi(p->str("toPort"));
-    } catch (...) {
-    }
+    x.from = parse_number<int>(p->str("fromPort")).value_or(x.from);
+    x.to = parse_number<int>(p->str("toPort")).value_or(x.to);
     for (const XmlNode *r : p->items("ipRanges"))
       if (r->str("cidrIp") == "0.0.0.0/0") x.anywhere = true;
     for (const XmlNode *g : p->items("groups"))

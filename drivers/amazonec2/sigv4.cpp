@@ -7,6 +7,7 @@
 #include <drivers/amazonec2/sigv4.hpp>
 #include <drivers/http/http.hpp>
 #include <map>
+#include <provision/util/number.hpp>
 
 namespace sc::ec2 {
 
@@ -64,7 +65,7 @@ std::string percent_decode(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      out += static_cast<char>(parse_number<unsigned char>(s.substr(i + 1, 2), 16).value_or(0));
       i += 2;
     } else {
       out += s[i];

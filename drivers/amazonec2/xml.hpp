@@ -1,5 +1,6 @@
 #pragma once
-// A small XML parser for AWS responses: elements, text, attributes, entities, CDATA, comments.
+// AWS responses as a tree of elements (read with pugixml): elements, text, attributes, entities,
+// CDATA; comments, processing instructions and a DOCTYPE (internal subset included) are skipped.
 // Namespace-agnostic: "ec2:instanceId" and "instanceId" in any xmlns are both "instanceId".
 #include <provision/util/result.hpp>
 #include <string>
@@ -28,7 +29,9 @@ struct XmlNode {
   const XmlNode *find(std::string_view n) const;
 };
 
-// Parses a document (declaration and comments allowed); Errc::parse with an offset on bad input.
+// Parses a document (declaration, DOCTYPE and comments allowed); Errc::parse "XML: what at offset
+// N" on bad input, on text or a second element after the root, and on nesting deeper than 200.
+// Entities other than XML's five and character references are kept as written.
 Result<XmlNode> parse_xml(std::string_view doc);
 
 } // namespace sc::ec2

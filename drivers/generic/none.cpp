@@ -69,8 +69,12 @@ public:
             {"URL", m_url}};
   }
   Status from_json(const nlohmann::json &j) override {
-    m_ip = j.value("IPAddress", "");
-    m_url = j.value("URL", "");
+    try {
+      m_ip = j.value("IPAddress", "");
+      m_url = j.value("URL", "");
+    } catch (const std::exception &e) {
+      return fail(Errc::parse, fmt::format("none driver config: {}", e.what()));
+    }
     return ok();
   }
 

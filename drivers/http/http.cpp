@@ -3,6 +3,7 @@
 #include <drivers/http/http.hpp>
 #include <fmt/format.h>
 #include <memory>
+#include <provision/util/number.hpp>
 
 namespace sc {
 namespace {
@@ -159,12 +160,9 @@ Result<UrlParts> parse_url(std::string_view url) {
   auto colon = authority.rfind(':');
   if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
     u.host = std::string(authority.substr(0, colon));
-    try {
-      u.port = std::stoi(std::string(authority.substr(colon + 1)));
-    } catch (...) {
-      return fail(Errc::usage, fmt::format("'{}': bad port", url));
-    }
-    if (u.port <= 0 || u.port > 65535) return fail(Errc::usage, fmt::format("'{}': bad port", url));
+    auto port = parse_port(authority.substr(colon + 1));
+    if (!port) return fail(Errc::usage, fmt::format("'{}': bad port", url));
+    u.port = *port;
   } else {
     u.host = std::string(authority);
   }

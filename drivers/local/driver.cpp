@@ -55,7 +55,9 @@ public:
     if (!net) return fail(net.error());
     m_lower = f.str("local-rootfs", "/");
     if (m_lower.empty()) m_lower = "/";
-    m_lower = fs::absolute(m_lower).lexically_normal().string();
+    std::error_code ec;
+    m_lower = fs::absolute(m_lower, ec).lexically_normal().string();
+    if (ec) return fail(Errc::io, fmt::format("--local-rootfs: {}", ec.message()));
     if (m_lower.size() > 1 && m_lower.back() == '/') m_lower.pop_back();
     m_wanted_ip = f.str("local-ip");
     if (!m_wanted_ip.empty() && !is_ip_address(m_wanted_ip))
@@ -71,8 +73,8 @@ public:
     m_name = ctx.machine_name;
     m_dir = ctx.machine_dir;
     m_store = ctx.store_path;
-    m_id = fmt::format(
-        "{:08x}", static_cast<uint32_t>(std::hash<std::string>{}(fs::absolute(m_dir).string())));
+    m_id = fmt::format("{:08x}", static_cast<uint32_t>(
+                                     std::hash<std::string>{}(absolute_or_same(m_dir).string())));
   }
 
   Status pre_create_check() override {
@@ -142,7 +144,8 @@ public:
       auto lk = lock_net();
       if (!lk) return fail(lk.error());
       Status st = ensure_runtime();
-      if (st && !fs::exists(k_runtime / "leases" / m_bridge / m_ip)) {
+      std::error_code ec;
+      if (st && !fs::exists(k_runtime / "leases" / m_bridge / m_ip, ec)) {
         auto ip = lease_ip(*net, m_ip, owner()); // after a reboot of the machine
         if (!ip) st = fail(ip.error());
       }
@@ -244,7 +247,7 @@ private:
 
   // The lease file names the machine directory absolutely: a relative store path would make
   // another process's stale-lease check look in its own working directory.
-  std::string owner() const { return fs::absolute(m_dir).lexically_normal().string(); }
+  std::string owner() const { return absolute_or_same(m_dir).lexically_normal().string(); }
 
   // The host's init, only when its identity is proven: the recorded PID with its recorded start
   // time, or the pair the init wrote at boot. A PID without a start time proves nothing (the

@@ -19,8 +19,10 @@
 #include <drivers/local/local.hpp>
 #include <fmt/format.h>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <provision/util/fs.hpp>
+#include <provision/util/number.hpp>
 #include <provision/util/process.hpp>
 #include <sstream>
 #include <vector>

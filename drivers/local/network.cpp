@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <provision/util/fs.hpp>
+#include <provision/util/number.hpp>
 #include <provision/util/process.hpp>
 #include <sstream>
 
@@ -120,11 +121,7 @@ Result<Net> parse_cidr(const std::string &bridge, const std::string &cidr) {
     return fail(
         Errc::usage,
         fmt::format("--local-cidr: '{}' is not an IPv4 CIDR such as 192.168.99.1/24", cidr));
-  try {
-    n.prefix = std::stoi(cidr.substr(slash + 1));
-  } catch (...) {
-    n.prefix = -1;
-  }
+  n.prefix = parse_number<int>(std::string_view(cidr).substr(slash + 1)).value_or(-1);
   if (n.prefix < 8 || n.prefix > 29)
     return fail(Errc::usage,
                 fmt::format("--local-cidr: prefix of '{}' must be between /8 and /29", cidr));
@@ -178,7 +175,10 @@ Status check_cidr_free(const Net &n) {
     l >> idx >> ifname >> fam >> addr;
     if (ifname == n.bridge) continue;
     auto slash = addr.find('/');
-    int pfx = slash == std::string::npos ? 32 : std::stoi(addr.substr(slash + 1));
+    int pfx =
+        slash == std::string::npos
+            ? 32
+            : parse_number_in<int>(std::string_view(addr).substr(slash + 1), 0, 32).value_or(32);
     uint32_t a = to_u32(addr.substr(0, slash));
     uint32_t common = mask(std::min(pfx, n.prefix));
     if ((a & common) == (net & common))
@@ -253,8 +253,9 @@ Result<std::string> lease_ip(const Net &n, const std::string &wanted, const std:
         return fail(Errc::io, fmt::format("lease {}: {}", path.string(), std::strerror(errno)));
       // A lease whose machine directory is gone is stale.
       auto holder = read_file(path);
-      if (holder && !holder->empty() && !fs::exists(*holder)) {
-        fs::remove(path);
+      std::error_code ec;
+      if (holder && !holder->empty() && !fs::exists(*holder, ec) && !ec) {
+        fs::remove(path, ec);
         continue;
       }
       return false;

@@ -79,7 +79,7 @@ Status prepare_upper(const HostSpec &h, const UpperOptions &o) {
         "/etc/init.d/swarmctl-docker", "/var/log/swarmctl-docker.log"})
     if (fs::exists(h.lower / (p + 1), ec)) SC_TRY(whiteout(up, p));
   // Nor the store (CA key, machine keys) when it lives inside the lower layer.
-  auto store = fs::absolute(o.store).lexically_normal().string();
+  auto store = absolute_or_same(o.store).lexically_normal().string();
   if (lower == "/" && store.rfind("/tmp/", 0) != 0 && store != "/") SC_TRY(whiteout(up, store));
   if (o.no_docker) SC_TRY(put(up, "/etc/swarmctl/boot.d/10-purge-docker", k_purge_docker, 0755));
   return ok();

@@ -4,6 +4,7 @@
 #include <provision/cluster/swarm_classic.hpp>
 #include <provision/cluster/swarm_mode.hpp>
 #include <provision/util/net.hpp>
+#include <provision/util/number.hpp>
 #include <provision/util/shell_quote.hpp>
 #include <sstream>
 
@@ -62,13 +63,10 @@ Status configure_classic_swarm(CommandRunner &r, const ClassicSwarmSpec &s) {
 }
 
 Status check_engine_supports_cluster_store(const std::string &v) {
-  int major = 0;
-  try {
-    major = std::stoi(v);
-  } catch (...) {
-    return ok();
-  }
-  if (major >= 23)
+  // The major version: the leading digits ("20.10.24+dfsg1" -> 20, "24-ce" -> 24).
+  auto major = parse_number<int>(std::string_view(v).substr(0, v.find_first_not_of("0123456789")));
+  if (!major) return ok();
+  if (*major >= 23)
     return fail(
         Errc::unsupported,
         fmt::format(

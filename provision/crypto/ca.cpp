@@ -197,8 +197,10 @@ Result<CertAuthority> CertAuthority::load_or_create(const CertPaths &paths, cons
   }
   ca.m_ca_pem = *ca_txt;
   ca.m_ca_key_pem = *key_txt;
-  if (!fs::exists(cert_path) || !fs::exists(ckey_path)) {
-    if (!fs::exists(cert_path) && fs::exists(ckey_path))
+  std::error_code ec2;
+  bool have_cert = fs::exists(cert_path, ec2), have_key = fs::exists(ckey_path, ec2);
+  if (!have_cert || !have_key) {
+    if (!have_cert && have_key)
       return fail(Errc::generic, fmt::format("client key already exists: {}", ckey_path.string()));
     auto cak = read_key(ca.m_ca_key_pem);
     auto cac = read_cert(ca.m_ca_pem);

@@ -15,7 +15,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <provision/crypto/ca.hpp>
 #include <provision/dockerapi/docker_client.hpp>
 #include <provision/util/c_handle.hpp>
@@ -85,20 +84,6 @@ Result<int> ssl_io(SSL *ssl, int fd, Clock::time_point deadline, F f, const std:
     pollfd p{fd, ev, 0};
     if (poll(&p, 1, ms_left(deadline)) <= 0) return fail(Errc::timeout, what + ": i/o timeout");
   }
-}
-
-std::string dechunk(const std::string &body) {
-  std::string out;
-  size_t pos = 0;
-  while (pos < body.size()) {
-    size_t eol = body.find("\r\n", pos);
-    if (eol == std::string::npos) break;
-    size_t n = std::stoul(body.substr(pos, eol - pos), nullptr, 16);
-    if (n == 0) break;
-    out += body.substr(eol + 2, n);
-    pos = eol + 2 + n + 2;
-  }
-  return out;
 }
 
 std::string cert_names(X509 *cert) {
@@ -216,35 +201,20 @@ Result<HttpReply> docker_request(const std::string &host, int port, const TlsFil
       return fail(r.error());
     }
     if (*r == 0) break;
+    if (resp.size() + static_cast<size_t>(*r) > k_max_engine_reply)
+      return fail(Errc::parse, fmt::format("the Docker engine's reply to {} {} is larger than {} "
+                                           "KiB",
+                                           method, path, k_max_engine_reply / 1024));
     resp.append(buf, static_cast<size_t>(*r));
   }
-  auto hdr_end = resp.find("\r\n\r\n");
-  if (resp.compare(0, 5, "HTTP/") != 0 || hdr_end == std::string::npos)
-    return fail(Errc::parse, "malformed HTTP response from the Docker engine");
-  HttpReply reply;
-  reply.status = std::atoi(resp.c_str() + resp.find(' ') + 1);
-  std::string headers = resp.substr(0, hdr_end);
-  reply.body = resp.substr(hdr_end + 4);
-  std::string lower = headers;
-  for (auto &ch : lower)
-    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (lower.find("transfer-encoding: chunked") != std::string::npos)
-    reply.body = dechunk(reply.body);
-  return reply;
+  return parse_http_reply(resp);
 }
 
 Result<std::string> docker_version(const std::string &host, int port, const TlsFiles &tls,
                                    std::chrono::milliseconds timeout) {
   auto r = docker_request(host, port, tls, "GET", "/version", "", timeout);
   if (!r) return fail(r.error());
-  if (r->status != 200)
-    return fail(Errc::remote_failed, fmt::format("GET /version: HTTP {}", r->status));
-  try {
-    auto j = nlohmann::json::parse(r->body);
-    return j.at("Version").get<std::string>();
-  } catch (const std::exception &e) {
-    return fail(Errc::parse, fmt::format("GET /version: {}", e.what()));
-  }
+  return version_from_reply(*r);
 }
 
 Status docker_ping(const std::string &host, int port, const TlsFiles &tls,

@@ -2,6 +2,7 @@
 #include <map>
 #include <provision/engine/facts.hpp>
 #include <provision/templates/render.hpp>
+#include <provision/util/printable.hpp>
 #include <sstream>
 
 namespace sc {
@@ -67,7 +68,7 @@ Result<HostFacts> parse_facts(std::string_view out) {
     auto p = d.find("version ");
     if (p != std::string::npos) {
       auto v = d.substr(p + 8);
-      f.docker_version = v.substr(0, v.find(','));
+      f.docker_version = printable_word(v.substr(0, v.find(',')));
     }
   }
   f.arch = first("arch");

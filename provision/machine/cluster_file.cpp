@@ -1,8 +1,10 @@
 #include <cctype>
 #include <cstdlib>
+#include <drivers/registry.hpp>
 #include <fmt/format.h>
 #include <provision/cluster/kv.hpp>
 #include <provision/machine/cluster_file.hpp>
+#include <provision/machine/cluster_yaml.hpp>
 #include <provision/store/host.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/image_archive.hpp>
@@ -24,256 +26,299 @@ const ClusterMachine *ClusterFile::master() const {
 
 namespace {
 
-struct Ctx {
-  std::string src;
-  Error at(const YAML::Node &n, const std::string &msg) const {
-    auto mk = n.Mark();
-    if (mk.is_null()) return Error{Errc::usage, fmt::format("{}: {}", src, msg)};
-    return Error{Errc::usage, fmt::format("{}:{}:{}: {}", src, mk.line + 1, mk.column + 1, msg)};
-  }
-};
+using namespace cluster_yaml;
+using Options = std::map<std::string, std::vector<std::string>>;
+using Section = std::map<std::string, YAML::Node>;
 
-Status check_keys(const Ctx &c, const YAML::Node &map, const std::set<std::string> &allowed,
-                  const std::string &where) {
-  if (!map.IsMap()) return fail(c.at(map, fmt::format("{} must be a mapping", where)));
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    auto key = it->first.as<std::string>();
-    if (!allowed.count(key))
-      return fail(c.at(it->first, fmt::format("unknown key '{}' in {}", key, where)));
+// The mapping `n` as key -> node (keys checked against `allowed`, duplicates refused).
+Result<Section> section(const Ctx &c, const YAML::Node &n, const std::set<std::string> &allowed,
+                        const std::string &where) {
+  auto es = entries(c, n, allowed, where);
+  if (!es) return fail(es.error());
+  return Section(es->begin(), es->end());
+}
+
+const YAML::Node *get(const Section &s, const std::string &key) {
+  auto it = s.find(key);
+  return it == s.end() ? nullptr : &it->second;
+}
+
+Status set_string(const Ctx &c, const Section &s, const std::string &key, const std::string &path,
+                  std::string &dst) {
+  if (const auto *n = get(s, key)) {
+    auto v = string_at(c, *n, path);
+    if (!v) return fail(v.error());
+    dst = *v;
   }
   return ok();
 }
 
-Result<std::string> scalar(const Ctx &c, const YAML::Node &n, const std::string &what) {
-  if (!n.IsScalar()) return fail(c.at(n, fmt::format("{} must be a scalar", what)));
-  return n.as<std::string>();
+// A driver name from the file: one of the driver table's.
+Result<std::string> driver_at(const Ctx &c, const YAML::Node &n, const std::string &key) {
+  auto d = string_at(c, n, key);
+  if (!d) return fail(d.error());
+  if (make_driver(*d)) return *d;
+  std::string known;
+  for (const auto &info : driver_table())
+    known += (known.empty() ? "" : ", ") + info.name;
+  return fail(
+      c.at(n, fmt::format("'{}': unknown driver {} (drivers: {})", key, quote_value(*d), known)));
 }
 
-Result<std::vector<std::string>> string_list(const Ctx &c, const YAML::Node &n,
-                                             const std::string &what) {
-  std::vector<std::string> out;
-  if (n.IsScalar()) {
-    out.push_back(n.as<std::string>());
-    return out;
-  }
-  if (!n.IsSequence()) return fail(c.at(n, fmt::format("{} must be a list", what)));
-  for (const auto &e : n) {
-    auto v = scalar(c, e, what);
+// driver_options: flag names (without dashes) of `driver` -> one value or a list.
+Result<Options> options_map(const Ctx &c, const YAML::Node &n, const std::string &driver,
+                            const std::string &key) {
+  auto es = entries(c, n, {}, key);
+  if (!es) return fail(es.error());
+  std::set<std::string> flags;
+  if (auto d = make_driver(driver))
+    for (const auto &sp : d->create_flags())
+      flags.insert(sp.name);
+  Options out;
+  for (auto &[name, value] : *es) {
+    auto flag = name.rfind("--", 0) == 0 ? name.substr(2) : name;
+    if (!flags.count(flag))
+      return fail(c.at(value, fmt::format("'{}': {} is not a flag of the {} driver", key,
+                                          quote_value(flag), driver)));
+    auto v = strings_at(c, value, key_path(key, flag));
     if (!v) return fail(v.error());
-    out.push_back(*v);
+    out[flag] = *v;
   }
   return out;
 }
 
-Result<std::map<std::string, std::vector<std::string>>> options_map(const Ctx &c,
-                                                                    const YAML::Node &n) {
-  std::map<std::string, std::vector<std::string>> out;
-  if (!n.IsMap()) return fail(c.at(n, "driver_options must be a mapping of flag names to values"));
-  for (auto it = n.begin(); it != n.end(); ++it) {
-    auto key = it->first.as<std::string>();
-    if (key.rfind("--", 0) == 0) key = key.substr(2);
-    auto v = string_list(c, it->second, "driver option " + key);
-    if (!v) return fail(v.error());
-    out[key] = *v;
+Status parse_engine(const Ctx &c, const YAML::Node &n, const std::string &key, ClusterEngine &e) {
+  auto s = section(c, n,
+                   {"install_method", "version", "storage_driver", "opts", "labels", "env",
+                    "insecure_registries", "registry_mirrors"},
+                   key);
+  if (!s) return fail(s.error());
+  SC_TRY(set_string(c, *s, "install_method", key + ".install_method", e.install_method));
+  SC_TRY(set_string(c, *s, "version", key + ".version", e.version));
+  SC_TRY(set_string(c, *s, "storage_driver", key + ".storage_driver", e.storage_driver));
+  using List = std::pair<const char *, std::vector<std::string> *>;
+  for (auto [k, dst] : {List{"opts", &e.opts}, List{"labels", &e.labels}, List{"env", &e.env},
+                        List{"insecure_registries", &e.insecure_registries},
+                        List{"registry_mirrors", &e.registry_mirrors}}) {
+    const auto *v = get(*s, k);
+    if (!v) continue;
+    auto l = strings_at(c, *v, key + "." + k);
+    if (!l) return fail(l.error());
+    dst->insert(dst->end(), l->begin(), l->end());
   }
-  return out;
-}
-
-Status parse_engine(const Ctx &c, const YAML::Node &n, ClusterEngine &e) {
-  SC_TRY(check_keys(c, n,
-                    {"install_method", "version", "storage_driver", "opts", "labels", "env",
-                     "insecure_registries", "registry_mirrors"},
-                    "engine"));
-  auto str = [&](const char *k, std::string &dst) -> Status {
-    if (!n[k]) return ok();
-    auto v = scalar(c, n[k], k);
-    if (!v) return fail(v.error());
-    dst = *v;
-    return ok();
-  };
-  auto list = [&](const char *k, std::vector<std::string> &dst) -> Status {
-    if (!n[k]) return ok();
-    auto v = string_list(c, n[k], k);
-    if (!v) return fail(v.error());
-    dst.insert(dst.end(), v->begin(), v->end());
-    return ok();
-  };
-  SC_TRY(str("install_method", e.install_method));
-  SC_TRY(str("version", e.version));
-  SC_TRY(str("storage_driver", e.storage_driver));
-  SC_TRY(list("opts", e.opts));
-  SC_TRY(list("labels", e.labels));
-  SC_TRY(list("env", e.env));
-  SC_TRY(list("insecure_registries", e.insecure_registries));
-  SC_TRY(list("registry_mirrors", e.registry_mirrors));
   if (!e.install_method.empty() && e.install_method != "package" && e.install_method != "script" &&
       e.install_method != "none")
-    return fail(c.at(n["install_method"], "install_method must be package, script or none"));
+    return fail(c.at(*get(*s, "install_method"),
+                     fmt::format("'{}.install_method' must be package, script or none", key)));
+  return ok();
+}
+
+// The machines of the file, in order, each with the file-wide driver, options and engine.
+struct Builder {
+  const Ctx &c;
+  ClusterFile &f;
+  std::string driver = "virtualbox";
+  Options options;
+  ClusterEngine engine;
+
+  Status add(const std::string &name, const std::string &role, const YAML::Node &where) {
+    if (!valid_machine_name(name))
+      return fail(c.at(where, fmt::format("invalid machine name {}", quote_value(name))));
+    for (const auto &m : f.machines)
+      if (m.name == name)
+        return fail(c.at(where, fmt::format("machine {} is listed twice", quote_value(name))));
+    f.machines.push_back(ClusterMachine{name, role, driver, options, engine});
+    return ok();
+  }
+};
+
+Status parse_kv(Builder &b, const YAML::Node &n) {
+  const auto &c = b.c;
+  auto s = section(c, n, {"name", "kind", "image", "port"}, "kv");
+  if (!s) return fail(s.error());
+  b.f.kv_kind = "consul";
+  SC_TRY(set_string(c, *s, "kind", "kv.kind", b.f.kv_kind));
+  if (b.f.kv_kind != "consul" && b.f.kv_kind != "etcd" && b.f.kv_kind != "zookeeper")
+    return fail(c.at(*get(*s, "kind"), "'kv.kind' must be consul, etcd or zookeeper"));
+  SC_TRY(set_string(c, *s, "image", "kv.image", b.f.kv_image));
+  if (const auto *p = get(*s, "port")) {
+    auto port = integer_at(c, *p, "kv.port", 1, 65535);
+    if (!port) return fail(port.error());
+    b.f.kv_port = static_cast<int>(*port);
+  }
+  std::string name = b.f.kv_kind;
+  SC_TRY(set_string(c, *s, "name", "kv.name", name));
+  return b.add(name, "kv", get(*s, "name") ? *get(*s, "name") : n);
+}
+
+Status parse_swarm(Builder &b, const YAML::Node &n, bool has_kv) {
+  const auto &c = b.c;
+  auto s = section(c, n, {"mode", "master", "image", "strategy"}, "swarm");
+  if (!s) return fail(s.error());
+  SC_TRY(set_string(c, *s, "mode", "swarm.mode", b.f.swarm_mode));
+  if (b.f.swarm_mode != "classic" && b.f.swarm_mode != "swarm-mode")
+    return fail(c.at(*get(*s, "mode"), "'swarm.mode' must be classic or swarm-mode"));
+  if (b.f.swarm_mode == "classic" && !has_kv)
+    return fail(
+        c.at(n, "classic swarm needs a kv store (add a 'kv' section) or use mode: swarm-mode"));
+  SC_TRY(set_string(c, *s, "image", "swarm.image", b.f.swarm_image));
+  SC_TRY(set_string(c, *s, "strategy", "swarm.strategy", b.f.swarm_strategy));
+  std::string master = "master";
+  SC_TRY(set_string(c, *s, "master", "swarm.master", master));
+  return b.add(master, "master", get(*s, "master") ? *get(*s, "master") : n);
+}
+
+Status parse_nodes(Builder &b, const YAML::Node &n) {
+  const auto &c = b.c;
+  if (n.IsSequence()) {
+    for (const auto &e : n) {
+      auto name = string_at(c, e, "nodes[]");
+      if (!name) return fail(name.error());
+      SC_TRY(b.add(*name, "node", e));
+    }
+    return ok();
+  }
+  if (!n.IsMap())
+    return fail(c.at(n, fmt::format("'nodes' must be a list of names or {{prefix, count}}, got {}",
+                                    kind_name(n))));
+  auto s = section(c, n, {"prefix", "count", "start"}, "nodes");
+  if (!s) return fail(s.error());
+  std::string prefix = "node";
+  SC_TRY(set_string(c, *s, "prefix", "nodes.prefix", prefix));
+  long long count = 0, start = 0;
+  if (const auto *v = get(*s, "count")) {
+    auto r = integer_at(c, *v, "nodes.count", 0, 200);
+    if (!r) return fail(r.error());
+    count = *r;
+  }
+  if (const auto *v = get(*s, "start")) {
+    // The last node's number must fit the machine name's limits too: stay far from overflow.
+    auto r = integer_at(c, *v, "nodes.start", 0, 1'000'000'000);
+    if (!r) return fail(r.error());
+    start = *r;
+  }
+  for (long long i = 0; i < count; ++i)
+    SC_TRY(b.add(prefix + std::to_string(start + i), "node", n));
+  return ok();
+}
+
+Status parse_machines(Builder &b, const YAML::Node &n) {
+  const auto &c = b.c;
+  auto es = entries(c, n, {}, "machines");
+  if (!es) return fail(es.error());
+  for (const auto &[name, o] : *es) {
+    ClusterMachine *target = nullptr;
+    for (auto &m : b.f.machines)
+      if (m.name == name) target = &m;
+    if (!target)
+      return fail(
+          c.at(o, fmt::format("machine {} is not part of the cluster (kv, swarm.master or nodes)",
+                              quote_value(name))));
+    std::string key = "machines." + name;
+    auto s = section(c, o, {"driver", "driver_options", "engine"}, key);
+    if (!s) return fail(s.error());
+    if (const auto *d = get(*s, "driver")) {
+      auto driver = driver_at(c, *d, key + ".driver");
+      if (!driver) return fail(driver.error());
+      target->driver = *driver;
+      target->driver_options.clear();
+    }
+    if (const auto *d = get(*s, "driver_options")) {
+      auto opts = options_map(c, *d, target->driver, key + ".driver_options");
+      if (!opts) return fail(opts.error());
+      for (auto &[k, v] : *opts)
+        target->driver_options[k] = v;
+    }
+    if (const auto *e = get(*s, "engine"))
+      SC_TRY(parse_engine(c, *e, key + ".engine", target->engine));
+  }
+  return ok();
+}
+
+// $VAR and ${VAR} expansion, so that files can point at build outputs.
+Result<std::string> expand_vars(const Ctx &c, const YAML::Node &where, const std::string &img) {
+  std::string out;
+  for (size_t i = 0; i < img.size(); ++i) {
+    if (img[i] != '$') {
+      out += img[i];
+      continue;
+    }
+    size_t j = i + 1;
+    bool brace = j < img.size() && img[j] == '{';
+    if (brace) ++j;
+    size_t k = j;
+    while (k < img.size() && (std::isalnum(static_cast<unsigned char>(img[k])) || img[k] == '_'))
+      ++k;
+    std::string var = img.substr(j, k - j);
+    const char *v = std::getenv(var.c_str());
+    if (!v) return fail(c.at(where, fmt::format("images: ${} is not set", var)));
+    out += v;
+    i = brace ? k : k - 1;
+  }
+  return out;
+}
+
+Status parse_networks(const Ctx &c, const YAML::Node &ns, ClusterFile &f) {
+  if (!ns.IsSequence())
+    return fail(c.at(ns, fmt::format("'networks' must be a list, got {}", kind_name(ns))));
+  for (const auto &n : ns) {
+    ClusterNetwork net;
+    if (n.IsScalar()) {
+      net.name = n.Scalar();
+    } else {
+      auto s = section(c, n, {"name", "driver", "attachable", "subnet"}, "network");
+      if (!s) return fail(s.error());
+      if (!get(*s, "name")) return fail(c.at(n, "network needs a name"));
+      SC_TRY(set_string(c, *s, "name", "networks[].name", net.name));
+      SC_TRY(set_string(c, *s, "driver", "networks[].driver", net.driver));
+      SC_TRY(set_string(c, *s, "subnet", "networks[].subnet", net.subnet));
+      if (const auto *a = get(*s, "attachable")) {
+        auto v = boolean_at(c, *a, "networks[].attachable");
+        if (!v) return fail(v.error());
+        net.attachable = *v;
+      }
+    }
+    f.networks.push_back(net);
+  }
   return ok();
 }
 
 Result<ClusterFile> parse_root(const Ctx &c, const YAML::Node &root) {
   ClusterFile f;
-  SC_TRY(check_keys(c, root,
-                    {"cluster", "driver", "driver_options", "engine", "kv", "swarm", "nodes",
-                     "machines", "networks", "images"},
-                    "the cluster file"));
-  if (!root["cluster"]) return fail(c.at(root, "missing key 'cluster' (the cluster's name)"));
-  auto name = scalar(c, root["cluster"], "cluster");
-  if (!name) return fail(name.error());
-  f.name = *name;
-  std::string driver = "virtualbox";
-  if (root["driver"]) {
-    auto d = scalar(c, root["driver"], "driver");
-    if (!d) return fail(d.error());
-    driver = *d;
+  auto s = section(c, root,
+                   {"cluster", "driver", "driver_options", "engine", "kv", "swarm", "nodes",
+                    "machines", "networks", "images"},
+                   k_root);
+  if (!s) return fail(s.error());
+  if (!get(*s, "cluster")) return fail(c.at(root, "missing key 'cluster' (the cluster's name)"));
+  SC_TRY(set_string(c, *s, "cluster", "cluster", f.name));
+  Builder b{c, f, "virtualbox", {}, {}};
+  if (const auto *d = get(*s, "driver")) {
+    auto driver = driver_at(c, *d, "driver");
+    if (!driver) return fail(driver.error());
+    b.driver = *driver;
   }
-  std::map<std::string, std::vector<std::string>> dopts;
-  if (root["driver_options"]) {
-    auto o = options_map(c, root["driver_options"]);
-    if (!o) return fail(o.error());
-    dopts = *o;
+  if (const auto *o = get(*s, "driver_options")) {
+    auto opts = options_map(c, *o, b.driver, "driver_options");
+    if (!opts) return fail(opts.error());
+    b.options = *opts;
   }
-  ClusterEngine engine;
-  if (root["engine"]) SC_TRY(parse_engine(c, root["engine"], engine));
-
-  auto add = [&](const std::string &n, const std::string &role, const YAML::Node &where) -> Status {
-    if (!valid_machine_name(n))
-      return fail(c.at(where, fmt::format("invalid machine name '{}'", n)));
-    for (const auto &m : f.machines)
-      if (m.name == n) return fail(c.at(where, fmt::format("machine '{}' is listed twice", n)));
-    f.machines.push_back(ClusterMachine{n, role, driver, dopts, engine});
-    return ok();
-  };
-  if (root["kv"]) {
-    const auto &kv = root["kv"];
-    SC_TRY(check_keys(c, kv, {"name", "kind", "image", "port"}, "kv"));
-    f.kv_kind = kv["kind"] ? kv["kind"].as<std::string>() : "consul";
-    if (f.kv_kind != "consul" && f.kv_kind != "etcd" && f.kv_kind != "zookeeper")
-      return fail(c.at(kv["kind"], "kv kind must be consul, etcd or zookeeper"));
-    if (kv["image"]) f.kv_image = kv["image"].as<std::string>();
-    if (kv["port"]) {
-      try {
-        f.kv_port = kv["port"].as<int>();
-      } catch (const YAML::Exception &) {
-        return fail(c.at(kv["port"], "kv port must be a number"));
-      }
-    }
-    SC_TRY(add(kv["name"] ? kv["name"].as<std::string>() : f.kv_kind, "kv", kv));
-  }
-  if (!root["swarm"]) return fail(c.at(root, "missing key 'swarm' (mode and master)"));
-  const auto &sw = root["swarm"];
-  SC_TRY(check_keys(c, sw, {"mode", "master", "image", "strategy"}, "swarm"));
-  if (sw["mode"]) f.swarm_mode = sw["mode"].as<std::string>();
-  if (f.swarm_mode != "classic" && f.swarm_mode != "swarm-mode")
-    return fail(c.at(sw["mode"], "swarm mode must be classic or swarm-mode"));
-  if (f.swarm_mode == "classic" && !root["kv"])
-    return fail(
-        c.at(sw, "classic swarm needs a kv store (add a 'kv' section) or use mode: swarm-mode"));
-  if (sw["image"]) f.swarm_image = sw["image"].as<std::string>();
-  if (sw["strategy"]) f.swarm_strategy = sw["strategy"].as<std::string>();
-  SC_TRY(add(sw["master"] ? sw["master"].as<std::string>() : "master", "master", sw));
-  if (root["nodes"]) {
-    const auto &nodes = root["nodes"];
-    if (nodes.IsSequence()) {
-      for (const auto &n : nodes)
-        SC_TRY(add(n.as<std::string>(), "node", n));
-    } else if (nodes.IsMap()) {
-      SC_TRY(check_keys(c, nodes, {"prefix", "count", "start"}, "nodes"));
-      std::string prefix = nodes["prefix"] ? nodes["prefix"].as<std::string>() : "node";
-      int count = 0, start = 0;
-      try {
-        count = nodes["count"] ? nodes["count"].as<int>() : 0;
-        start = nodes["start"] ? nodes["start"].as<int>() : 0;
-      } catch (const YAML::Exception &) {
-        return fail(c.at(nodes, "nodes count/start must be numbers"));
-      }
-      if (count < 0 || count > 200)
-        return fail(c.at(nodes["count"], "nodes count must be between 0 and 200"));
-      for (int i = 0; i < count; ++i)
-        SC_TRY(add(prefix + std::to_string(start + i), "node", nodes));
-    } else {
-      return fail(c.at(nodes, "nodes must be a list of names or {prefix, count}"));
+  if (const auto *e = get(*s, "engine")) SC_TRY(parse_engine(c, *e, "engine", b.engine));
+  if (const auto *kv = get(*s, "kv")) SC_TRY(parse_kv(b, *kv));
+  if (!get(*s, "swarm")) return fail(c.at(root, "missing key 'swarm' (mode and master)"));
+  SC_TRY(parse_swarm(b, *get(*s, "swarm"), get(*s, "kv") != nullptr));
+  if (const auto *n = get(*s, "nodes")) SC_TRY(parse_nodes(b, *n));
+  if (const auto *m = get(*s, "machines")) SC_TRY(parse_machines(b, *m));
+  if (const auto *imgs = get(*s, "images")) {
+    auto list = strings_at(c, *imgs, "images");
+    if (!list) return fail(list.error());
+    for (const auto &img : *list) {
+      auto e = expand_vars(c, *imgs, img);
+      if (!e) return fail(e.error());
+      f.images.push_back(*e);
     }
   }
-  if (root["machines"]) {
-    const auto &ms = root["machines"];
-    if (!ms.IsMap()) return fail(c.at(ms, "machines must map machine names to overrides"));
-    for (auto it = ms.begin(); it != ms.end(); ++it) {
-      auto n = it->first.as<std::string>();
-      ClusterMachine *target = nullptr;
-      for (auto &m : f.machines)
-        if (m.name == n) target = &m;
-      if (!target)
-        return fail(c.at(
-            it->first,
-            fmt::format("machine '{}' is not part of the cluster (kv, swarm.master or nodes)", n)));
-      const auto &o = it->second;
-      SC_TRY(check_keys(c, o, {"driver", "driver_options", "engine"}, "machine " + n));
-      if (o["driver"]) {
-        target->driver = o["driver"].as<std::string>();
-        target->driver_options.clear();
-      }
-      if (o["driver_options"]) {
-        auto opts = options_map(c, o["driver_options"]);
-        if (!opts) return fail(opts.error());
-        for (auto &[k, v] : *opts)
-          target->driver_options[k] = v;
-      }
-      if (o["engine"]) SC_TRY(parse_engine(c, o["engine"], target->engine));
-    }
-  }
-  if (root["images"]) {
-    auto imgs = string_list(c, root["images"], "images");
-    if (!imgs) return fail(imgs.error());
-    for (auto img : *imgs) {
-      // $VAR and ${VAR} expansion, so that files can point at build outputs.
-      std::string out;
-      for (size_t i = 0; i < img.size(); ++i) {
-        if (img[i] != '$') {
-          out += img[i];
-          continue;
-        }
-        size_t j = i + 1;
-        bool brace = j < img.size() && img[j] == '{';
-        if (brace) ++j;
-        size_t k = j;
-        while (k < img.size() &&
-               (std::isalnum(static_cast<unsigned char>(img[k])) || img[k] == '_'))
-          ++k;
-        std::string var = img.substr(j, k - j);
-        const char *v = std::getenv(var.c_str());
-        if (!v) return fail(c.at(root["images"], fmt::format("images: ${} is not set", var)));
-        out += v;
-        i = brace ? k : k - 1;
-      }
-      f.images.push_back(out);
-    }
-  }
-  if (root["networks"]) {
-    const auto &ns = root["networks"];
-    if (!ns.IsSequence()) return fail(c.at(ns, "networks must be a list"));
-    for (const auto &n : ns) {
-      ClusterNetwork net;
-      if (n.IsScalar()) {
-        net.name = n.as<std::string>();
-      } else {
-        SC_TRY(check_keys(c, n, {"name", "driver", "attachable", "subnet"}, "network"));
-        if (!n["name"]) return fail(c.at(n, "network needs a name"));
-        net.name = n["name"].as<std::string>();
-        if (n["driver"]) net.driver = n["driver"].as<std::string>();
-        if (n["subnet"]) net.subnet = n["subnet"].as<std::string>();
-        if (n["attachable"]) {
-          try {
-            net.attachable = n["attachable"].as<bool>();
-          } catch (const YAML::Exception &) {
-            return fail(c.at(n["attachable"], "attachable must be true or false"));
-          }
-        }
-      }
-      f.networks.push_back(net);
-    }
-  }
+  if (const auto *n = get(*s, "networks")) SC_TRY(parse_networks(c, *n, f));
   return f;
 }
 
@@ -287,20 +332,28 @@ Result<ClusterFile> parse_cluster_yaml(const std::string &text, const std::strin
       return fail(Errc::usage, fmt::format("{}: the file is empty", source_name));
     return parse_root(c, root);
   } catch (const YAML::Exception &e) {
-    return fail(Errc::usage, fmt::format("{}:{}:{}: {}", source_name, e.mark.line + 1,
-                                         e.mark.column + 1, e.msg));
+    // Syntax errors (and yaml-cpp's nesting limit) carry their position. Some quote the
+    // offending character: the message stays one printable line.
+    std::string msg = e.msg;
+    for (auto &ch : msg)
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+    return fail(Errc::usage,
+                fmt::format("{}:{}:{}: {}", source_name, e.mark.line + 1, e.mark.column + 1, msg));
   }
 }
 
 Result<ClusterFile> load_cluster_file(const std::string &path) {
-  auto text = read_file(path);
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    return fail(Errc::usage, fmt::format("{}: is a directory, not a cluster file", path));
+  auto text = read_file(path, k_max_cluster_file);
   if (!text) return fail(text.error());
   auto f = parse_cluster_yaml(*text, path);
   if (!f) return f;
   for (auto &img : f->images) {
     fs::path p(img);
-    if (p.is_relative()) p = fs::absolute(fs::path(path).parent_path() / p);
-    if (!fs::exists(p))
+    if (p.is_relative()) p = fs::absolute(fs::path(path).parent_path() / p, ec);
+    if (ec || !fs::exists(p, ec))
       return fail(Errc::usage, fmt::format("{}: image {} does not exist", path, p.string()));
     img = p.string();
   }

@@ -15,6 +15,7 @@
 //                                      # relative paths are relative to the file
 //   networks: [{name: server-overlay-network, driver: overlay, attachable: true,
 //   subnet: 10.0.9.0/24}]
+#include <cstddef>
 #include <map>
 #include <provision/util/result.hpp>
 #include <string>
@@ -53,7 +54,12 @@ struct ClusterFile {
   const ClusterMachine *master() const;
 };
 
-// Parses and validates; errors look like "cluster.yml:12:5: unknown key 'nodez'".
+// A cluster file is a page of YAML: one larger than this is refused unread.
+inline constexpr std::size_t k_max_cluster_file = 1 << 20;
+
+// Parses and validates; errors look like "cluster.yml:12:5: unknown key 'nodez'": file, line,
+// column, the key and what it must be. Duplicate keys, unknown drivers and driver options that
+// are not flags of their driver are refused with their position.
 Result<ClusterFile> load_cluster_file(const std::string &path);
 Result<ClusterFile> parse_cluster_yaml(const std::string &text, const std::string &source_name);
 

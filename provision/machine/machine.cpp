@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <provision/machine/connection.hpp>
 #include <provision/machine/machine.hpp>
+#include <provision/util/number.hpp>
 
 namespace sc {
 

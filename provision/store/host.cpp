@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fmt/format.h>
 #include <provision/store/host.hpp>
 #include <regex>
@@ -16,10 +17,105 @@ OJ list_or_null(const std::vector<std::string> &v) {
   return v.empty() ? OJ(nullptr) : OJ(v);
 }
 
-template <class T> void get(const nlohmann::json &j, const char *key, T &out) {
-  auto it = j.find(key);
-  if (it != j.end() && !it->is_null()) out = it->get<T>();
+using J = nlohmann::json;
+
+std::string type_of(const J &v) {
+  switch (v.type()) {
+  case J::value_t::string:
+    return "a string";
+  case J::value_t::boolean:
+    return "a boolean";
+  case J::value_t::number_integer:
+  case J::value_t::number_unsigned:
+  case J::value_t::number_float:
+    return "a number";
+  case J::value_t::array:
+    return "a list";
+  case J::value_t::object:
+    return "an object";
+  default:
+    return "null";
+  }
 }
+
+// Typed reads of one JSON object of the record, without exceptions: a field of the wrong type
+// is an error naming the field ("HostOptions.EngineOptions.Dns must be a list of strings, got a
+// number"); a missing or null field keeps the default.
+class Fields {
+public:
+  Fields(const J &obj, std::string path) : m_obj(obj), m_path(std::move(path)) {}
+
+  // The object under `key` (an empty one when missing or null).
+  Result<Fields> object(const char *key) const {
+    const J *v = find(key);
+    if (!v) return Fields(empty(), name(key));
+    if (!v->is_object()) return fail(wrong(key, "an object", *v));
+    return Fields(*v, name(key));
+  }
+  Status get(const char *key, std::string &out) const {
+    const J *v = find(key);
+    if (!v) return ok();
+    if (!v->is_string()) return fail(wrong(key, "a string", *v));
+    out = v->get_ref<const std::string &>();
+    return ok();
+  }
+  Status get(const char *key, bool &out) const {
+    const J *v = find(key);
+    if (!v) return ok();
+    if (!v->is_boolean()) return fail(wrong(key, "true or false", *v));
+    out = v->get<bool>();
+    return ok();
+  }
+  Status get(const char *key, int &out) const {
+    const J *v = find(key);
+    if (!v) return ok();
+    if (v->is_number_unsigned() && v->get<unsigned long long>() <= k_int_max) {
+      out = static_cast<int>(v->get<unsigned long long>());
+      return ok();
+    }
+    if (v->is_number_integer() && !v->is_number_unsigned() && v->get<long long>() >= -k_int_max &&
+        v->get<long long>() <= k_int_max) {
+      out = static_cast<int>(v->get<long long>());
+      return ok();
+    }
+    return fail(wrong(key, "an integer", *v));
+  }
+  Status get(const char *key, std::vector<std::string> &out) const {
+    const J *v = find(key);
+    if (!v) return ok();
+    bool strings = v->is_array();
+    for (size_t i = 0; strings && i < v->size(); ++i)
+      strings = (*v)[i].is_string();
+    if (!strings) return fail(wrong(key, "a list of strings", *v));
+    out = v->get<std::vector<std::string>>();
+    return ok();
+  }
+
+  // The field as it is (nullptr when missing or null), for fields read leniently.
+  const J *raw(const char *key) const { return find(key); }
+
+private:
+  static constexpr long long k_int_max = 2147483647;
+  static const J &empty() {
+    static const J e = J::object();
+    return e;
+  }
+  const J *find(const char *key) const {
+    auto it = m_obj.find(key);
+    return it == m_obj.end() || it->is_null() ? nullptr : &*it;
+  }
+  std::string name(const char *key) const { return m_path.empty() ? key : m_path + "." + key; }
+  Error wrong(const char *key, std::string_view want, const J &got) const {
+    bool list_of_other = got.is_array() && want.find("list") != std::string_view::npos;
+    return Error{Errc::parse,
+                 fmt::format("config.json: {} must be {}, got {}", name(key), want,
+                             list_of_other ? "a list of something else" : type_of(got))};
+  }
+
+  const J &m_obj;
+  std::string m_path;
+};
+
 } // namespace
 
 void compute_auth_paths(HostRecord &h, const std::string &store_path) {
@@ -104,7 +200,8 @@ nlohmann::ordered_json to_json(const HostRecord &h) {
   // Left out when unknown (a record of an older version): provisioning then guesses.
   if (h.auto_cluster_advertise) extras["AutoClusterAdvertise"] = *h.auto_cluster_advertise;
   OJ doc = {{"ConfigVersion", h.config_version},
-            {"Driver", OJ::parse(h.driver.dump())},
+            {"Driver",
+             OJ::parse(h.driver.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))},
             {"DriverName", h.driver_name},
             {"HostOptions",
              {{"Driver", ""},
@@ -118,80 +215,140 @@ nlohmann::ordered_json to_json(const HostRecord &h) {
   return doc;
 }
 
+namespace {
+
+Status read_engine(const Fields &e, EngineOptions &o) {
+  SC_TRY(e.get("ArbitraryFlags", o.arbitrary_flags));
+  SC_TRY(e.get("Dns", o.dns));
+  SC_TRY(e.get("GraphDir", o.graph_dir));
+  SC_TRY(e.get("Env", o.env));
+  SC_TRY(e.get("Ipv6", o.ipv6));
+  SC_TRY(e.get("InsecureRegistry", o.insecure_registry));
+  SC_TRY(e.get("Labels", o.labels));
+  SC_TRY(e.get("LogLevel", o.log_level));
+  SC_TRY(e.get("StorageDriver", o.storage_driver));
+  SC_TRY(e.get("SelinuxEnabled", o.selinux_enabled));
+  SC_TRY(e.get("TlsVerify", o.tls_verify));
+  SC_TRY(e.get("RegistryMirror", o.registry_mirror));
+  return e.get("InstallURL", o.install_url);
+}
+
+Status read_swarm(const Fields &s, SwarmOptions &o) {
+  SC_TRY(s.get("IsSwarm", o.is_swarm));
+  SC_TRY(s.get("Address", o.address));
+  SC_TRY(s.get("Discovery", o.discovery));
+  SC_TRY(s.get("Agent", o.agent));
+  SC_TRY(s.get("Master", o.master));
+  SC_TRY(s.get("Host", o.host));
+  SC_TRY(s.get("Image", o.image));
+  SC_TRY(s.get("Strategy", o.strategy));
+  SC_TRY(s.get("Heartbeat", o.heartbeat));
+  SC_TRY(s.get("Overcommit", o.overcommit));
+  SC_TRY(s.get("ArbitraryFlags", o.arbitrary_flags));
+  SC_TRY(s.get("ArbitraryJoinFlags", o.arbitrary_join_flags));
+  SC_TRY(s.get("Env", o.env));
+  return s.get("IsExperimental", o.is_experimental);
+}
+
+// The "Swarmctl" object: what swarmctl adds to docker-machine's record.
+Status read_extras(const Fields &x, HostRecord &h) {
+  SC_TRY(x.get("Schema", h.schema));
+  SC_TRY(x.get("Status", h.status));
+  SC_TRY(x.get("FailedStep", h.failed_step));
+  SC_TRY(x.get("CertIP", h.cert_ip));
+  SC_TRY(x.get("Cluster", h.swarm_cluster));
+  SC_TRY(x.get("EngineInstallMethod", h.engine.install_method));
+  SC_TRY(x.get("EngineVersion", h.engine.version));
+  SC_TRY(x.get("EnginePort", h.engine.port));
+  SC_TRY(x.get("SwarmMode", h.swarm.mode));
+  SC_TRY(x.get("SwarmJoinAsManager", h.swarm.join_as_manager));
+  SC_TRY(x.get("PreloadImages", h.preload_images));
+  // Tolerated when not a boolean: provisioning then guesses, as for an older record.
+  if (const J *v = x.raw("AutoClusterAdvertise"); v && v->is_boolean())
+    h.auto_cluster_advertise = v->get<bool>();
+  auto tls = x.object("TLS");
+  if (!tls) return fail(tls.error());
+  SC_TRY(tls->get("CaCert", h.auth.tls_ca_cert));
+  SC_TRY(tls->get("CaKey", h.auth.tls_ca_key));
+  SC_TRY(tls->get("ClientCert", h.auth.tls_client_cert));
+  SC_TRY(tls->get("ClientKey", h.auth.tls_client_key));
+  auto kv = x.object("KV");
+  if (!kv) return fail(kv.error());
+  SC_TRY(kv->get("Kind", h.kv.kind));
+  SC_TRY(kv->get("Image", h.kv.image));
+  return kv->get("Port", h.kv.port);
+}
+
+} // namespace
+
 Result<HostRecord> host_from_json(const nlohmann::json &j) {
   HostRecord h;
-  try {
-    if (!j.is_object()) return fail(Errc::parse, "machine config is not a JSON object");
-    get(j, "ConfigVersion", h.config_version);
-    if (h.config_version > 3)
-      return fail(Errc::parse,
-                  "config version is from the future -- you should upgrade your swarmctl client");
-    get(j, "Name", h.name);
-    get(j, "DriverName", h.driver_name);
-    if (j.contains("Driver")) h.driver = j.at("Driver");
-    const auto &ho = j.value("HostOptions", nlohmann::json::object());
-    const auto &e = ho.value("EngineOptions", nlohmann::json::object());
-    get(e, "ArbitraryFlags", h.engine.arbitrary_flags);
-    get(e, "Dns", h.engine.dns);
-    get(e, "GraphDir", h.engine.graph_dir);
-    get(e, "Env", h.engine.env);
-    get(e, "Ipv6", h.engine.ipv6);
-    get(e, "InsecureRegistry", h.engine.insecure_registry);
-    get(e, "Labels", h.engine.labels);
-    get(e, "LogLevel", h.engine.log_level);
-    get(e, "StorageDriver", h.engine.storage_driver);
-    get(e, "SelinuxEnabled", h.engine.selinux_enabled);
-    get(e, "TlsVerify", h.engine.tls_verify);
-    get(e, "RegistryMirror", h.engine.registry_mirror);
-    get(e, "InstallURL", h.engine.install_url);
-    const auto &s = ho.value("SwarmOptions", nlohmann::json::object());
-    get(s, "IsSwarm", h.swarm.is_swarm);
-    get(s, "Address", h.swarm.address);
-    get(s, "Discovery", h.swarm.discovery);
-    get(s, "Agent", h.swarm.agent);
-    get(s, "Master", h.swarm.master);
-    get(s, "Host", h.swarm.host);
-    get(s, "Image", h.swarm.image);
-    get(s, "Strategy", h.swarm.strategy);
-    get(s, "Heartbeat", h.swarm.heartbeat);
-    get(s, "Overcommit", h.swarm.overcommit);
-    get(s, "ArbitraryFlags", h.swarm.arbitrary_flags);
-    get(s, "ArbitraryJoinFlags", h.swarm.arbitrary_join_flags);
-    get(s, "Env", h.swarm.env);
-    get(s, "IsExperimental", h.swarm.is_experimental);
-    const auto &a = ho.value("AuthOptions", nlohmann::json::object());
-    get(a, "ServerCertSANs", h.auth.server_cert_sans);
-    const auto &x = j.value("Swarmctl", nlohmann::json::object());
-    get(x, "Schema", h.schema);
-    get(x, "Status", h.status);
-    get(x, "FailedStep", h.failed_step);
-    get(x, "CertIP", h.cert_ip);
-    get(x, "Cluster", h.swarm_cluster);
-    get(x, "EngineInstallMethod", h.engine.install_method);
-    get(x, "EngineVersion", h.engine.version);
-    get(x, "EnginePort", h.engine.port);
-    get(x, "SwarmMode", h.swarm.mode);
-    get(x, "SwarmJoinAsManager", h.swarm.join_as_manager);
-    get(x, "PreloadImages", h.preload_images);
-    if (x.contains("AutoClusterAdvertise") && x.at("AutoClusterAdvertise").is_boolean())
-      h.auto_cluster_advertise = x.at("AutoClusterAdvertise").get<bool>();
-    if (x.contains("TLS")) {
-      const auto &t = x.at("TLS");
-      get(t, "CaCert", h.auth.tls_ca_cert);
-      get(t, "CaKey", h.auth.tls_ca_key);
-      get(t, "ClientCert", h.auth.tls_client_cert);
-      get(t, "ClientKey", h.auth.tls_client_key);
-    }
-    if (x.contains("KV")) {
-      const auto &kv = x.at("KV");
-      get(kv, "Kind", h.kv.kind);
-      get(kv, "Image", h.kv.image);
-      get(kv, "Port", h.kv.port);
-    }
-  } catch (const std::exception &ex) {
-    return fail(Errc::parse, fmt::format("malformed machine config: {}", ex.what()));
-  }
+  if (!j.is_object()) return fail(Errc::parse, "machine config is not a JSON object");
+  Fields root(j, "");
+  SC_TRY(root.get("ConfigVersion", h.config_version));
+  if (h.config_version > 3)
+    return fail(Errc::parse,
+                "config version is from the future -- you should upgrade your swarmctl client");
+  SC_TRY(root.get("Name", h.name));
+  SC_TRY(root.get("DriverName", h.driver_name));
+  auto driver = root.object("Driver");
+  if (!driver) return fail(driver.error());
+  if (auto it = j.find("Driver"); it != j.end() && it->is_object()) h.driver = *it;
+  auto ho = root.object("HostOptions");
+  if (!ho) return fail(ho.error());
+  auto engine = ho->object("EngineOptions");
+  if (!engine) return fail(engine.error());
+  SC_TRY(read_engine(*engine, h.engine));
+  auto swarm = ho->object("SwarmOptions");
+  if (!swarm) return fail(swarm.error());
+  SC_TRY(read_swarm(*swarm, h.swarm));
+  auto auth = ho->object("AuthOptions");
+  if (!auth) return fail(auth.error());
+  SC_TRY(auth->get("ServerCertSANs", h.auth.server_cert_sans));
+  auto extras = root.object("Swarmctl");
+  if (!extras) return fail(extras.error());
+  SC_TRY(read_extras(*extras, h));
   return h;
+}
+
+namespace {
+// Deepest nesting of arrays and objects in a JSON text (brackets outside strings).
+size_t json_depth(std::string_view t) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : t) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+} // namespace
+
+Result<HostRecord> host_from_text(std::string_view text) {
+  if (json_depth(text) > 64) return fail(Errc::parse, "config.json is nested too deep");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error &e) {
+    // The parser's own message quotes the bytes it read: only the position is kept.
+    return fail(Errc::parse, fmt::format("config.json is not valid JSON (at byte {})", e.byte));
+  } catch (const nlohmann::json::exception &) {
+    // out_of_range 406: a number beyond double's range ("1e999"), found by fuzz_host_record.
+    return fail(Errc::parse, "config.json is not valid JSON (a number out of range)");
+  }
+  return host_from_json(j);
 }
 
 } // namespace sc

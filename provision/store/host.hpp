@@ -100,6 +100,10 @@ nlohmann::ordered_json to_json(const HostRecord &h);
 // Errc::parse with a clear message on a malformed document; a ConfigVersion newer than 3 is
 // refused ("config version is from the future").
 Result<HostRecord> host_from_json(const nlohmann::json &j);
+// A record from the text of config.json: host_from_json after a JSON parse. Errc::parse, with
+// the field's name for a field of the wrong type; nesting deeper than 64 is refused before
+// parsing (the recursive code that copies and prints JSON would run out of stack).
+Result<HostRecord> host_from_text(std::string_view text);
 // Fills AuthOptions paths for machine `name` in store `store_path` (absolute).
 void compute_auth_paths(HostRecord &h, const std::string &store_path);
 

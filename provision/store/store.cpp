@@ -102,7 +102,8 @@ Result<HostRecord> Store::load(const std::string &name) const {
                             name, m_program, m_program));
   };
   if (!valid_machine_name(name)) return not_found();
-  auto text = read_file(machine_dir(name) / "config.json");
+  // A record is a few KiB: a huge file is damage (or an attack), not a machine.
+  auto text = read_file(machine_dir(name) / "config.json", 1 << 20);
   if (!text) {
     if (text.error().code == Errc::not_found) {
       if (exists(name))
@@ -113,14 +114,7 @@ Result<HostRecord> Store::load(const std::string &name) const {
     }
     return fail(text.error());
   }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(*text);
-  } catch (const std::exception &e) {
-    return fail(Errc::parse,
-                fmt::format("machine \"{}\": config.json is not valid JSON: {}", name, e.what()));
-  }
-  auto h = host_from_json(j);
+  auto h = host_from_text(*text);
   if (!h) return fail(h.error().context(fmt::format("machine \"{}\"", name)));
   h->name = name;
   compute_auth_paths(*h, m_root.string());
@@ -133,7 +127,9 @@ Status Store::save(const HostRecord &h) const {
   SC_TRY(ensure_dir(machine_dir(h.name), 0700));
   HostRecord copy = h;
   compute_auth_paths(copy, m_root.string());
-  return atomic_write(machine_dir(h.name) / "config.json", to_json(copy).dump(4), 0600);
+  return atomic_write(machine_dir(h.name) / "config.json",
+                      to_json(copy).dump(4, ' ', false, nlohmann::json::error_handler_t::replace),
+                      0600);
 }
 
 namespace {

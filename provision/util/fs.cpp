@@ -6,10 +6,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
-#include <fstream>
 #include <provision/util/fs.hpp>
 #include <random>
-#include <sstream>
 
 namespace sc {
 
@@ -57,16 +55,47 @@ Status atomic_write(const fs::path &path, std::string_view data, unsigned mode) 
   return ok();
 }
 
-Result<std::string> read_file(const fs::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+Result<std::string> read_file(const fs::path &path, std::size_t limit) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     if (errno == ENOENT)
       return fail(Errc::not_found, fmt::format("{}: no such file", path.string()));
     return fail(Errc::io, errno_msg(path, "open"));
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  struct stat st {};
+  std::string out;
+  Status status = ok();
+  if (::fstat(fd, &st) != 0) {
+    status = fail(Errc::io, errno_msg(path, "stat"));
+  } else if (S_ISDIR(st.st_mode)) {
+    status = fail(Errc::usage, fmt::format("{}: is a directory, not a file", path.string()));
+  } else {
+    // Reads one byte past the limit to tell "exactly at the limit" from "over it".
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        status = fail(Errc::io, errno_msg(path, "read"));
+        break;
+      }
+      if (n == 0) break;
+      if (out.size() + static_cast<std::size_t>(n) > limit) {
+        status = fail(Errc::io, fmt::format("{}: larger than {} bytes", path.string(), limit));
+        break;
+      }
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  ::close(fd);
+  if (!status) return fail(status.error());
+  return out;
+}
+
+fs::path absolute_or_same(const fs::path &p) {
+  std::error_code ec;
+  auto abs = fs::absolute(p, ec);
+  return ec ? p : abs;
 }
 
 Status ensure_dir(const fs::path &dir, unsigned mode) {

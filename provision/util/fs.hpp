@@ -1,6 +1,8 @@
 #pragma once
 // Files written the safe way: temp file + fsync + rename, explicit modes.
+#include <cstddef>
 #include <filesystem>
+#include <limits>
 #include <provision/util/result.hpp>
 #include <string>
 #include <string_view>
@@ -11,7 +13,12 @@ namespace fs = std::filesystem;
 // Writes data to path atomically (temp in the same dir, fsync, rename, fsync dir), mode applied
 // to the temp file before any byte is written.
 Status atomic_write(const fs::path &path, std::string_view data, unsigned mode = 0600);
-Result<std::string> read_file(const fs::path &path);
+// The whole file. Errc::not_found when missing, Errc::usage for a directory, Errc::io when it is
+// larger than `limit` bytes (files from outside: a cluster file, a record, a remote's answer).
+Result<std::string> read_file(const fs::path &path,
+                              std::size_t limit = std::numeric_limits<std::size_t>::max());
+// fs::absolute without its exception (the working directory may be gone): `p` as given then.
+fs::path absolute_or_same(const fs::path &p);
 // mkdir -p with the given mode on every directory it creates (whatever the umask); directories
 // that exist already, the leaf included, keep their mode.
 Status ensure_dir(const fs::path &dir, unsigned mode = 0700);

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <provision/util/image_archive.hpp>
+#include <provision/util/number.hpp>
 
 namespace sc {
 namespace {
@@ -31,7 +32,7 @@ std::string pax_value(const std::string &data, const std::string &key) {
   while (pos < data.size()) {
     size_t sp = data.find(' ', pos);
     if (sp == std::string::npos) break;
-    size_t len = std::strtoul(data.c_str() + pos, nullptr, 10);
+    size_t len = parse_number<size_t>(std::string_view(data).substr(pos, sp - pos)).value_or(0);
     if (len == 0 || pos + len > data.size() || sp >= pos + len) break;
     std::string rec = data.substr(sp + 1, pos + len - sp - 2); // without the trailing newline
     if (rec.rfind(key + "=", 0) == 0) return rec.substr(key.size() + 1);
@@ -57,7 +58,11 @@ Result<std::vector<std::string>> image_archive_tags(const std::filesystem::path 
     if (h[0] == '\0') return bad("no manifest.json"); // end-of-archive block
     if (std::memcmp(h + 257, "ustar", 5) != 0) return bad("not a tar archive");
     uint64_t size = tar_size(h + 124, 12);
-    if (!pax_size.empty()) size = std::strtoull(pax_size.c_str(), nullptr, 10);
+    if (!pax_size.empty()) {
+      auto n = parse_number<uint64_t>(pax_size);
+      if (!n) return bad("bad PAX size");
+      size = *n;
+    }
     pax_size.clear();
     uint64_t padded = (size + 511) / 512 * 512;
     char type = h[156];

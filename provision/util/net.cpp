@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <provision/util/net.hpp>
+#include <provision/util/number.hpp>
 #include <string>
 
 namespace sc {
@@ -54,20 +55,13 @@ Status check_engine_url(std::string_view url) {
 bool ipv4_in_network(std::string_view addr, std::string_view cidr) {
   auto slash = cidr.find('/');
   if (slash == std::string_view::npos) return false;
-  int prefix = -1;
-  try {
-    size_t used = 0;
-    prefix = std::stoi(std::string(cidr.substr(slash + 1)), &used);
-    if (used != cidr.size() - slash - 1) return false;
-  } catch (...) {
-    return false;
-  }
-  if (prefix < 0 || prefix > 32) return false;
+  auto prefix = parse_number_in<int>(cidr.substr(slash + 1), 0, 32);
+  if (!prefix) return false;
   in_addr a{}, n{};
   if (inet_pton(AF_INET, std::string(addr).c_str(), &a) != 1 ||
       inet_pton(AF_INET, std::string(cidr.substr(0, slash)).c_str(), &n) != 1)
     return false;
-  uint32_t mask = prefix == 0 ? 0 : ~uint32_t(0) << (32 - prefix);
+  uint32_t mask = *prefix == 0 ? 0 : ~uint32_t(0) << (32 - *prefix);
   return (ntohl(a.s_addr) & mask) == (ntohl(n.s_addr) & mask);
 }
 
@@ -139,13 +133,9 @@ Result<HostPort> parse_host_port(std::string_view url, int default_port) {
   if (s.empty()) {
     hp.port = default_port;
   } else {
-    try {
-      size_t pos = 0;
-      hp.port = std::stoi(s, &pos);
-      if (pos != s.size() || hp.port <= 0 || hp.port > 65535) throw std::out_of_range(s);
-    } catch (...) {
-      return fail(Errc::usage, fmt::format("bad port in address: {}", url));
-    }
+    auto port = parse_port(s);
+    if (!port) return fail(Errc::usage, fmt::format("bad port in address: {}", url));
+    hp.port = *port;
   }
   if (hp.host.empty()) return fail(Errc::usage, fmt::format("bad address: {}", url));
   return hp;

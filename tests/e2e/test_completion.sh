@@ -73,9 +73,9 @@ r=$(bcomp swarmctl kv status ''); eq "bash: kv status machine" "m1 m2" "$(echo $
 r=$(bcomp swarmctl completion ''); eq "bash: completion shells" "bash zsh fish" "$(echo $r)"
 r=$(bcomp swarmctl ip --); hasnt "bash: no create flags on ip" --driver "$r"
 r=$(bcomp swarmctl --st); eq "bash: global flags" "--storage-path" "$r"
-# Same tables as the parser: every driver flag `create --help` lists is offered, per driver.
+# Same tables as the parser: every driver flag `create -d DRIVER --help` lists is offered.
 for d in virtualbox amazonec2 generic local; do
-  want=$(sc create --help 2>&1 | grep -oE -- "--$d-[a-z0-9-]+" | sort -u)
+  want=$(sc create -d "$d" --help 2>&1 | grep -oE -- "--$d-[a-z0-9-]+" | sort -u)
   got=$(bcomp swarmctl create -d "$d" "--$d-" | sort -u)
   eq "bash: every --$d-* flag of create --help" "$want" "$got"
 done

@@ -50,13 +50,68 @@ TEST_CASE("xml: namespace prefixes are ignored; CDATA, comments, self-closing ta
 }
 
 TEST_CASE("xml: malformed documents are parse errors, not crashes") {
-  for (const char *bad : {"", "<a>", "<a></b>", "<a><b></a>", "text", "<a>&bogus;</a>",
-                          "<a x=1></a>", "<a></a><b/>"}) {
-    CAPTURE(bad);
+  for (const char *bad : {"", "<a>", "<a></b>", "<a><b></a>", "text", "<a x=1></a>", "<a></a><b/>",
+                          "<a></a>text", "<a></a><![CDATA[x]]>", "<!-- only -->", "\xef\xbb\xbf"}) {
+    CAPTURE(std::string(bad));
     auto r = parse_xml(bad);
     REQUIRE(!r);
     CHECK(r.error().code == Errc::parse);
+    CHECK(r.error().message.rfind("XML: ", 0) == 0);
+    CHECK(r.error().message.find(" at offset ") != std::string::npos);
   }
+}
+
+TEST_CASE("xml: odd but well-formed-enough input is read, not refused or crashed on") {
+  // pugixml's leniency: an out-of-range character reference and a repeated attribute.
+  for (const char *odd : {"<a>&#xFFFFFFFFF;</a>", "<a b='1' b='2'/>", "\xef\xbb\xbf<a/>"}) {
+    CAPTURE(std::string(odd));
+    CHECK(parse_xml(odd));
+  }
+}
+
+TEST_CASE("xml: a DOCTYPE with an internal subset does not derail the reader") {
+  // The hand-written reader skipped to the first '>' — inside the subset — and read the rest of
+  // the declarations as content.
+  auto doc = parse_xml(R"(<?xml version="1.0"?>
+<!DOCTYPE DescribeInstancesResponse [
+  <!ELEMENT DescribeInstancesResponse ANY>
+  <!ATTLIST item id CDATA #IMPLIED>
+  <!ENTITY e "expanded">
+]>
+<DescribeInstancesResponse><requestId>r-1</requestId></DescribeInstancesResponse>)");
+  REQUIRE(doc);
+  CHECK(doc->name == "DescribeInstancesResponse");
+  CHECK(doc->str("requestId") == "r-1");
+}
+
+TEST_CASE("xml: entities other than XML's five stay as written (no DTD expansion)") {
+  auto doc = parse_xml(R"(<!DOCTYPE a [<!ENTITY big "xxxxxxxxxx">]><a>&bogus; &big;&amp;</a>)");
+  REQUIRE(doc);
+  CHECK(doc->text == "&bogus; &big;&");
+}
+
+TEST_CASE("xml: whitespace around the root and between elements is allowed") {
+  auto doc = parse_xml("\n  <a>\n  <b> x </b>\n</a>\n\n");
+  REQUIRE(doc);
+  CHECK(doc->str("b") == "x");
+  CHECK(doc->child("b")->text == " x ");
+}
+
+TEST_CASE("xml: nesting deeper than 200 is refused, not a stack overflow") {
+  std::string deep;
+  for (int i = 0; i < 100000; ++i)
+    deep += "<a>";
+  for (int i = 0; i < 100000; ++i)
+    deep += "</a>";
+  auto r = parse_xml(deep);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.rfind("XML: nesting too deep at offset ", 0) == 0);
+  std::string ok_depth = "<a>";
+  for (int i = 0; i < 199; ++i)
+    ok_depth += "<b>";
+  for (int i = 0; i < 199; ++i)
+    ok_depth += "</b>";
+  CHECK(parse_xml(ok_depth + "</a>"));
 }
 
 TEST_CASE("errors: EC2 <Response><Errors> envelope becomes 'code: message (request id X)'") {

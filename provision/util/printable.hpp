@@ -1,0 +1,13 @@
+#pragma once
+// Text from a remote host made safe to print on a terminal.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace sc {
+
+// A single word (a version, an identifier) as received from a host: bytes outside printable
+// ASCII — escape sequences, newlines, spaces, UTF-8 — become '?', and it is cut to `max` bytes.
+std::string printable_word(std::string_view word, std::size_t max = 64);
+
+} // namespace sc
