@@ -22,6 +22,9 @@ images=${SWARMCTL_BENCH_IMAGES:-/var/tmp/swarmctl-demo/images}
 "$root/tests/e2e/images/build.sh" "$images" >/dev/null || { echo "cluster_up.sh: building images failed" >&2; exit 1; }
 cp "$root/templates/examples/seed-local.yml" "$file"
 cat >> "$file" <<EOF
+networks:
+  - name: server-overlay-network
+    driver: overlay
 images:
   - $images/busybox.tar
   - $images/swarmctl_hello.tar

@@ -3,19 +3,13 @@
 # TLS endpoint; and `ls` with 1000 stored machines (goal: < 100 ms).
 source "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d /tmp/swarmctl-bench.XXXXXX)
-trap 'kill $SERVER_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+SERVER_PID=
+trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 export SWARMCTL_STORAGE_PATH=$TMP/store
 "$SWARMCTL" create -q -d none --url tcp://127.0.0.1:1 m0 >/dev/null
-# A TLS endpoint that trusts the store CA (openssl s_server, answers any request with a page).
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /O=bench -keyout "$TMP/srv.key" -out "$TMP/srv.csr" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' > "$TMP/ext"
-openssl x509 -req -in "$TMP/srv.csr" -CA "$TMP/store/certs/ca.pem" -CAkey "$TMP/store/certs/ca-key.pem" -CAcreateserial -days 2 -extfile "$TMP/ext" -out "$TMP/srv.pem" 2>/dev/null
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-openssl s_server -quiet -accept "127.0.0.1:$PORT" -cert "$TMP/srv.pem" -key "$TMP/srv.key" -CAfile "$TMP/store/certs/ca.pem" -Verify 1 -www >/dev/null 2>&1 &
-SERVER_PID=$!
+bench_tls_endpoint "$TMP/store"
 "$SWARMCTL" rm -y m0 >/dev/null
 "$SWARMCTL" create -q -d none --url "tcp://127.0.0.1:$PORT" m1 >/dev/null
-for i in $(seq 1 50); do bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null && break; sleep 0.05; done
 echo "== single-machine commands (none driver, TLS endpoint on loopback)"
 bench_cmd "ip m1" 20 "$SWARMCTL" ip m1
 bench_cmd "url m1" 20 "$SWARMCTL" url m1
@@ -31,3 +25,8 @@ done
 bench_cmd "ls -q (1000 machines)" 10 "$SWARMCTL" ls -q
 bench_cmd "ls (1000 machines, states + versions)" 10 "$SWARMCTL" ls
 bench_cmd "ls --filter driver=none (1000)" 10 "$SWARMCTL" ls --filter driver=none --format '{{.Name}}'
+echo "== shell completion over the same 1000 machines (bash; the script sourced once)"
+"$SWARMCTL" completion bash > "$TMP/swarmctl.bash" || exit 1
+bench_cmd "bash: swarmctl ip <TAB> (1000 names)" 10 bash --norc -c \
+  'source "$1"; COMP_WORDS=(swarmctl ip ""); COMP_CWORD=2; _swarmctl; [ ${#COMPREPLY[@]} -eq 1000 ]' _ "$TMP/swarmctl.bash"
+bench_cmd "bash: no completion (bash start-up alone)" 10 bash --norc -c 'source "$1"' _ "$TMP/swarmctl.bash"

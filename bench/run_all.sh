@@ -3,8 +3,10 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 command -v bc >/dev/null || { apt-get install -y -qq bc >/dev/null; }
-for b in core_commands.sh generic_create.sh local_hosts.sh cluster_up.sh; do
+failed=0
+for b in startup.sh core_commands.sh generic_create.sh local_hosts.sh cluster_up.sh walkthrough.sh; do
   [ -f "$b" ] || continue
   echo "######## $b"
-  bash "$b" || echo "benchmark $b failed (exit $?)"
+  bash "$b" || { echo "benchmark $b failed (exit $?)"; failed=1; }
 done
+exit $failed

@@ -1,6 +1,8 @@
 #include <unistd.h>
 
 #include <cmd/app.hpp>
+#include <cmd/cmd_completion.hpp>
+#include <cmd/cmd_context.hpp>
 #include <cmd/commands.hpp>
 #include <cmd/version.hpp>
 #include <cstdlib>
@@ -58,6 +60,25 @@ bool is_light_command(const std::string &w) {
   return false;
 }
 
+// `create` registers every driver's flags (hundreds of options); commands that scripts run in
+// loops (ip, url, env, ls, ...) build only their own group: registering the other commands was
+// a good part of such a command's run time (bench/startup.sh). Anything else — help, an unknown
+// word, a global option before the command — gets the full command set.
+void add_commands(CLI::App &app, Services &s, int &rc, const std::string &word) {
+  bool light = is_light_command(word);
+  bool ls_group = word == "ls" || word == "active", env_group = word == "env" || word == "config";
+  if (!light) add_create(app, s, rc);
+  if (!light || ls_group) add_ls(app, s, rc);
+  if (!light || env_group) add_env(app, s, rc);
+  if (!light || (!ls_group && !env_group)) add_info(app, s, rc);
+  if (light) return;
+  add_actions(app, s, rc);
+  add_ssh(app, s, rc);
+  add_cluster(app, s, rc);
+  add_context(app, s, rc);
+  add_completion(app, s, rc); // last: it describes every command registered above
+}
+
 bool env_true(const char *name) {
   const char *v = std::getenv(name);
   if (!v) return false;
@@ -93,16 +114,7 @@ int run_app(int argc, char **argv) {
   app.require_subcommand(1, 1);
   app.fallthrough();
 
-  // `create` registers every driver's flags (hundreds of options); commands that scripts run in
-  // loops (ip, url, env, ls, ...) do not build them. Anything else — help, an unknown word, a
-  // global option before the command — gets the full command set.
-  if (!is_light_command(first_word(argc, argv))) add_create(app, s, rc);
-  add_ls(app, s, rc);
-  add_env(app, s, rc);
-  add_info(app, s, rc);
-  add_actions(app, s, rc);
-  add_ssh(app, s, rc);
-  add_cluster(app, s, rc);
+  add_commands(app, s, rc, first_word(argc, argv));
 
   // Store and UI are ready before any callback runs (callbacks run after parsing).
   app.parse_complete_callback([&] {

@@ -1,3 +1,4 @@
+#include <cmd/cmd_context.hpp>
 #include <cmd/commands.hpp>
 #include <fmt/format.h>
 #include <future>
@@ -5,6 +6,7 @@
 #include <provision/machine/cluster_role.hpp>
 #include <provision/machine/engine_bridge.hpp>
 #include <provision/machine/provision_flow.hpp>
+#include <provision/machine/remove_flow.hpp>
 #include <provision/util/net.hpp>
 #include <provision/util/poll.hpp>
 
@@ -94,6 +96,9 @@ int run_action(Services &s, const std::vector<std::string> &given, const Action 
   std::string load_errors;
   for (const auto &n : *names) {
     auto m = load_machine(s, n);
+    if (m && s.store->creating(n))
+      m = fail(Errc::generic,
+               fmt::format("machine \"{}\" is being created by another {} process", n, s.program));
     if (!m)
       load_errors += (load_errors.empty() ? "" : "\n") + m.error().message;
     else
@@ -256,29 +261,16 @@ void add_actions(CLI::App &app, Services &s, int &rc) {
       }
       rc = 0;
       for (const auto &n : *names) {
-        auto m = load_machine(s, n);
-        if (!m) {
-          if (*force && s.store->exists(n)) {
-            (void)s.store->remove(n);
-            s.ui.info("Successfully removed " + n);
-            continue;
-          }
-          rc = report(s, m.error().context(fmt::format("Error removing host \"{}\"", n)));
-          continue;
-        }
-        auto st = m->driver->remove();
-        if (!st) {
-          if (!*force) {
-            rc = report(s, st.error().context(fmt::format("Error removing host \"{}\"", n)));
-            continue;
-          }
+        std::string warning;
+        auto st = remove_machine(s, n, *force, &warning);
+        if (!warning.empty())
           s.ui.warn(fmt::format("Error removing host \"{}\": {} (removing the local record anyway)",
-                                n, st.error().message));
-        }
-        if (auto r = s.store->remove(n); !r) {
-          rc = report(s, r.error());
+                                n, warning));
+        if (!st) {
+          rc = report(s, st.error().context(fmt::format("Error removing host \"{}\"", n)));
           continue;
         }
+        remove_machine_contexts(s, n);
         s.ui.info("Successfully removed " + n);
       }
     });

@@ -1,4 +1,5 @@
 #include <chrono>
+#include <cmd/cmd_context.hpp>
 #include <cmd/commands.hpp>
 #include <condition_variable>
 #include <drivers/registry.hpp>
@@ -8,6 +9,7 @@
 #include <provision/machine/cluster_file.hpp>
 #include <provision/machine/cluster_role.hpp>
 #include <provision/machine/create_flow.hpp>
+#include <provision/machine/remove_flow.hpp>
 #include <set>
 
 namespace sc {
@@ -82,27 +84,6 @@ struct Outcome {
   bool existed = false;
 };
 
-// Brings one machine up: nothing if it is provisioned (started if stopped), resume a failed
-// create, or create it.
-Status up_one(Services &s, CreateRequest req, const ProvisionOptions &po, bool *existed) {
-  if (s.store->exists(req.rec.name)) {
-    *existed = true;
-    auto m = load_machine(s, req.rec.name);
-    if (!m) return fail(m.error());
-    if (m->rec.swarm_cluster != req.rec.swarm_cluster && !m->rec.swarm_cluster.empty())
-      return fail(Errc::already_exists, fmt::format("machine {} belongs to cluster {}",
-                                                    req.rec.name, m->rec.swarm_cluster));
-    auto st = m->driver->state();
-    if (st && *st == State::Stopped) {
-      SC_TRY(m->driver->start());
-    }
-    if (m->rec.status == "provisioned") return ok();
-    return provision_machine(s, *m, po);
-  }
-  req.prefix = po.prefix;
-  return create_machine(s, std::move(req));
-}
-
 // Admits jobs in ticket order, at most `limit` at a time (0 = no limit). Tickets follow the
 // dependency order (KV machine, master, the rest), so a job never waits for one not yet admitted.
 class OrderedGate {
@@ -141,24 +122,34 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
   auto record = [&](const std::string &name, Status st, double secs, bool existed) {
     std::lock_guard lk(mu);
     if (!quiet) {
-      // One line per machine even while the machines' own steps are silenced.
-      if (st)
-        s.ui.raw_out(fmt::format("({}) {} in {:.1f}s\n", name,
-                                 existed ? "up to date" : "created and provisioned", secs));
-      else
-        s.ui.error(fmt::format("({}) FAILED after {:.1f}s: {}", name, secs, st.error().message));
+      // One line per machine even while the machines' own steps are silenced (on a TTY, the
+      // result replaces the machine's live line).
+      std::string key = "(" + name + ") ";
+      std::string text = st ? fmt::format("{} in {:.1f}s",
+                                          existed ? "up to date" : "created and provisioned", secs)
+                            : fmt::format("FAILED after {:.1f}s", secs);
+      if (s.ui.board) s.ui.board->finish(key, text);
+      if (st && !s.ui.board) s.ui.raw_out(key + text + "\n");
+      if (!st) s.ui.error(key + (s.ui.board ? "" : text + ": ") + st.error().message);
     }
     outcomes.push_back(Outcome{name, st, secs, existed});
   };
   auto elapsed = [](auto start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  std::vector<std::string> rows;
+  for (const auto &cm : f->machines)
+    rows.push_back("(" + cm.name + ") ");
+  Ui::BoardScope board(s.ui, rows, !quiet); // on a TTY: one live line per machine
   bool saved_quiet = s.ui.quiet;
   s.ui.quiet = quiet_steps || quiet;
 
   // Classic swarm: the KV machine must exist (its IP is in every engine's cluster-store).
   const ClusterMachine *kv = f->kv();
   std::vector<std::future<void>> jobs;
+  // A KV machine whose create died half way is made again, before the others need its address.
+  if (auto d = kv ? drop_interrupted_create(s, kv->name) : Result<bool>(false); !d)
+    return report(s, d.error());
   bool kv_created_now = false;
   if (kv && f->swarm_mode == "classic" && !s.store->exists(kv->name)) {
     // Only the driver's part (seconds): the KV machine's address goes into the other engines'
@@ -248,7 +239,7 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
           auto start = std::chrono::steady_clock::now();
           bool existed = false;
           req.prefix = po.prefix;
-          Status st = up_one(s, req, po, &existed);
+          Status st = up_machine(s, req, po, &existed);
           if (is_kv) {
             existed = existed && !kv_created_now;
             if (gate_on_kv) kv_promise->set_value(st ? ok() : Status(fail(st.error())));
@@ -268,43 +259,17 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
     manager_promise->set_value(fail(Error{Errc::usage, "no swarm master in the cluster file"}));
   for (auto &j : jobs)
     j.get();
+  board.end();
   s.ui.quiet = saved_quiet;
 
   bool failed = false;
   for (const auto &o : outcomes)
     failed = failed || !o.status;
+  bool networks_failed = false;
   if (!failed && master) {
-    auto mm = load_machine(s, master->name);
-    for (const auto &net : f->networks) {
-      Status st = mm ? ensure_cluster_network(s, *mm, net) : Status(fail(mm.error()));
-      if (!st) {
-        failed = true;
-        s.ui.error(fmt::format("network {}: {}", net.name, st.error().message));
-        continue;
-      }
-      // Classic swarm: the network reaches the other engines through the cluster store; `up`
-      // returns once every swarm engine sees it, so that containers can be started anywhere.
-      if (f->swarm_mode == "classic" && net.driver == "overlay") {
-        std::vector<std::future<Status>> waits;
-        for (const auto &cm : f->machines) {
-          if ((kv && cm.name == kv->name) || cm.name == master->name) continue;
-          waits.push_back(std::async(std::launch::async, [&s, &net, name = cm.name]() -> Status {
-            auto m = load_machine(s, name);
-            if (!m) return fail(m.error());
-            return wait_for_network(s, *m, net.name, std::chrono::seconds(60));
-          }));
-        }
-        for (auto &w : waits) {
-          Status st = w.get();
-          if (!st) {
-            failed = true;
-            s.ui.error(fmt::format("network {}: {}", net.name, st.error().message));
-          }
-        }
-      }
-      if (!quiet)
-        s.ui.info(fmt::format("Network {} ({}) is ready on {}", net.name, net.driver,
-                              f->swarm_mode == "classic" ? "every swarm machine" : master->name));
+    if (auto st = finish_cluster_up(s, *f, quiet); !st) {
+      networks_failed = failed = true;
+      s.ui.error(st.error().message);
     }
   }
   if (failed) {
@@ -312,7 +277,7 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
     for (const auto &o : outcomes)
       if (!o.status) names += (names.empty() ? "" : ", ") + o.name;
     return report(s, Error{Errc::generic, fmt::format("cluster {}: failed: {}", f->name,
-                                                      names.empty() ? "networks" : names)});
+                                                      networks_failed ? "networks" : names)});
   }
   if (!quiet)
     s.ui.info(
@@ -330,11 +295,9 @@ int run_down(Services &s, const std::string &file, bool quiet) {
     if (!s.store->exists(cm.name)) continue;
     jobs.push_back(
         std::async(std::launch::async, [&s, name = cm.name]() -> std::pair<std::string, Status> {
-          auto m = load_machine(s, name);
-          if (!m) return {name, fail(m.error())};
-          auto st = m->driver->remove();
-          if (!st) return {name, st};
-          return {name, s.store->remove(name)};
+          auto st = remove_machine(s, name, false, nullptr);
+          if (st) remove_machine_contexts(s, name);
+          return {name, st};
         }));
   }
   int rc = 0;

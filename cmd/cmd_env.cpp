@@ -4,6 +4,7 @@
 #include <cmd/format/config_format.hpp>
 #include <cmd/format/env_format.hpp>
 #include <fmt/format.h>
+#include <provision/machine/connection.hpp>
 #include <provision/machine/provision_flow.hpp>
 #include <provision/util/net.hpp>
 
@@ -15,38 +16,6 @@ struct EnvOptions {
   bool swarm = false, unset = false, no_proxy = false;
   std::string shell;
 };
-
-// docker-machine's connection check (libmachine/check): the URL to use (engine, or the swarm
-// manager with --swarm) after a TLS handshake with the machine's certs succeeded.
-Result<std::string> checked_url(Services &s, Machine &m, bool swarm) {
-  if (swarm && !m.rec.swarm.master)
-    return fail(
-        Errc::generic,
-        fmt::format(
-            "\"{}\" is not a swarm master. The --swarm flag is intended for use with swarm masters",
-            m.rec.name));
-  auto st = m.driver->state();
-  if (st && *st != State::Running) return fail(Errc::generic, "Host is not running");
-  SC_TRY(refresh_certs_if_ip_changed(s, m));
-  auto u = m.driver->url();
-  if (!u) return fail(u.error());
-  auto hp = parse_host_port(*u, 2376);
-  if (!hp) return fail(hp.error());
-  auto check = docker_ping(hp->host, hp->port, client_tls(s, m), std::chrono::seconds(20));
-  if (!check)
-    return fail(
-        Errc::generic,
-        fmt::format("Error checking and/or regenerating the certs: There was an error validating "
-                    "certificates for host \"{}:{}\": {}\n"
-                    "You can attempt to regenerate them using '{} regenerate-certs [name]'.\n"
-                    "Be advised that this will trigger a Docker daemon restart which might stop "
-                    "running containers.\n",
-                    hp->host, hp->port, check.error().message, s.program));
-  if (!swarm || m.rec.swarm.mode) return *u;
-  auto sp = parse_host_port(m.rec.swarm.host, 3376);
-  if (!sp) return fail(sp.error());
-  return fmt::format("tcp://{}:{}", hp->host, sp->port);
-}
 
 int run_env(Services &s, const EnvOptions &o) {
   Shell shell;
@@ -87,7 +56,9 @@ int run_env(Services &s, const EnvOptions &o) {
     auto np = no_proxy_var(std::getenv("no_proxy"), std::getenv("NO_PROXY"), ip, o.unset);
     if (np) vars.push_back(*np);
   }
-  s.ui.raw_out(render_env(shell, vars, o.unset, s.command_line));
+  auto text = render_env(shell, vars, o.unset, s.command_line);
+  if (!text) return report(s, text.error());
+  s.ui.raw_out(*text);
   return 0;
 }
 } // namespace

@@ -54,7 +54,9 @@ LsFilterSubject subject_for(const HostQuery &q, const std::vector<LsRow> &rows, 
 int run_ls(Services &s, const LsOptions &o) {
   auto filter = parse_ls_filters(o.filters);
   if (!filter) return report(s, filter.error());
-  auto names = s.store->list();
+  auto listed = s.store->names();
+  if (!listed) return report(s, listed.error());
+  const auto &names = *listed;
   QueryOptions qo;
   qo.timeout = std::chrono::seconds(o.timeout);
   // Only ask drivers and engines for what the output shows: `--format '{{.Name}} {{.DriverName}}'`
@@ -138,7 +140,12 @@ void add_ls(CLI::App &app, Services &s, int &rc) {
     QueryOptions qo;
     qo.timeout = std::chrono::seconds(*timeout);
     qo.want_docker = false;
-    auto qs = query_hosts(s, s.store->list(), qo);
+    auto names = s.store->names();
+    if (!names) {
+      rc = report(s, names.error());
+      return;
+    }
+    auto qs = query_hosts(s, *names, qo);
     auto rows = ls_rows(qs, docker_host_env());
     for (const auto &q : qs)
       if (q.timed_out) {

@@ -1,7 +1,7 @@
 #include <cmd/ls_rows.hpp>
 #include <fmt/format.h>
 #include <map>
-#include <provision/util/net.hpp>
+#include <provision/machine/connection.hpp>
 
 namespace sc {
 
@@ -53,9 +53,7 @@ std::vector<LsRow> ls_rows(const std::vector<HostQuery> &qs, const std::string &
           r.active = "*";
           r.active_host = true;
         } else if (sw.master && !sw.mode) {
-          auto hp = parse_host_port(q.url, 2376);
-          auto sp = parse_host_port(sw.host, 3376);
-          if (hp && sp && docker_host == fmt::format("tcp://{}:{}", hp->host, sp->port)) {
+          if (auto su = swarm_url(*q.rec, q.url); su && docker_host == *su) {
             r.active = "* (swarm)";
             r.active_swarm = true;
           }

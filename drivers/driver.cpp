@@ -23,6 +23,8 @@ std::string_view state_name(State s) {
     return "Starting";
   case State::Error:
     return "Error";
+  case State::Creating:
+    return "Creating";
   case State::Timeout:
     return "Timeout";
   }
@@ -36,7 +38,7 @@ std::optional<State> parse_state(std::string_view s) {
     return r;
   };
   for (State st : {State::None, State::Running, State::Paused, State::Saved, State::Stopped,
-                   State::Stopping, State::Starting, State::Error, State::Timeout})
+                   State::Stopping, State::Starting, State::Error, State::Timeout, State::Creating})
     if (lower(state_name(st)) == lower(s)) return st;
   return std::nullopt;
 }

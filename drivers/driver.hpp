@@ -14,7 +14,19 @@
 namespace sc {
 namespace fs = std::filesystem;
 
-enum class State { None, Running, Paused, Saved, Stopped, Stopping, Starting, Error, Timeout };
+// Creating: the machine's create is still running in another swarmctl process (not a driver's).
+enum class State {
+  None,
+  Running,
+  Paused,
+  Saved,
+  Stopped,
+  Stopping,
+  Starting,
+  Error,
+  Timeout,
+  Creating
+};
 // "Running", "Stopped", ...; None is "".
 std::string_view state_name(State s);
 // Case-insensitive inverse of state_name.

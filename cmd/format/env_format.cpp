@@ -63,59 +63,176 @@ Result<Shell> detect_shell(pid_t parent) {
                            "shell you're using, with the --shell flag.\n\nError: Unknown shell");
 }
 
-std::string render_env(Shell shell, const std::vector<std::pair<std::string, std::string>> &vars,
-                       bool unset, const std::string &cmd) {
-  std::string prefix, delim, suffix, comment, usage;
+namespace {
+bool has_any(const std::string &v, std::string_view chars) {
+  return v.find_first_of(chars) != std::string::npos;
+}
+bool has_control(const std::string &v) {
+  for (unsigned char c : v)
+    if (c < 0x20 || c == 0x7f) return true;
+  return false;
+}
+
+// Backslash before every character of `special` (the shell's double-quote rules).
+std::string backslashed(const std::string &v, std::string_view special) {
+  std::string out;
+  for (char c : v) {
+    if (special.find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// Characters that need no quoting in any shell.
+constexpr std::string_view k_plain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                     "0123456789 _-./=:,@+%";
+bool plain(const std::string &v) {
+  return v.find_first_not_of(k_plain) == std::string::npos;
+}
+
+// csh/tcsh. `eval \`...\`` splits the output into words and globs them (*?[] ~ and {} braces)
+// before eval parses any quote, and nothing can be escaped inside its double quotes ($ and `
+// still expand there). So: single quotes, with ' ! * ? [ ] ~ outside them behind a backslash, a
+// newline as \<NL>. Braces cannot be written so that the word survives (tcsh expands them even
+// when escaped): refused by the caller.
+std::string tcsh_single(const std::string &v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (std::string_view("'!*?[]~").find(c) != std::string_view::npos)
+      out += std::string("'\\") + c + "'";
+    else if (c == '\n')
+      out += "\\\n";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+// PowerShell: single quotes are literal; the quote (and its typographic variants, which
+// PowerShell also takes for quotes) is doubled.
+std::string ps_single(const std::string &v) {
+  std::string out = "'";
+  for (size_t i = 0; i < v.size(); ++i) {
+    out += v[i];
+    if (v[i] == '\'') out += '\'';
+    // U+2018..U+201B: E2 80 98..9B
+    if (static_cast<unsigned char>(v[i]) == 0xE2 && i + 2 < v.size() &&
+        static_cast<unsigned char>(v[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(v[i + 2]) >= 0x98 &&
+        static_cast<unsigned char>(v[i + 2]) <= 0x9B) {
+      out += v.substr(i + 1, 2) + v.substr(i, 3);
+      i += 2;
+    }
+  }
+  return out + "'";
+}
+bool ps_double_safe(const std::string &v) {
+  // $ and ` expand inside PowerShell's double quotes; so do the typographic double quotes
+  // U+201C..U+201E (E2 80 9C..9E) end them.
+  if (has_any(v, "$`\"")) return false;
+  for (size_t i = 0; i + 2 < v.size(); ++i)
+    if (static_cast<unsigned char>(v[i]) == 0xE2 && static_cast<unsigned char>(v[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(v[i + 2]) >= 0x9C &&
+        static_cast<unsigned char>(v[i + 2]) <= 0x9E)
+      return false;
+  return true;
+}
+
+// One `set` line. docker-machine's exact bytes for values that need no escaping.
+Result<std::string> set_line(Shell shell, const std::string &k, const std::string &v) {
   switch (shell) {
   case Shell::Fish:
-    prefix = unset ? "set -e " : "set -gx ";
-    delim = unset ? "" : " \"";
-    suffix = unset ? ";\n" : "\";\n";
-    comment = "#";
-    usage = fmt::format("eval ({})", cmd);
-    break;
+    return fmt::format("set -gx {} \"{}\";\n", k, backslashed(v, "\\\"$"));
   case Shell::Powershell:
-    prefix = unset ? "Remove-Item Env:\\\\" : "$Env:";
-    delim = unset ? "" : " = \"";
-    suffix = unset ? "\n" : "\"\n";
-    comment = "#";
-    usage = fmt::format("& {} | Invoke-Expression", cmd);
-    break;
+    if (ps_double_safe(v)) return fmt::format("$Env:{} = \"{}\"\n", k, v);
+    return fmt::format("$Env:{} = {}\n", k, ps_single(v));
   case Shell::Cmd:
-    prefix = "SET ";
-    delim = "=";
-    suffix = "\n";
-    comment = "REM";
-    usage = fmt::format("\t@FOR /f \"tokens=*\" %i IN ('{}') DO @%i", cmd);
-    break;
+    // cmd.exe cannot escape a quote, % or ! (delayed expansion) reliably, nor hold a line break.
+    if (has_control(v) || has_any(v, "\"%!"))
+      return fail(Errc::usage, fmt::format("{} cannot be written safely for cmd.exe (it contains a "
+                                           "quote, %, ! or a control character); use another "
+                                           "--shell",
+                                           k));
+    if (has_any(v, "&|<>^()")) return fmt::format("SET \"{}={}\"\n", k, v);
+    return fmt::format("SET {}={}\n", k, v);
   case Shell::Emacs:
-    prefix = "(setenv \"";
-    delim = unset ? "\" nil" : "\" \"";
-    suffix = unset ? ")\n" : "\")\n";
-    comment = ";;";
-    usage = fmt::format("(with-temp-buffer (shell-command \"{}\" (current-buffer)) (eval-buffer))",
-                        cmd);
-    break;
+    return fmt::format("(setenv \"{}\" \"{}\")\n", k, backslashed(v, "\\\""));
   case Shell::Tcsh:
-    prefix = unset ? "unsetenv " : "setenv ";
-    delim = unset ? "" : " \"";
-    suffix = unset ? ";\n" : "\";\n";
-    comment = ":";
-    usage = fmt::format("eval `{}`", cmd);
-    break;
+    if (has_any(v, "{}"))
+      return fail(Errc::usage, fmt::format("{} cannot be written safely for tcsh (it contains a "
+                                           "brace, which `eval` would expand); use another --shell",
+                                           k));
+    if (plain(v)) return fmt::format("setenv {} \"{}\";\n", k, v);
+    return fmt::format("setenv {} {};\n", k, tcsh_single(v));
   default:
-    prefix = unset ? "unset " : "export ";
-    delim = unset ? "" : "=\"";
-    suffix = unset ? "\n" : "\"\n";
-    comment = "#";
-    usage = fmt::format("eval $({})", cmd);
+    return fmt::format("export {}=\"{}\"\n", k, backslashed(v, "\\\"$`"));
   }
+}
+
+// The usage hint is a comment; csh has none (docker-machine uses the `:` command, whose arguments
+// are still expanded), so there a command line with special characters is single-quoted.
+std::string usage_hint(Shell shell, std::string cmd) {
+  for (auto &c : cmd)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f ||
+        (shell == Shell::Tcsh && (c == '{' || c == '}')))
+      c = '?';
+  switch (shell) {
+  case Shell::Fish:
+    return fmt::format("# Run this command to configure your shell: \n# eval ({})\n", cmd);
+  case Shell::Powershell:
+    return fmt::format("# Run this command to configure your shell: \n# & {} | Invoke-Expression\n",
+                       cmd);
+  case Shell::Cmd:
+    return fmt::format(
+        "REM Run this command to configure your shell: \nREM \t@FOR /f \"tokens=*\" %i IN ('{}') "
+        "DO @%i\n",
+        cmd);
+  case Shell::Emacs:
+    return fmt::format(";; Run this command to configure your shell: \n;; (with-temp-buffer "
+                       "(shell-command \"{}\" (current-buffer)) (eval-buffer))\n",
+                       cmd);
+  case Shell::Tcsh: {
+    auto line = fmt::format("eval `{}`", cmd);
+    return fmt::format(": Run this command to configure your shell: \n: {}\n",
+                       plain(cmd) ? line : tcsh_single(line));
+  }
+  default:
+    return fmt::format("# Run this command to configure your shell: \n# eval $({})\n", cmd);
+  }
+}
+
+std::string unset_line(Shell shell, const std::string &k) {
+  switch (shell) {
+  case Shell::Fish:
+    return fmt::format("set -e {};\n", k);
+  case Shell::Powershell:
+    return fmt::format("Remove-Item Env:\\\\{}\n", k);
+  case Shell::Cmd:
+    return fmt::format("SET {}=\n", k);
+  case Shell::Emacs:
+    return fmt::format("(setenv \"{}\" nil)\n", k);
+  case Shell::Tcsh:
+    return fmt::format("unsetenv {};\n", k);
+  default:
+    return fmt::format("unset {}\n", k);
+  }
+}
+} // namespace
+
+Result<std::string> render_env(Shell shell,
+                               const std::vector<std::pair<std::string, std::string>> &vars,
+                               bool unset, const std::string &cmd) {
   std::string out;
-  for (const auto &[k, v] : vars)
-    out += prefix + k + delim + (unset ? "" : v) + suffix;
-  out += fmt::format("{} Run this command to configure your shell: \n{} {}\n", comment, comment,
-                     usage);
-  return out;
+  for (const auto &[k, v] : vars) {
+    if (unset) {
+      out += unset_line(shell, k);
+      continue;
+    }
+    auto line = set_line(shell, k, v);
+    if (!line) return fail(line.error());
+    out += *line;
+  }
+  return out + usage_hint(shell, cmd);
 }
 
 std::optional<std::pair<std::string, std::string>>

@@ -127,8 +127,12 @@ std::vector<FlagSpec> Ec2Driver::create_flags() const {
        "AWS Access Key (else AWS_ACCESS_KEY_ID, else the profile); kept in the machine directory, "
        "mode 0600"},
       {"amazonec2-secret-key", K::String, "", "",
-       "AWS Secret Key (else AWS_SECRET_ACCESS_KEY); never written to config.json"},
-      {"amazonec2-session-token", K::String, "", "", "AWS Session Token (else AWS_SESSION_TOKEN)"},
+       "AWS Secret Key (else AWS_SECRET_ACCESS_KEY); never written to config.json. A secret given "
+       "as a flag is visible to every local user in /proc/PID/cmdline (and ps) while swarmctl "
+       "runs: prefer AWS_SECRET_ACCESS_KEY or --amazonec2-profile"},
+      {"amazonec2-session-token", K::String, "", "",
+       "AWS Session Token (else AWS_SESSION_TOKEN); as a flag it is visible in /proc/PID/cmdline "
+       "like --amazonec2-secret-key"},
       {"amazonec2-profile", K::String, "", "",
        "Profile of ~/.aws/credentials and ~/.aws/config (else AWS_PROFILE, else default)"},
       {"amazonec2-region", K::String, "", "",

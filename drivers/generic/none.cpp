@@ -18,8 +18,9 @@ public:
     m_url = f.str("url");
     if (m_url.empty())
       return fail(Errc::usage, "--url option is required when no driver is selected");
-    auto hp = parse_host_port(m_url, 2376);
-    if (!hp) return fail(Errc::usage, fmt::format("--url: {}", hp.error().message));
+    // The URL is printed into shell code by `env` and `config`: nothing but tcp://HOST:PORT.
+    if (auto st = check_engine_url(m_url); !st)
+      return fail(Errc::usage, fmt::format("--url: {}", st.error().message));
     auto pos = m_url.find("://");
     m_ip = pos == std::string::npos ? m_url : m_url.substr(pos + 3);
     return ok();

@@ -1,9 +1,7 @@
-#include <dlfcn.h>
-
-#include <cstdlib>
 #include <drivers/http/curl_api.hpp>
 #include <fmt/format.h>
 #include <mutex>
+#include <provision/util/dynlib.hpp>
 
 namespace sc::curl {
 namespace {
@@ -13,39 +11,27 @@ struct Loaded {
   std::string error; // empty when loaded
 };
 
-template <class F> bool resolve(void *lib, const char *name, F &out, std::string &error) {
-  void *sym = ::dlsym(lib, name);
-  if (!sym) {
-    if (error.empty()) error = fmt::format("{} has no symbol {}", k_soname, name);
-    return false;
-  }
-  out = reinterpret_cast<F>(sym);
-  return true;
+template <class F> void resolve(const dynlib::Library &lib, const char *name, F &out) {
+  out = reinterpret_cast<F>(dynlib::require(lib, k_soname, name));
 }
 
 Loaded load() {
   Loaded l;
-  const char *env = std::getenv("SWARMCTL_LIBCURL");
-  const char *soname = env && *env ? env : k_soname;
-  // RTLD_LOCAL: libcurl's own dependencies stay out of the global namespace. Never unloaded.
-  void *lib = ::dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    const char *why = ::dlerror();
-    l.error = fmt::format("cannot load {} ({}); install it with: apt-get install libcurl4", soname,
-                          why ? why : "unknown error");
+  auto lib = dynlib::open(k_soname, "SWARMCTL_LIBCURL", "libcurl4");
+  if (!lib.error.empty()) {
+    l.error = lib.error;
     return l;
   }
   Api &a = l.api;
-  bool ok = resolve(lib, "curl_global_init", a.global_init, l.error) &&
-            resolve(lib, "curl_easy_init", a.easy_init, l.error) &&
-            resolve(lib, "curl_easy_setopt", a.easy_setopt, l.error) &&
-            resolve(lib, "curl_easy_perform", a.easy_perform, l.error) &&
-            resolve(lib, "curl_easy_getinfo", a.easy_getinfo, l.error) &&
-            resolve(lib, "curl_easy_strerror", a.easy_strerror, l.error) &&
-            resolve(lib, "curl_easy_cleanup", a.easy_cleanup, l.error) &&
-            resolve(lib, "curl_slist_append", a.slist_append, l.error) &&
-            resolve(lib, "curl_slist_free_all", a.slist_free_all, l.error);
-  if (!ok) return l;
+  resolve(lib, "curl_global_init", a.global_init);
+  resolve(lib, "curl_easy_init", a.easy_init);
+  resolve(lib, "curl_easy_setopt", a.easy_setopt);
+  resolve(lib, "curl_easy_perform", a.easy_perform);
+  resolve(lib, "curl_easy_getinfo", a.easy_getinfo);
+  resolve(lib, "curl_easy_strerror", a.easy_strerror);
+  resolve(lib, "curl_easy_cleanup", a.easy_cleanup);
+  resolve(lib, "curl_slist_append", a.slist_append);
+  resolve(lib, "curl_slist_free_all", a.slist_free_all);
   if (CURLcode rc = a.global_init(CURL_GLOBAL_DEFAULT); rc != CURLE_OK)
     l.error = fmt::format("curl_global_init failed: {}", a.easy_strerror(rc));
   return l;

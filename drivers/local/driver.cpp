@@ -1,6 +1,4 @@
 #include <signal.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <drivers/local/driver.hpp>
@@ -9,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <provision/ssh/keys.hpp>
+#include <provision/util/failpoint.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/net.hpp>
 #include <provision/util/poll.hpp>
@@ -25,44 +24,6 @@ std::string self_exe() {
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("/proc/self/exe");
 }
-
-bool alive(pid_t pid, unsigned long long start) {
-  if (pid <= 0) return false;
-  if (::kill(pid, 0) != 0) return false;
-  return start == 0 || process_start_time(pid) == start;
-}
-
-// Writes a file into the host's upper layer (creating parent dirs).
-Status put(const fs::path &upper, const std::string &path, const std::string &data, unsigned mode) {
-  fs::path p = upper / path.substr(1);
-  SC_TRY(ensure_dir(p.parent_path(), 0755));
-  return atomic_write(p, data, mode);
-}
-
-// Hides a file of the lower layer inside the host (overlayfs whiteout).
-Status whiteout(const fs::path &upper, const std::string &path) {
-  fs::path p = upper / path.substr(1);
-  SC_TRY(ensure_dir(p.parent_path(), 0755));
-  std::error_code ec;
-  if (fs::exists(fs::symlink_status(p, ec))) return ok();
-  if (::mknod(p.c_str(), S_IFCHR | 0000, makedev(0, 0)) != 0)
-    return fail(Errc::io, fmt::format("whiteout {}: {}", p.string(), std::strerror(errno)));
-  return ok();
-}
-
-const char *k_sshd_config =
-    "# swarmctl local host\nPort 22\nListenAddress 0.0.0.0\nHostKey "
-    "/etc/swarmctl/ssh_host_ed25519_key\n"
-    "PermitRootLogin prohibit-password\nPubkeyAuthentication yes\nPasswordAuthentication no\n"
-    "KbdInteractiveAuthentication no\nAuthorizedKeysFile /etc/swarmctl/authorized_keys\nUsePAM no\n"
-    "PidFile /run/sshd.pid\nSubsystem sftp internal-sftp\nAcceptEnv LANG LC_*\nPrintMotd no\n";
-
-const char *k_purge_docker =
-    "#!/bin/sh\n# swarmctl: first boot of a host created with --local-no-docker: no Docker here.\n"
-    "[ \"$1\" = start ] || exit 0\nexport DEBIAN_FRONTEND=noninteractive\n"
-    "printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d\n"
-    "apt-get purge -y -q docker.io containerd runc > /var/log/swarmctl-purge.log 2>&1\n"
-    "rm -f /usr/sbin/policy-rc.d \"$0\"\n";
 
 class LocalDriver : public Driver {
 public:
@@ -151,39 +112,44 @@ public:
     return st;
   }
 
+  // Everything the record names goes, also after a create that died at any point: the host's
+  // processes (proven by its namespace), veth, netns mount, lease, upper layer, and the bridge with
+  // its NAT rules when no lease of any store remains on it.
   Status remove() override {
-    if (alive(m_pid, m_start)) {
-      ::kill(m_pid, SIGKILL);
-      (void)wait_gone(std::chrono::seconds(20));
-    }
-    SC_TRY(delete_netns(spec()));
+    auto h = spec();
+    SC_TRY(kill_host(std::chrono::seconds(20)));
+    SC_TRY(delete_netns(h));
     auto net = parse_cidr(m_bridge, m_cidr);
     auto lk = lock_net();
     if (!lk) return fail(lk.error());
-    if (net) release_ip(*net, m_ip);
+    if (net) {
+      release_ip(*net, m_ip);
+      release_leases_of(*net, owner());
+    }
     std::error_code ec;
-    fs::remove_all(spec().runtime, ec);
+    fs::remove_all(h.runtime, ec);
     Status st = net ? cleanup_bridge_if_unused(*net) : ok();
     unlock_net(*lk);
     fs::remove_all(m_dir / "local", ec);
     m_pid = 0;
+    m_start = 0;
     return st;
   }
 
   Status start() override {
-    if (alive(m_pid, m_start)) return ok();
+    if (init_pid() > 0) return ok();
     auto net = parse_cidr(m_bridge, m_cidr);
     if (!net) return fail(net.error());
     {
       auto lk = lock_net();
       if (!lk) return fail(lk.error());
       Status st = ensure_runtime();
-      if (st) st = ensure_bridge(*net);
       std::error_code ec;
       if (st && !fs::exists(k_runtime / "leases" / m_bridge / m_ip, ec)) {
-        auto ip = lease_ip(*net, m_ip, m_dir.string()); // after a reboot of the machine
+        auto ip = lease_ip(*net, m_ip, owner()); // after a reboot of the machine
         if (!ip) st = fail(ip.error());
       }
+      if (st) st = ensure_bridge(*net);
       unlock_net(*lk);
       SC_TRY(st);
     }
@@ -193,28 +159,18 @@ public:
                                              "by a reboot): remove and re-create {}",
                                              spec().runtime.string(), m_name));
     SC_TRY(create_netns(spec(), *net, m_ip));
-    auto pid = boot(spec(), self_exe());
-    if (!pid) return fail(pid.error());
-    m_pid = *pid;
-    m_start = process_start_time(m_pid);
-    return ok();
+    return boot_init();
   }
 
   Status stop() override {
-    if (!alive(m_pid, m_start)) return ok();
-    ::kill(m_pid, SIGTERM);
-    if (!wait_gone(std::chrono::seconds(45))) {
-      ::kill(m_pid, SIGKILL);
-      (void)wait_gone(std::chrono::seconds(10));
-    }
+    pid_t init = init_pid();
+    if (init <= 0) return ok();
+    ::kill(init, SIGTERM);
+    if (!wait_gone(std::chrono::seconds(45))) return kill_host(std::chrono::seconds(10));
     return ok();
   }
 
-  Status kill() override {
-    if (alive(m_pid, m_start)) ::kill(m_pid, SIGKILL);
-    (void)wait_gone(std::chrono::seconds(10));
-    return ok();
-  }
+  Status kill() override { return kill_host(std::chrono::seconds(10)); }
 
   Status restart() override {
     SC_TRY(stop());
@@ -222,7 +178,7 @@ public:
   }
 
   Result<State> state() override {
-    if (!alive(m_pid, m_start)) return State::Stopped;
+    if (init_pid() <= 0) return State::Stopped;
     auto st = tcp_probe(m_ip, 22, std::chrono::milliseconds(300));
     if (!st)
       return fail(Errc::generic,
@@ -289,56 +245,53 @@ private:
   }
   fs::path key_path() const { return m_dir / (m_key_type == "rsa" ? "id_rsa" : "id_ed25519"); }
 
+  // The lease file names the machine directory absolutely: a relative store path would make
+  // another process's stale-lease check look in its own working directory.
+  std::string owner() const { return absolute_or_same(m_dir).lexically_normal().string(); }
+
+  // The host's init, only when its identity is proven: the recorded PID with its recorded start
+  // time, or the pair the init wrote at boot. A PID without a start time proves nothing (the
+  // number may belong to any process by now): 0.
+  pid_t init_pid() const {
+    if (m_pid > 0 && m_start != 0 && process_start_time(m_pid) == m_start) return m_pid;
+    auto [pid, start] = read_init_pidfile(spec());
+    if (pid > 0 && start != 0 && process_start_time(pid) == start) return pid;
+    return 0;
+  }
+
   bool wait_gone(std::chrono::milliseconds limit) {
     auto st = poll_until(
         "host stop", limit,
         [&]() -> Status {
-          return alive(m_pid, m_start) ? Status(fail(Errc::generic, "still running")) : ok();
+          return init_pid() > 0 || !netns_pids(spec()).empty()
+                     ? Status(fail(Errc::generic, "still running"))
+                     : ok();
         },
         std::chrono::milliseconds(20), std::chrono::milliseconds(200));
     return static_cast<bool>(st);
   }
 
-  Status prepare_upper(const HostSpec &h) {
-    fs::path up = h.runtime / "upper";
-    SC_TRY(ensure_dir(up, 0755));
-    SC_TRY(ensure_dir(h.runtime / "work", 0700));
-    SC_TRY(ensure_dir(h.docker_dir, 0711));
-    auto kt = parse_key_type(m_key_type);
-    SC_TRY(generate_ssh_key(key_path(), kt ? *kt : KeyType::Ed25519));
-    auto pub = read_public_key(key_path());
-    if (!pub) return fail(pub.error());
-    fs::path hostkey = h.runtime / "hostkey";
-    SC_TRY(generate_ssh_key(hostkey, KeyType::Ed25519));
-    auto hk = read_file(hostkey), hkp = read_file(hostkey.string() + ".pub");
-    if (!hk || !hkp) return fail(Errc::io, "host key");
-    SC_TRY(put(up, "/etc/swarmctl/ssh_host_ed25519_key", *hk, 0600));
-    SC_TRY(put(up, "/etc/swarmctl/ssh_host_ed25519_key.pub", *hkp, 0644));
-    std::error_code ec;
-    fs::remove(hostkey, ec);
-    fs::remove(hostkey.string() + ".pub", ec);
-    SC_TRY(put(up, "/etc/swarmctl/sshd_config", k_sshd_config, 0644));
-    SC_TRY(put(up, "/etc/swarmctl/authorized_keys", *pub + "\n", 0600));
-    SC_TRY(put(up, "/etc/hostname", m_name + "\n", 0644));
-    SC_TRY(
-        put(up, "/etc/hosts",
-            fmt::format(
-                "127.0.0.1\tlocalhost\n127.0.1.1\t{}\n::1\tlocalhost ip6-localhost ip6-loopback\n",
-                m_name),
-            0644));
-    SC_TRY(ensure_dir(up / "etc/swarmctl/boot.d", 0755));
-    // Nothing of the machine's own Docker or swarmctl configuration leaks into the host.
-    for (const char *p :
-         {"/etc/docker/key.json", "/etc/docker/daemon.json", "/etc/default/swarmctl-docker",
-          "/etc/init.d/swarmctl-docker", "/var/log/swarmctl-docker.log"})
-      if (fs::exists(fs::path(m_lower) / (p + 1), ec)) SC_TRY(whiteout(up, p));
-    // Nor the store (CA key, machine keys) when it lives inside the lower layer.
-    auto store = absolute_or_same(m_store).lexically_normal().string();
-    if (m_lower == "/" && store.rfind("/tmp/", 0) != 0 && store != "/") SC_TRY(whiteout(up, store));
-    if (m_no_docker) SC_TRY(put(up, "/etc/swarmctl/boot.d/10-purge-docker", k_purge_docker, 0755));
+  // SIGKILL to the proven init and to every process in the host's network namespace.
+  Status kill_host(std::chrono::milliseconds limit) {
+    if (pid_t init = init_pid(); init > 0) ::kill(init, SIGKILL);
+    for (pid_t p : netns_pids(spec()))
+      ::kill(p, SIGKILL);
+    if (!wait_gone(limit))
+      return fail(Errc::generic, fmt::format("the processes of {} did not end", m_name));
     return ok();
   }
 
+  Status boot_init() {
+    auto pid = boot(spec(), self_exe());
+    if (!pid) return fail(pid.error());
+    m_pid = *pid;
+    m_start = read_init_pidfile(spec()).second;
+    return ok();
+  }
+
+  // Each resource is findable from the record before it exists (remove() sweeps them by the
+  // machine's id and directory): the lease (holding the machine directory) comes first, then the
+  // bridge, the upper layer, the netns and veth named after the id, the init (its netns).
   Status do_create() {
     auto net = parse_cidr(m_bridge, m_cidr);
     if (!net) return fail(net.error());
@@ -347,24 +300,23 @@ private:
       auto lk = lock_net();
       if (!lk) return fail(lk.error());
       Status st = ensure_runtime();
-      if (st) st = ensure_bridge(*net);
       if (st) {
-        auto ip = lease_ip(*net, m_wanted_ip, m_dir.string());
+        auto ip = lease_ip(*net, m_wanted_ip, owner());
         if (ip)
           m_ip = *ip;
         else
           st = fail(ip.error());
       }
+      if (st) st = ensure_bridge(*net);
       if (st) st = ensure_dir(spec().runtime, 0700);
       unlock_net(*lk);
       SC_TRY(st);
     }
-    SC_TRY(prepare_upper(spec()));
+    UpperOptions uo{key_path(), m_key_type, m_store, m_no_docker};
+    SC_TRY(prepare_upper(spec(), uo));
     SC_TRY(create_netns(spec(), *net, m_ip));
-    auto pid = boot(spec(), self_exe());
-    if (!pid) return fail(pid.error());
-    m_pid = *pid;
-    m_start = process_start_time(m_pid);
+    SC_TRY(boot_init());
+    failpoint("local-booted"); // the host runs; its record does not name its init yet
     return ok();
   }
 

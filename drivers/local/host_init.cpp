@@ -1,42 +1,95 @@
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <drivers/local/local.hpp>
 #include <fmt/format.h>
 #include <fstream>
-#include <limits>
 #include <map>
 #include <provision/util/fs.hpp>
-#include <provision/util/number.hpp>
-#include <sstream>
 #include <vector>
 
 namespace sc::local {
 
 unsigned long long process_start_time(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(f, line)) return 0;
-  auto r = line.rfind(')');
+  if (pid <= 0) return 0;
+  auto text = read_file(fmt::format("/proc/{}/stat", pid));
+  if (!text) return 0;
+  auto r = text->rfind(')');
   if (r == std::string::npos) return 0;
-  std::istringstream in(line.substr(r + 2));
-  std::string field;
-  // Fields after the command: state is #3; starttime is #22.
-  for (int i = 3; i <= 22 && (in >> field); ++i)
-    if (i == 22) return parse_number<unsigned long long>(field).value_or(0);
+  // Fields after the command: state is #3, starttime #22.
+  std::string_view rest = std::string_view(*text).substr(r + 1);
+  int field = 2;
+  for (size_t i = 0; i < rest.size() && field < 22;) {
+    while (i < rest.size() && rest[i] == ' ')
+      ++i;
+    size_t end = rest.find(' ', i);
+    if (end == std::string_view::npos) end = rest.size();
+    ++field;
+    auto word = rest.substr(i, end - i);
+    if (field == 3 && (word == "Z" || word == "X")) return 0; // dead: its PID proves nothing
+    if (field == 22) {
+      unsigned long long v = 0;
+      auto [p, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
+      return ec == std::errc() && p == word.data() + word.size() ? v : 0;
+    }
+    i = end;
+  }
   return 0;
+}
+
+std::pair<pid_t, unsigned long long> read_init_pidfile(const HostSpec &h) {
+  auto text = read_file(h.runtime / "init.pid");
+  if (!text) return {0, 0};
+  std::string_view t = *text;
+  auto sp = t.find(' ');
+  if (sp == std::string_view::npos) return {0, 0};
+  pid_t pid = 0;
+  unsigned long long start = 0;
+  auto a = std::from_chars(t.data(), t.data() + sp, pid);
+  auto b = std::from_chars(t.data() + sp + 1, t.data() + t.size(), start);
+  if (a.ec != std::errc() || a.ptr != t.data() + sp || b.ec != std::errc() ||
+      b.ptr != t.data() + t.size() || pid <= 0)
+    return {0, 0};
+  return {pid, start};
+}
+
+std::vector<pid_t> netns_pids(const HostSpec &h) {
+  std::vector<pid_t> out;
+  struct stat ns {};
+  struct statfs sf {};
+  // Only a mounted namespace identifies the host (the placeholder file under it does not).
+  if (::stat(h.netns_file.c_str(), &ns) != 0 || ::statfs(h.netns_file.c_str(), &sf) != 0 ||
+      sf.f_type != NSFS_MAGIC)
+    return out;
+  DIR *d = opendir("/proc");
+  if (!d) return out;
+  while (auto *e = readdir(d)) {
+    pid_t pid = 0;
+    std::string_view n = e->d_name;
+    auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), pid);
+    if (ec != std::errc() || p != n.data() + n.size() || pid <= 0) continue;
+    struct stat st {};
+    if (::stat(fmt::format("/proc/{}/ns/net", pid).c_str(), &st) == 0 && st.st_dev == ns.st_dev &&
+        st.st_ino == ns.st_ino)
+      out.push_back(pid);
+  }
+  closedir(d);
+  return out;
 }
 
 Result<pid_t> boot(const HostSpec &h, const std::string &self_exe) {
@@ -85,11 +138,9 @@ Result<pid_t> boot(const HostSpec &h, const std::string &self_exe) {
     return fail(Errc::generic, fmt::format("the host's init could not start ({}){}{}", how,
                                            t.empty() ? "" : ": ", t));
   }
-  auto pid_txt = read_file(h.runtime / "init.pid");
-  if (!pid_txt) return fail(Errc::generic, "the host's init did not report its PID");
-  auto pid = parse_number_in<pid_t>(*pid_txt, 1, std::numeric_limits<pid_t>::max());
-  if (!pid) return fail(Errc::generic, "the host's init reported no valid PID");
-  return *pid;
+  auto [pid, start] = read_init_pidfile(h);
+  if (pid <= 0) return fail(Errc::generic, "the host's init did not report its PID");
+  return pid;
 }
 
 namespace {
@@ -229,7 +280,9 @@ int host_init_main(int argc, char **argv) {
   if (init < 0) die("fork");
   if (init > 0) {
     ::close(go[0]);
-    auto st = atomic_write(runtime + "/init.pid", std::to_string(init), 0600);
+    // With its start time: the pair proves the host's init to whoever signals it later.
+    auto st = atomic_write(runtime + "/init.pid",
+                           fmt::format("{} {}", init, process_start_time(init)), 0600);
     if (!st) {
       std::fprintf(stderr, "swarmctl host init: %s\n", st.error().message.c_str());
       kill(init, SIGKILL);

@@ -78,6 +78,34 @@ bool rule_exists(const std::string &table, const std::vector<std::string> &rule)
   auto r = run_process(ipt(table, "-C", rule));
   return r && r->exit_code == 0;
 }
+const char *k_ip_forward = "/proc/sys/net/ipv4/ip_forward";
+// Outside k_runtime, which is unmounted with the last host.
+const char *k_ip_forward_marker = "/run/swarmctl.ip_forward-was-off";
+
+Status write_ip_forward(const char *value) {
+  std::ofstream f(k_ip_forward);
+  f << value << "\n";
+  f.close();
+  if (!f) return fail(Errc::io, fmt::format("cannot write {} to {}", value, k_ip_forward));
+  return ok();
+}
+
+// Hosts reach the outside through the machine: forwarding on. When it was off, a marker records
+// that swarmctl turned it on, so that removing the last host turns it off again.
+Status enable_ip_forward() {
+  auto now = read_file(k_ip_forward);
+  if (now && now->rfind('1', 0) == 0) return ok();
+  if (now) SC_TRY(atomic_write(k_ip_forward_marker, "0\n", 0600));
+  return write_ip_forward("1");
+}
+
+Status restore_ip_forward() {
+  std::error_code ec;
+  if (!fs::exists(k_ip_forward_marker, ec)) return ok();
+  SC_TRY(write_ip_forward("0"));
+  fs::remove(k_ip_forward_marker, ec);
+  return ok();
+}
 } // namespace
 
 Result<Net> parse_cidr(const std::string &bridge, const std::string &cidr) {
@@ -172,11 +200,7 @@ Status ensure_bridge(const Net &n) {
   if (!show || show->out.find(" " + want + " ") == std::string::npos)
     SC_TRY(run({"ip", "addr", "replace", want, "dev", n.bridge}));
   SC_TRY(run({"ip", "link", "set", n.bridge, "up"}));
-  {
-    std::ofstream f("/proc/sys/net/ipv4/ip_forward");
-    f << "1\n";
-    if (!f) return fail(Errc::io, "cannot enable /proc/sys/net/ipv4/ip_forward");
-  }
+  SC_TRY(enable_ip_forward());
   if (!rule_exists("nat", nat_rule(n))) SC_TRY(run(ipt("nat", "-A", nat_rule(n))));
   for (const char *dir : {"-i", "-o"})
     if (!rule_exists("filter", fwd_rule(n, dir)))
@@ -202,6 +226,7 @@ Status cleanup_bridge_if_unused(const Net &n) {
   if (fs::exists(k_runtime / "leases", ec))
     for (const auto &d : fs::directory_iterator(k_runtime / "leases", ec))
       any_leases = any_leases || !fs::is_empty(d.path(), ec);
+  if (!hosts && !any_leases) SC_TRY(restore_ip_forward());
   if (!hosts && !any_leases && is_mountpoint(k_runtime)) {
     if (::umount2(k_runtime.c_str(), MNT_DETACH) != 0)
       return fail(Errc::io, fmt::format("umount {}: {}", k_runtime.string(), std::strerror(errno)));
@@ -262,6 +287,14 @@ Result<std::string> lease_ip(const Net &n, const std::string &wanted, const std:
 void release_ip(const Net &n, const std::string &ip) {
   std::error_code ec;
   if (!ip.empty()) fs::remove(lease_dir(n) / ip, ec);
+}
+
+void release_leases_of(const Net &n, const std::string &owner) {
+  std::error_code ec;
+  for (const auto &e : fs::directory_iterator(lease_dir(n), ec)) {
+    auto holder = read_file(e.path());
+    if (holder && *holder == owner) fs::remove(e.path(), ec);
+  }
 }
 
 std::string veth_name(const HostSpec &h) {

@@ -5,6 +5,7 @@
 #include <drivers/virtualbox/archive_writer.hpp>
 #include <fmt/format.h>
 #include <provision/util/c_handle.hpp>
+#include <provision/util/libarchive_api.hpp>
 
 namespace sc::vbox {
 namespace {
@@ -43,6 +44,7 @@ Status add(archive *a, const ArchiveEntry &e, time_t now) {
 Result<std::string> write_archive(const std::string &format,
                                   const std::vector<std::pair<std::string, std::string>> &options,
                                   const std::vector<ArchiveEntry> &entries) {
+  SC_TRY(libarchive::load());
   std::string out;
   Archive a(archive_write_new());
   if (!a) return fail(Errc::io, "libarchive: out of memory");

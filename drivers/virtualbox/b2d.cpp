@@ -9,6 +9,7 @@
 #include <drivers/virtualbox/b2d.hpp>
 #include <fmt/format.h>
 #include <fstream>
+#include <memory>
 #include <provision/util/c_handle.hpp>
 #include <provision/util/fs.hpp>
 
@@ -21,7 +22,7 @@ using EvpCtx = CHandle<EVP_MD_CTX *, EVP_MD_CTX_free>;
 struct Download {
   std::FILE *f = nullptr;
   Ui *ui = nullptr;
-  int shown = -1; // last printed decile
+  std::unique_ptr<Ui::Transfer> shown; // bytes and rate, on a TTY
 };
 
 size_t on_data(char *p, size_t sz, size_t n, void *ud) {
@@ -31,19 +32,9 @@ size_t on_data(char *p, size_t sz, size_t n, void *ud) {
 
 int on_progress(void *ud, curl_off_t total, curl_off_t now, curl_off_t, curl_off_t) {
   auto *d = static_cast<Download *>(ud);
-  if (total <= 0) return 0;
-  // docker-machine's "0%....10%....20%" bar, on a TTY only.
-  int pct = static_cast<int>(now * 100 / total);
-  while (d->shown < pct) {
-    ++d->shown;
-    std::lock_guard lk(d->ui->mutex());
-    if (d->shown % 10 == 0)
-      std::fprintf(d->ui->out(), "%d%%", d->shown);
-    else if (d->shown % 2 == 0)
-      std::fputc('.', d->ui->out());
-    if (d->shown == 100) std::fputc('\n', d->ui->out());
-    std::fflush(d->ui->out());
-  }
+  if (d->shown && now > 0)
+    d->shown->update(static_cast<std::uint64_t>(now),
+                     total > 0 ? static_cast<std::uint64_t>(total) : 0);
   return 0;
 }
 
@@ -177,11 +168,13 @@ Result<fs::path> ensure_iso(const IsoSource &src) {
   bool progress = src.ui && src.ui->tty && !src.ui->quiet;
   if (progress) {
     src.ui->info(fmt::format("Downloading {} to {}...", url, dest.string()));
+    d.shown = std::make_unique<Ui::Transfer>(*src.ui, "Downloading", "", 0);
     api->easy_setopt(c.get(), CURLOPT_NOPROGRESS, 0L);
     api->easy_setopt(c.get(), CURLOPT_XFERINFOFUNCTION, on_progress);
     api->easy_setopt(c.get(), CURLOPT_XFERINFODATA, &d);
   }
   CURLcode rc = api->easy_perform(c.get());
+  d.shown.reset(); // ends the progress line
   bool closed = std::fclose(f) == 0;
   auto give_up = [&](std::string msg) -> Result<fs::path> {
     fs::remove(tmp, ec);

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <provision/cluster/kv.hpp>
 #include <provision/util/shell_quote.hpp>
 
@@ -73,13 +74,13 @@ std::vector<std::string> kv_run_args(const KvSpec &spec, const std::string &ip) 
 }
 
 namespace {
-// A bash function `kvget PATH` doing an HTTP GET on the local KV port (bash /dev/tcp: no curl
-// needed).
-std::string http_get_fn(int port) {
-  return fmt::format("kvget() {{ exec 3<>/dev/tcp/127.0.0.1/{} || return 1; printf 'GET %s "
+// A bash function `kvget PATH` doing an HTTP GET on HOST:PORT, the local KV port by default
+// (bash /dev/tcp: no curl needed).
+std::string http_get_fn(int port, const std::string &host = "127.0.0.1") {
+  return fmt::format("kvget() {{ exec 3<>/dev/tcp/{}/{} || return 1; printf 'GET %s "
                      "HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' \"$1\" >&3; "
                      "timeout 5 cat <&3 | sed '1,/^\\r*$/d'; exec 3<&-; }}\n",
-                     port);
+                     host, port);
 }
 
 std::string health_check(const KvSpec &s, int port) {
@@ -110,6 +111,41 @@ Status run_kv(CommandRunner &r, const KvSpec &spec, const std::string &ip) {
   auto out = run_script(r, fmt::format("start the {} key-value store", spec.kind), script);
   if (!out) return fail(out.error());
   return ok();
+}
+
+Result<std::vector<std::string>> etcd_client_urls(CommandRunner &r, const std::string &host,
+                                                  int port) {
+  auto out = run_script(r, fmt::format("ask etcd at {}:{} for its members", host, port),
+                        http_get_fn(port, host) + "kvget /v2/members\n", std::chrono::seconds(30));
+  if (!out) return fail(out.error());
+  std::vector<std::string> urls;
+  try {
+    auto j = nlohmann::json::parse(*out);
+    for (const auto &m : j.at("members"))
+      for (const auto &u : m.at("clientURLs"))
+        urls.push_back(u.get<std::string>());
+  } catch (const std::exception &e) {
+    return fail(Errc::parse, fmt::format("etcd at {}:{}: /v2/members: {}", host, port, e.what()));
+  }
+  return urls;
+}
+
+std::string etcd_advertise_problem(const std::vector<std::string> &urls, const std::string &host,
+                                   int port) {
+  auto want = fmt::format("{}:{}", host, port);
+  for (const auto &u : urls) {
+    auto rest = u.substr(u.find("://") == std::string::npos ? 0 : u.find("://") + 3);
+    if (rest.substr(0, rest.find('/')) == want) return "";
+  }
+  std::string list;
+  for (const auto &u : urls)
+    list += (list.empty() ? "" : ", ") + u;
+  return fmt::format(
+      "etcd at {0} advertises the client URL(s) [{1}], not http://{0}: etcd's v2 client (in the "
+      "Swarm manager and agents, and in the engines' cluster-store) switches to the advertised "
+      "URLs, and a host that cannot reach them loses the store (the manager then lists 0 nodes). "
+      "Start etcd with --advertise-client-urls http://{0}",
+      want, list);
 }
 
 Result<std::string> kv_status(CommandRunner &r, const KvSpec &spec) {

@@ -3,6 +3,7 @@
 #include <provision/ssh/runner.hpp>
 #include <provision/util/result.hpp>
 #include <string>
+#include <vector>
 
 namespace sc {
 
@@ -21,6 +22,14 @@ std::vector<std::string> kv_run_args(const KvSpec &spec, const std::string &host
 // Runs (or keeps, when identical) the container swarmctl-kv with a restart policy and its port
 // published, then waits until the store answers its health endpoint on the host (deadline 90 s).
 Status run_kv(CommandRunner &r, const KvSpec &spec, const std::string &host_ip);
+// The client URLs the members of the etcd at HOST:PORT advertise (GET /v2/members, asked from
+// the host `r` runs on).
+Result<std::vector<std::string>> etcd_client_urls(CommandRunner &r, const std::string &host,
+                                                  int port);
+// "" when one of `urls` is http://HOST:PORT, the address the cluster uses; otherwise a warning
+// saying why the engines and the Swarm will lose the store and how to start etcd.
+std::string etcd_advertise_problem(const std::vector<std::string> &urls, const std::string &host,
+                                   int port);
 // Leader and keys under the Docker prefix, as text.
 Result<std::string> kv_status(CommandRunner &r, const KvSpec &spec);
 

@@ -139,12 +139,15 @@ Status ensure_network(CommandRunner &r, const NetworkSpec &n) {
   if (n.attachable) args.push_back("--attachable");
   if (!n.subnet.empty()) args.insert(args.end(), {"--subnet", n.subnet});
   args.push_back(n.name);
+  // The name and driver reach the shell only quoted, also inside the message.
   std::string script = fmt::format(
-      "have=$({0} network inspect -f '{{{{.Driver}}}}' {1} 2>/dev/null || true)\n"
+      "name={1}; want={3}\n"
+      "have=$({0} network inspect -f '{{{{.Driver}}}}' \"$name\" 2>/dev/null || true)\n"
       "if [ -z \"$have\" ]; then {0} network create {2} >/dev/null; exit 0; fi\n"
-      "if [ \"$have\" != {3} ]; then echo \"network {4} exists with driver $have, not {5}\" >&2; "
-      "exit 1; fi\n",
-      d, shell_quote(n.name), shell_join(args), shell_quote(n.driver), n.name, n.driver);
+      "if [ \"$have\" != \"$want\" ]; then\n"
+      "  printf 'network %s exists with driver %s, not %s\\n' \"$name\" \"$have\" \"$want\" >&2; "
+      "exit 1\nfi\n",
+      d, shell_quote(n.name), shell_join(args), shell_quote(n.driver));
   auto out = run_script(r, "create network " + n.name, script);
   if (!out) return fail(out.error());
   return ok();

@@ -54,7 +54,8 @@ std::string set_advertise_interface(std::vector<std::string> &arbitrary_flags,
   return "";
 }
 
-std::string systemd_quote(const std::string &arg) {
+namespace {
+std::string systemd_quoted(const std::string &arg, bool dollar) {
   std::string out = "\"";
   for (char ch : arg) {
     switch (ch) {
@@ -65,7 +66,7 @@ std::string systemd_quote(const std::string &arg) {
       out += "\\\"";
       break;
     case '$':
-      out += "$$";
+      out += dollar ? "$$" : "$";
       break;
     case '%':
       out += "%%";
@@ -78,6 +79,16 @@ std::string systemd_quote(const std::string &arg) {
     }
   }
   return out + "\"";
+}
+} // namespace
+
+std::string systemd_quote(const std::string &arg) {
+  return systemd_quoted(arg, true);
+}
+
+std::string systemd_env_quote(const std::string &assignment) {
+  // Environment= expands specifiers (%) but no variables: a $$ there would arrive as $$.
+  return systemd_quoted(assignment, false);
 }
 
 namespace {
@@ -102,7 +113,7 @@ Result<std::string> service_block(const Provisioner &p, const EngineConfig &c) {
       exec += (exec.empty() ? "" : " ") + systemd_quote(a);
     std::string env;
     for (const auto &e : c.env)
-      env += (env.empty() ? "" : " ") + shell_quote("Environment=" + systemd_quote(e));
+      env += (env.empty() ? "" : " ") + shell_quote("Environment=" + systemd_env_quote(e));
     return render_template(
         "engine/service-systemd.sh",
         {{"exec_args", shell_quote(exec)}, {"environment", env.empty() ? "''" : env}});
@@ -237,15 +248,17 @@ Status upgrade_engine(CommandRunner &r, const HostFacts &f, const Provisioner &p
     if (!s) return fail(s.error());
     script = "rm -f \"$(command -v dockerd)\"\n" + *s;
   } else {
-    script = fmt::format("set -eu\nexport DEBIAN_FRONTEND=noninteractive\napt-get -o "
+    // The log goes to a new private directory (mktemp -d), never a fixed name in /tmp.
+    script = fmt::format("set -eu\nexport DEBIAN_FRONTEND=noninteractive\n"
+                         "tmp=$(mktemp -d)\ntrap 'rm -rf \"$tmp\"' EXIT\napt-get -o "
                          "DPkg::Lock::Timeout=300 -q update >/dev/null\n"
                          "pin={}\nif [ -n \"$pin\" ]; then v=$(apt-cache madison docker.io | awk "
                          "-v p=\"$pin\" '$3 ~ \"^\"p {{print $3; exit}}'); "
                          "[ -n \"$v\" ] || {{ echo \"docker.io $pin is not available\" >&2; exit "
                          "1; }}; pkg=\"docker.io=$v\"; else pkg=docker.io; fi\n"
                          "apt-get -o DPkg::Lock::Timeout=300 -q install -y --allow-downgrades "
-                         "--no-install-recommends \"$pkg\" >/tmp/swarmctl-upgrade.log 2>&1 "
-                         "|| {{ tail -n 20 /tmp/swarmctl-upgrade.log >&2; exit 1; }}\n",
+                         "--no-install-recommends \"$pkg\" >\"$tmp/upgrade.log\" 2>&1 "
+                         "|| {{ tail -n 20 \"$tmp/upgrade.log\" >&2; exit 1; }}\n",
                          shell_quote(c.version));
   }
   RunOptions o;

@@ -34,6 +34,9 @@ std::string set_advertise_interface(std::vector<std::string> &arbitrary_flags,
                                     const std::string &iface);
 // systemd's quoting of one ExecStart argument ($ -> $$, % -> %%, quotes and backslashes escaped).
 std::string systemd_quote(const std::string &arg);
+// systemd's quoting of one Environment= assignment: like systemd_quote but $ stays $ (systemd
+// expands no variables there).
+std::string systemd_env_quote(const std::string &assignment);
 // The files a provisioner writes, rendered (for golden tests and for configure_engine).
 Result<std::string> render_configure_script(const Provisioner &p, const EngineConfig &c);
 Result<std::string> render_install_script(const HostFacts &f, const Provisioner &p,

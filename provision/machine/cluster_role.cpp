@@ -1,10 +1,13 @@
 #include <fmt/format.h>
+#include <future>
+#include <provision/cluster/classic_manager.hpp>
 #include <provision/cluster/kv.hpp>
 #include <provision/cluster/network.hpp>
 #include <provision/cluster/swarm_classic.hpp>
 #include <provision/cluster/swarm_mode.hpp>
 #include <provision/machine/cluster_role.hpp>
 #include <provision/util/net.hpp>
+#include <provision/util/poll.hpp>
 
 namespace sc {
 
@@ -38,6 +41,23 @@ std::string advertise_ip(Machine &m) {
   // open between members of the security group, which a public address would bypass).
   auto ip = m.driver->cluster_address();
   return ip ? *ip : "";
+}
+
+// A user's own etcd that advertises another client URL than the one the cluster uses (the
+// walkthrough's trap: 127.0.0.1 or a container address) breaks every v2 client silently: say so.
+void warn_etcd_advertise(Services &s, CommandRunner &r, const std::string &discovery,
+                         const std::string &prefix) {
+  if (discovery.rfind("etcd://", 0) != 0) return;
+  auto hostport = discovery.substr(7, discovery.find('/', 7) - 7);
+  auto hp = parse_host_port(hostport, kv_default_port("etcd"));
+  if (!hp) return;
+  auto urls = etcd_client_urls(r, hp->host, hp->port);
+  if (!urls) {
+    s.ui.debug(prefix + urls.error().message);
+    return;
+  }
+  if (auto problem = etcd_advertise_problem(*urls, hp->host, hp->port); !problem.empty())
+    s.ui.warn(prefix + "Warning: " + problem);
 }
 } // namespace
 
@@ -100,6 +120,7 @@ Status configure_cluster_role(Services &s, Machine &m, CommandRunner &r,
     spec.env = m.rec.engine.env;
     spec.experimental = sw.is_experimental;
     SC_TRY_CTX(configure_classic_swarm(r, spec), r.target());
+    warn_etcd_advertise(s, r, sw.discovery, p);
     return ok();
   }
   if (sw.master) {
@@ -125,6 +146,85 @@ Status ensure_cluster_network(Services &s, Machine &master, const ClusterNetwork
   spec.attachable = net.attachable && master.rec.swarm.mode;
   spec.subnet = net.subnet;
   return ensure_network(**r, spec);
+}
+
+std::vector<std::string> classic_members(Services &s, const HostRecord &master) {
+  std::vector<std::string> names;
+  for (const auto &n : s.store->list()) {
+    auto rec = s.store->load(n);
+    if (rec && rec->swarm.is_swarm && !rec->swarm.mode &&
+        rec->swarm.discovery == master.swarm.discovery)
+      names.push_back(n);
+  }
+  return names;
+}
+
+Status keep_classic_network(Services &s, const std::vector<std::string> &machines,
+                            const std::string &network) {
+  std::vector<std::future<Status>> jobs;
+  for (const auto &name : machines)
+    jobs.push_back(std::async(std::launch::async, [&s, &network, name]() -> Status {
+      auto m = load_machine(s, name);
+      if (!m) return fail(m.error());
+      auto r = connect_machine(s, *m, std::chrono::seconds(60));
+      if (!r) return fail(r.error());
+      SC_TRY_CTX(
+          ensure_network_keeper(**r, network, name, m->rec.swarm.image, std::chrono::seconds(60)),
+          name);
+      return ok();
+    }));
+  Status result = ok();
+  for (auto &j : jobs)
+    if (auto st = j.get(); !st && result) result = st;
+  return result;
+}
+
+Status wait_for_classic_nodes(Services &s, Machine &master, const std::vector<std::string> &names,
+                              std::chrono::milliseconds timeout) {
+  auto ip = master.driver->ip();
+  if (!ip) return fail(ip.error());
+  auto hp = parse_host_port(master.rec.swarm.host, 3376);
+  int port = hp ? hp->port : 3376;
+  auto files = client_tls(s, master);
+  return poll_until(
+      fmt::format("Swarm manager on {}:{}: every node Healthy", *ip, port), timeout,
+      [&]() -> Status {
+        auto r = docker_request(*ip, port, files, "GET", "/info", "", std::chrono::seconds(5));
+        if (!r) return fail(r.error());
+        if (r->status != 200)
+          return fail(Errc::generic, fmt::format("GET /info answered HTTP {}", r->status));
+        auto nodes = parse_manager_nodes(r->body);
+        if (!nodes) return fail(nodes.error());
+        auto missing = nodes_not_healthy(*nodes, names);
+        if (!missing.empty()) return fail(Errc::not_found, missing);
+        return ok();
+      });
+}
+
+Status finish_cluster_up(Services &s, const ClusterFile &f, bool quiet) {
+  auto master = load_machine(s, f.master()->name);
+  if (!master) return fail(master.error());
+  bool classic = f.swarm_mode == "classic";
+  std::vector<std::string> swarm_machines;
+  for (const auto &cm : f.machines)
+    if (cm.role != "kv") swarm_machines.push_back(cm.name);
+  for (const auto &net : f.networks) {
+    SC_TRY_CTX(ensure_cluster_network(s, *master, net), "network " + net.name);
+    if (classic && net.driver == "overlay")
+      SC_TRY_CTX(keep_classic_network(s, swarm_machines, net.name), "network " + net.name);
+    if (!quiet)
+      s.ui.info(fmt::format("Network {} ({}) is ready on {}", net.name, net.driver,
+                            classic ? "every swarm machine" : master->rec.name));
+  }
+  if (!classic) return ok();
+  auto t0 = std::chrono::steady_clock::now();
+  SC_TRY(wait_for_classic_nodes(s, *master, swarm_machines, std::chrono::seconds(60)));
+  if (!quiet)
+    s.ui.info(
+        fmt::format("Swarm manager on {} lists {} healthy nodes (waited {:.1f}s)", master->rec.name,
+                    swarm_machines.size(),
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+  return ok();
 }
 
 Status print_kv_status(Services &s, const std::vector<std::string> &names) {
@@ -158,6 +258,8 @@ Status create_network_cmd(Services &s, const std::string &machine, const Cluster
   auto m = load_machine(s, target);
   if (!m) return fail(m.error());
   SC_TRY(ensure_cluster_network(s, *m, net));
+  if (m->rec.swarm.is_swarm && !m->rec.swarm.mode && net.driver == "overlay")
+    SC_TRY(keep_classic_network(s, classic_members(s, m->rec), net.name));
   s.ui.raw_out(net.name + "\n");
   return ok();
 }

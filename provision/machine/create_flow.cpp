@@ -4,6 +4,7 @@
 #include <provision/machine/cluster_role.hpp>
 #include <provision/machine/create_flow.hpp>
 #include <provision/machine/provision_flow.hpp>
+#include <provision/machine/remove_flow.hpp>
 #include <provision/util/net.hpp>
 #include <provision/util/poll.hpp>
 #include <regex>
@@ -57,6 +58,16 @@ Result<std::string> resolve_discovery(Services &s, const std::string &url) {
   return fmt::format("{}://{}:{}{}", scheme, *ip, port, path);
 }
 
+Status resolve_cluster_store(Services &s, HostRecord &rec) {
+  for (auto &o : rec.engine.arbitrary_flags)
+    if (o.rfind("cluster-store=", 0) == 0 && o.find("://") != std::string::npos) {
+      auto d = resolve_discovery(s, o.substr(14));
+      if (!d) return fail(d.error().context("--engine-opt cluster-store"));
+      o = "cluster-store=" + *d;
+    }
+  return ok();
+}
+
 Status create_machine(Services &s, CreateRequest req) {
   auto &rec = req.rec;
   const auto &p = req.prefix;
@@ -71,6 +82,7 @@ Status create_machine(Services &s, CreateRequest req) {
             "Driver \"{}\" not found. Do you have the plugin binary accessible in your PATH?",
             rec.driver_name));
 
+  SC_TRY(resolve_cluster_store(s, rec));
   bool need_advertise = false;
   if (!rec.swarm.discovery.empty() && !rec.swarm.mode) {
     auto d = resolve_discovery(s, rec.swarm.discovery);
@@ -129,14 +141,14 @@ Status create_machine(Services &s, CreateRequest req) {
     if (e.code != Errc::usage) e.code = Errc::precreate;
     return fail(Errc::precreate, fmt::format("Error with pre-create check: \"{}\"", e.message));
   }
-  SC_TRY(s.store->reserve(rec.name));
+  // The record (and with it everything the driver will create, which it derives from the record)
+  // exists before the driver starts; its creation lock tells other processes it is being created.
   rec.status = "creating";
   Machine m{rec, std::move(driver)};
   m.driver->bind(driver_context(s, m.rec));
-  if (auto st = save_machine(s, m); !st) {
-    (void)s.store->remove(rec.name);
-    return fail(st.error());
-  }
+  m.rec.driver = m.driver->to_json();
+  auto creating = s.store->reserve(m.rec);
+  if (!creating) return fail(creating.error());
   {
     auto step = s.ui.step("Creating machine", p);
     if (auto st = m.driver->create(); !st) {
@@ -148,9 +160,15 @@ Status create_machine(Services &s, CreateRequest req) {
           st.error().context("Error creating machine: Error in driver during machine creation"));
     }
   }
-  m.rec.status = "created";
+  // "provisioning" tells `ls` which step this process was at should it die (the creation lock
+  // goes with it); "created" is the end of a --no-provision create.
+  bool provisions = m.driver->provisionable() && !req.no_provision;
+  m.rec.status = provisions ? "provisioning" : "created";
   SC_TRY(save_machine(s, m));
   if (!m.driver->provisionable()) {
+    // The engine exists already: its client side (env's TLS check, DOCKER_CERT_PATH, docker
+    // contexts) uses the store's client certificate, from the machine's directory.
+    SC_TRY(copy_client_certs(s, m));
     m.rec.status = "provisioned";
     SC_TRY(save_machine(s, m));
     s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running "
@@ -200,6 +218,40 @@ Status create_machine(Services &s, CreateRequest req) {
                         "this virtual machine, run: {} env {}",
                         s.program, rec.name));
   return ok();
+}
+
+Result<bool> drop_interrupted_create(Services &s, const std::string &name) {
+  if (!s.store->exists(name)) return false;
+  auto rec = s.store->load(name);
+  if (!rec) return fail(rec.error());
+  auto cp = create_progress(s, *rec);
+  if (cp.live)
+    return fail(Errc::generic,
+                fmt::format("machine {} is being created by another {} process", name, s.program));
+  if (rec->status != "creating") return false;
+  SC_TRY(remove_machine(s, name, false, nullptr));
+  return true;
+}
+
+Status up_machine(Services &s, CreateRequest req, const ProvisionOptions &po, bool *existed) {
+  req.prefix = po.prefix;
+  if (!s.store->exists(req.rec.name)) return create_machine(s, std::move(req));
+  *existed = true;
+  auto m = load_machine(s, req.rec.name);
+  if (!m) return fail(m.error());
+  if (m->rec.swarm_cluster != req.rec.swarm_cluster && !m->rec.swarm_cluster.empty())
+    return fail(Errc::already_exists, fmt::format("machine {} belongs to cluster {}", req.rec.name,
+                                                  m->rec.swarm_cluster));
+  auto dropped = drop_interrupted_create(s, req.rec.name);
+  if (!dropped) return fail(dropped.error());
+  if (*dropped) {
+    *existed = false;
+    return create_machine(s, std::move(req));
+  }
+  auto st = m->driver->state();
+  if (st && *st == State::Stopped) SC_TRY(m->driver->start());
+  if (m->rec.status == "provisioned") return ok();
+  return provision_machine(s, *m, po);
 }
 
 } // namespace sc

@@ -34,7 +34,13 @@ void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
   q.error = sh.results[i].error;
   const std::optional<HostRecord> &rec = sh.results[i].rec;
   Machine &m = sh.machines[i];
-  if (m.driver) {
+  // A create still running elsewhere, or one whose process died: said as such, never as a plain
+  // Running machine (nor one to `rm -f` while it is being made).
+  CreateProgress cp = rec ? create_progress(s, *rec) : CreateProgress{};
+  if (cp.unfinished && (cp.live || rec->status == "creating")) {
+    q.state = cp.live ? State::Creating : State::Error;
+    q.error = cp.error;
+  } else if (m.driver) {
     Result<State> st = State::None;
     if (sh.batch[i])
       st = *sh.batch[i];
@@ -53,7 +59,8 @@ void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
       else
         q.error = u.error().message;
       // A machine created with --no-provision has no engine (nor certificates) to ask.
-      bool has_engine = !rec || (rec->status != "created" && rec->status != "creating");
+      bool has_engine =
+          !rec || (rec->status != "created" && rec->status != "creating" && !cp.unfinished);
       if (o.want_docker && u && has_engine) {
         auto hp = parse_host_port(*u, 2376);
         if (hp) {
@@ -68,6 +75,7 @@ void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
       }
     }
     if (q.error == "Host is not running") q.error.clear();
+    if (cp.unfinished) q.error = cp.error;
   }
   std::lock_guard lk(sh.mu);
   HostQuery &r = sh.results[i];

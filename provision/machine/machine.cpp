@@ -1,7 +1,7 @@
 #include <drivers/registry.hpp>
 #include <fmt/format.h>
+#include <provision/machine/connection.hpp>
 #include <provision/machine/machine.hpp>
-#include <provision/util/number.hpp>
 
 namespace sc {
 
@@ -15,9 +15,7 @@ DriverContext driver_context(const Services &s, const HostRecord &rec) {
   ctx.role.swarm_master = rec.swarm.master && !rec.swarm.mode;
   ctx.role.swarm_agent = rec.swarm.agent && !rec.swarm.mode;
   ctx.role.swarm_mode = rec.swarm.mode;
-  if (auto pos = rec.swarm.host.rfind(':'); pos != std::string::npos)
-    if (auto port = parse_port(std::string_view(rec.swarm.host).substr(pos + 1)))
-      ctx.role.swarm_port = *port;
+  ctx.role.swarm_port = swarm_port(rec);
   ctx.role.kv_port = rec.kv.kind.empty() ? 0 : rec.kv.port;
   return ctx;
 }
@@ -39,6 +37,23 @@ Result<Machine> load_machine(Services &s, const std::string &name) {
 Status save_machine(Services &s, Machine &m) {
   m.rec.driver = m.driver->to_json();
   return s.store->save(m.rec);
+}
+
+CreateProgress create_progress(const Services &s, const HostRecord &rec) {
+  CreateProgress cp;
+  if (rec.status != "creating" && rec.status != "provisioning") return cp;
+  cp.unfinished = true;
+  cp.live = s.store->creating(rec.name);
+  if (cp.live) return cp;
+  if (rec.status == "creating")
+    cp.error = fmt::format("its create was interrupted before the host was ready: remove it with "
+                           "`{} rm -f {}`",
+                           s.program, rec.name);
+  else
+    cp.error = fmt::format("its create was interrupted while provisioning: `{} provision {}` "
+                           "finishes it, `{} rm -f {}` removes it",
+                           s.program, rec.name, s.program, rec.name);
+  return cp;
 }
 
 Result<std::string> name_or_default(Services &s, const std::vector<std::string> &names) {

@@ -35,6 +35,17 @@ DriverContext driver_context(const Services &s, const HostRecord &rec);
 Result<Machine> load_machine(Services &s, const std::string &name);
 // Stores the driver state into the record and saves it atomically.
 Status save_machine(Services &s, Machine &m);
+// Where a machine's create stands. `unfinished`: its record says the create has not ended
+// ("creating": the host is not ready; "provisioning"); `live`: the creating process still runs
+// (it holds the store's creation lock); `error`: for one whose process died, where it stopped
+// and the command that recovers (provision or rm -f).
+struct CreateProgress {
+  bool unfinished = false;
+  bool live = false;
+  std::string error;
+};
+CreateProgress create_progress(const Services &s, const HostRecord &rec);
+
 // Resolves "no name given" to "default" like docker-machine.
 Result<std::string> name_or_default(Services &s, const std::vector<std::string> &names);
 Result<std::vector<std::string>> names_or_default(Services &s,

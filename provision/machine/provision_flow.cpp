@@ -6,6 +6,7 @@
 #include <provision/machine/cluster_role.hpp>
 #include <provision/machine/engine_bridge.hpp>
 #include <provision/machine/provision_flow.hpp>
+#include <provision/util/failpoint.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/image_archive.hpp>
 #include <provision/util/net.hpp>
@@ -42,18 +43,23 @@ Result<std::unique_ptr<LibsshRunner>> connect_machine(Services &s, Machine &m,
   return runner;
 }
 
+Status copy_client_certs(Services &s, const Machine &m) {
+  auto dir = s.store->machine_dir(m.rec.name);
+  for (const char *file : {"ca.pem", "cert.pem", "key.pem"}) {
+    auto data = read_file(s.store->certs_dir() / file);
+    if (!data) return fail(data.error().context("copy certificates"));
+    SC_TRY_CTX(atomic_write(dir / file, *data, std::string(file) == "key.pem" ? 0600 : 0644),
+               "copy certificates");
+  }
+  return ok();
+}
+
 Status issue_machine_certs(Services &s, Machine &m, const std::string &ip) {
   auto user = std::getenv("USER") ? std::string(std::getenv("USER")) : std::string("unknown");
   auto ca = CertAuthority::load_or_create(s.store->certs_dir(), user);
   if (!ca) return fail(ca.error().context("certificates"));
+  SC_TRY(copy_client_certs(s, m));
   auto dir = s.store->machine_dir(m.rec.name);
-  for (auto [src, dst] :
-       {std::pair{"ca.pem", "ca.pem"}, {"cert.pem", "cert.pem"}, {"key.pem", "key.pem"}}) {
-    auto data = read_file(s.store->certs_dir() / src);
-    if (!data) return fail(data.error().context("copy certificates"));
-    SC_TRY_CTX(atomic_write(dir / dst, *data, std::string(dst) == "key.pem" ? 0600 : 0644),
-               "copy certificates");
-  }
   std::vector<std::string> sans = m.rec.auth.server_cert_sans;
   sans.push_back(ip);
   // Other machines (a classic Swarm manager) reach the engine at its cluster address.
@@ -79,23 +85,6 @@ Status wait_for_engine(Services &s, const Machine &m, std::chrono::milliseconds 
   int port = m.driver->engine_port();
   return poll_until(fmt::format("Docker TLS endpoint {}:{}", *ip, port), timeout, [&]() -> Status {
     return docker_ping(*ip, port, files, std::chrono::milliseconds(3000));
-  });
-}
-
-Status wait_for_network(Services &s, const Machine &m, const std::string &network,
-                        std::chrono::milliseconds timeout) {
-  auto ip = const_cast<Machine &>(m).driver->ip();
-  if (!ip) return fail(ip.error());
-  auto files = client_tls(s, m);
-  int port = m.driver->engine_port();
-  return poll_until(fmt::format("network {} on {}", network, m.rec.name), timeout, [&]() -> Status {
-    auto r = docker_request(*ip, port, files, "GET", "/networks/" + network, "",
-                            std::chrono::milliseconds(3000));
-    if (!r) return fail(r.error());
-    if (r->status != 200)
-      return fail(Errc::not_found,
-                  fmt::format("network {} not visible yet (HTTP {})", network, r->status));
-    return ok();
   });
 }
 
@@ -158,6 +147,11 @@ static Status check_cluster_interface(Services &s, Machine &m, CommandRunner &ru
 
 Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
   const auto &p = o.prefix;
+  if (m.rec.status == "creating")
+    return fail(Errc::generic,
+                fmt::format("the create of {} was interrupted before the host was ready: remove "
+                            "it with `{} rm -f {}` and create it again",
+                            m.rec.name, s.program, m.rec.name));
   auto ip = m.driver->ip();
   if (!ip) return fail(ip.error().context("get IP"));
 
@@ -242,8 +236,12 @@ Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
         RunOptions ro;
         ro.stdin_data = std::move(*data);
         ro.timeout = std::chrono::minutes(5);
+        Ui::Transfer shown(s.ui, "Loading " + fs::path(img).filename().string(), p,
+                           ro.stdin_data.size());
+        ro.stdin_progress = [&shown](size_t sent, size_t total) { shown.update(sent, total); };
         SC_TRY_CTX(run_ok(*runner, "docker load " + img, docker_cmd(facts) + " load -q", ro),
                    runner->target());
+        failpoint("image-loaded");
       }
       return ok();
     };

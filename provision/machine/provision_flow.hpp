@@ -37,6 +37,8 @@ Result<std::unique_ptr<LibsshRunner>> connect_machine(Services &s, Machine &m,
                                                       std::chrono::milliseconds wait);
 // Client TLS files for the machine (DOCKER_CERT_PATH = machine dir).
 TlsFiles client_tls(const Services &s, const Machine &m);
+// Copies the store's CA and client certificate into the machine dir (DOCKER_CERT_PATH).
+Status copy_client_certs(Services &s, const Machine &m);
 // Copies the CA and client certs into the machine dir and issues its server certificate for
 // `ip` (+ localhost + --tls-san). Records the IP in rec.cert_ip.
 Status issue_machine_certs(Services &s, Machine &m, const std::string &ip);
@@ -44,10 +46,6 @@ Status issue_machine_certs(Services &s, Machine &m, const std::string &ip);
 Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o);
 // Polls GET /_ping over TLS until it answers or the deadline passes.
 Status wait_for_engine(Services &s, const Machine &m, std::chrono::milliseconds timeout);
-// Polls GET /networks/NAME on the machine's engine until it answers 200 (classic overlays reach
-// the other engines through the cluster store, asynchronously).
-Status wait_for_network(Services &s, const Machine &m, const std::string &network,
-                        std::chrono::milliseconds timeout);
 // When the driver reports an IP the server certificate does not cover (DHCP, EC2 stop/start),
 // regenerate it and restart the engine (docker-machine made users do this by hand, #531).
 Status refresh_certs_if_ip_changed(Services &s, Machine &m);

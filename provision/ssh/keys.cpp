@@ -3,12 +3,14 @@
 
 #include <fmt/format.h>
 #include <provision/ssh/keys.hpp>
+#include <provision/ssh/libssh_api.hpp>
 #include <provision/util/c_handle.hpp>
 #include <provision/util/fs.hpp>
 
 namespace sc {
 
 Status generate_ssh_key(const fs::path &private_path, KeyType type) {
+  SC_TRY(libssh::load());
   ssh_key raw = nullptr;
   int rc = type == KeyType::Ed25519 ? ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &raw)
                                     : ssh_pki_generate(SSH_KEYTYPE_RSA, 3072, &raw);

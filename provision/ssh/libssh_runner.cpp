@@ -1,15 +1,17 @@
 #include <libssh/libssh.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <fmt/format.h>
 #include <mutex>
+#include <provision/ssh/libssh_api.hpp>
 #include <provision/ssh/libssh_runner.hpp>
 #include <provision/util/fs.hpp>
-#include <provision/util/number.hpp>
 #include <provision/util/poll.hpp>
 #include <provision/util/process.hpp>
 #include <provision/util/shell_quote.hpp>
@@ -29,9 +31,9 @@ struct LibsshRunner::Impl {
 };
 
 namespace {
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { ssh_init(); });
+// libssh is loaded on first use (provision/ssh/libssh_api.hpp); ssh_init runs there, once.
+Status global_init() {
+  return libssh::load();
 }
 
 struct Channel {
@@ -77,7 +79,7 @@ Status drain(ssh_channel ch, CommandResult &r, Clock::time_point deadline, bool 
 } // namespace
 
 Result<std::unique_ptr<LibsshRunner>> LibsshRunner::connect(const SshConfig &cfg) {
-  global_init();
+  SC_TRY(global_init());
   std::unique_ptr<LibsshRunner> r(new LibsshRunner());
   r->m = std::make_unique<Impl>();
   r->m_cfg = cfg;
@@ -158,6 +160,7 @@ Result<CommandResult> LibsshRunner::run(const std::string &cmd, const RunOptions
     int w = ssh_channel_write(c.ch, in.data() + off, static_cast<uint32_t>(n));
     if (w == SSH_ERROR) break; // the command exited without reading all of its input
     off += static_cast<size_t>(w);
+    if (opts.stdin_progress) opts.stdin_progress(off, in.size());
     SC_TRY(drain(c.ch, r, deadline, false));
     if (Clock::now() >= deadline) break;
   }
@@ -309,6 +312,13 @@ Status LibsshRunner::copy_from(const std::string &remote, const fs::path &local,
   if (k == "missing")
     return fail(Errc::not_found, fmt::format("{}: no such file or directory", remote));
   std::error_code ec;
+  Result<unsigned> mode = 0u;
+  if (k != "dir") {
+    mode_t mask = ::umask(0); // read it (umask has no getter); set back at once
+    ::umask(mask);
+    mode = copied_file_mode(k, mask);
+    if (!mode) return fail(mode.error().context("copy from " + remote));
+  }
   if (k == "dir") {
     if (!recursive) return fail(Errc::usage, fmt::format("{} is a directory (use -r)", remote));
     auto rp = fs::path(remote);
@@ -321,16 +331,28 @@ Status LibsshRunner::copy_from(const std::string &remote, const fs::path &local,
     SC_TRY(ensure_dir(local, 0755));
     ProcessOptions po;
     po.stdin_data = r->out;
-    auto t = run_checked({"tar", "-xf", "-", "-C", local.string()}, po);
+    // As root, tar would keep the archive's owners and modes (setuid included): not from a host.
+    auto t = run_checked(
+        {"tar", "--no-same-owner", "--no-same-permissions", "-xf", "-", "-C", local.string()}, po);
     return t ? ok() : Status(fail(t.error()));
   }
   auto r = run_ok(*this, "copy from " + remote, "cat " + shell_quote(remote));
   if (!r) return fail(r.error());
   fs::path dst = fs::is_directory(local, ec) ? local / fs::path(remote).filename() : local;
-  auto mode = parse_number_in<unsigned>(k, 0, 07777, 8);
-  if (!mode)
-    return fail(Errc::parse, fmt::format("{}: unexpected answer to stat: '{}'", remote, k));
   return atomic_write(dst, r->out, *mode);
+}
+
+Result<unsigned> copied_file_mode(std::string_view reply, unsigned umask) {
+  unsigned mode = 0;
+  auto [end, ec] = std::from_chars(reply.data(), reply.data() + reply.size(), mode, 8);
+  if (reply.empty() || reply.size() > 6 || ec != std::errc() ||
+      end != reply.data() + reply.size()) {
+    std::string shown;
+    for (char c : reply.substr(0, 40))
+      shown += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+    return fail(Errc::parse, fmt::format("unexpected reply to `stat` from the host: '{}'", shown));
+  }
+  return mode & 0777 & ~umask;
 }
 
 Status wait_for_ssh(const SshConfig &cfg, std::chrono::milliseconds timeout,

@@ -36,7 +36,9 @@ public:
   // `swarmctl ssh`: empty command = login shell with a PTY; otherwise runs the command (PTY when
   // stdin is a terminal), streaming stdin/stdout/stderr. Returns the remote exit code.
   Result<int> interactive(const std::string &command);
-  // `swarmctl scp`: local -> remote and remote -> local; directories need `recursive`.
+  // `swarmctl scp`: local -> remote and remote -> local; directories need `recursive`. What
+  // arrives here is owned by the caller with the remote mode & 0777 & ~umask (no setuid, no
+  // owner or mode taken from a hostile host's tar).
   Status copy_to(const fs::path &local, const std::string &remote, bool recursive);
   Status copy_from(const std::string &remote, const fs::path &local, bool recursive);
 
@@ -47,6 +49,10 @@ private:
   SshConfig m_cfg;
   int m_round_trips = 0;
 };
+
+// The mode of a file copied from a host: the octal mode the host's `stat -c %a` printed, masked
+// with 0777 and ~umask. Errc::parse naming the reply when it is not an octal number.
+Result<unsigned> copied_file_mode(std::string_view stat_reply, unsigned umask);
 
 // Polls LibsshRunner::connect until it succeeds or `timeout` passes (auth and host-key errors
 // are final, not retried). On success *out holds the connected runner.

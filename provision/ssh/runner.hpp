@@ -3,6 +3,8 @@
 // through a CommandRunner. Real implementation: one libssh session per host, reused for every
 // command (provision/ssh/libssh_runner.hpp). Tests use a scripted fake (tests/support).
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <provision/util/result.hpp>
 #include <string>
 #include <string_view>
@@ -19,6 +21,8 @@ struct RunOptions {
   std::chrono::milliseconds timeout{std::chrono::minutes(10)};
   std::string stdin_data; // sent on the channel's stdin, then EOF
   bool secret = false;    // the command text must not be logged (it carries a secret)
+  // Called as stdin is sent: (bytes sent so far, stdin_data size). For progress displays.
+  std::function<void(std::size_t, std::size_t)> stdin_progress;
 };
 
 class CommandRunner {

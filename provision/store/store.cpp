@@ -1,5 +1,9 @@
 #include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -59,10 +63,21 @@ bool natural_less(const std::string &a, const std::string &b) {
   return a < b;
 }
 
-std::vector<std::string> Store::list() const {
+Result<std::vector<std::string>> Store::names() const {
   std::vector<std::string> names;
+  struct stat st {};
+  for (const fs::path &p : {m_root, machines_dir()}) {
+    if (::stat(p.c_str(), &st) != 0) {
+      if (errno == ENOENT) return names; // nothing created yet
+      return fail(Errc::io, fmt::format("storage path {}: {}", p.string(), std::strerror(errno)));
+    }
+    if (!S_ISDIR(st.st_mode))
+      return fail(Errc::io, fmt::format("storage path {} is not a directory", p.string()));
+  }
   DIR *d = ::opendir(machines_dir().c_str());
-  if (!d) return names;
+  if (!d)
+    return fail(Errc::io, fmt::format("cannot read the machines in {}: {}", machines_dir().string(),
+                                      std::strerror(errno)));
   while (auto *e = ::readdir(d)) {
     std::string n = e->d_name;
     if (n.empty() || n[0] == '.') continue;
@@ -71,6 +86,11 @@ std::vector<std::string> Store::list() const {
   ::closedir(d);
   std::sort(names.begin(), names.end(), natural_less);
   return names;
+}
+
+std::vector<std::string> Store::list() const {
+  auto n = names();
+  return n ? std::move(*n) : std::vector<std::string>{};
 }
 
 Result<HostRecord> Store::load(const std::string &name) const {
@@ -112,17 +132,66 @@ Status Store::save(const HostRecord &h) const {
                       0600);
 }
 
-Status Store::reserve(const std::string &name) const {
+namespace {
+const char *k_creating = ".creating";
+
+// rename(2) that never replaces: renameat2(RENAME_NOREPLACE) where the file system has it; plain
+// rename otherwise (which still refuses a non-empty target directory).
+int rename_noreplace(const fs::path &from, const fs::path &to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
+  if (errno != EINVAL && errno != ENOSYS) return -1;
+  struct stat st {};
+  if (::stat(to.c_str(), &st) == 0) {
+    errno = EEXIST;
+    return -1;
+  }
+  return ::rename(from.c_str(), to.c_str());
+}
+} // namespace
+
+Result<FileLock> Store::reserve(const HostRecord &initial) const {
+  const auto &name = initial.name;
   if (!valid_machine_name(name))
     return fail(Errc::usage, fmt::format("invalid machine name \"{}\"", name));
+  auto exists_error = [&] {
+    return fail(Errc::already_exists, fmt::format("Docker machine \"{}\" already exists", name));
+  };
   SC_TRY(ensure_dir(machines_dir(), 0700));
-  if (::mkdir(machine_dir(name).c_str(), 0700) != 0) {
-    if (errno == EEXIST)
-      return fail(Errc::already_exists, fmt::format("Docker machine \"{}\" already exists", name));
-    return fail(Errc::io,
-                fmt::format("mkdir {}: {}", machine_dir(name).string(), std::strerror(errno)));
+  if (exists(name)) return exists_error();
+  // Built under a hidden name (skipped by list), then renamed into place in one step.
+  std::string tmpl = (machines_dir() / fmt::format(".{}.new.XXXXXX", name)).string();
+  if (!::mkdtemp(tmpl.data()))
+    return fail(Errc::io, fmt::format("mkdir {}: {}", tmpl, std::strerror(errno)));
+  fs::path tmp = tmpl;
+  auto undo = [&](Error e) -> Result<FileLock> {
+    (void)remove_tree(tmp);
+    return fail(std::move(e));
+  };
+  auto lock = FileLock::acquire(tmp / k_creating, true);
+  if (!lock) return undo(lock.error());
+  HostRecord copy = initial;
+  compute_auth_paths(copy, m_root.string());
+  if (auto st = atomic_write(tmp / "config.json", to_json(copy).dump(4), 0600); !st)
+    return undo(st.error());
+  if (rename_noreplace(tmp, machine_dir(name)) != 0) {
+    if (errno == EEXIST || errno == ENOTEMPTY) return undo(exists_error().value());
+    return undo(Error{Errc::io, fmt::format("rename {} to {}: {}", tmp.string(),
+                                            machine_dir(name).string(), std::strerror(errno))});
   }
-  return ok();
+  if (int dfd = ::open(machines_dir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return lock;
+}
+
+bool Store::creating(const std::string &name) const {
+  if (!valid_machine_name(name)) return false;
+  int fd = ::open((machine_dir(name) / k_creating).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  return held;
 }
 
 Status Store::remove(const std::string &name) const {

@@ -26,15 +26,22 @@ public:
 
   bool exists(const std::string &name) const;
   // Names of all machines (directories under machines/ not starting with '.'), natural-sorted
-  // case-insensitively like docker-machine.
+  // case-insensitively like docker-machine. A store that does not exist yet has none; a store path
+  // or machines/ that is not a directory (or cannot be read) is an error.
+  Result<std::vector<std::string>> names() const;
+  // names(), empty on error.
   std::vector<std::string> list() const;
   // Errc::not_found with docker-machine's message when missing.
   Result<HostRecord> load(const std::string &name) const;
   // Creates machines/NAME (0700) and writes config.json atomically (0600).
   Status save(const HostRecord &h) const;
-  // Reserves a new machine name atomically (mkdir machines/NAME, fails with already_exists and
-  // docker-machine's message "Docker machine "NAME" already exists").
-  Status reserve(const std::string &name) const;
+  // Reserves a new machine name: machines/NAME appears at once with its first config.json and
+  // a creation lock that the returned FileLock holds until the create ends (or its process dies),
+  // so that other processes see "being created", never a half-made record. Fails with
+  // already_exists and docker-machine's message "Docker machine "NAME" already exists".
+  Result<FileLock> reserve(const HostRecord &initial) const;
+  // A live process holds the creation lock of machine `name` (its create has not ended).
+  bool creating(const std::string &name) const;
   Status remove(const std::string &name) const;
 
 private:

@@ -100,14 +100,16 @@ fs::path absolute_or_same(const fs::path &p) {
 
 Status ensure_dir(const fs::path &dir, unsigned mode) {
   std::error_code ec;
-  if (fs::is_directory(dir, ec)) {
-    ::chmod(dir.c_str(), mode);
-    return ok();
-  }
+  // An existing directory is left exactly as it is: `-s /tmp/newstore` must not take the sticky
+  // bit and the other users' access away from /tmp (nor $HOME's from the default store).
+  if (fs::is_directory(dir, ec)) return ok();
   if (!dir.parent_path().empty() && dir.parent_path() != dir)
     SC_TRY(ensure_dir(dir.parent_path(), mode));
-  if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST)
+  if (::mkdir(dir.c_str(), mode) != 0) {
+    if (errno == EEXIST && fs::is_directory(dir, ec)) return ok(); // created by someone else
     return fail(Errc::io, errno_msg(dir, "mkdir"));
+  }
+  // Ours: the exact mode, whatever the umask.
   ::chmod(dir.c_str(), mode);
   return ok();
 }

@@ -19,7 +19,8 @@ Result<std::string> read_file(const fs::path &path,
                               std::size_t limit = std::numeric_limits<std::size_t>::max());
 // fs::absolute without its exception (the working directory may be gone): `p` as given then.
 fs::path absolute_or_same(const fs::path &p);
-// mkdir -p with the given mode on every directory it creates; chmods an existing leaf to mode.
+// mkdir -p with the given mode on every directory it creates (whatever the umask); directories
+// that exist already, the leaf included, keep their mode.
 Status ensure_dir(const fs::path &dir, unsigned mode = 0700);
 // Removes a tree; missing is fine.
 Status remove_tree(const fs::path &p);

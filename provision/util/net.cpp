@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fmt/format.h>
 #include <provision/util/net.hpp>
@@ -19,6 +21,35 @@ bool is_ip_address(std::string_view s) {
   in6_addr a6{};
   in_addr a4{};
   return inet_pton(AF_INET, str.c_str(), &a4) == 1 || inet_pton(AF_INET6, str.c_str(), &a6) == 1;
+}
+
+Status check_engine_url(std::string_view url) {
+  auto bad = [&](std::string_view why) {
+    return fail(Errc::usage,
+                fmt::format("engine URL \"{}\" is not tcp://HOST:PORT ({})", url, why));
+  };
+  constexpr std::string_view scheme = "tcp://";
+  if (url.substr(0, scheme.size()) != scheme) return bad("it must start with tcp://");
+  auto rest = url.substr(scheme.size());
+  auto colon = rest.rfind(':');
+  if (colon == std::string_view::npos) return bad("no port");
+  auto host = rest.substr(0, colon), port = rest.substr(colon + 1);
+  int p = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || p < 1 || p > 65535)
+    return bad("the port must be a number from 1 to 65535");
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    std::string v6(host.substr(1, host.size() - 2));
+    in6_addr a6{};
+    if (inet_pton(AF_INET6, v6.c_str(), &a6) != 1) return bad("not an IPv6 address");
+    return ok();
+  }
+  if (host.empty() || host.size() > 253) return bad("no host");
+  for (char c : host)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_')
+      return bad("the host may hold only letters, digits, '-', '.' and '_'");
+  if (host.front() == '-' || host.front() == '.') return bad("the host starts with '-' or '.'");
+  return ok();
 }
 
 bool ipv4_in_network(std::string_view addr, std::string_view cidr) {

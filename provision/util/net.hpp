@@ -14,6 +14,10 @@ struct HostPort {
 };
 Result<HostPort> parse_host_port(std::string_view url, int default_port = 0);
 bool is_ip_address(std::string_view s);
+// An engine URL swarmctl prints for shells (`env`, `config`) and accepts from `--url`: exactly
+// tcp://HOST:PORT, HOST an IPv4 address, a [bracketed] IPv6 address or a DNS name (letters,
+// digits, '-', '.', '_'), PORT 1-65535. Errc::usage naming the URL otherwise.
+Status check_engine_url(std::string_view url);
 // "192.168.99.10" inside "192.168.99.1/24" (the network of a host address and prefix).
 bool ipv4_in_network(std::string_view addr, std::string_view cidr);
 } // namespace sc

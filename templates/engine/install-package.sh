@@ -8,11 +8,14 @@ if command -v dockerd >/dev/null 2>&1; then
   case "$have" in "$pin"*) exit 0 ;; esac
 fi
 apt_get() { apt-get -o DPkg::Lock::Timeout=300 -o Dpkg::Use-Pty=0 -q "$@"; }
+# Logs go to a new private directory (mktemp -d), never to fixed names in /tmp.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 if [ "$sysvinit" = yes ]; then
   # Our own service runs the engine: keep the package from starting or enabling its dockerd.
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
   chmod 755 /usr/sbin/policy-rc.d
-  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  trap 'rm -f /usr/sbin/policy-rc.d; rm -rf "$tmp"' EXIT
 fi
 pkg=docker.io
 if [ -n "$pin" ]; then
@@ -24,9 +27,9 @@ if [ -n "$pin" ]; then
   [ -n "$ver" ] || { echo "docker.io $pin is not available from this host's package sources" >&2; exit 1; }
   pkg="docker.io=$ver"
 fi
-if ! apt_get install -y --no-install-recommends "$pkg" >/tmp/swarmctl-install.log 2>&1; then
-  apt_get update >/tmp/swarmctl-update.log 2>&1 || { tail -n 20 /tmp/swarmctl-update.log >&2; exit 1; }
-  apt_get install -y --no-install-recommends "$pkg" >/tmp/swarmctl-install.log 2>&1 || { tail -n 20 /tmp/swarmctl-install.log >&2; exit 1; }
+if ! apt_get install -y --no-install-recommends "$pkg" >"$tmp/install.log" 2>&1; then
+  apt_get update >"$tmp/update.log" 2>&1 || { tail -n 20 "$tmp/update.log" >&2; exit 1; }
+  apt_get install -y --no-install-recommends "$pkg" >"$tmp/install.log" 2>&1 || { tail -n 20 "$tmp/install.log" >&2; exit 1; }
 fi
 if [ "$sysvinit" = yes ]; then
   command -v update-rc.d >/dev/null 2>&1 && update-rc.d -f docker remove >/dev/null 2>&1 || true

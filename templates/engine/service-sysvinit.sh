@@ -9,9 +9,19 @@ if command -v update-rc.d >/dev/null 2>&1; then
   update-rc.d -f docker remove >/dev/null 2>&1 || true
   update-rc.d swarmctl-docker defaults >/dev/null 2>&1 || true
 fi
-# A distro dockerd (started by the package) would hold the socket: stop it.
+# A dockerd not started by this script (the package's, or one started by hand) would hold the
+# socket: stop it. Wait for that process, not for its pid file: dockerd removes the file as it
+# exits (an empty read made the old loop wait on "/proc/" for its whole 10 s), bounded at 20 s.
 if [ -f /var/run/docker.pid ] && ! /etc/init.d/swarmctl-docker status >/dev/null 2>&1; then
-  kill "$(cat /var/run/docker.pid)" 2>/dev/null || true
-  for i in $(seq 1 100); do [ -e "/proc/$(cat /var/run/docker.pid 2>/dev/null)" ] || break; sleep 0.1; done
+  pid=$(cat /var/run/docker.pid 2>/dev/null || true)
+  case "$pid" in ''|*[!0-9]*) pid= ;; esac
+  if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
+    i=0
+    while [ -e "/proc/$pid" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+    if [ -e "/proc/$pid" ]; then
+      echo "dockerd $pid did not stop within 20 s: killed" >&2
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  fi
 fi
 /etc/init.d/swarmctl-docker restart

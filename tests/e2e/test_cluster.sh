@@ -2,10 +2,12 @@
 # End to end, cluster bring-up on local namespace hosts (real sshd, real dockerd 20.10, real etcd):
 #  1. classic swarm from a cluster file: etcd KV host, master, nodes; cluster-store/advertise set
 #     automatically; overlay network created; a container on one node reaches one on another BY
-#     NAME over the overlay; a second `up` changes nothing; `network create` is idempotent;
-#     `env --swarm` points at 3376. The swarm image is a STAND-IN (tests/e2e/images/build.py:
-#     it records its command line): we check the manager/agent command lines swarmctl produces,
-#     not classic Swarm's scheduler, which cannot be pulled here.
+#     NAME over the overlay; a second `up` changes nothing; `network create` is idempotent.
+#     Through the REAL classic Swarm manager (1.2.9, built from source: `env --swarm`, TLS on
+#     3376): every node Healthy as soon as `up` returns (etcd advertises the cluster address), the
+#     binpack strategy, the network keepers on every engine, and 20 consecutive `docker run --net`
+#     that never fail (dockerd 20.10 leaks a thread into a classic overlay's namespace when the
+#     last container of the network leaves a host; the keepers prevent it).
 #  2. swarm mode: init on the master, workers join with the right token, tokens never logged,
 #     an attachable overlay network carries traffic between hosts.
 #  3. errors: a bad cluster file gives line:column and exit 2; a failing machine is reported per
@@ -16,6 +18,8 @@ source "$(dirname "$0")/lib.sh"
 # VirtualBox, `SWARMCTL_E2E_DRIVER=virtualbox make e2e` runs them on real VMs.
 E2E_DRIVER=${SWARMCTL_E2E_DRIVER:-local}
 e2e_setup 203 sce2e203
+e2e_require "the classic Swarm source and go (images/build_swarm.sh --check)" \
+  "$(dirname "$0")/images/build_swarm.sh" --check
 IMAGES=$("$(dirname "$0")/images/build.sh" "$E2E_TMP/images") || { e2e_log "FAIL: building test images"; exit 1; }
 
 # Retries a command in a fresh container until it succeeds (classic overlays learn remote names
@@ -59,23 +63,61 @@ check "classic: engines registered under /docker/nodes" bash -c "'$SWARMCTL_BIN'
 eq "classic: cluster-store set automatically" "etcd://$kvip:2379" "$(info_field c1n0 ClusterStore)"
 eq "classic: cluster-advertise is eth0:2376" "$(sc ip c1n1):2376" "$(info_field c1n1 ClusterAdvertise)"
 check "classic: engine label from the file" bash -c "$(declare -f dk); SWARMCTL_BIN='$SWARMCTL_BIN' dk c1n0 info -f '{{.Labels}}' | grep -q tier=test"
-margs=$(dk c1m exec swarm-agent-master cat /tmp/swarm-args 2>&1)
-check "classic: manager listens on 3376 with TLS ($margs)" bash -c "[[ '$margs' == *manage* && '$margs' == *--tlsverify* && '$margs' == *3376* ]]"
+# The command lines swarmctl gave the manager and the agent (docker-machine's, §5.1).
+args_of() { dk "$1" inspect -f '{{join .Args " "}}' "$2" 2>&1; }
+margs=$(args_of c1m swarm-agent-master)
+check "classic: manager listens on 3376 with TLS ($margs)" bash -c "[[ '$margs' == manage* && '$margs' == *--tlsverify* && '$margs' == *3376* ]]"
 check "classic: manager uses the discovery URL and strategy" bash -c "[[ '$margs' == *etcd://$kvip:2379* && '$margs' == *binpack* ]]"
-aargs=$(dk c1n1 exec swarm-agent cat /tmp/swarm-args 2>&1)
-check "classic: agent joins with its address ($aargs)" bash -c "[[ '$aargs' == *join* && '$aargs' == *$(sc ip c1n1):2376* && '$aargs' == *etcd://$kvip:2379* ]]"
+aargs=$(args_of c1n1 swarm-agent)
+check "classic: agent joins with its address ($aargs)" bash -c "[[ '$aargs' == join* && '$aargs' == *$(sc ip c1n1):2376* && '$aargs' == *etcd://$kvip:2379* ]]"
+eq "classic: etcd advertises the cluster address (its v2 clients sync to it)" "[\"http://$kvip:2379\"]" \
+  "$(curl -fsS -m 5 "http://$kvip:2379/v2/members" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["members"][0]["clientURLs"]))')"
+# docker through the Swarm manager (env --swarm c1m)
+sw() { (eval "$("$SWARMCTL_BIN" env --shell bash --swarm c1m)" && docker "$@"); }
+check "classic: the manager answers TLS clients on 3376 (swarm/1.2.9)" \
+  bash -c "$(declare -f sw); SWARMCTL_BIN='$SWARMCTL_BIN' sw version | grep -q 'swarm/1.2.9'"
+eq "classic: when up returns the manager lists every swarm machine Healthy" "c1m c1n0 c1n1" \
+  "$(sw info 2>/dev/null | awk '/^  [a-z0-9-]+: /{n=$1} /└ Status: Healthy/{sub(":","",n); print n}' | sort | xargs)"
 eq "classic: env --swarm points at 3376" "tcp://$(sc ip c1m):3376" \
   "$(sc env --shell bash --swarm c1m | sed -n 's/^export DOCKER_HOST="\(.*\)"$/\1/p')"
 # Images swarmctl runs go where it runs them: the etcd image only to the KV host, the swarm image
 # only to swarm machines; the user's images (busybox, hello) everywhere.
 images_on() { dk "$1" images --format '{{.Repository}}:{{.Tag}}' | sort | xargs; }
-eq "classic: images on the KV host" "busybox:latest quay.io/coreos/etcd:v3.4.23 swarmctl/hello:latest" "$(images_on c1kv)"
-eq "classic: images on a node" "busybox:latest swarm:latest swarmctl/hello:latest" "$(images_on c1n0)"
+sorted() { printf '%s\n' "$@" | sort | xargs; }
+hello_images="swarmctl/hello:latest swarmctl/world:latest swarmctl/hello-world:latest"
+# shellcheck disable=SC2086
+eq "classic: images on the KV host" "$(sorted busybox:latest quay.io/coreos/etcd:v3.4.23 $hello_images)" "$(images_on c1kv)"
+# shellcheck disable=SC2086
+eq "classic: images on a node" "$(sorted busybox:latest swarm:latest $hello_images)" "$(images_on c1n0)"
 eq "classic: the overlay network is global" "global" "$(dk c1n0 network inspect -f '{{.Scope}}' c1net)"
+eq "classic: a keeper of c1net runs on every swarm machine" "c1m c1n0 c1n1" \
+  "$(sw ps -a --filter label=swarmctl.network-keeper=c1net --filter status=running --format '{{.Names}}' | cut -d/ -f1 | sort | xargs)"
+eq "classic: keepers are hidden from docker ps like the swarm containers" "" \
+  "$(sw ps --format '{{.Names}}' | grep keep)"
+fails=0
+start=$SECONDS
+for i in $(seq 20); do
+  n=$(printf 'c1m\nc1n0\nc1n1' | sed -n "$((i % 3 + 1))p")
+  out=$(sw run --rm --net=c1net -e constraint:node==$n busybox true 2>&1) || { fails=$((fails + 1)); e2e_log "run $i on $n: $out"; }
+done
+e2e_log "20 docker run --rm --net=c1net through the manager: $fails failed, $((SECONDS - start)) s"
+eq "classic: 20 consecutive docker run --net through the manager never fail" "0" "$fails"
+# The manager reaches the engines with the master's server certificate (ClientAuth): it must keep
+# working after the master's certificates are regenerated (docker-machine lost it, #2650).
+must "classic: regenerate-certs of the master" sc regenerate-certs -f c1m
+for _ in $(seq 300); do [ "$(sw info 2>/dev/null | grep -c '└ Status: Healthy')" = 3 ] && break; sleep 0.1; done
+eq "classic: after regenerate-certs the manager lists 3 healthy nodes" "3" \
+  "$(sw info 2>/dev/null | grep -c '└ Status: Healthy')"
+for i in 1 2 3; do must "classic: binpack run $i" sw run -d --name "bp$i" busybox sleep 600; done
+eq "classic: binpack puts them on one node" "1" \
+  "$(for i in 1 2 3; do sw inspect -f '{{.Node.Name}}' "bp$i"; done | sort -u | wc -l)"
 must "classic: hello on c1n0" dk c1n0 run -d --name hello --net c1net -e WORD=Hello swarmctl/hello serve-word
 eq "classic: c1n1 reaches hello on c1n0 by name over the overlay" "Hello" \
   "$(retry_in c1n1 c1net wget -q -O- http://hello:8080)"
 check "classic: network create is idempotent" sc network create c1net
+must "classic: swarmctl network create c1net2" sc network create c1net2
+eq "classic: network create starts c1net2's keeper on every swarm machine" "c1m c1n0 c1n1" \
+  "$(sw ps -a --filter label=swarmctl.network-keeper=c1net2 --filter status=running --format '{{.Names}}' | cut -d/ -f1 | sort | xargs)"
 start=$SECONDS
 out=$(sc up -f "$E2E_TMP/classic.yml" 2>&1)
 took=$((SECONDS - start))

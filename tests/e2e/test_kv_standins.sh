@@ -8,6 +8,8 @@
 # test_cluster.sh.
 source "$(dirname "$0")/lib.sh"
 e2e_setup 209 sce2e209
+e2e_require "the classic Swarm source and go (images/build_swarm.sh --check)" \
+  "$(dirname "$0")/images/build_swarm.sh" --check
 IMAGES=$("$(dirname "$0")/images/build.sh" "$E2E_TMP/images") || { e2e_log "FAIL: building test images"; exit 1; }
 
 pids=()

@@ -3,19 +3,21 @@
 Docker engine: no registry is reachable here, so tests `docker load` these into their hosts
 (swarmctl create --preload-image / cluster file `images:`).
 
-Images (all from Debian packages of this machine):
+Images (from Debian packages of this machine, and the classic Swarm built from source):
   busybox:latest                 busybox-static, PATH=/bin
-  swarmctl/hello:latest          busybox + tiny HTTP services on :8080 (nc -ll -e):
-                                   serve-word (answers $WORD), serve-hello-world (asks hello and
-                                   world BY NAME and answers "Hello World")
+  swarmctl/hello:latest          busybox + tiny HTTP services on :8080 (nc -ll -e), the seed
+  swarmctl/world:latest            walkthrough's three services: serve-word answers $WORD (Hello,
+  swarmctl/hello-world:latest      World), serve-hello-world asks hello and world BY NAME and
+                                   answers "Hello World"; one archive, one shared layer
   quay.io/coreos/etcd:v3.4.23    Debian's etcd 3.4 binary (+ its libc) — a REAL etcd
-  swarm:latest                   STAND-IN for classic Swarm (cannot be pulled here): records its
-                                 argv in /tmp/swarm-args, `manage` listens on the -H port, `join`
-                                 stays up. Checks the command lines swarmctl produces, nothing more.
-  progrium/consul:latest         STAND-IN for Consul: records argv, answers GET /v1/status/leader
-                                 on 8500. Checks command line and health probe only.
-  zookeeper:3.8                  STAND-IN for ZooKeeper: records argv and env, answers the
-                                 four-letter words `ruok` (imok) and `stat` on 2181.
+  swarm:latest                   the REAL classic Swarm 1.2.9 (/swarm, built from source by
+                                 build_swarm.sh; $SWARM_BINARY), laid out like the public image
+  progrium/consul:latest         STAND-IN for Consul (no source can be built here): records argv,
+                                 answers GET /v1/status/leader on 8500. Checks command line and
+                                 health probe only.
+  zookeeper:3.8                  STAND-IN for ZooKeeper (no source can be built here): records
+                                 argv and env, answers the four-letter words `ruok` (imok) and
+                                 `stat` on 2181.
 usage: build.py OUTDIR   (prints OUTDIR; writes <name>.tar files)
 """
 import hashlib, io, json, os, subprocess, sys, tarfile, time
@@ -64,25 +66,31 @@ def busybox_layer(tar):
     add_file(tar, "etc/group", b"root:x:0:\n", 0o644)
 
 
-def image(name, tag, build, env=None, cmd=None, entrypoint=None):
+def image(name, tag, build, env=None, cmd=None, entrypoint=None, more=()):
+    """Writes <name>.tar holding name:tag and every (name, tag, env, cmd, entrypoint) of `more`,
+    all on the one layer that `build` writes."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as t:
         build(t)
     layer = buf.getvalue()
     diff_id = "sha256:" + hashlib.sha256(layer).hexdigest()
-    config = {
-        "architecture": "amd64", "os": "linux", "created": "2023-11-14T22:13:20Z",
-        "config": {"Env": env or ["PATH=/bin:/usr/local/bin"], "Cmd": cmd, "Entrypoint": entrypoint},
-        "rootfs": {"type": "layers", "diff_ids": [diff_id]},
-        "history": [{"created": "2023-11-14T22:13:20Z", "created_by": "swarmctl tests/e2e/images/build.py"}],
-    }
-    cfg = json.dumps(config, sort_keys=True).encode()
-    cfg_name = hashlib.sha256(cfg).hexdigest() + ".json"
     layer_dir = hashlib.sha256(layer).hexdigest()
-    manifest = [{"Config": cfg_name, "RepoTags": [f"{name}:{tag}"], "Layers": [layer_dir + "/layer.tar"]}]
+    configs, manifest = [], []
+    for n, tg, e, c, ep in [(name, tag, env, cmd, entrypoint)] + list(more):
+        config = {
+            "architecture": "amd64", "os": "linux", "created": "2023-11-14T22:13:20Z",
+            "config": {"Env": e or ["PATH=/bin:/usr/local/bin"], "Cmd": c, "Entrypoint": ep},
+            "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+            "history": [{"created": "2023-11-14T22:13:20Z", "created_by": "swarmctl tests/e2e/images/build.py"}],
+        }
+        cfg = json.dumps(config, sort_keys=True).encode()
+        cfg_name = hashlib.sha256(cfg).hexdigest() + ".json"
+        configs.append((cfg_name, cfg))
+        manifest.append({"Config": cfg_name, "RepoTags": [f"{n}:{tg}"], "Layers": [layer_dir + "/layer.tar"]})
     file = os.path.join(OUT, name.replace("/", "_").replace(".", "_") + ".tar")
     with tarfile.open(file + ".tmp", "w") as t:
-        add_file(t, cfg_name, cfg, 0o644)
+        for cfg_name, cfg in configs:
+            add_file(t, cfg_name, cfg, 0o644)
         add_dir(t, layer_dir)
         add_file(t, layer_dir + "/layer.tar", layer, 0o644)
         add_file(t, layer_dir + "/VERSION", b"1.0", 0o644)
@@ -100,7 +108,14 @@ done
 """
 HELLO_WORD = b"#!/bin/sh\n" + READ_REQUEST + b"""printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' "$WORD"
 """
-HELLO_WORLD = b"#!/bin/sh\n" + READ_REQUEST + b"""get() { timeout 5 wget -q -O- "http://$1:8080/"; }
+# Asks each name up to 5 times: a classic overlay learns a name some time after its container
+# starts (the store is watched asynchronously), and a client that fails once is asked again.
+HELLO_WORLD = b"#!/bin/sh\n" + READ_REQUEST + b"""get() {
+  for i in 1 2 3 4 5; do
+    a=$(timeout 5 wget -q -O- "http://$1:8080/" 2>/dev/null) && [ -n "$a" ] && { echo "$a"; return; }
+    sleep 0.5
+  done
+}
 printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s %s\\n' "$(get hello)" "$(get world)"
 """
 SERVE = b"""#!/bin/sh
@@ -109,17 +124,6 @@ case "$1" in
   serve-word) exec nc -ll -p 8080 -e /srv/word.sh ;;
   serve-hello-world) exec nc -ll -p 8080 -e /srv/hello-world.sh ;;
   *) exec "$@" ;;
-esac
-"""
-SWARM = b"""#!/bin/sh
-# STAND-IN for the classic Swarm image (see build.py): records argv, stays up.
-echo "$@" > /tmp/swarm-args
-port=3376
-prev=
-for a in "$@"; do [ "$prev" = "-H" ] && port=${a##*:}; prev=$a; done
-case " $* " in
-  *" manage "*) exec nc -ll -p "$port" -e /bin/cat ;;
-  *) exec sleep 2147483647 ;;
 esac
 """
 CONSUL = b"""#!/bin/sh
@@ -153,8 +157,10 @@ def hello(t):
 
 
 def swarm(t):
-    busybox_layer(t)
-    add_file(t, "swarm", SWARM)
+    # Like the public image: the static binary at /swarm, a /tmp, nothing else.
+    for d in ["etc", "tmp", ".swarm"]:
+        add_dir(t, d, 0o1777 if d == "tmp" else 0o755)
+    add_file(t, "swarm", open(os.environ["SWARM_BINARY"], "rb").read())
 
 
 def consul(t):
@@ -178,9 +184,12 @@ def etcd(t):
 
 
 image("busybox", "latest", busybox_layer, env=["PATH=/bin"], cmd=["sh"])
-image("swarmctl/hello", "latest", hello, env=["PATH=/bin"], entrypoint=["/srv/serve"], cmd=["serve-word"])
+SERVICES = [("swarmctl/world", "latest", ["PATH=/bin", "WORD=World"], ["serve-word"], ["/srv/serve"]),
+            ("swarmctl/hello-world", "latest", ["PATH=/bin"], ["serve-hello-world"], ["/srv/serve"])]
+image("swarmctl/hello", "latest", hello, env=["PATH=/bin", "WORD=Hello"], entrypoint=["/srv/serve"],
+      cmd=["serve-word"], more=SERVICES)
 image("quay.io/coreos/etcd", "v3.4.23", etcd, env=["PATH=/usr/local/bin"], cmd=["etcd"])
-image("swarm", "latest", swarm, env=["PATH=/bin"], entrypoint=["/swarm"], cmd=["--help"])
+image("swarm", "latest", swarm, env=["PATH=/", "SWARM_HOST=:2375"], entrypoint=["/swarm"], cmd=["--help"])
 image("progrium/consul", "latest", consul, env=["PATH=/bin"], entrypoint=["/consul"], cmd=["-server", "-bootstrap"])
 image("zookeeper", "3.8", zookeeper, env=["PATH=/bin"], entrypoint=["/zookeeper"], cmd=["zkServer.sh", "start-foreground"])
 print(OUT)

@@ -27,6 +27,13 @@ const Vars k_vars = {{"DOCKER_TLS_VERIFY", "1"},
                      {"DOCKER_CERT_PATH", "/tmp/dm-store/machines/fake1"},
                      {"DOCKER_MACHINE_NAME", "fake1"}};
 
+// render_env for inputs it must accept.
+std::string render_ok(Shell shell, const Vars &vars, bool unset, const std::string &cmd) {
+  auto r = render_env(shell, vars, unset, cmd);
+  REQUIRE_MESSAGE(r, (r ? "" : r.error().message));
+  return *r;
+}
+
 std::string command_of(std::string_view section) {
   for (const auto &o : test::ref::k_outputs)
     if (o.section == section) return std::string(o.command);
@@ -38,7 +45,7 @@ void check_reference(std::string_view section, Shell shell, bool unset, const Va
   INFO(section);
   auto want = test::ref::output(section);
   REQUIRE_FALSE(want.empty());
-  CHECK(render_env(shell, vars, unset, command_of(section)) == want);
+  CHECK(render_ok(shell, vars, unset, command_of(section)) == want);
 }
 } // namespace
 
@@ -69,11 +76,11 @@ TEST_CASE("env: tcsh output matches docker-machine") {
 
 TEST_CASE("env: sh and zsh use bash syntax, like docker-machine") {
   std::string cmd = "docker-machine -s /tmp/dm-store env fake1";
-  auto bash = render_env(Shell::Bash, k_vars, false, cmd);
-  CHECK(render_env(Shell::Sh, k_vars, false, cmd) == bash);
-  CHECK(render_env(Shell::Zsh, k_vars, false, cmd) == bash);
-  CHECK(render_env(Shell::Sh, k_vars, true, cmd) == render_env(Shell::Bash, k_vars, true, cmd));
-  CHECK(render_env(Shell::Zsh, k_vars, true, cmd) == render_env(Shell::Bash, k_vars, true, cmd));
+  auto bash = render_ok(Shell::Bash, k_vars, false, cmd);
+  CHECK(render_ok(Shell::Sh, k_vars, false, cmd) == bash);
+  CHECK(render_ok(Shell::Zsh, k_vars, false, cmd) == bash);
+  CHECK(render_ok(Shell::Sh, k_vars, true, cmd) == render_ok(Shell::Bash, k_vars, true, cmd));
+  CHECK(render_ok(Shell::Zsh, k_vars, true, cmd) == render_ok(Shell::Bash, k_vars, true, cmd));
 }
 
 TEST_CASE("env: --unset for every shell matches docker-machine") {
@@ -128,12 +135,12 @@ TEST_CASE("env: --unset --no-proxy prints a clean unset line (without docker-mac
   CHECK(np->second == "");
   Vars v = k_vars;
   v.push_back(*np);
-  auto out = render_env(Shell::Bash, v, true, "swarmctl env -u --no-proxy");
+  auto out = render_ok(Shell::Bash, v, true, "swarmctl env -u --no-proxy");
   CHECK(out.find("unset NO_PROXY\n") != std::string::npos);
   CHECK(out.find("localhost") == std::string::npos);
-  auto fish = render_env(Shell::Fish, v, true, "swarmctl env -u --no-proxy");
+  auto fish = render_ok(Shell::Fish, v, true, "swarmctl env -u --no-proxy");
   CHECK(fish.find("set -e NO_PROXY;\n") != std::string::npos);
-  auto cmd = render_env(Shell::Cmd, v, true, "swarmctl env -u --no-proxy");
+  auto cmd = render_ok(Shell::Cmd, v, true, "swarmctl env -u --no-proxy");
   CHECK(cmd.find("SET NO_PROXY=\n") != std::string::npos);
   auto lower = no_proxy_var("x", nullptr, "127.0.0.1", true);
   REQUIRE(lower);
@@ -157,13 +164,13 @@ TEST_CASE("env: shell names parse like docker-machine, unknown falls back to bas
 TEST_CASE("env: the rendered bash output evaluates to the values") {
   // Values with spaces survive a real eval (paths under a home with a space).
   Vars v = {{"DOCKER_CERT_PATH", "/home/a b/.swarmctl/machines/m"}, {"DOCKER_MACHINE_NAME", "m"}};
-  auto out = render_env(Shell::Bash, v, false, "swarmctl env m");
+  auto out = render_ok(Shell::Bash, v, false, "swarmctl env m");
   auto r = run_process(
       {"bash", "-c", out + "printf '%s|%s' \"$DOCKER_CERT_PATH\" \"$DOCKER_MACHINE_NAME\""});
   REQUIRE(r);
   CHECK(r->exit_code == 0);
   CHECK(r->out == "/home/a b/.swarmctl/machines/m|m");
-  auto un = render_env(Shell::Bash, v, true, "swarmctl env -u");
+  auto un = render_ok(Shell::Bash, v, true, "swarmctl env -u");
   auto u = run_process(
       {"bash", "-c",
        "export DOCKER_MACHINE_NAME=x\n" + un + "printf %s \"${DOCKER_MACHINE_NAME-unset}\""});

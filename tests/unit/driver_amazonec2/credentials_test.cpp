@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 #include <drivers/amazonec2/credentials.hpp>
+#include <drivers/amazonec2/driver.hpp>
 #include <provision/util/fs.hpp>
 
 #include <cstdlib>
@@ -146,4 +147,18 @@ TEST_CASE("credentials: a recorded source is resolved again at use time") {
   REQUIRE(f);
   CHECK(f->secret_key == "SECRET_F");
   CHECK(f->session_token == "TOK_F");
+}
+
+TEST_CASE("credentials: --help says a secret given as a flag is visible in /proc/PID/cmdline") {
+  auto d = make_amazonec2_driver();
+  for (std::string flag : {"amazonec2-secret-key", "amazonec2-session-token"}) {
+    CAPTURE(flag);
+    bool found = false;
+    for (const auto &f : d->create_flags())
+      if (f.name == flag) {
+        found = true;
+        CHECK(f.help.find("/proc/PID/cmdline") != std::string::npos);
+      }
+    CHECK(found);
+  }
 }

@@ -71,7 +71,9 @@ void replace_all(std::string &s, const std::string &from, const std::string &to)
 }
 
 // Inverse of systemd's quoting of ExecStart words: "..." with \\ \" \n escapes, $$ and %%.
-std::vector<std::string> systemd_unquote_words(const std::string &line) {
+// systemd's unquoting: ExecStart= turns $$ into $ (it expands variables), Environment= does not
+// (`dollars` false); both turn %% into %.
+std::vector<std::string> systemd_unquote_words(const std::string &line, bool dollars = true) {
   std::vector<std::string> words;
   size_t i = 0;
   while (i < line.size()) {
@@ -87,7 +89,7 @@ std::vector<std::string> systemd_unquote_words(const std::string &line) {
         char n = line[i + 1];
         w += n == 'n' ? '\n' : n;
         i += 2;
-      } else if ((line[i] == '$' || line[i] == '%') && i + 1 < line.size() &&
+      } else if (((line[i] == '$' && dollars) || line[i] == '%') && i + 1 < line.size() &&
                  line[i + 1] == line[i]) {
         w += line[i];
         i += 2;
@@ -248,7 +250,7 @@ TEST_CASE("engine: hostile hostname, labels and env reach the systemd drop-in ve
     auto e = rest.find('\n', p);
     auto line = rest.substr(p, e - p);
     REQUIRE(line.rfind("Environment=", 0) == 0);
-    auto w = systemd_unquote_words(line.substr(12));
+    auto w = systemd_unquote_words(line.substr(12), false);
     REQUIRE(w.size() == 1);
     env.push_back(w[0]);
     p = e + 1;

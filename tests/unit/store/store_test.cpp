@@ -276,11 +276,12 @@ TEST_CASE("store: load of a missing machine gives docker-machine's not-found mes
   CHECK_FALSE(s.exists("nosuch"));
 }
 
-TEST_CASE("store: a reserved machine without config.json is reported as an interrupted create") {
+TEST_CASE("store: a machine directory without config.json (made by hand or by an old version) "
+          "says how to remove it") {
   TempDir t;
   Store s(t.path / "store");
   REQUIRE(s.init());
-  REQUIRE(s.reserve("half"));
+  fs::create_directories(s.machine_dir("half"));
   CHECK(s.exists("half"));
   auto r = s.load("half");
   REQUIRE_FALSE(r);
@@ -293,9 +294,10 @@ TEST_CASE("store: reserve is exclusive and reports docker-machine's already-exis
   TempDir t;
   Store s(t.path / "store");
   REQUIRE(s.init());
-  REQUIRE(s.reserve("dup"));
+  auto first = s.reserve(sample("dup"));
+  REQUIRE(first);
   CHECK(mode_of(s.machine_dir("dup")) == 0700);
-  auto again = s.reserve("dup");
+  auto again = s.reserve(sample("dup"));
   REQUIRE_FALSE(again);
   CHECK(again.error().code == Errc::already_exists);
   CHECK(again.error().message == "Docker machine \"dup\" already exists");
@@ -385,7 +387,7 @@ TEST_CASE("store: save and reserve refuse an invalid machine name") {
   auto r = s.save(h);
   CHECK_FALSE(r);
   CHECK_FALSE(fs::exists(t.path / "escaped"));
-  auto rv = s.reserve("../../escaped2");
+  auto rv = s.reserve(sample("../../escaped2"));
   CHECK_FALSE(rv);
   CHECK_FALSE(fs::exists(t.path / "escaped2"));
 }
@@ -444,7 +446,7 @@ TEST_CASE("store: 20 processes creating machines at once under the store lock al
           rc = 10;
         else if (!s.init())
           rc = 11;
-        else if (!s.reserve("p" + std::to_string(i)))
+        else if (!s.reserve(sample("p" + std::to_string(i))))
           rc = 12;
       }
       auto h = sample("p" + std::to_string(i));

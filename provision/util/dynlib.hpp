@@ -1,0 +1,25 @@
+#pragma once
+// Shared libraries loaded on first use. A library linked at start-up is mapped and relocated by
+// every command, `swarmctl url` included; libssh, libcurl and libarchive, with their own
+// dependency trees (Kerberos, GnuTLS, ICU...), are loaded only by the commands that use them.
+// Their headers still come from the -dev packages, so types and signatures are checked at
+// compile time; functions are resolved with dlsym from the library's SONAME.
+#include <string>
+
+namespace sc::dynlib {
+
+struct Library {
+  void *handle = nullptr;
+  std::string error; // empty when loaded
+};
+
+// dlopen(RTLD_NOW | RTLD_LOCAL) of `soname`, or of $`env_override` when set (tests use it to
+// check the error path). The error names the library and the Debian `package` to install. A
+// loaded library is never unloaded.
+Library open(const char *soname, const char *env_override, const char *package);
+
+// The function `name` of `lib`. Entry points load their library (and stop on its error) before
+// they call a function, so a missing one is a bug: it is reported and the process ends.
+void *require(const Library &lib, const char *soname, const char *name);
+
+} // namespace sc::dynlib
