@@ -19,7 +19,6 @@
 #include <drivers/local/local.hpp>
 #include <fmt/format.h>
 #include <fstream>
-#include <limits>
 #include <map>
 #include <provision/util/fs.hpp>
 #include <provision/util/number.hpp>

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <drivers/virtualbox/parse.hpp>
 #include <fmt/format.h>
+#include <provision/util/printable.hpp>
 #include <regex>
 #include <sstream>
 
@@ -239,7 +240,8 @@ Result<Version> parse_version(std::string_view text) {
   std::string s = trim(text);
   std::smatch m;
   if (!std::regex_search(s, m, re))
-    return fail(Errc::parse, fmt::format("unrecognised VirtualBox version \"{}\"", s));
+    return fail(Errc::parse,
+                fmt::format("unrecognised VirtualBox version \"{}\"", printable_line(s)));
   auto num = [&](int i) { return static_cast<int>(leading_number(m[i].str()).value_or(0)); };
   return Version{num(1), num(2), num(3)};
 }
@@ -320,7 +322,7 @@ Result<Cidr> parse_cidr(std::string_view s) {
         Errc::usage,
         fmt::format(
             "--virtualbox-hostonly-cidr: '{}' is not an address/prefix such as 192.168.99.1/24",
-            s));
+            printable_line(s)));
   auto ip = parse_ipv4(s.substr(0, slash));
   auto p = s.substr(slash + 1);
   int prefix = -1;
@@ -329,7 +331,7 @@ Result<Cidr> parse_cidr(std::string_view s) {
   if (!ip || prefix < 8 || prefix > 30)
     return fail(Errc::usage, fmt::format("--virtualbox-hostonly-cidr: '{}' is not an "
                                          "address/prefix (prefix 8 to 30) such as 192.168.99.1/24",
-                                         s));
+                                         printable_line(s)));
   Cidr c{*ip, prefix};
   if (c.host == c.network())
     return fail(Errc::usage,

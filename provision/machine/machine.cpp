@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 #include <provision/machine/connection.hpp>
 #include <provision/machine/machine.hpp>
-#include <provision/util/number.hpp>
 
 namespace sc {
 

@@ -12,7 +12,6 @@
 #include <provision/ssh/libssh_api.hpp>
 #include <provision/ssh/libssh_runner.hpp>
 #include <provision/util/fs.hpp>
-#include <provision/util/number.hpp>
 #include <provision/util/poll.hpp>
 #include <provision/util/process.hpp>
 #include <provision/util/shell_quote.hpp>

@@ -107,6 +107,22 @@ TEST_CASE("virtualbox parse: host-only CIDR must be a host address") {
   CHECK_FALSE(parse_cidr("300.1.1.1/24"));
 }
 
+// Found by fuzz_vbox_parse (corpus: found-version-nul.txt): the answer was quoted raw, so a
+// NUL, a newline or an escape sequence in it reached the terminal inside the error line.
+TEST_CASE("virtualbox parse: refused versions and CIDRs are one printable line") {
+  auto v = parse_version(std::string("192.1\0\0"
+                                     "36.99./1299",
+                                     18));
+  REQUIRE_FALSE(v);
+  CHECK(v.error().message == "unrecognised VirtualBox version \"192.1??36.99./1299\"");
+  auto w = parse_version("WARNING: The vboxdrv kernel module is not loaded.\n\x1b[1mrun\x1b[0m");
+  REQUIRE_FALSE(w);
+  CHECK(w.error().message.find_first_of("\n\x1b") == std::string::npos);
+  auto c = parse_cidr("192.168.99.1/24\n\x1b]0;x\a");
+  REQUIRE_FALSE(c);
+  CHECK(c.error().message.find("'192.168.99.1/24??]0;x?'") != std::string::npos);
+}
+
 TEST_CASE("virtualbox parse: a server without individual configs fixes no address") {
   CHECK(parse_dhcp_individual_configs(sample("list_dhcpservers.txt"),
                                       "HostInterfaceNetworking-vboxnet0")
