@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <provision/util/ports.hpp>
 #include <provision/util/result.hpp>
 #include <provision/util/ui.hpp>
 #include <string>
@@ -72,9 +73,9 @@ private:
 
 // What the machine will be used for: drivers that manage firewalls (EC2) open only what it needs.
 struct MachineRole {
-  int engine_port = 2376;
+  int engine_port = k_engine_port;
   bool swarm_master = false; // classic swarm manager
-  int swarm_port = 3376;
+  int swarm_port = k_swarm_port;
   bool swarm_agent = false;
   bool swarm_mode = false; // docker swarm init/join: 2377/tcp, 7946/tcp+udp, 4789/udp
   int kv_port = 0;         // key-value store published port, 0 = none
@@ -100,8 +101,13 @@ public:
 
   // Exit 3 on failure: return Errc::precreate with one clear line.
   virtual Status pre_create_check() = 0;
+  // Creates the host. A failure leaves whatever was made in place and does NOT roll back: the
+  // create flow (provision/machine/create_flow.cpp) is the one place that undoes a failed create,
+  // by calling remove() on this same driver object and dropping the record. So every resource
+  // must be findable by remove() from the moment it exists.
   virtual Status create() = 0;
-  // Removes what the driver created; a machine that is already gone is success.
+  // Removes what the driver created; a machine that is already gone, or only partly created (a
+  // failed create()), is success.
   virtual Status remove() = 0;
   virtual Status start();
   virtual Status stop();
@@ -128,7 +134,7 @@ public:
   // certificate is then regenerated).
   virtual std::string assumed_ip_network() const { return ""; }
   virtual Status adopt_ip(const std::string &ip);
-  virtual int engine_port() const { return 2376; }
+  virtual int engine_port() const { return k_engine_port; }
   // For drivers that can answer for many machines in one call (one DescribeInstances, one
   // `VBoxManage list runningvms`): states of `others` (all of this driver), in order. Default:
   // nullopt, meaning "ask each machine".

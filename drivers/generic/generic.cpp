@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <provision/util/fs.hpp>
 #include <provision/util/net.hpp>
+#include <provision/util/ports.hpp>
 
 namespace sc {
 namespace {
@@ -20,7 +21,8 @@ public:
         {"generic-ssh-key", K::String, "", "GENERIC_SSH_KEY",
          "SSH private key path (imported into the store)"},
         {"generic-ssh-port", K::Int, "22", "GENERIC_SSH_PORT", "SSH port"},
-        {"generic-engine-port", K::Int, "2376", "GENERIC_ENGINE_PORT", "Docker engine port"},
+        {"generic-engine-port", K::Int, std::to_string(k_engine_port), "GENERIC_ENGINE_PORT",
+         "Docker engine port"},
     };
   }
 
@@ -32,7 +34,7 @@ public:
     m_user = f.str("generic-ssh-user", "root");
     auto port = f.integer("generic-ssh-port", 22);
     SC_TRY(port);
-    auto eport = f.integer("generic-engine-port", 2376);
+    auto eport = f.integer("generic-engine-port", k_engine_port);
     SC_TRY(eport);
     if (*port <= 0 || *port > 65535) return fail(Errc::usage, "--generic-ssh-port: out of range");
     if (*eport <= 0 || *eport > 65535)
@@ -108,7 +110,7 @@ public:
       m_ip = j.value("IPAddress", "");
       m_user = j.value("SSHUser", "root");
       m_port = j.value("SSHPort", 22);
-      m_engine_port = j.value("EnginePort", 2376);
+      m_engine_port = j.value("EnginePort", k_engine_port);
       m_source_key = j.value("SSHKey", "");
       m_key_file = fs::path(j.value("SSHKeyPath", "id_rsa")).filename();
     } catch (const std::exception &e) {
@@ -121,7 +123,7 @@ private:
   fs::path key_path() const { return m_dir / m_key_file; }
 
   std::string m_name, m_ip, m_user = "root", m_source_key;
-  int m_port = 22, m_engine_port = 2376;
+  int m_port = 22, m_engine_port = k_engine_port;
   fs::path m_dir, m_store, m_key_file = "id_rsa";
 };
 

@@ -103,15 +103,6 @@ public:
     return check_cidr_free(*net);
   }
 
-  Status create() override {
-    auto st = do_create();
-    if (!st) {
-      // Leave nothing half-created behind; the record is removed by the caller.
-      (void)remove();
-    }
-    return st;
-  }
-
   // Everything the record names goes, also after a create that died at any point: the host's
   // processes (proven by its namespace), veth, netns mount, lease, upper layer, and the bridge with
   // its NAT rules when no lease of any store remains on it.
@@ -291,8 +282,9 @@ private:
 
   // Each resource is findable from the record before it exists (remove() sweeps them by the
   // machine's id and directory): the lease (holding the machine directory) comes first, then the
-  // bridge, the upper layer, the netns and veth named after the id, the init (its netns).
-  Status do_create() {
+  // bridge, the upper layer, the netns and veth named after the id, the init (its netns). A failed
+  // create leaves what it made for the flow's remove().
+  Status create() override {
     auto net = parse_cidr(m_bridge, m_cidr);
     if (!net) return fail(net.error());
     SC_TRY(ensure_dir(m_dir / "local", 0700));

@@ -61,7 +61,6 @@ public:
 private:
   VBoxManage &v();
   Result<std::map<std::string, std::string>> info(); // showvminfo, checked to be our VM
-  Status do_create();
   Status create_disk();
   Status import_disk();
   Status image_disk();  // --virtualbox-image

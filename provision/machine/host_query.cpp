@@ -8,6 +8,7 @@
 #include <provision/machine/host_query.hpp>
 #include <provision/machine/provision_flow.hpp>
 #include <provision/util/net.hpp>
+#include <provision/util/ports.hpp>
 #include <thread>
 
 namespace sc {
@@ -67,7 +68,7 @@ void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
         q.docker_version = "Unknown";
         q.error = fmt::format("Unable to query docker version: \"{}\" is not a tcp:// URL", *u);
       } else if (o.want_docker && u && has_engine) {
-        auto hp = parse_host_port(*u, 2376);
+        auto hp = parse_host_port(*u, k_engine_port);
         if (hp) {
           auto v = docker_version(hp->host, hp->port, client_tls(s, m), o.timeout);
           if (v)

@@ -5,6 +5,7 @@
 // store location on load, so a store directory can be moved or copied.
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <provision/util/ports.hpp>
 #include <provision/util/result.hpp>
 #include <string>
 #include <vector>
@@ -28,7 +29,7 @@ struct EngineOptions {
   // swarmctl
   std::string install_method = "package"; // package | script | none
   std::string version;                    // pin, "" = distro/latest
-  int port = 2376;
+  int port = k_engine_port;
 };
 
 struct SwarmOptions {
@@ -37,7 +38,7 @@ struct SwarmOptions {
   std::string discovery;
   bool agent = false;
   bool master = false;
-  std::string host = "tcp://0.0.0.0:3376";
+  std::string host = k_default_swarm_host;
   std::string image = "swarm:latest";
   std::string strategy = "spread";
   int heartbeat = 0;
