@@ -28,7 +28,7 @@ Status wait_state(Machine &m, State want, std::chrono::milliseconds timeout) {
 // A driver that assumes the guest's address (VirtualBox's fixed lease): ask the guest which address
 // it has in that network; a different one is recorded (and the certificate follows below).
 Status check_guest_ip(Services &s, Machine &m) {
-  auto net = m.driver->assumed_ip_network();
+  auto net = m.driver->network().assumed_ip_network;
   if (net.empty()) return ok();
   // Best effort: a guest that cannot be asked keeps its recorded address (the engine check below
   // still reports an unreachable machine).

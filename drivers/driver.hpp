@@ -81,6 +81,21 @@ struct MachineRole {
   int kv_port = 0;         // key-value store published port, 0 = none
 };
 
+// Where the machine sits in a cluster's network, as the driver knows it before asking the host.
+struct ClusterNetwork {
+  // The interface of the cluster-advertise swarmctl sets ("eth0"; VirtualBox: eth1, EC2 Nitro
+  // types: ens5). Provisioning looks for the interface holding cluster_address() and corrects
+  // this guess when it differs, unless interface_given.
+  std::string interface = "eth0";
+  // The user named the interface (a driver flag): provisioning does not correct it.
+  bool interface_given = false;
+  // Drivers that assume the guest's address rather than read it (VirtualBox: the fixed DHCP
+  // lease) name the network it lives in ("192.168.99.1/24"); after every boot the guest is asked
+  // over SSH which address it has there, and adopt_ip() records a different one (the server
+  // certificate is then regenerated). "" for the others.
+  std::string assumed_ip_network;
+};
+
 struct DriverContext {
   std::string machine_name;
   fs::path store_path;  // STORE
@@ -122,17 +137,11 @@ public:
 
   virtual bool provisionable() const { return true; } // none driver: false
   virtual InitStyle init_style() const { return InitStyle::Auto; }
-  virtual std::string cluster_interface() const { return "eth0"; } // cluster-advertise iface
-  // The address other machines reach this one at, as configured on the host: provisioning looks
-  // for the interface holding it and corrects cluster_interface()'s answer when it differs.
+  virtual ClusterNetwork network() const { return {}; }
+  // The address other machines reach this one at, as configured on the host (EC2: the private
+  // one; the public address is NAT'ed). Fallible like ip(), which it may refresh.
   virtual Result<std::string> cluster_address() { return ip(); }
-  // The user named the cluster interface (a driver flag): provisioning does not correct it.
-  virtual bool cluster_interface_given() const { return false; }
-  // Drivers that assume the guest's address rather than read it (VirtualBox: the fixed DHCP
-  // lease) name the network it lives in ("192.168.99.1/24"); after every boot the guest is asked
-  // over SSH which address it has there, and adopt_ip() records a different one (the server
-  // certificate is then regenerated).
-  virtual std::string assumed_ip_network() const { return ""; }
+  // Records the address the guest reported in network().assumed_ip_network.
   virtual Status adopt_ip(const std::string &ip);
   virtual int engine_port() const { return k_engine_port; }
   // For drivers that can answer for many machines in one call (one DescribeInstances, one

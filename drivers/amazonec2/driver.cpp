@@ -95,14 +95,6 @@ Status Ec2Driver::configure(const DriverContext &ctx, const FlagValues &f) {
   return ok();
 }
 
-void Ec2Driver::bind(const DriverContext &ctx) {
-  m_name = ctx.machine_name;
-  m_dir = ctx.machine_dir;
-  m_store = ctx.store_path;
-  m_ui = ctx.ui;
-  m_role = ctx.role;
-}
-
 void Ec2Driver::info(const std::string &msg) const {
   if (m_ui) m_ui->info(fmt::format("({}) {}", m_name, msg));
 }
@@ -201,9 +193,9 @@ Result<SshEndpoint> Ec2Driver::ssh_endpoint() {
   return SshEndpoint{*a, m_ssh_port, m_user, key_path()};
 }
 
-std::string Ec2Driver::cluster_interface() const {
-  if (!m_cluster_iface.empty()) return m_cluster_iface;
-  return interface_for_instance_type(m_instance_type);
+ClusterNetwork Ec2Driver::network() const {
+  if (!m_cluster_iface.empty()) return {m_cluster_iface, true, ""};
+  return {interface_for_instance_type(m_instance_type), false, ""};
 }
 
 // The public IP is NAT'ed by EC2 and never configured on the instance; the private one is.
@@ -298,46 +290,43 @@ Ec2Driver::batch_states(const std::vector<Driver *> &others) {
 }
 
 nlohmann::json Ec2Driver::to_json() const {
-  return {{"MachineName", m_name},
-          {"StorePath", m_store.string()},
-          {"SSHUser", m_user},
-          {"SSHPort", m_ssh_port},
-          {"SSHKeyPath", key_path().string()},
-          {"IPAddress", (m_private_only || m_use_private) ? m_private_ip : m_public_ip},
-          {"PrivateIPAddress", m_private_ip},
-          {"PublicIPAddress", m_public_ip},
-          {"CredentialSource", m_cred_source.to_string()},
-          {"Region", m_region},
-          {"Endpoint", m_endpoint},
-          {"InsecureTransport", m_insecure},
-          {"AMI", m_ami},
-          {"InstanceType", m_instance_type},
-          {"DeviceName", m_device_name},
-          {"RootSize", m_root_size},
-          {"VolumeType", m_volume_type},
-          {"VpcId", m_vpc_id},
-          {"SubnetId", m_subnet_id},
-          {"Zone", m_zone},
-          {"SecurityGroupNames", m_group_names},
-          {"SecurityGroupIds", m_group_ids},
-          {"SecurityGroupReadOnly", m_group_readonly},
-          {"OpenPorts", m_open_ports},
-          {"Tags", m_tags},
-          {"IamInstanceProfile", m_iam_profile},
-          {"RequestSpotInstance", m_spot},
-          {"SpotPrice", m_spot_price},
-          {"BlockDurationMinutes", m_block_minutes},
-          {"SpotInstanceRequestId", m_spot_request_id},
-          {"PrivateIPOnly", m_private_only},
-          {"UsePrivateIP", m_use_private},
-          {"Monitoring", m_monitoring},
-          {"UseEbsOptimizedInstance", m_ebs_optimized},
-          {"UserDataFile", m_userdata_file},
-          {"KeyName", m_keypair_name},
-          {"KeyCreatedBySwarmctl", m_key_created},
-          {"InstanceId", m_instance_id},
-          {"RetryCount", m_retries},
-          {"ClusterInterface", m_cluster_iface}};
+  auto ip = (m_private_only || m_use_private) ? m_private_ip : m_public_ip;
+  auto j = base_json({ip, m_user, m_ssh_port, key_path().string(), false});
+  j.update({{"PrivateIPAddress", m_private_ip},
+            {"PublicIPAddress", m_public_ip},
+            {"CredentialSource", m_cred_source.to_string()},
+            {"Region", m_region},
+            {"Endpoint", m_endpoint},
+            {"InsecureTransport", m_insecure},
+            {"AMI", m_ami},
+            {"InstanceType", m_instance_type},
+            {"DeviceName", m_device_name},
+            {"RootSize", m_root_size},
+            {"VolumeType", m_volume_type},
+            {"VpcId", m_vpc_id},
+            {"SubnetId", m_subnet_id},
+            {"Zone", m_zone},
+            {"SecurityGroupNames", m_group_names},
+            {"SecurityGroupIds", m_group_ids},
+            {"SecurityGroupReadOnly", m_group_readonly},
+            {"OpenPorts", m_open_ports},
+            {"Tags", m_tags},
+            {"IamInstanceProfile", m_iam_profile},
+            {"RequestSpotInstance", m_spot},
+            {"SpotPrice", m_spot_price},
+            {"BlockDurationMinutes", m_block_minutes},
+            {"SpotInstanceRequestId", m_spot_request_id},
+            {"PrivateIPOnly", m_private_only},
+            {"UsePrivateIP", m_use_private},
+            {"Monitoring", m_monitoring},
+            {"UseEbsOptimizedInstance", m_ebs_optimized},
+            {"UserDataFile", m_userdata_file},
+            {"KeyName", m_keypair_name},
+            {"KeyCreatedBySwarmctl", m_key_created},
+            {"InstanceId", m_instance_id},
+            {"RetryCount", m_retries},
+            {"ClusterInterface", m_cluster_iface}});
+  return j;
 }
 
 Status Ec2Driver::from_json(const nlohmann::json &j) {

@@ -4,6 +4,7 @@
 #include <drivers/amazonec2/client.hpp>
 #include <drivers/amazonec2/credentials.hpp>
 #include <drivers/amazonec2/driver.hpp>
+#include <drivers/driver_base.hpp>
 #include <mutex>
 
 namespace sc::ec2 {
@@ -38,12 +39,11 @@ struct InstanceInfo {
 };
 std::vector<InstanceInfo> parse_instances(const XmlNode &describe_instances_response);
 
-class Ec2Driver : public Driver {
+class Ec2Driver : public DriverBase {
 public:
-  std::string driver_name() const override { return "amazonec2"; }
+  Ec2Driver() : DriverBase("amazonec2") {}
   std::vector<FlagSpec> create_flags() const override;
   Status configure(const DriverContext &ctx, const FlagValues &flags) override;
-  void bind(const DriverContext &ctx) override;
   Status pre_create_check() override;
   Status create() override;
   Status remove() override;
@@ -54,9 +54,8 @@ public:
   Result<State> state() override;
   Result<std::string> ip() override;
   Result<SshEndpoint> ssh_endpoint() override;
-  std::string cluster_interface() const override;
+  ClusterNetwork network() const override;
   Result<std::string> cluster_address() override;
-  bool cluster_interface_given() const override { return !m_cluster_iface.empty(); }
   int engine_port() const override { return m_role.engine_port; }
   std::optional<std::vector<Result<State>>>
   batch_states(const std::vector<Driver *> &others) override;
@@ -90,11 +89,6 @@ private:
   Status authorize(const std::string &group_id, const std::vector<IngressRule> &rules);
   Status cleanup_security_groups();
 
-  // Context
-  std::string m_name;
-  fs::path m_dir, m_store;
-  Ui *m_ui = nullptr;
-  MachineRole m_role;
   EnvLookup m_env = process_env();
   std::shared_ptr<HttpClient> m_http;
   std::unique_ptr<Client> m_client;

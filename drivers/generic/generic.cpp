@@ -1,5 +1,6 @@
 #include <sys/stat.h>
 
+#include <drivers/driver_base.hpp>
 #include <drivers/generic/generic.hpp>
 #include <fmt/format.h>
 #include <provision/util/fs.hpp>
@@ -9,9 +10,9 @@
 namespace sc {
 namespace {
 
-class GenericDriver : public Driver {
+class GenericDriver : public DriverBase {
 public:
-  std::string driver_name() const override { return "generic"; }
+  GenericDriver() : DriverBase("generic") {}
 
   std::vector<FlagSpec> create_flags() const override {
     using K = FlagSpec::Kind;
@@ -50,12 +51,6 @@ public:
     return ok();
   }
 
-  void bind(const DriverContext &ctx) override {
-    m_name = ctx.machine_name;
-    m_dir = ctx.machine_dir;
-    m_store = ctx.store_path;
-  }
-
   Status pre_create_check() override {
     struct stat st {};
     if (stat(m_source_key.c_str(), &st) != 0)
@@ -92,17 +87,10 @@ public:
   }
 
   nlohmann::json to_json() const override {
-    return {{"IPAddress", m_ip},
-            {"MachineName", m_name},
-            {"SSHUser", m_user},
-            {"SSHPort", m_port},
-            {"SSHKeyPath", key_path().string()},
-            {"StorePath", m_store.string()},
-            {"SwarmMaster", false},
-            {"SwarmHost", ""},
-            {"SwarmDiscovery", ""},
-            {"EnginePort", m_engine_port},
-            {"SSHKey", m_source_key}};
+    auto j = base_json({m_ip, m_user, m_port, key_path().string()});
+    j["EnginePort"] = m_engine_port;
+    j["SSHKey"] = m_source_key;
+    return j;
   }
 
   Status from_json(const nlohmann::json &j) override {
@@ -122,9 +110,9 @@ public:
 private:
   fs::path key_path() const { return m_dir / m_key_file; }
 
-  std::string m_name, m_ip, m_user = "root", m_source_key;
+  std::string m_ip, m_user = "root", m_source_key;
   int m_port = 22, m_engine_port = k_engine_port;
-  fs::path m_dir, m_store, m_key_file = "id_rsa";
+  fs::path m_key_file = "id_rsa";
 };
 
 } // namespace

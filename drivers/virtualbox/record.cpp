@@ -98,48 +98,34 @@ Status VBoxDriver::configure(const DriverContext &ctx, const FlagValues &f) {
   return ok();
 }
 
-void VBoxDriver::bind(const DriverContext &ctx) {
-  m_name = ctx.machine_name;
-  m_dir = ctx.machine_dir;
-  m_store = ctx.store_path;
-  m_ui = ctx.ui;
-}
-
 nlohmann::json VBoxDriver::to_json() const {
-  return {{"IPAddress", m_ip},
-          {"MachineName", m_name},
-          {"SSHUser", "docker"},
-          {"SSHPort", m_ssh_port},
-          {"SSHKeyPath", key_path().string()},
-          {"StorePath", m_store.string()},
-          {"SwarmMaster", false},
-          {"SwarmHost", ""},
-          {"SwarmDiscovery", ""},
-          {"VBoxManager", nlohmann::json::object()},
-          {"HostInterfaces", nlohmann::json::object()},
-          {"CPU", m_cpus},
-          {"Memory", m_memory},
-          {"DiskSize", m_disk_mb},
-          {"NatNicType", m_nat_nictype},
-          {"Boot2DockerURL", m_b2d_url},
-          {"Boot2DockerSHA256", m_b2d_sha256},
-          {"Boot2DockerImportVM", m_import_vm},
-          {"HostDNSResolver", m_host_dns},
-          {"HostOnlyCIDR", m_cidr},
-          {"HostOnlyNicType", m_ho_nictype},
-          {"HostOnlyPromiscMode", m_ho_promisc},
-          {"UIType", m_ui_type},
-          {"HostOnlyNoDHCP", false},
-          {"NoShare", m_no_share},
-          {"DNSProxy", m_dns_proxy},
-          {"NoVTXCheck", m_no_vtx},
-          {"ShareFolder", m_share_folder},
-          {"UUID", m_uuid},
-          {"HostOnlyInterface", m_hostonly_if},
-          {"DHCPNetwork", m_dhcp_net},
-          {"Image", m_image},
-          {"MACNat", m_mac_nat},
-          {"MACHostOnly", m_mac_hostonly}};
+  auto j = base_json({m_ip, "docker", m_ssh_port, key_path().string()});
+  j.update({{"VBoxManager", nlohmann::json::object()},
+            {"HostInterfaces", nlohmann::json::object()},
+            {"CPU", m_cpus},
+            {"Memory", m_memory},
+            {"DiskSize", m_disk_mb},
+            {"NatNicType", m_nat_nictype},
+            {"Boot2DockerURL", m_b2d_url},
+            {"Boot2DockerSHA256", m_b2d_sha256},
+            {"Boot2DockerImportVM", m_import_vm},
+            {"HostDNSResolver", m_host_dns},
+            {"HostOnlyCIDR", m_cidr},
+            {"HostOnlyNicType", m_ho_nictype},
+            {"HostOnlyPromiscMode", m_ho_promisc},
+            {"UIType", m_ui_type},
+            {"HostOnlyNoDHCP", false},
+            {"NoShare", m_no_share},
+            {"DNSProxy", m_dns_proxy},
+            {"NoVTXCheck", m_no_vtx},
+            {"ShareFolder", m_share_folder},
+            {"UUID", m_uuid},
+            {"HostOnlyInterface", m_hostonly_if},
+            {"DHCPNetwork", m_dhcp_net},
+            {"Image", m_image},
+            {"MACNat", m_mac_nat},
+            {"MACHostOnly", m_mac_hostonly}});
+  return j;
 }
 
 Status VBoxDriver::from_json(const nlohmann::json &j) {

@@ -130,9 +130,9 @@ Status create_machine(Services &s, CreateRequest req) {
   if (has_engine_opt(rec, "cluster-advertise")) rec.auto_cluster_advertise = false;
   if (need_advertise) {
     rec.engine.arbitrary_flags.push_back(
-        fmt::format("cluster-advertise={}:{}", driver->cluster_interface(), rec.engine.port));
+        fmt::format("cluster-advertise={}:{}", driver->network().interface, rec.engine.port));
     // Checked against the host's interfaces at provisioning, unless the user named the interface.
-    rec.auto_cluster_advertise = !driver->cluster_interface_given();
+    rec.auto_cluster_advertise = !driver->network().interface_given;
   }
 
   SC_TRY(bootstrap_certificates(s, rec));

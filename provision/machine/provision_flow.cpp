@@ -111,9 +111,9 @@ static Status check_cluster_interface(Services &s, Machine &m, CommandRunner &ru
   std::string current = value.substr(0, value.rfind(':'));
   if (current.size() > 2 && current.front() == '[' && current.back() == ']')
     current = current.substr(1, current.size() - 2); // [fe80::1]:2376
+  auto net = m.driver->network();
   bool automatic = m.rec.auto_cluster_advertise.value_or(
-      !m.driver->cluster_interface_given() &&
-      value == fmt::format("{}:{}", m.driver->cluster_interface(), m.rec.engine.port));
+      !net.interface_given && value == fmt::format("{}:{}", net.interface, m.rec.engine.port));
   if (automatic) {
     auto addr = m.driver->cluster_address();
     std::string iface = addr ? interface_with_address(facts, *addr) : "";

@@ -85,7 +85,8 @@ TEST_CASE("virtualbox: create runs docker-machine's VBoxManage sequence, then st
   CHECK(fs::exists(r.dir / "id_rsa"));
   CHECK(fs::exists(r.dir / "boot2docker.iso"));
   CHECK_FALSE(fs::exists(r.dir / "userdata.raw"));
-  CHECK(r.d->cluster_interface() == "eth1");
+  CHECK(r.d->network().interface == "eth1");
+  CHECK(r.d->network().assumed_ip_network == "192.168.99.1/24");
   // The raw disk started with the userdata tar carrying the public key.
   CHECK(r.fake->last_raw_tar.substr(0, 29) == "boot2docker, please format-me");
   auto pub = read_file(r.dir / "id_rsa.pub");
