@@ -79,7 +79,7 @@ Status check_guest_ip(Services &s, Machine &m) {
 
 // After a start/restart: new IP -> new server cert; then the engine must answer over TLS.
 Status after_boot(Services &s, Machine &m) {
-  if (!m.driver->provisionable() || m.rec.status != "provisioned") return ok();
+  if (!m.driver->provisionable() || m.rec.status != MachineStatus::Provisioned) return ok();
   SC_TRY(check_guest_ip(s, m));
   SC_TRY(refresh_certs_if_ip_changed(s, m));
   return wait_for_engine(s, m, std::chrono::seconds(90));

@@ -112,7 +112,7 @@ Status create_machine(Services &s, CreateRequest req) {
   SC_TRY(s.store->init());
   if (s.store->exists(rec.name)) {
     auto old = s.store->load(rec.name);
-    if (old && old->status == "failed")
+    if (old && old->status == MachineStatus::Failed)
       return fail(
           Errc::already_exists,
           fmt::format("Docker machine \"{}\" already exists (its creation failed at: {}). Run "
@@ -144,7 +144,7 @@ Status create_machine(Services &s, CreateRequest req) {
   }
   // The record (and with it everything the driver will create, which it derives from the record)
   // exists before the driver starts; its creation lock tells other processes it is being created.
-  rec.status = "creating";
+  rec.status = MachineStatus::Creating;
   Machine m{rec, std::move(driver)};
   m.driver->bind(driver_context(s, m.rec));
   m.rec.driver = m.driver->to_json();
@@ -164,7 +164,7 @@ Status create_machine(Services &s, CreateRequest req) {
   // "provisioning" tells `ls` which step this process was at should it die (the creation lock
   // goes with it); "created" is the end of a --no-provision create.
   bool provisions = m.driver->provisionable() && !req.no_provision;
-  m.rec.status = provisions ? "provisioning" : "created";
+  m.rec.status = provisions ? MachineStatus::Provisioning : MachineStatus::Created;
   SC_TRY(save_machine(s, m));
   if (!m.driver->provisionable()) {
     // Like every machine: ca.pem, cert.pem, key.pem in DOCKER_CERT_PATH, or env/config point
@@ -173,7 +173,7 @@ Status create_machine(Services &s, CreateRequest req) {
       (void)s.store->remove(rec.name);
       return fail(st.error().context("Error creating machine"));
     }
-    m.rec.status = "provisioned";
+    m.rec.status = MachineStatus::Provisioned;
     SC_TRY(save_machine(s, m));
     s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running "
                           "on this virtual machine, run: {} env {}",
@@ -196,7 +196,7 @@ Status create_machine(Services &s, CreateRequest req) {
       return ok();
     });
     if (!st) {
-      m.rec.status = "failed";
+      m.rec.status = MachineStatus::Failed;
       m.rec.failed_step = "waiting for the machine to run";
       (void)save_machine(s, m);
       return fail(st.error().context("Error creating machine"));
@@ -207,7 +207,7 @@ Status create_machine(Services &s, CreateRequest req) {
   po.prefix = p;
   po.swarm_join = req.swarm_join;
   if (auto st = provision_machine(s, m, po); !st) {
-    m.rec.status = "failed";
+    m.rec.status = MachineStatus::Failed;
     m.rec.failed_step = "provisioning";
     (void)save_machine(s, m);
     return fail(
@@ -232,7 +232,7 @@ Result<bool> drop_interrupted_create(Services &s, const std::string &name) {
   if (cp.live)
     return fail(Errc::generic,
                 fmt::format("machine {} is being created by another {} process", name, s.program));
-  if (rec->status != "creating") return false;
+  if (rec->status != MachineStatus::Creating) return false;
   SC_TRY(remove_machine(s, name, false, nullptr));
   return true;
 }
@@ -254,7 +254,7 @@ Status up_machine(Services &s, CreateRequest req, const ProvisionOptions &po, bo
   }
   auto st = m->driver->state();
   if (st && *st == State::Stopped) SC_TRY(m->driver->start());
-  if (m->rec.status == "provisioned") return ok();
+  if (m->rec.status == MachineStatus::Provisioned) return ok();
   return provision_machine(s, *m, po);
 }
 

@@ -159,7 +159,7 @@ static Status check_cluster_interface(Services &s, Machine &m, CommandRunner &ru
 
 Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
   const auto &p = o.prefix;
-  if (m.rec.status == "creating")
+  if (m.rec.status == MachineStatus::Creating)
     return fail(Errc::generic,
                 fmt::format("the create of {} was interrupted before the host was ready: remove "
                             "it with `{} rm -f {}` and create it again",
@@ -261,7 +261,7 @@ Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
     SC_TRY(configure_cluster_role(s, m, *runner, o));
     SC_TRY(load(later));
   }
-  m.rec.status = "provisioned";
+  m.rec.status = MachineStatus::Provisioned;
   m.rec.failed_step.clear();
   SC_TRY(save_machine(s, m));
   s.ui.debug(fmt::format("{}{} SSH round trips", p, runner->round_trips()));
@@ -269,7 +269,7 @@ Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
 }
 
 Status refresh_certs_if_ip_changed(Services &s, Machine &m) {
-  if (!m.driver->provisionable() || m.rec.status != "provisioned") return ok();
+  if (!m.driver->provisionable() || m.rec.status != MachineStatus::Provisioned) return ok();
   auto ip = m.driver->ip();
   if (!ip || m.rec.cert_ip.empty() || *ip == m.rec.cert_ip) return ok();
   s.ui.info(

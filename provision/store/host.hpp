@@ -70,6 +70,13 @@ struct KvOptions {
   int port = 0;      // 0 = default for kind
 };
 
+// How far a machine's create got ("Status" in the record's "Swarmctl" object, as these strings:
+// creating, created, provisioning, provisioned, failed). Unknown: any other string in an older or
+// foreign record; it matches no state and is written back as it was read.
+enum class MachineStatus { Creating, Created, Provisioning, Provisioned, Failed, Unknown };
+std::string_view status_name(MachineStatus s); // "creating"...; "" for Unknown
+MachineStatus parse_status(std::string_view s);
+
 struct HostRecord {
   int config_version = 3;
   std::string name;
@@ -81,10 +88,11 @@ struct HostRecord {
   // swarmctl extras ("Swarmctl" object)
   int schema = 1;
   KvOptions kv;
-  std::string status = "created"; // creating | created | provisioned | failed
-  std::string failed_step;        // the step that failed, for `create` resume hints
-  std::string cert_ip;            // IP the server certificate was issued for (auto-regenerate)
-  std::string swarm_cluster;      // name of the `up` cluster that owns this machine, if any
+  MachineStatus status = MachineStatus::Created;
+  std::string unknown_status; // the text of an Unknown status, kept for the next save
+  std::string failed_step;    // the step that failed, for `create` resume hints
+  std::string cert_ip;        // IP the server certificate was issued for (auto-regenerate)
+  std::string swarm_cluster;  // name of the `up` cluster that owns this machine, if any
   std::vector<std::string> preload_images; // image tarballs `docker load`ed after the engine is up
   // cluster-advertise was set by swarmctl (not given by the user): provisioning replaces the
   // driver's interface name with the one that holds the machine's cluster address on the host.
