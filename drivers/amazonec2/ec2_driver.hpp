@@ -67,6 +67,7 @@ public:
   void set_env(EnvLookup env) { m_env = std::move(env); }
 
 private:
+  Status configure_access(const FlagValues &flags);
   Result<Client *> client();
   Result<AwsCredentials> credentials();
   fs::path key_path() const { return m_dir / "id_rsa"; }
@@ -88,6 +89,8 @@ private:
   Result<std::string> ensure_security_group(const std::string &name);
   Status authorize(const std::string &group_id, const std::vector<IngressRule> &rules);
   Status cleanup_security_groups();
+  // Holders of security group `gid`: (live, shutting down or this machine's instance).
+  Result<std::pair<int, int>> group_users(Client &c, const std::string &gid);
 
   EnvLookup m_env = process_env();
   std::shared_ptr<HttpClient> m_http;
