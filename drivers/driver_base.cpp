@@ -1,4 +1,5 @@
 #include <drivers/driver_base.hpp>
+#include <fmt/format.h>
 
 namespace sc {
 
@@ -10,7 +11,7 @@ void DriverBase::bind(const DriverContext &ctx) {
   m_role = ctx.role;
 }
 
-nlohmann::json DriverBase::base_json(const BaseKeys &k) const {
+nlohmann::json DriverBase::base_json(const BaseKeys &k, const nlohmann::json &own) const {
   nlohmann::json j = {
       {"IPAddress", k.ip},     {"MachineName", m_name},        {"SSHUser", k.ssh_user},
       {"SSHPort", k.ssh_port}, {"SSHKeyPath", k.ssh_key_path}, {"StorePath", m_store.string()}};
@@ -19,7 +20,17 @@ nlohmann::json DriverBase::base_json(const BaseKeys &k) const {
     j["SwarmHost"] = "";
     j["SwarmDiscovery"] = "";
   }
+  j.update(own);
   return j;
+}
+
+Status DriverBase::read_record(const std::function<void()> &read) const {
+  try {
+    read();
+  } catch (const std::exception &e) {
+    return fail(Errc::parse, fmt::format("{} driver config: {}", m_driver_name, e.what()));
+  }
+  return ok();
 }
 
 } // namespace sc

@@ -3,6 +3,7 @@
 // bind() attaches (machine name, directory, store, ui, role), and the keys every record's "Driver"
 // object starts with.
 #include <drivers/driver.hpp>
+#include <functional>
 #include <string_view>
 
 namespace sc {
@@ -26,8 +27,11 @@ public:
   void bind(const DriverContext &ctx) override;
 
 protected:
-  // The common keys (MachineName and StorePath from the context); the driver adds its own.
-  nlohmann::json base_json(const BaseKeys &k) const;
+  // The record: the common keys (MachineName and StorePath from the context) and the driver's.
+  nlohmann::json base_json(const BaseKeys &k, const nlohmann::json &own) const;
+  // For from_json: runs `read` (j.value() calls, which throw on a value of the wrong type); an
+  // exception becomes Errc::parse "<driver> driver config: <what>" (one line).
+  Status read_record(const std::function<void()> &read) const;
 
   std::string m_name; // the machine's name
   fs::path m_dir;     // STORE/machines/NAME

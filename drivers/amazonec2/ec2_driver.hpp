@@ -42,23 +42,28 @@ std::vector<InstanceInfo> parse_instances(const XmlNode &describe_instances_resp
 class Ec2Driver : public DriverBase {
 public:
   Ec2Driver() : DriverBase("amazonec2") {}
+  // model.cpp
   std::vector<FlagSpec> create_flags() const override;
+  // driver.cpp
   Status configure(const DriverContext &ctx, const FlagValues &flags) override;
-  Status pre_create_check() override;
-  Status create() override;
-  Status remove() override;
-  Status start() override;
-  Status stop() override;
-  Status restart() override;
-  Status kill() override;
   Result<State> state() override;
+  std::optional<std::vector<Result<State>>>
+  batch_states(const std::vector<Driver *> &others) override;
   Result<std::string> ip() override;
   Result<SshEndpoint> ssh_endpoint() override;
   ClusterNetwork network() const override;
   Result<std::string> cluster_address() override;
   int engine_port() const override { return m_role.engine_port; }
-  std::optional<std::vector<Result<State>>>
-  batch_states(const std::vector<Driver *> &others) override;
+  Status start() override;
+  Status stop() override;
+  Status kill() override;
+  Status restart() override;
+  // create.cpp
+  Status pre_create_check() override;
+  Status create() override;
+  // resources.cpp
+  Status remove() override;
+  // record.cpp
   nlohmann::json to_json() const override;
   Status from_json(const nlohmann::json &j) override;
 

@@ -6,46 +6,45 @@ namespace sc::ec2 {
 
 nlohmann::json Ec2Driver::to_json() const {
   auto ip = (m_private_only || m_use_private) ? m_private_ip : m_public_ip;
-  auto j = base_json({ip, m_user, m_ssh_port, key_path().string(), false});
-  j.update({{"PrivateIPAddress", m_private_ip},
-            {"PublicIPAddress", m_public_ip},
-            {"CredentialSource", m_cred_source.to_string()},
-            {"Region", m_region},
-            {"Endpoint", m_endpoint},
-            {"InsecureTransport", m_insecure},
-            {"AMI", m_ami},
-            {"InstanceType", m_instance_type},
-            {"DeviceName", m_device_name},
-            {"RootSize", m_root_size},
-            {"VolumeType", m_volume_type},
-            {"VpcId", m_vpc_id},
-            {"SubnetId", m_subnet_id},
-            {"Zone", m_zone},
-            {"SecurityGroupNames", m_group_names},
-            {"SecurityGroupIds", m_group_ids},
-            {"SecurityGroupReadOnly", m_group_readonly},
-            {"OpenPorts", m_open_ports},
-            {"Tags", m_tags},
-            {"IamInstanceProfile", m_iam_profile},
-            {"RequestSpotInstance", m_spot},
-            {"SpotPrice", m_spot_price},
-            {"BlockDurationMinutes", m_block_minutes},
-            {"SpotInstanceRequestId", m_spot_request_id},
-            {"PrivateIPOnly", m_private_only},
-            {"UsePrivateIP", m_use_private},
-            {"Monitoring", m_monitoring},
-            {"UseEbsOptimizedInstance", m_ebs_optimized},
-            {"UserDataFile", m_userdata_file},
-            {"KeyName", m_keypair_name},
-            {"KeyCreatedBySwarmctl", m_key_created},
-            {"InstanceId", m_instance_id},
-            {"RetryCount", m_retries},
-            {"ClusterInterface", m_cluster_iface}});
-  return j;
+  nlohmann::json own = {{"PrivateIPAddress", m_private_ip},
+                        {"PublicIPAddress", m_public_ip},
+                        {"CredentialSource", m_cred_source.to_string()},
+                        {"Region", m_region},
+                        {"Endpoint", m_endpoint},
+                        {"InsecureTransport", m_insecure},
+                        {"AMI", m_ami},
+                        {"InstanceType", m_instance_type},
+                        {"DeviceName", m_device_name},
+                        {"RootSize", m_root_size},
+                        {"VolumeType", m_volume_type},
+                        {"VpcId", m_vpc_id},
+                        {"SubnetId", m_subnet_id},
+                        {"Zone", m_zone},
+                        {"SecurityGroupNames", m_group_names},
+                        {"SecurityGroupIds", m_group_ids},
+                        {"SecurityGroupReadOnly", m_group_readonly},
+                        {"OpenPorts", m_open_ports},
+                        {"Tags", m_tags},
+                        {"IamInstanceProfile", m_iam_profile},
+                        {"RequestSpotInstance", m_spot},
+                        {"SpotPrice", m_spot_price},
+                        {"BlockDurationMinutes", m_block_minutes},
+                        {"SpotInstanceRequestId", m_spot_request_id},
+                        {"PrivateIPOnly", m_private_only},
+                        {"UsePrivateIP", m_use_private},
+                        {"Monitoring", m_monitoring},
+                        {"UseEbsOptimizedInstance", m_ebs_optimized},
+                        {"UserDataFile", m_userdata_file},
+                        {"KeyName", m_keypair_name},
+                        {"KeyCreatedBySwarmctl", m_key_created},
+                        {"InstanceId", m_instance_id},
+                        {"RetryCount", m_retries},
+                        {"ClusterInterface", m_cluster_iface}};
+  return base_json({ip, m_user, m_ssh_port, key_path().string(), false}, own);
 }
 
 Status Ec2Driver::from_json(const nlohmann::json &j) {
-  try {
+  return read_record([&] {
     m_user = j.value("SSHUser", "ubuntu");
     m_ssh_port = j.value("SSHPort", 22);
     m_private_ip = j.value("PrivateIPAddress", "");
@@ -82,10 +81,7 @@ Status Ec2Driver::from_json(const nlohmann::json &j) {
     m_instance_id = j.value("InstanceId", "");
     m_retries = j.value("RetryCount", 5);
     m_cluster_iface = j.value("ClusterInterface", "");
-  } catch (const std::exception &e) {
-    return fail(Errc::parse, fmt::format("amazonec2 driver config: {}", e.what()));
-  }
-  return ok();
+  });
 }
 
 } // namespace sc::ec2

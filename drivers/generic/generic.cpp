@@ -87,24 +87,19 @@ public:
   }
 
   nlohmann::json to_json() const override {
-    auto j = base_json({m_ip, m_user, m_port, key_path().string()});
-    j["EnginePort"] = m_engine_port;
-    j["SSHKey"] = m_source_key;
-    return j;
+    return base_json({m_ip, m_user, m_port, key_path().string()},
+                     {{"EnginePort", m_engine_port}, {"SSHKey", m_source_key}});
   }
 
   Status from_json(const nlohmann::json &j) override {
-    try {
+    return read_record([&] {
       m_ip = j.value("IPAddress", "");
       m_user = j.value("SSHUser", "root");
       m_port = j.value("SSHPort", 22);
       m_engine_port = j.value("EnginePort", k_engine_port);
       m_source_key = j.value("SSHKey", "");
       m_key_file = fs::path(j.value("SSHKeyPath", "id_rsa")).filename();
-    } catch (const std::exception &e) {
-      return fail(Errc::parse, fmt::format("generic driver config: {}", e.what()));
-    }
-    return ok();
+    });
   }
 
 private:

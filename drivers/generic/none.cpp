@@ -59,19 +59,12 @@ public:
     return fail(Errc::unsupported, "hosts without a driver have no SSH access");
   }
   bool provisionable() const override { return false; }
-  nlohmann::json to_json() const override {
-    auto j = base_json({m_ip, "", 0, ""});
-    j["URL"] = m_url;
-    return j;
-  }
+  nlohmann::json to_json() const override { return base_json({m_ip, "", 0, ""}, {{"URL", m_url}}); }
   Status from_json(const nlohmann::json &j) override {
-    try {
+    return read_record([&] {
       m_ip = j.value("IPAddress", "");
       m_url = j.value("URL", "");
-    } catch (const std::exception &e) {
-      return fail(Errc::parse, fmt::format("none driver config: {}", e.what()));
-    }
-    return ok();
+    });
   }
 
 private:

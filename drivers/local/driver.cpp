@@ -217,20 +217,15 @@ public:
   InitStyle init_style() const override { return InitStyle::Sysvinit; }
 
   nlohmann::json to_json() const override {
-    auto j = base_json({m_ip, "root", 22, key_path().string()});
-    j.update({{"Bridge", m_bridge},
-              {"CIDR", m_cidr},
-              {"RootFS", m_lower},
-              {"NoDocker", m_no_docker},
-              {"SSHKeyType", m_key_type},
-              {"Pid", m_pid},
-              {"PidStartTime", m_start},
-              {"HostID", m_id}});
-    return j;
+    nlohmann::json own = {{"Bridge", m_bridge},       {"CIDR", m_cidr},
+                          {"RootFS", m_lower},        {"NoDocker", m_no_docker},
+                          {"SSHKeyType", m_key_type}, {"Pid", m_pid},
+                          {"PidStartTime", m_start},  {"HostID", m_id}};
+    return base_json({m_ip, "root", 22, key_path().string()}, own);
   }
 
   Status from_json(const nlohmann::json &j) override {
-    try {
+    return read_record([&] {
       m_ip = j.value("IPAddress", "");
       m_bridge = j.value("Bridge", "swarmctl0");
       m_cidr = j.value("CIDR", "192.168.99.1/24");
@@ -239,10 +234,7 @@ public:
       m_key_type = j.value("SSHKeyType", "ed25519");
       m_pid = j.value("Pid", 0);
       m_start = j.value("PidStartTime", 0ULL);
-    } catch (const std::exception &e) {
-      return fail(Errc::parse, fmt::format("local driver config: {}", e.what()));
-    }
-    return ok();
+    });
   }
 
 private:
