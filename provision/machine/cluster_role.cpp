@@ -204,7 +204,7 @@ Status wait_for_classic_nodes(Services &s, Machine &master, const std::vector<st
 Status finish_cluster_up(Services &s, const ClusterFile &f, bool quiet) {
   auto master = load_machine(s, f.master()->name);
   if (!master) return fail(master.error());
-  bool classic = f.swarm_mode == "classic";
+  bool classic = f.swarm_mode == SwarmKind::Classic;
   std::vector<std::string> swarm_machines;
   for (const auto &cm : f.machines)
     if (cm.role != "kv") swarm_machines.push_back(cm.name);
