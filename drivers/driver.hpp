@@ -82,7 +82,7 @@ struct MachineRole {
 };
 
 // Where the machine sits in a cluster's network, as the driver knows it before asking the host.
-struct ClusterNetwork {
+struct ClusterNetworking {
   // The interface of the cluster-advertise swarmctl sets ("eth0"; VirtualBox: eth1, EC2 Nitro
   // types: ens5). Provisioning looks for the interface holding cluster_address() and corrects
   // this guess when it differs, unless interface_given.
@@ -137,7 +137,7 @@ public:
 
   virtual bool provisionable() const { return true; } // none driver: false
   virtual InitStyle init_style() const { return InitStyle::Auto; }
-  virtual ClusterNetwork network() const { return {}; }
+  virtual ClusterNetworking network() const { return {}; }
   // The address other machines reach this one at, as configured on the host (EC2: the private
   // one; the public address is NAT'ed). Fallible like ip(), which it may refresh.
   virtual Result<std::string> cluster_address() { return ip(); }

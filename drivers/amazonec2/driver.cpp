@@ -214,7 +214,7 @@ Result<SshEndpoint> Ec2Driver::ssh_endpoint() {
   return SshEndpoint{*a, m_ssh_port, m_user, key_path()};
 }
 
-ClusterNetwork Ec2Driver::network() const {
+ClusterNetworking Ec2Driver::network() const {
   if (!m_cluster_iface.empty()) return {m_cluster_iface, true, ""};
   return {interface_for_instance_type(m_instance_type), false, ""};
 }

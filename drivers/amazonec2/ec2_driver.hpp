@@ -51,7 +51,7 @@ public:
   batch_states(const std::vector<Driver *> &others) override;
   Result<std::string> ip() override;
   Result<SshEndpoint> ssh_endpoint() override;
-  ClusterNetwork network() const override;
+  ClusterNetworking network() const override;
   Result<std::string> cluster_address() override;
   int engine_port() const override { return m_role.engine_port; }
   Status start() override;

@@ -45,7 +45,7 @@ public:
   Result<State> state() override;
   Result<std::string> ip() override;
   Result<SshEndpoint> ssh_endpoint() override;
-  ClusterNetwork network() const override { return {"eth1", false, m_cidr}; }
+  ClusterNetworking network() const override { return {"eth1", false, m_cidr}; }
   Status adopt_ip(const std::string &ip) override;
   std::optional<std::vector<Result<State>>>
   batch_states(const std::vector<Driver *> &others) override;
