@@ -28,7 +28,7 @@ Status wait_state(Machine &m, State want, std::chrono::milliseconds timeout) {
 // A driver that assumes the guest's address (VirtualBox's fixed lease): ask the guest which address
 // it has in that network; a different one is recorded (and the certificate follows below).
 Status check_guest_ip(Services &s, Machine &m) {
-  auto net = m.driver->assumed_ip_network();
+  auto net = m.driver->network().assumed_ip_network;
   if (net.empty()) return ok();
   // Best effort: a guest that cannot be asked keeps its recorded address (the engine check below
   // still reports an unreachable machine).
@@ -79,7 +79,7 @@ Status check_guest_ip(Services &s, Machine &m) {
 
 // After a start/restart: new IP -> new server cert; then the engine must answer over TLS.
 Status after_boot(Services &s, Machine &m) {
-  if (!m.driver->provisionable() || m.rec.status != "provisioned") return ok();
+  if (!m.driver->provisionable() || m.rec.status != MachineStatus::Provisioned) return ok();
   SC_TRY(check_guest_ip(s, m));
   SC_TRY(refresh_certs_if_ip_changed(s, m));
   return wait_for_engine(s, m, std::chrono::seconds(90));

@@ -68,7 +68,7 @@ CreateRequest request_for(const ClusterFile &f, const ClusterMachine &cm) {
   r.swarm.master = cm.role == "master";
   r.swarm.strategy = f.swarm_strategy;
   if (!f.swarm_image.empty()) r.swarm.image = f.swarm_image;
-  if (f.swarm_mode == "swarm-mode") {
+  if (f.swarm_mode == SwarmKind::SwarmMode) {
     r.swarm.mode = true;
   } else if (const auto *kv = f.kv()) {
     r.swarm.discovery =
@@ -151,7 +151,7 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
   if (auto d = kv ? drop_interrupted_create(s, kv->name) : Result<bool>(false); !d)
     return report(s, d.error());
   bool kv_created_now = false;
-  if (kv && f->swarm_mode == "classic" && !s.store->exists(kv->name)) {
+  if (kv && f->swarm_mode == SwarmKind::Classic && !s.store->exists(kv->name)) {
     // Only the driver's part (seconds): the KV machine's address goes into the other engines'
     // cluster-store; it is provisioned below, in parallel with everything else.
     auto req = request_for(*f, *kv);
@@ -174,7 +174,7 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
   // discovery gives up on a store that refused it at start-up and the overlay never meshes).
   auto kv_promise = std::make_shared<std::promise<Status>>();
   std::shared_future<Status> kv_ready = kv_promise->get_future().share();
-  bool gate_on_kv = kv && f->swarm_mode == "classic";
+  bool gate_on_kv = kv && f->swarm_mode == SwarmKind::Classic;
   if (!gate_on_kv) kv_promise->set_value(ok());
   auto engine_turn = std::make_shared<std::mutex>();
   // Swarm mode: nodes join once the master has initialised the swarm.
@@ -213,7 +213,7 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
     po.prefix = "(" + cm.name + ") ";
     bool is_master = master && cm.name == master->name;
     bool is_kv = kv && cm.name == kv->name;
-    if (f->swarm_mode == "swarm-mode" && !is_master) {
+    if (f->swarm_mode == SwarmKind::SwarmMode && !is_master) {
       po.swarm_manager = [manager]() { return manager.get(); };
       req.swarm_join = master ? master->name : "";
     }
@@ -244,7 +244,7 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
             existed = existed && !kv_created_now;
             if (gate_on_kv) kv_promise->set_value(st ? ok() : Status(fail(st.error())));
           }
-          if (is_master && f->swarm_mode == "swarm-mode") {
+          if (is_master && f->swarm_mode == SwarmKind::SwarmMode) {
             if (st)
               manager_promise->set_value(swarm_manager_from_store(s, name));
             else
@@ -255,7 +255,7 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
           gate->leave();
         }));
   }
-  if (f->swarm_mode == "swarm-mode" && !master)
+  if (f->swarm_mode == SwarmKind::SwarmMode && !master)
     manager_promise->set_value(fail(Error{Errc::usage, "no swarm master in the cluster file"}));
   for (auto &j : jobs)
     j.get();
@@ -280,10 +280,10 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
                                                       networks_failed ? "networks" : names)});
   }
   if (!quiet)
-    s.ui.info(
-        fmt::format("Cluster {} is up ({:.1f}s). Point docker at it with: eval $({} env{} {})",
-                    f->name, elapsed(t0), s.program, f->swarm_mode == "classic" ? " --swarm" : "",
-                    master ? master->name : ""));
+    s.ui.info(fmt::format(
+        "Cluster {} is up ({:.1f}s). Point docker at it with: eval $({} env{} {})", f->name,
+        elapsed(t0), s.program, f->swarm_mode == SwarmKind::Classic ? " --swarm" : "",
+        master ? master->name : ""));
   return 0;
 }
 

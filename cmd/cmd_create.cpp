@@ -6,6 +6,7 @@
 #include <memory>
 #include <provision/crypto/ca.hpp>
 #include <provision/machine/create_flow.hpp>
+#include <provision/util/ports.hpp>
 
 namespace sc {
 
@@ -26,7 +27,7 @@ struct CreateOptions {
   std::vector<std::string> engine_opt, insecure, mirrors, labels, env, tls_san;
   bool swarm = false, swarm_master = false, swarm_experimental = false, swarm_mode = false,
        swarm_manager = false;
-  std::string discovery, strategy = "spread", swarm_host = "tcp://0.0.0.0:3376", swarm_addr,
+  std::string discovery, strategy = "spread", swarm_host = k_default_swarm_host, swarm_addr,
                          swarm_image = "swarm:latest", swarm_join;
   std::vector<std::string> swarm_opt, swarm_join_opt;
   std::string kv, kv_image;

@@ -7,6 +7,7 @@
 #include <provision/machine/connection.hpp>
 #include <provision/machine/provision_flow.hpp>
 #include <provision/util/net.hpp>
+#include <provision/util/ports.hpp>
 
 namespace sc {
 
@@ -48,7 +49,7 @@ int run_env(Services &s, const EnvOptions &o) {
     // NO_PROXY gets the driver's IP, as docker-machine's GetIP() gives it (the none driver's
     // includes the port).
     auto dip = m->driver->ip();
-    auto hp = parse_host_port(*url, 2376);
+    auto hp = parse_host_port(*url, k_engine_port);
     ip = dip ? *dip : (hp ? hp->host : "");
     vars = {{"DOCKER_TLS_VERIFY", "1"},
             {"DOCKER_HOST", *url},

@@ -6,6 +6,7 @@
 #include <future>
 #include <provision/machine/provision_flow.hpp>
 #include <provision/util/net.hpp>
+#include <provision/util/ports.hpp>
 
 namespace sc {
 
@@ -141,7 +142,7 @@ void add_version(CLI::App &app, Services &s, int &rc) {
       SC_TRY(require_running(m));
       auto u = m.driver->url();
       if (!u) return fail(u.error());
-      auto hp = parse_host_port(*u, 2376);
+      auto hp = parse_host_port(*u, k_engine_port);
       if (!hp) return fail(hp.error());
       auto v = docker_version(hp->host, hp->port, client_tls(s, m), std::chrono::seconds(20));
       if (!v) return fail(v.error());

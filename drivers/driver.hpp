@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <provision/util/ports.hpp>
 #include <provision/util/result.hpp>
 #include <provision/util/ui.hpp>
 #include <string>
@@ -72,12 +73,27 @@ private:
 
 // What the machine will be used for: drivers that manage firewalls (EC2) open only what it needs.
 struct MachineRole {
-  int engine_port = 2376;
+  int engine_port = k_engine_port;
   bool swarm_master = false; // classic swarm manager
-  int swarm_port = 3376;
+  int swarm_port = k_swarm_port;
   bool swarm_agent = false;
   bool swarm_mode = false; // docker swarm init/join: 2377/tcp, 7946/tcp+udp, 4789/udp
   int kv_port = 0;         // key-value store published port, 0 = none
+};
+
+// Where the machine sits in a cluster's network, as the driver knows it before asking the host.
+struct ClusterNetworking {
+  // The interface of the cluster-advertise swarmctl sets ("eth0"; VirtualBox: eth1, EC2 Nitro
+  // types: ens5). Provisioning looks for the interface holding cluster_address() and corrects
+  // this guess when it differs, unless interface_given.
+  std::string interface = "eth0";
+  // The user named the interface (a driver flag): provisioning does not correct it.
+  bool interface_given = false;
+  // Drivers that assume the guest's address rather than read it (VirtualBox: the fixed DHCP
+  // lease) name the network it lives in ("192.168.99.1/24"); after every boot the guest is asked
+  // over SSH which address it has there, and adopt_ip() records a different one (the server
+  // certificate is then regenerated). "" for the others.
+  std::string assumed_ip_network;
 };
 
 struct DriverContext {
@@ -100,8 +116,13 @@ public:
 
   // Exit 3 on failure: return Errc::precreate with one clear line.
   virtual Status pre_create_check() = 0;
+  // Creates the host. A failure leaves whatever was made in place and does NOT roll back: the
+  // create flow (provision/machine/create_flow.cpp) is the one place that undoes a failed create,
+  // by calling remove() on this same driver object and dropping the record. So every resource
+  // must be findable by remove() from the moment it exists.
   virtual Status create() = 0;
-  // Removes what the driver created; a machine that is already gone is success.
+  // Removes what the driver created; a machine that is already gone, or only partly created (a
+  // failed create()), is success.
   virtual Status remove() = 0;
   virtual Status start();
   virtual Status stop();
@@ -116,19 +137,13 @@ public:
 
   virtual bool provisionable() const { return true; } // none driver: false
   virtual InitStyle init_style() const { return InitStyle::Auto; }
-  virtual std::string cluster_interface() const { return "eth0"; } // cluster-advertise iface
-  // The address other machines reach this one at, as configured on the host: provisioning looks
-  // for the interface holding it and corrects cluster_interface()'s answer when it differs.
+  virtual ClusterNetworking network() const { return {}; }
+  // The address other machines reach this one at, as configured on the host (EC2: the private
+  // one; the public address is NAT'ed). Fallible like ip(), which it may refresh.
   virtual Result<std::string> cluster_address() { return ip(); }
-  // The user named the cluster interface (a driver flag): provisioning does not correct it.
-  virtual bool cluster_interface_given() const { return false; }
-  // Drivers that assume the guest's address rather than read it (VirtualBox: the fixed DHCP
-  // lease) name the network it lives in ("192.168.99.1/24"); after every boot the guest is asked
-  // over SSH which address it has there, and adopt_ip() records a different one (the server
-  // certificate is then regenerated).
-  virtual std::string assumed_ip_network() const { return ""; }
+  // Records the address the guest reported in network().assumed_ip_network.
   virtual Status adopt_ip(const std::string &ip);
-  virtual int engine_port() const { return 2376; }
+  virtual int engine_port() const { return k_engine_port; }
   // For drivers that can answer for many machines in one call (one DescribeInstances, one
   // `VBoxManage list runningvms`): states of `others` (all of this driver), in order. Default:
   // nullopt, meaning "ask each machine".

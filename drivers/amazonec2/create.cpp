@@ -236,7 +236,7 @@ Params Ec2Driver::launch_params(const std::string &pre) const {
 Status Ec2Driver::create() {
   info("Launching instance...");
   SC_TRY_CTX(ensure_key_pair(), "key pair");
-  if (m_cred_source.kind == "flag" && m_create_creds)
+  if (m_cred_source.kind == CredentialSource::Kind::Flag && m_create_creds)
     SC_TRY_CTX(write_flag_credentials(flag_credentials_file(), *m_create_creds), "store AWS keys");
   auto groups = [&]() -> Status {
     m_group_ids.clear();

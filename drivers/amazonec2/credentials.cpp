@@ -71,8 +71,24 @@ fs::path shared_config_path(const EnvLookup &env) {
 }
 
 CredentialSource CredentialSource::parse(const std::string &s) {
-  if (s.rfind("profile:", 0) == 0) return {"profile", s.substr(8)};
-  return {s, ""};
+  if (s.rfind("profile:", 0) == 0) return {Kind::Profile, s.substr(8)};
+  if (s == "flag") return {Kind::Flag, ""};
+  if (s == "env") return {Kind::Env, ""};
+  return {Kind::Unknown, s};
+}
+
+std::string CredentialSource::to_string() const {
+  switch (kind) {
+  case Kind::Flag:
+    return "flag";
+  case Kind::Env:
+    return "env";
+  case Kind::Profile:
+    return "profile:" + text;
+  case Kind::Unknown:
+    break;
+  }
+  return text;
 }
 
 std::string profile_name(const std::string &flag_profile, const EnvLookup &env) {
@@ -114,20 +130,20 @@ Result<std::pair<CredentialSource, AwsCredentials>> discover_credentials(const C
     if (in.flag_access_key.empty() || in.flag_secret_key.empty())
       return fail(Errc::usage,
                   "--amazonec2-access-key and --amazonec2-secret-key must be given together");
-    return std::pair{CredentialSource{"flag", ""},
+    return std::pair{CredentialSource{CredentialSource::Kind::Flag, ""},
                      AwsCredentials{in.flag_access_key, in.flag_secret_key, in.flag_session_token}};
   }
   // An explicit --amazonec2-profile wins over keys in the environment.
   if (in.flag_profile.empty()) {
     auto ak = env_or(env, "AWS_ACCESS_KEY_ID"), sk = env_or(env, "AWS_SECRET_ACCESS_KEY");
     if (!ak.empty() && !sk.empty())
-      return std::pair{CredentialSource{"env", ""},
+      return std::pair{CredentialSource{CredentialSource::Kind::Env, ""},
                        AwsCredentials{ak, sk, env_or(env, "AWS_SESSION_TOKEN")}};
   }
   auto profile = profile_name(in.flag_profile, env);
   auto keys = profile_keys(profile, env);
   if (!keys) return fail(Errc::auth, keys.error().message);
-  if (*keys) return std::pair{CredentialSource{"profile", profile}, **keys};
+  if (*keys) return std::pair{CredentialSource{CredentialSource::Kind::Profile, profile}, **keys};
   return fail(
       Errc::auth,
       fmt::format("amazonec2 driver requires AWS credentials: use --amazonec2-access-key and "
@@ -139,7 +155,7 @@ Result<std::pair<CredentialSource, AwsCredentials>> discover_credentials(const C
 
 Result<AwsCredentials> resolve_credentials(const CredentialSource &src, const fs::path &flag_file,
                                            const EnvLookup &env) {
-  if (src.kind == "flag") {
+  if (src.kind == CredentialSource::Kind::Flag) {
     auto ini = load_ini(flag_file);
     if (!ini) return fail(Errc::auth, ini.error().message);
     auto it = ini->find("swarmctl");
@@ -150,7 +166,7 @@ Result<AwsCredentials> resolve_credentials(const CredentialSource &src, const fs
     return AwsCredentials{it->second["aws_access_key_id"], it->second["aws_secret_access_key"],
                           it->second["aws_session_token"]};
   }
-  if (src.kind == "env") {
+  if (src.kind == CredentialSource::Kind::Env) {
     auto ak = env_or(env, "AWS_ACCESS_KEY_ID"), sk = env_or(env, "AWS_SECRET_ACCESS_KEY");
     if (ak.empty() || sk.empty())
       return fail(Errc::auth,
@@ -158,18 +174,18 @@ Result<AwsCredentials> resolve_credentials(const CredentialSource &src, const fs
                   "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
     return AwsCredentials{ak, sk, env_or(env, "AWS_SESSION_TOKEN")};
   }
-  if (src.kind == "profile") {
-    auto keys = profile_keys(src.profile, env);
+  if (src.kind == CredentialSource::Kind::Profile) {
+    auto keys = profile_keys(src.text, env);
     if (!keys) return fail(Errc::auth, keys.error().message);
     if (!*keys)
       return fail(
           Errc::auth,
           fmt::format("AWS profile \"{}\" (used to create this machine) has no keys in {} or {}",
-                      src.profile, shared_credentials_path(env).string(),
+                      src.text, shared_credentials_path(env).string(),
                       shared_config_path(env).string()));
     return **keys;
   }
-  return fail(Errc::auth, fmt::format("unknown AWS credential source \"{}\"", src.kind));
+  return fail(Errc::auth, fmt::format("unknown AWS credential source \"{}\"", src.text));
 }
 
 Status write_flag_credentials(const fs::path &file, const AwsCredentials &c) {

@@ -28,10 +28,12 @@ fs::path shared_config_path(const EnvLookup &env);
 //   "flag"          the keys were given as flags; they live in MACHINE_DIR/aws-credentials (0600)
 //   "env"           AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
 //   "profile:NAME"  a profile of the shared credentials/config files
+// Unknown: any other text (an older or damaged record), kept as `text` for the next save.
 struct CredentialSource {
-  std::string kind;    // "flag" | "env" | "profile"
-  std::string profile; // for "profile"
-  std::string to_string() const { return kind == "profile" ? "profile:" + profile : kind; }
+  enum class Kind { Flag, Env, Profile, Unknown };
+  Kind kind = Kind::Unknown;
+  std::string text; // Profile: the profile's name; Unknown: the recorded text
+  std::string to_string() const;
   static CredentialSource parse(const std::string &s);
 };
 

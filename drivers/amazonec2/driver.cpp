@@ -7,14 +7,39 @@
 namespace sc {
 namespace ec2 {
 
-Status Ec2Driver::configure(const DriverContext &ctx, const FlagValues &f) {
-  bind(ctx);
-  auto num = [&](const char *n, long long def, int &out) -> Status {
-    auto v = f.integer(n, def);
-    SC_TRY(v);
-    out = static_cast<int>(*v);
-    return ok();
-  };
+namespace {
+// --amazonec2-open-port values: PORT or PORT/tcp|udp.
+Status check_open_ports(const std::vector<std::string> &ports) {
+  for (const auto &p : ports) {
+    auto slash = p.find('/');
+    auto proto = slash == std::string::npos ? "tcp" : p.substr(slash + 1);
+    auto port = parse_port(std::string_view(p).substr(0, slash));
+    if (!port || (proto != "tcp" && proto != "udp"))
+      return fail(Errc::usage,
+                  fmt::format("--amazonec2-open-port: '{}' is not PORT or PORT/tcp|udp", p));
+  }
+  return ok();
+}
+
+// --amazonec2-tags "k1,v1,k2,v2": the list, an even count.
+Result<std::vector<std::string>> parse_tags(const std::string &t) {
+  std::vector<std::string> tags;
+  if (t.empty()) return tags;
+  size_t b = 0;
+  for (;;) {
+    auto c = t.find(',', b);
+    tags.push_back(t.substr(b, c == std::string::npos ? std::string::npos : c - b));
+    if (c == std::string::npos) break;
+    b = c + 1;
+  }
+  if (tags.size() % 2)
+    return fail(Errc::usage, "--amazonec2-tags: expected key,value pairs (an even count)");
+  return tags;
+}
+} // namespace
+
+// The endpoint, region and credentials (their absence is an error only when EC2 is called).
+Status Ec2Driver::configure_access(const FlagValues &f) {
   m_endpoint = f.str("amazonec2-endpoint");
   m_insecure = f.boolean("amazonec2-insecure-transport");
   if (m_insecure && m_endpoint.empty())
@@ -35,6 +60,18 @@ Status Ec2Driver::configure(const DriverContext &ctx, const FlagValues &f) {
     m_cred_source = found->first;
     m_create_creds = found->second;
   }
+  return ok();
+}
+
+Status Ec2Driver::configure(const DriverContext &ctx, const FlagValues &f) {
+  bind(ctx);
+  auto num = [&](const char *n, long long def, int &out) -> Status {
+    auto v = f.integer(n, def);
+    SC_TRY(v);
+    out = static_cast<int>(*v);
+    return ok();
+  };
+  SC_TRY(configure_access(f));
   m_ami = f.str("amazonec2-ami");
   m_ami_name = f.str("amazonec2-ami-name");
   m_ami_owner = f.str("amazonec2-ami-owner", "099720109477");
@@ -50,26 +87,10 @@ Status Ec2Driver::configure(const DriverContext &ctx, const FlagValues &f) {
   m_group_names = groups.empty() ? std::vector<std::string>{"swarmctl"} : groups;
   m_group_readonly = f.boolean("amazonec2-security-group-readonly");
   m_open_ports = f.list("amazonec2-open-port");
-  for (const auto &p : m_open_ports) {
-    auto slash = p.find('/');
-    auto proto = slash == std::string::npos ? "tcp" : p.substr(slash + 1);
-    auto port = parse_port(std::string_view(p).substr(0, slash));
-    if (!port || (proto != "tcp" && proto != "udp"))
-      return fail(Errc::usage,
-                  fmt::format("--amazonec2-open-port: '{}' is not PORT or PORT/tcp|udp", p));
-  }
-  m_tags.clear();
-  if (auto t = f.str("amazonec2-tags"); !t.empty()) {
-    size_t b = 0;
-    for (;;) {
-      auto c = t.find(',', b);
-      m_tags.push_back(t.substr(b, c == std::string::npos ? std::string::npos : c - b));
-      if (c == std::string::npos) break;
-      b = c + 1;
-    }
-    if (m_tags.size() % 2)
-      return fail(Errc::usage, "--amazonec2-tags: expected key,value pairs (an even count)");
-  }
+  SC_TRY(check_open_ports(m_open_ports));
+  auto tags = parse_tags(f.str("amazonec2-tags"));
+  if (!tags) return fail(tags.error());
+  m_tags = std::move(*tags);
   m_iam_profile = f.str("amazonec2-iam-instance-profile");
   m_user = f.str("amazonec2-ssh-user", "ubuntu");
   SC_TRY(num("amazonec2-ssh-port", 22, m_ssh_port));
@@ -93,14 +114,6 @@ Status Ec2Driver::configure(const DriverContext &ctx, const FlagValues &f) {
     return fail(Errc::usage, "--amazonec2-ssh-port: out of range");
   if (m_root_size <= 0) return fail(Errc::usage, "--amazonec2-root-size: must be positive");
   return ok();
-}
-
-void Ec2Driver::bind(const DriverContext &ctx) {
-  m_name = ctx.machine_name;
-  m_dir = ctx.machine_dir;
-  m_store = ctx.store_path;
-  m_ui = ctx.ui;
-  m_role = ctx.role;
 }
 
 void Ec2Driver::info(const std::string &msg) const {
@@ -201,9 +214,9 @@ Result<SshEndpoint> Ec2Driver::ssh_endpoint() {
   return SshEndpoint{*a, m_ssh_port, m_user, key_path()};
 }
 
-std::string Ec2Driver::cluster_interface() const {
-  if (!m_cluster_iface.empty()) return m_cluster_iface;
-  return interface_for_instance_type(m_instance_type);
+ClusterNetworking Ec2Driver::network() const {
+  if (!m_cluster_iface.empty()) return {m_cluster_iface, true, ""};
+  return {interface_for_instance_type(m_instance_type), false, ""};
 }
 
 // The public IP is NAT'ed by EC2 and never configured on the instance; the private one is.
@@ -295,93 +308,6 @@ Ec2Driver::batch_states(const std::vector<Driver *> &others) {
     }
   }
   return out;
-}
-
-nlohmann::json Ec2Driver::to_json() const {
-  return {{"MachineName", m_name},
-          {"StorePath", m_store.string()},
-          {"SSHUser", m_user},
-          {"SSHPort", m_ssh_port},
-          {"SSHKeyPath", key_path().string()},
-          {"IPAddress", (m_private_only || m_use_private) ? m_private_ip : m_public_ip},
-          {"PrivateIPAddress", m_private_ip},
-          {"PublicIPAddress", m_public_ip},
-          {"CredentialSource", m_cred_source.to_string()},
-          {"Region", m_region},
-          {"Endpoint", m_endpoint},
-          {"InsecureTransport", m_insecure},
-          {"AMI", m_ami},
-          {"InstanceType", m_instance_type},
-          {"DeviceName", m_device_name},
-          {"RootSize", m_root_size},
-          {"VolumeType", m_volume_type},
-          {"VpcId", m_vpc_id},
-          {"SubnetId", m_subnet_id},
-          {"Zone", m_zone},
-          {"SecurityGroupNames", m_group_names},
-          {"SecurityGroupIds", m_group_ids},
-          {"SecurityGroupReadOnly", m_group_readonly},
-          {"OpenPorts", m_open_ports},
-          {"Tags", m_tags},
-          {"IamInstanceProfile", m_iam_profile},
-          {"RequestSpotInstance", m_spot},
-          {"SpotPrice", m_spot_price},
-          {"BlockDurationMinutes", m_block_minutes},
-          {"SpotInstanceRequestId", m_spot_request_id},
-          {"PrivateIPOnly", m_private_only},
-          {"UsePrivateIP", m_use_private},
-          {"Monitoring", m_monitoring},
-          {"UseEbsOptimizedInstance", m_ebs_optimized},
-          {"UserDataFile", m_userdata_file},
-          {"KeyName", m_keypair_name},
-          {"KeyCreatedBySwarmctl", m_key_created},
-          {"InstanceId", m_instance_id},
-          {"RetryCount", m_retries},
-          {"ClusterInterface", m_cluster_iface}};
-}
-
-Status Ec2Driver::from_json(const nlohmann::json &j) {
-  try {
-    m_user = j.value("SSHUser", "ubuntu");
-    m_ssh_port = j.value("SSHPort", 22);
-    m_private_ip = j.value("PrivateIPAddress", "");
-    m_public_ip = j.value("PublicIPAddress", "");
-    m_cred_source = CredentialSource::parse(j.value("CredentialSource", "env"));
-    m_region = j.value("Region", "us-east-1");
-    m_endpoint = j.value("Endpoint", "");
-    m_insecure = j.value("InsecureTransport", false);
-    m_ami = j.value("AMI", "");
-    m_instance_type = j.value("InstanceType", "t2.micro");
-    m_device_name = j.value("DeviceName", "/dev/sda1");
-    m_root_size = j.value("RootSize", 16);
-    m_volume_type = j.value("VolumeType", "gp2");
-    m_vpc_id = j.value("VpcId", "");
-    m_subnet_id = j.value("SubnetId", "");
-    m_zone = j.value("Zone", "a");
-    m_group_names = j.value("SecurityGroupNames", std::vector<std::string>{"swarmctl"});
-    m_group_ids = j.value("SecurityGroupIds", std::vector<std::string>{});
-    m_group_readonly = j.value("SecurityGroupReadOnly", false);
-    m_open_ports = j.value("OpenPorts", std::vector<std::string>{});
-    m_tags = j.value("Tags", std::vector<std::string>{});
-    m_iam_profile = j.value("IamInstanceProfile", "");
-    m_spot = j.value("RequestSpotInstance", false);
-    m_spot_price = j.value("SpotPrice", "0.50");
-    m_block_minutes = j.value("BlockDurationMinutes", 0);
-    m_spot_request_id = j.value("SpotInstanceRequestId", "");
-    m_private_only = j.value("PrivateIPOnly", false);
-    m_use_private = j.value("UsePrivateIP", false);
-    m_monitoring = j.value("Monitoring", false);
-    m_ebs_optimized = j.value("UseEbsOptimizedInstance", false);
-    m_userdata_file = j.value("UserDataFile", "");
-    m_keypair_name = j.value("KeyName", "");
-    m_key_created = j.value("KeyCreatedBySwarmctl", false);
-    m_instance_id = j.value("InstanceId", "");
-    m_retries = j.value("RetryCount", 5);
-    m_cluster_iface = j.value("ClusterInterface", "");
-  } catch (const std::exception &e) {
-    return fail(Errc::parse, fmt::format("amazonec2 driver config: {}", e.what()));
-  }
-  return ok();
 }
 
 } // namespace ec2

@@ -4,6 +4,7 @@
 #include <drivers/amazonec2/client.hpp>
 #include <drivers/amazonec2/credentials.hpp>
 #include <drivers/amazonec2/driver.hpp>
+#include <drivers/driver_base.hpp>
 #include <mutex>
 
 namespace sc::ec2 {
@@ -38,28 +39,31 @@ struct InstanceInfo {
 };
 std::vector<InstanceInfo> parse_instances(const XmlNode &describe_instances_response);
 
-class Ec2Driver : public Driver {
+class Ec2Driver : public DriverBase {
 public:
-  std::string driver_name() const override { return "amazonec2"; }
+  Ec2Driver() : DriverBase("amazonec2") {}
+  // model.cpp
   std::vector<FlagSpec> create_flags() const override;
+  // driver.cpp
   Status configure(const DriverContext &ctx, const FlagValues &flags) override;
-  void bind(const DriverContext &ctx) override;
-  Status pre_create_check() override;
-  Status create() override;
-  Status remove() override;
-  Status start() override;
-  Status stop() override;
-  Status restart() override;
-  Status kill() override;
   Result<State> state() override;
-  Result<std::string> ip() override;
-  Result<SshEndpoint> ssh_endpoint() override;
-  std::string cluster_interface() const override;
-  Result<std::string> cluster_address() override;
-  bool cluster_interface_given() const override { return !m_cluster_iface.empty(); }
-  int engine_port() const override { return m_role.engine_port; }
   std::optional<std::vector<Result<State>>>
   batch_states(const std::vector<Driver *> &others) override;
+  Result<std::string> ip() override;
+  Result<SshEndpoint> ssh_endpoint() override;
+  ClusterNetworking network() const override;
+  Result<std::string> cluster_address() override;
+  int engine_port() const override { return m_role.engine_port; }
+  Status start() override;
+  Status stop() override;
+  Status kill() override;
+  Status restart() override;
+  // create.cpp
+  Status pre_create_check() override;
+  Status create() override;
+  // resources.cpp
+  Status remove() override;
+  // record.cpp
   nlohmann::json to_json() const override;
   Status from_json(const nlohmann::json &j) override;
 
@@ -68,6 +72,7 @@ public:
   void set_env(EnvLookup env) { m_env = std::move(env); }
 
 private:
+  Status configure_access(const FlagValues &flags);
   Result<Client *> client();
   Result<AwsCredentials> credentials();
   fs::path key_path() const { return m_dir / "id_rsa"; }
@@ -89,12 +94,9 @@ private:
   Result<std::string> ensure_security_group(const std::string &name);
   Status authorize(const std::string &group_id, const std::vector<IngressRule> &rules);
   Status cleanup_security_groups();
+  // Holders of security group `gid`: (live, shutting down or this machine's instance).
+  Result<std::pair<int, int>> group_users(Client &c, const std::string &gid);
 
-  // Context
-  std::string m_name;
-  fs::path m_dir, m_store;
-  Ui *m_ui = nullptr;
-  MachineRole m_role;
   EnvLookup m_env = process_env();
   std::shared_ptr<HttpClient> m_http;
   std::unique_ptr<Client> m_client;

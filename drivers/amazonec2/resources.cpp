@@ -160,6 +160,35 @@ Status Ec2Driver::authorize(const std::string &id, const std::vector<IngressRule
   return ok();
 }
 
+// Who holds the group is what DeleteSecurityGroup depends on: network interfaces. (The
+// instance.group-id filter of DescribeInstances would do on AWS, but emulators such as moto only
+// record groups given outside NetworkInterfaces.) This machine's instance counts as leaving.
+Result<std::pair<int, int>> Ec2Driver::group_users(Client &c, const std::string &gid) {
+  Params p;
+  add_filter(p, 1, "group-id", {gid});
+  auto r = c.call("DescribeNetworkInterfaces", p);
+  if (!r) return fail(r.error());
+  std::pair<int, int> n{0, 0};
+  std::vector<std::string> ids;
+  for (const XmlNode *eni : r->items("networkInterfaceSet")) {
+    auto iid = eni->str("attachment/instanceId");
+    if (iid.empty())
+      ++n.first; // a load balancer, an unattached ENI...: not ours to judge
+    else
+      ids.push_back(iid);
+  }
+  if (ids.empty()) return n;
+  Params q;
+  add_filter(q, 1, "instance-id", ids);
+  auto d = c.call("DescribeInstances", q);
+  if (!d) return fail(d.error());
+  for (const auto &in : parse_instances(*d)) {
+    if (in.state == "terminated") continue;
+    (in.state == "shutting-down" || in.id == m_instance_id ? n.second : n.first)++;
+  }
+  return n;
+}
+
 Status Ec2Driver::cleanup_security_groups() {
   auto c = client();
   SC_TRY(c);
@@ -180,34 +209,7 @@ Status Ec2Driver::cleanup_security_groups() {
     // Instances that keep the group: any live one. Shutting-down ones (ours, or machines
     // removed in parallel) are going away: wait for them, so that parallel removals of the last
     // machines still delete the group (each waits; one deletes, the others see it gone).
-    // Who holds the group is what DeleteSecurityGroup depends on: network interfaces. (The
-    // instance.group-id filter of DescribeInstances would do on AWS, but emulators such as moto
-    // only record groups given outside NetworkInterfaces.)
-    auto users = [&]() -> Result<std::pair<int, int>> { // (live, shutting down)
-      Params p;
-      add_filter(p, 1, "group-id", {gid});
-      auto r = (*c)->call("DescribeNetworkInterfaces", p);
-      if (!r) return fail(r.error());
-      std::pair<int, int> n{0, 0};
-      std::vector<std::string> ids;
-      for (const XmlNode *eni : r->items("networkInterfaceSet")) {
-        auto iid = eni->str("attachment/instanceId");
-        if (iid.empty())
-          ++n.first; // a load balancer, an unattached ENI...: not ours to judge
-        else
-          ids.push_back(iid);
-      }
-      if (ids.empty()) return n;
-      Params q;
-      add_filter(q, 1, "instance-id", ids);
-      auto d = (*c)->call("DescribeInstances", q);
-      if (!d) return fail(d.error());
-      for (const auto &in : parse_instances(*d)) {
-        if (in.state == "terminated") continue;
-        (in.state == "shutting-down" || in.id == m_instance_id ? n.second : n.first)++;
-      }
-      return n;
-    };
+    auto users = [&] { return group_users(**c, gid); }; // (live, shutting down)
     auto u = users();
     if (!u) return fail(u.error());
     if (u->first > 0) continue;

@@ -1,16 +1,18 @@
 #include <sys/stat.h>
 
+#include <drivers/driver_base.hpp>
 #include <drivers/generic/generic.hpp>
 #include <fmt/format.h>
 #include <provision/util/fs.hpp>
 #include <provision/util/net.hpp>
+#include <provision/util/ports.hpp>
 
 namespace sc {
 namespace {
 
-class GenericDriver : public Driver {
+class GenericDriver : public DriverBase {
 public:
-  std::string driver_name() const override { return "generic"; }
+  GenericDriver() : DriverBase("generic") {}
 
   std::vector<FlagSpec> create_flags() const override {
     using K = FlagSpec::Kind;
@@ -20,7 +22,8 @@ public:
         {"generic-ssh-key", K::String, "", "GENERIC_SSH_KEY",
          "SSH private key path (imported into the store)"},
         {"generic-ssh-port", K::Int, "22", "GENERIC_SSH_PORT", "SSH port"},
-        {"generic-engine-port", K::Int, "2376", "GENERIC_ENGINE_PORT", "Docker engine port"},
+        {"generic-engine-port", K::Int, std::to_string(k_engine_port), "GENERIC_ENGINE_PORT",
+         "Docker engine port"},
     };
   }
 
@@ -32,7 +35,7 @@ public:
     m_user = f.str("generic-ssh-user", "root");
     auto port = f.integer("generic-ssh-port", 22);
     SC_TRY(port);
-    auto eport = f.integer("generic-engine-port", 2376);
+    auto eport = f.integer("generic-engine-port", k_engine_port);
     SC_TRY(eport);
     if (*port <= 0 || *port > 65535) return fail(Errc::usage, "--generic-ssh-port: out of range");
     if (*eport <= 0 || *eport > 65535)
@@ -46,12 +49,6 @@ public:
           "generic driver requires --generic-ssh-key: the private key that logs in to the host "
           "(it is copied into the machine's store directory)");
     return ok();
-  }
-
-  void bind(const DriverContext &ctx) override {
-    m_name = ctx.machine_name;
-    m_dir = ctx.machine_dir;
-    m_store = ctx.store_path;
   }
 
   Status pre_create_check() override {
@@ -90,39 +87,27 @@ public:
   }
 
   nlohmann::json to_json() const override {
-    return {{"IPAddress", m_ip},
-            {"MachineName", m_name},
-            {"SSHUser", m_user},
-            {"SSHPort", m_port},
-            {"SSHKeyPath", key_path().string()},
-            {"StorePath", m_store.string()},
-            {"SwarmMaster", false},
-            {"SwarmHost", ""},
-            {"SwarmDiscovery", ""},
-            {"EnginePort", m_engine_port},
-            {"SSHKey", m_source_key}};
+    return base_json({m_ip, m_user, m_port, key_path().string()},
+                     {{"EnginePort", m_engine_port}, {"SSHKey", m_source_key}});
   }
 
   Status from_json(const nlohmann::json &j) override {
-    try {
+    return read_record([&] {
       m_ip = j.value("IPAddress", "");
       m_user = j.value("SSHUser", "root");
       m_port = j.value("SSHPort", 22);
-      m_engine_port = j.value("EnginePort", 2376);
+      m_engine_port = j.value("EnginePort", k_engine_port);
       m_source_key = j.value("SSHKey", "");
       m_key_file = fs::path(j.value("SSHKeyPath", "id_rsa")).filename();
-    } catch (const std::exception &e) {
-      return fail(Errc::parse, fmt::format("generic driver config: {}", e.what()));
-    }
-    return ok();
+    });
   }
 
 private:
   fs::path key_path() const { return m_dir / m_key_file; }
 
-  std::string m_name, m_ip, m_user = "root", m_source_key;
-  int m_port = 22, m_engine_port = 2376;
-  fs::path m_dir, m_store, m_key_file = "id_rsa";
+  std::string m_ip, m_user = "root", m_source_key;
+  int m_port = 22, m_engine_port = k_engine_port;
+  fs::path m_key_file = "id_rsa";
 };
 
 } // namespace

@@ -1,4 +1,5 @@
 #include <cctype>
+#include <drivers/driver_base.hpp>
 #include <drivers/generic/none.hpp>
 #include <fmt/format.h>
 #include <provision/util/net.hpp>
@@ -16,9 +17,9 @@ bool plain_word(const std::string &s) {
 
 // Registers an already-running TLS engine. As in docker-machine, IPAddress is the URL's
 // host:port and the state is always Running; nothing runs on the remote.
-class NoneDriver : public Driver {
+class NoneDriver : public DriverBase {
 public:
-  std::string driver_name() const override { return "none"; }
+  NoneDriver() : DriverBase("none") {}
   std::vector<FlagSpec> create_flags() const override {
     return {{"url", FlagSpec::Kind::String, "", "", "URL of host when no driver is selected"}};
   }
@@ -35,10 +36,6 @@ public:
     auto pos = m_url.find("://");
     m_ip = pos == std::string::npos ? m_url : m_url.substr(pos + 3);
     return ok();
-  }
-  void bind(const DriverContext &ctx) override {
-    m_name = ctx.machine_name;
-    m_store = ctx.store_path;
   }
   Status pre_create_check() override { return ok(); }
   Status create() override { return ok(); }
@@ -62,25 +59,16 @@ public:
     return fail(Errc::unsupported, "hosts without a driver have no SSH access");
   }
   bool provisionable() const override { return false; }
-  nlohmann::json to_json() const override {
-    return {{"IPAddress", m_ip},    {"MachineName", m_name}, {"SSHUser", ""},
-            {"SSHPort", 0},         {"SSHKeyPath", ""},      {"StorePath", m_store.string()},
-            {"SwarmMaster", false}, {"SwarmHost", ""},       {"SwarmDiscovery", ""},
-            {"URL", m_url}};
-  }
+  nlohmann::json to_json() const override { return base_json({m_ip, "", 0, ""}, {{"URL", m_url}}); }
   Status from_json(const nlohmann::json &j) override {
-    try {
+    return read_record([&] {
       m_ip = j.value("IPAddress", "");
       m_url = j.value("URL", "");
-    } catch (const std::exception &e) {
-      return fail(Errc::parse, fmt::format("none driver config: {}", e.what()));
-    }
-    return ok();
+    });
   }
 
 private:
-  std::string m_name, m_ip, m_url;
-  fs::path m_store;
+  std::string m_ip, m_url;
 };
 
 } // namespace

@@ -1,6 +1,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <drivers/driver_base.hpp>
 #include <drivers/local/driver.hpp>
 #include <drivers/local/local.hpp>
 #include <fmt/format.h>
@@ -25,9 +26,9 @@ std::string self_exe() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("/proc/self/exe");
 }
 
-class LocalDriver : public Driver {
+class LocalDriver : public DriverBase {
 public:
-  std::string driver_name() const override { return "local"; }
+  LocalDriver() : DriverBase("local") {}
 
   std::vector<FlagSpec> create_flags() const override {
     using K = FlagSpec::Kind;
@@ -70,9 +71,7 @@ public:
   }
 
   void bind(const DriverContext &ctx) override {
-    m_name = ctx.machine_name;
-    m_dir = ctx.machine_dir;
-    m_store = ctx.store_path;
+    DriverBase::bind(ctx);
     m_id = fmt::format("{:08x}", static_cast<uint32_t>(
                                      std::hash<std::string>{}(absolute_or_same(m_dir).string())));
   }
@@ -103,13 +102,36 @@ public:
     return check_cidr_free(*net);
   }
 
+  // Each resource is findable from the record before it exists (remove() sweeps them by the
+  // machine's id and directory): the lease (holding the machine directory) comes first, then the
+  // bridge, the upper layer, the netns and veth named after the id, the init (its netns). A failed
+  // create leaves what it made for the flow's remove().
   Status create() override {
-    auto st = do_create();
-    if (!st) {
-      // Leave nothing half-created behind; the record is removed by the caller.
-      (void)remove();
+    auto net = parse_cidr(m_bridge, m_cidr);
+    if (!net) return fail(net.error());
+    SC_TRY(ensure_dir(m_dir / "local", 0700));
+    {
+      auto lk = lock_net();
+      if (!lk) return fail(lk.error());
+      Status st = ensure_runtime();
+      if (st) {
+        auto ip = lease_ip(*net, m_wanted_ip, owner());
+        if (ip)
+          m_ip = *ip;
+        else
+          st = fail(ip.error());
+      }
+      if (st) st = ensure_bridge(*net);
+      if (st) st = ensure_dir(spec().runtime, 0700);
+      unlock_net(*lk);
+      SC_TRY(st);
     }
-    return st;
+    UpperOptions uo{key_path(), m_key_type, m_store, m_no_docker};
+    SC_TRY(prepare_upper(spec(), uo));
+    SC_TRY(create_netns(spec(), *net, m_ip));
+    SC_TRY(boot_init());
+    failpoint("local-booted"); // the host runs; its record does not name its init yet
+    return ok();
   }
 
   // Everything the record names goes, also after a create that died at any point: the host's
@@ -193,30 +215,17 @@ public:
 
   Result<SshEndpoint> ssh_endpoint() override { return SshEndpoint{m_ip, 22, "root", key_path()}; }
   InitStyle init_style() const override { return InitStyle::Sysvinit; }
-  std::string cluster_interface() const override { return "eth0"; }
 
   nlohmann::json to_json() const override {
-    return {{"IPAddress", m_ip},
-            {"MachineName", m_name},
-            {"SSHUser", "root"},
-            {"SSHPort", 22},
-            {"SSHKeyPath", key_path().string()},
-            {"StorePath", m_store.string()},
-            {"SwarmMaster", false},
-            {"SwarmHost", ""},
-            {"SwarmDiscovery", ""},
-            {"Bridge", m_bridge},
-            {"CIDR", m_cidr},
-            {"RootFS", m_lower},
-            {"NoDocker", m_no_docker},
-            {"SSHKeyType", m_key_type},
-            {"Pid", m_pid},
-            {"PidStartTime", m_start},
-            {"HostID", m_id}};
+    nlohmann::json own = {{"Bridge", m_bridge},       {"CIDR", m_cidr},
+                          {"RootFS", m_lower},        {"NoDocker", m_no_docker},
+                          {"SSHKeyType", m_key_type}, {"Pid", m_pid},
+                          {"PidStartTime", m_start},  {"HostID", m_id}};
+    return base_json({m_ip, "root", 22, key_path().string()}, own);
   }
 
   Status from_json(const nlohmann::json &j) override {
-    try {
+    return read_record([&] {
       m_ip = j.value("IPAddress", "");
       m_bridge = j.value("Bridge", "swarmctl0");
       m_cidr = j.value("CIDR", "192.168.99.1/24");
@@ -225,10 +234,7 @@ public:
       m_key_type = j.value("SSHKeyType", "ed25519");
       m_pid = j.value("Pid", 0);
       m_start = j.value("PidStartTime", 0ULL);
-    } catch (const std::exception &e) {
-      return fail(Errc::parse, fmt::format("local driver config: {}", e.what()));
-    }
-    return ok();
+    });
   }
 
 private:
@@ -289,44 +295,12 @@ private:
     return ok();
   }
 
-  // Each resource is findable from the record before it exists (remove() sweeps them by the
-  // machine's id and directory): the lease (holding the machine directory) comes first, then the
-  // bridge, the upper layer, the netns and veth named after the id, the init (its netns).
-  Status do_create() {
-    auto net = parse_cidr(m_bridge, m_cidr);
-    if (!net) return fail(net.error());
-    SC_TRY(ensure_dir(m_dir / "local", 0700));
-    {
-      auto lk = lock_net();
-      if (!lk) return fail(lk.error());
-      Status st = ensure_runtime();
-      if (st) {
-        auto ip = lease_ip(*net, m_wanted_ip, owner());
-        if (ip)
-          m_ip = *ip;
-        else
-          st = fail(ip.error());
-      }
-      if (st) st = ensure_bridge(*net);
-      if (st) st = ensure_dir(spec().runtime, 0700);
-      unlock_net(*lk);
-      SC_TRY(st);
-    }
-    UpperOptions uo{key_path(), m_key_type, m_store, m_no_docker};
-    SC_TRY(prepare_upper(spec(), uo));
-    SC_TRY(create_netns(spec(), *net, m_ip));
-    SC_TRY(boot_init());
-    failpoint("local-booted"); // the host runs; its record does not name its init yet
-    return ok();
-  }
-
-  std::string m_name, m_id, m_ip, m_wanted_ip, m_bridge = "swarmctl0", m_cidr = "192.168.99.1/24",
-                                               m_lower = "/";
+  std::string m_id, m_ip, m_wanted_ip, m_bridge = "swarmctl0", m_cidr = "192.168.99.1/24",
+                                       m_lower = "/";
   std::string m_key_type = "ed25519";
   bool m_no_docker = false;
   pid_t m_pid = 0;
   unsigned long long m_start = 0;
-  fs::path m_dir, m_store;
 };
 
 } // namespace

@@ -83,12 +83,6 @@ Status VBoxDriver::pre_create_check() {
   return ok();
 }
 
-Status VBoxDriver::create() {
-  auto st = do_create();
-  if (!st) (void)remove(); // nothing half-created stays behind
-  return st;
-}
-
 Status VBoxDriver::create_disk() {
   if (m_ui) m_ui->info("Creating SSH key...");
   std::error_code ec;
@@ -194,7 +188,7 @@ Status VBoxDriver::configure_vm() {
   return ok();
 }
 
-Status VBoxDriver::do_create() {
+Status VBoxDriver::create() {
   if (!m_image.empty()) {
     if (m_ui) m_ui->info("Creating VirtualBox VM from the cloud image...");
     SC_TRY(image_disk());

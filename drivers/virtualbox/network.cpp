@@ -119,6 +119,80 @@ HostOnlyNet dhcp_plan(const Cidr &c) {
   return n;
 }
 
+// Creates a host-only adapter with the CIDR's address: its name once VirtualBox lists it.
+static Result<std::string> create_hostonly_adapter(VBoxManage &v, const Cidr &c,
+                                                   const std::vector<HostOnlyIf> &ifs,
+                                                   std::chrono::milliseconds appear_timeout) {
+  auto created = v.run({"hostonlyif", "create"}); // errors tolerated (VirtualBox ticket #14040)
+  if (created && created->exit_code == 2)         // a syntax error: no host-only adapters at all
+    return fail(Errc::unsupported,
+                fmt::format("VBoxManage hostonlyif create: {}: this VirtualBox has no host-only "
+                            "adapters, only host-only networks (`hostonlynet`, macOS), whose "
+                            "DHCP server cannot give a VM a fixed address; use VirtualBox on a "
+                            "Linux host",
+                            first_error_line(*created)));
+  std::set<std::string> before;
+  for (const auto &i : ifs)
+    before.insert(i.name);
+  std::string ifname;
+  auto st = poll_until(
+      "host-only adapter", appear_timeout,
+      [&]() -> Status {
+        auto l = vbm_out(v, {"list", "hostonlyifs"});
+        if (!l) return fail(l.error());
+        for (const auto &i : parse_hostonlyifs(*l))
+          if (!before.count(i.name)) {
+            ifname = i.name;
+            return ok();
+          }
+        return fail(Errc::generic, "not visible yet");
+      },
+      std::chrono::milliseconds(100), std::chrono::seconds(1));
+  if (!st)
+    return fail(Errc::generic,
+                "The host-only adapter we just created is not visible. This is a well known "
+                "VirtualBox bug. You might want to uninstall it and reinstall at least version "
+                "5.0.12 that is is supposed to fix this issue");
+  SC_TRY(vbm(v, {"hostonlyif", "ipconfig", ifname, "--ip", format_ipv4(c.host), "--netmask",
+                 format_ipv4(c.mask())}));
+  return ifname;
+}
+
+// Removes DHCP servers of adapters that no longer exist, then adds or updates n.netname's (left
+// alone when it already serves the plan); n.fixed gets the addresses it fixes for VMs.
+static Status setup_dhcp_server(VBoxManage &v, const Cidr &c, const std::vector<HostOnlyIf> &ifs,
+                                HostOnlyNet &n) {
+  std::string mask = format_ipv4(c.mask());
+  auto dl = vbm_out(v, {"list", "dhcpservers"});
+  if (!dl) return fail(dl.error());
+  std::set<std::string> live;
+  for (const auto &i : ifs)
+    live.insert("HostInterfaceNetworking-" + i.name);
+  live.insert(n.netname);
+  const DhcpServer *existing = nullptr;
+  auto servers = parse_dhcpservers(*dl);
+  for (const auto &fc : parse_dhcp_individual_configs(*dl, n.netname))
+    if (!fc.address.empty()) n.fixed.insert(fc.address);
+  for (const auto &s : servers) {
+    if (s.network_name == n.netname)
+      existing = &s;
+    else if (s.network_name.rfind("HostInterfaceNetworking-", 0) == 0 &&
+             !live.count(s.network_name))
+      SC_TRY(vbm(v, {"dhcpserver", "remove", "--netname", s.network_name}));
+  }
+  if (existing && existing->enabled && existing->netmask == mask &&
+      existing->lower == format_ipv4(n.lower) && existing->upper == format_ipv4(n.upper)) {
+    auto sip = parse_ipv4(existing->ip);
+    if (sip && (*sip & c.mask()) == c.network() && *sip != c.host) {
+      n.server_ip = *sip;
+      return ok(); // nothing to change
+    }
+  }
+  return vbm(v, {"dhcpserver", existing ? "modify" : "add", "--netname", n.netname, "--ip",
+                 format_ipv4(n.server_ip), "--netmask", mask, "--lowerip", format_ipv4(n.lower),
+                 "--upperip", format_ipv4(n.upper), "--enable"});
+}
+
 Result<HostOnlyNet> setup_hostonly_network(VBoxManage &v, const Cidr &c,
                                            const std::vector<HostIface> &host,
                                            std::chrono::milliseconds appear_timeout) {
@@ -136,70 +210,12 @@ Result<HostOnlyNet> setup_hostonly_network(VBoxManage &v, const Cidr &c,
         (i.netmask == mask || i.netmask == "15.0.0.0" || i.netmask == "0f000000"))
       n.ifname = i.name;
   if (n.ifname.empty()) {
-    auto created = v.run({"hostonlyif", "create"}); // errors tolerated (VirtualBox ticket #14040)
-    if (created && created->exit_code == 2)         // a syntax error: no host-only adapters at all
-      return fail(Errc::unsupported,
-                  fmt::format("VBoxManage hostonlyif create: {}: this VirtualBox has no host-only "
-                              "adapters, only host-only networks (`hostonlynet`, macOS), whose "
-                              "DHCP server cannot give a VM a fixed address; use VirtualBox on a "
-                              "Linux host",
-                              first_error_line(*created)));
-    std::set<std::string> before;
-    for (const auto &i : ifs)
-      before.insert(i.name);
-    auto st = poll_until(
-        "host-only adapter", appear_timeout,
-        [&]() -> Status {
-          auto l = vbm_out(v, {"list", "hostonlyifs"});
-          if (!l) return fail(l.error());
-          for (const auto &i : parse_hostonlyifs(*l))
-            if (!before.count(i.name)) {
-              n.ifname = i.name;
-              return ok();
-            }
-          return fail(Errc::generic, "not visible yet");
-        },
-        std::chrono::milliseconds(100), std::chrono::seconds(1));
-    if (!st) {
-      (void)created;
-      return fail(Errc::generic,
-                  "The host-only adapter we just created is not visible. This is a well known "
-                  "VirtualBox bug. You might want to uninstall it and reinstall at least version "
-                  "5.0.12 that is is supposed to fix this issue");
-    }
-    SC_TRY(vbm(
-        v, {"hostonlyif", "ipconfig", n.ifname, "--ip", format_ipv4(c.host), "--netmask", mask}));
+    auto created = create_hostonly_adapter(v, c, ifs, appear_timeout);
+    if (!created) return fail(created.error());
+    n.ifname = *created;
   }
   n.netname = "HostInterfaceNetworking-" + n.ifname;
-
-  auto dl = vbm_out(v, {"list", "dhcpservers"});
-  if (!dl) return fail(dl.error());
-  std::set<std::string> live;
-  for (const auto &i : ifs)
-    live.insert("HostInterfaceNetworking-" + i.name);
-  live.insert(n.netname);
-  const DhcpServer *existing = nullptr;
-  auto servers = parse_dhcpservers(*dl);
-  for (const auto &c : parse_dhcp_individual_configs(*dl, n.netname))
-    if (!c.address.empty()) n.fixed.insert(c.address);
-  for (const auto &s : servers) {
-    if (s.network_name == n.netname)
-      existing = &s;
-    else if (s.network_name.rfind("HostInterfaceNetworking-", 0) == 0 &&
-             !live.count(s.network_name))
-      SC_TRY(vbm(v, {"dhcpserver", "remove", "--netname", s.network_name}));
-  }
-  if (existing && existing->enabled && existing->netmask == mask &&
-      existing->lower == format_ipv4(n.lower) && existing->upper == format_ipv4(n.upper)) {
-    auto sip = parse_ipv4(existing->ip);
-    if (sip && (*sip & c.mask()) == c.network() && *sip != c.host) {
-      n.server_ip = *sip;
-      return n; // nothing to change
-    }
-  }
-  SC_TRY(vbm(v, {"dhcpserver", existing ? "modify" : "add", "--netname", n.netname, "--ip",
-                 format_ipv4(n.server_ip), "--netmask", mask, "--lowerip", format_ipv4(n.lower),
-                 "--upperip", format_ipv4(n.upper), "--enable"}));
+  SC_TRY(setup_dhcp_server(v, c, ifs, n));
   return n;
 }
 

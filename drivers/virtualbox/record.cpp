@@ -98,52 +98,37 @@ Status VBoxDriver::configure(const DriverContext &ctx, const FlagValues &f) {
   return ok();
 }
 
-void VBoxDriver::bind(const DriverContext &ctx) {
-  m_name = ctx.machine_name;
-  m_dir = ctx.machine_dir;
-  m_store = ctx.store_path;
-  m_ui = ctx.ui;
-}
-
 nlohmann::json VBoxDriver::to_json() const {
-  return {{"IPAddress", m_ip},
-          {"MachineName", m_name},
-          {"SSHUser", "docker"},
-          {"SSHPort", m_ssh_port},
-          {"SSHKeyPath", key_path().string()},
-          {"StorePath", m_store.string()},
-          {"SwarmMaster", false},
-          {"SwarmHost", ""},
-          {"SwarmDiscovery", ""},
-          {"VBoxManager", nlohmann::json::object()},
-          {"HostInterfaces", nlohmann::json::object()},
-          {"CPU", m_cpus},
-          {"Memory", m_memory},
-          {"DiskSize", m_disk_mb},
-          {"NatNicType", m_nat_nictype},
-          {"Boot2DockerURL", m_b2d_url},
-          {"Boot2DockerSHA256", m_b2d_sha256},
-          {"Boot2DockerImportVM", m_import_vm},
-          {"HostDNSResolver", m_host_dns},
-          {"HostOnlyCIDR", m_cidr},
-          {"HostOnlyNicType", m_ho_nictype},
-          {"HostOnlyPromiscMode", m_ho_promisc},
-          {"UIType", m_ui_type},
-          {"HostOnlyNoDHCP", false},
-          {"NoShare", m_no_share},
-          {"DNSProxy", m_dns_proxy},
-          {"NoVTXCheck", m_no_vtx},
-          {"ShareFolder", m_share_folder},
-          {"UUID", m_uuid},
-          {"HostOnlyInterface", m_hostonly_if},
-          {"DHCPNetwork", m_dhcp_net},
-          {"Image", m_image},
-          {"MACNat", m_mac_nat},
-          {"MACHostOnly", m_mac_hostonly}};
+  nlohmann::json own = {{"VBoxManager", nlohmann::json::object()},
+                        {"HostInterfaces", nlohmann::json::object()},
+                        {"CPU", m_cpus},
+                        {"Memory", m_memory},
+                        {"DiskSize", m_disk_mb},
+                        {"NatNicType", m_nat_nictype},
+                        {"Boot2DockerURL", m_b2d_url},
+                        {"Boot2DockerSHA256", m_b2d_sha256},
+                        {"Boot2DockerImportVM", m_import_vm},
+                        {"HostDNSResolver", m_host_dns},
+                        {"HostOnlyCIDR", m_cidr},
+                        {"HostOnlyNicType", m_ho_nictype},
+                        {"HostOnlyPromiscMode", m_ho_promisc},
+                        {"UIType", m_ui_type},
+                        {"HostOnlyNoDHCP", false},
+                        {"NoShare", m_no_share},
+                        {"DNSProxy", m_dns_proxy},
+                        {"NoVTXCheck", m_no_vtx},
+                        {"ShareFolder", m_share_folder},
+                        {"UUID", m_uuid},
+                        {"HostOnlyInterface", m_hostonly_if},
+                        {"DHCPNetwork", m_dhcp_net},
+                        {"Image", m_image},
+                        {"MACNat", m_mac_nat},
+                        {"MACHostOnly", m_mac_hostonly}};
+  return base_json({m_ip, "docker", m_ssh_port, key_path().string()}, own);
 }
 
 Status VBoxDriver::from_json(const nlohmann::json &j) {
-  try {
+  return read_record([&] {
     m_ip = j.value("IPAddress", "");
     m_ssh_port = j.value("SSHPort", 0);
     m_cpus = j.value("CPU", 1);
@@ -168,10 +153,7 @@ Status VBoxDriver::from_json(const nlohmann::json &j) {
     m_image = j.value("Image", "");
     m_mac_nat = j.value("MACNat", "");
     m_mac_hostonly = j.value("MACHostOnly", "");
-  } catch (const std::exception &e) {
-    return fail(Errc::parse, fmt::format("virtualbox driver config: {}", e.what()));
-  }
-  return ok();
+  });
 }
 
 } // namespace sc::vbox

@@ -2,7 +2,7 @@
 // The virtualbox driver (docker-machine's, with fixed host-only addresses, a cached ISO and one
 // `list runningvms` for ls). Internal header: tests build the driver with fakes through Deps.
 #include <chrono>
-#include <drivers/driver.hpp>
+#include <drivers/driver_base.hpp>
 #include <drivers/virtualbox/network.hpp>
 #include <drivers/virtualbox/vboxmanage.hpp>
 #include <functional>
@@ -30,13 +30,11 @@ struct Deps {
 
 std::unique_ptr<Driver> make_virtualbox_driver(Deps deps);
 
-class VBoxDriver : public Driver {
+class VBoxDriver : public DriverBase {
 public:
-  explicit VBoxDriver(Deps d) : m_deps(std::move(d)) {}
-  std::string driver_name() const override { return "virtualbox"; }
+  explicit VBoxDriver(Deps d) : DriverBase("virtualbox"), m_deps(std::move(d)) {}
   std::vector<FlagSpec> create_flags() const override;
   Status configure(const DriverContext &ctx, const FlagValues &flags) override;
-  void bind(const DriverContext &ctx) override;
   Status pre_create_check() override;
   Status create() override;
   Status remove() override;
@@ -47,8 +45,7 @@ public:
   Result<State> state() override;
   Result<std::string> ip() override;
   Result<SshEndpoint> ssh_endpoint() override;
-  std::string cluster_interface() const override { return "eth1"; }
-  std::string assumed_ip_network() const override { return m_cidr; }
+  ClusterNetworking network() const override { return {"eth1", false, m_cidr}; }
   Status adopt_ip(const std::string &ip) override;
   std::optional<std::vector<Result<State>>>
   batch_states(const std::vector<Driver *> &others) override;
@@ -61,7 +58,6 @@ public:
 private:
   VBoxManage &v();
   Result<std::map<std::string, std::string>> info(); // showvminfo, checked to be our VM
-  Status do_create();
   Status create_disk();
   Status import_disk();
   Status image_disk();  // --virtualbox-image
@@ -81,9 +77,7 @@ private:
 
   Deps m_deps;
   std::shared_ptr<VBoxManage> m_vbm;
-  Ui *m_ui = nullptr;
-  std::string m_name, m_uuid, m_ip, m_hostonly_if, m_dhcp_net;
-  fs::path m_dir, m_store;
+  std::string m_uuid, m_ip, m_hostonly_if, m_dhcp_net;
   int m_ssh_port = 0;
   // Flags.
   int m_cpus = 1, m_memory = 1024, m_disk_mb = 20000;

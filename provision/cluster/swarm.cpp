@@ -5,6 +5,7 @@
 #include <provision/cluster/swarm_mode.hpp>
 #include <provision/util/net.hpp>
 #include <provision/util/number.hpp>
+#include <provision/util/ports.hpp>
 #include <provision/util/shell_quote.hpp>
 #include <sstream>
 
@@ -22,7 +23,7 @@ void add_flags(std::vector<std::string> &a, const std::vector<std::string> &flag
 } // namespace
 
 std::vector<std::string> swarm_manager_args(const ClassicSwarmSpec &s) {
-  int port = port_of(s.host, 3376);
+  int port = port_of(s.host, k_swarm_port);
   std::vector<std::string> a = {"--restart=always", "-p", fmt::format("0.0.0.0:{0}:{0}", port),
                                 "-v", "/etc/docker:/etc/docker"};
   for (const auto &e : s.env)

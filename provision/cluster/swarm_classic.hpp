@@ -1,6 +1,7 @@
 #pragma once
 // Classic (2016) Swarm: the swarm-agent-master (manage) and swarm-agent (join) containers.
 #include <provision/ssh/runner.hpp>
+#include <provision/util/ports.hpp>
 #include <provision/util/result.hpp>
 #include <string>
 #include <vector>
@@ -9,9 +10,9 @@ namespace sc {
 
 struct ClassicSwarmSpec {
   bool master = false, agent = true, experimental = false;
-  std::string discovery, image = "swarm:latest", strategy = "spread", host = "tcp://0.0.0.0:3376";
+  std::string discovery, image = "swarm:latest", strategy = "spread", host = k_default_swarm_host;
   std::string advertise_ip;
-  int engine_port = 2376;
+  int engine_port = k_engine_port;
   std::vector<std::string> manage_flags, join_flags, env;
 };
 

@@ -3,6 +3,7 @@
 #include <provision/engine/facts.hpp>
 #include <provision/engine/provisioner.hpp>
 #include <provision/ssh/runner.hpp>
+#include <provision/util/ports.hpp>
 #include <provision/util/ui.hpp>
 #include <string>
 #include <vector>
@@ -11,7 +12,7 @@ namespace sc {
 
 struct EngineConfig {
   std::string hostname;
-  int port = 2376;
+  int port = k_engine_port;
   std::vector<std::string> labels; // provider=DRIVER already appended
   std::vector<std::string> insecure_registries, registry_mirrors;
   std::vector<std::string> arbitrary_flags; // "k=v" -> --k=v

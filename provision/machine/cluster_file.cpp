@@ -155,10 +155,12 @@ Status parse_swarm(Builder &b, const YAML::Node &n, bool has_kv) {
   const auto &c = b.c;
   auto s = section(c, n, {"mode", "master", "image", "strategy"}, "swarm");
   if (!s) return fail(s.error());
-  SC_TRY(set_string(c, *s, "mode", "swarm.mode", b.f.swarm_mode));
-  if (b.f.swarm_mode != "classic" && b.f.swarm_mode != "swarm-mode")
+  std::string mode = "classic";
+  SC_TRY(set_string(c, *s, "mode", "swarm.mode", mode));
+  if (mode != "classic" && mode != "swarm-mode")
     return fail(c.at(*get(*s, "mode"), "'swarm.mode' must be classic or swarm-mode"));
-  if (b.f.swarm_mode == "classic" && !has_kv)
+  b.f.swarm_mode = mode == "classic" ? SwarmKind::Classic : SwarmKind::SwarmMode;
+  if (b.f.swarm_mode == SwarmKind::Classic && !has_kv)
     return fail(
         c.at(n, "classic swarm needs a kv store (add a 'kv' section) or use mode: swarm-mode"));
   SC_TRY(set_string(c, *s, "image", "swarm.image", b.f.swarm_image));
@@ -368,7 +370,7 @@ std::vector<std::string> images_for_role(const ClusterFile &f, const std::string
   std::string kv_image, swarm_image;
   if (f.kv())
     kv_image = normalize_image_ref(f.kv_image.empty() ? kv_default_image(f.kv_kind) : f.kv_image);
-  if (f.swarm_mode == "classic")
+  if (f.swarm_mode == SwarmKind::Classic)
     swarm_image = normalize_image_ref(f.swarm_image.empty() ? "swarm:latest" : f.swarm_image);
   std::vector<std::string> out;
   for (const auto &path : f.images) {

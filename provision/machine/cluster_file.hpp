@@ -41,9 +41,13 @@ struct ClusterNetwork {
   bool attachable = true;
 };
 
+// The cluster's kind of Swarm, `swarm.mode` in the file: "classic" (manager and agent
+// containers over a KV store) or "swarm-mode" (docker swarm init/join).
+enum class SwarmKind { Classic, SwarmMode };
+
 struct ClusterFile {
   std::string name;
-  std::string swarm_mode = "classic"; // classic | swarm-mode
+  SwarmKind swarm_mode = SwarmKind::Classic;
   std::string swarm_image, swarm_strategy = "spread";
   std::string kv_kind, kv_image;
   int kv_port = 0;

@@ -6,6 +6,7 @@
 #include <provision/cluster/swarm_classic.hpp>
 #include <provision/cluster/swarm_mode.hpp>
 #include <provision/machine/cluster_role.hpp>
+#include <provision/machine/connection.hpp>
 #include <provision/util/net.hpp>
 #include <provision/util/poll.hpp>
 
@@ -183,8 +184,7 @@ Status wait_for_classic_nodes(Services &s, Machine &master, const std::vector<st
                               std::chrono::milliseconds timeout) {
   auto ip = master.driver->ip();
   if (!ip) return fail(ip.error());
-  auto hp = parse_host_port(master.rec.swarm.host, 3376);
-  int port = hp ? hp->port : 3376;
+  int port = swarm_port(master.rec);
   auto files = client_tls(s, master);
   return poll_until(
       fmt::format("Swarm manager on {}:{}: every node Healthy", *ip, port), timeout,
@@ -204,7 +204,7 @@ Status wait_for_classic_nodes(Services &s, Machine &master, const std::vector<st
 Status finish_cluster_up(Services &s, const ClusterFile &f, bool quiet) {
   auto master = load_machine(s, f.master()->name);
   if (!master) return fail(master.error());
-  bool classic = f.swarm_mode == "classic";
+  bool classic = f.swarm_mode == SwarmKind::Classic;
   std::vector<std::string> swarm_machines;
   for (const auto &cm : f.machines)
     if (cm.role != "kv") swarm_machines.push_back(cm.name);

@@ -3,19 +3,20 @@
 #include <provision/machine/connection.hpp>
 #include <provision/machine/provision_flow.hpp>
 #include <provision/util/net.hpp>
+#include <provision/util/ports.hpp>
 
 namespace sc {
 
 int swarm_port(const HostRecord &rec) {
-  auto hp = parse_host_port(rec.swarm.host, 3376);
-  return hp ? hp->port : 3376;
+  auto hp = parse_host_port(rec.swarm.host, k_swarm_port);
+  return hp ? hp->port : k_swarm_port;
 }
 
 Result<std::string> swarm_url(const HostRecord &rec, const std::string &engine_url) {
   if (rec.swarm.mode) return engine_url;
-  auto hp = parse_host_port(engine_url, 2376);
+  auto hp = parse_host_port(engine_url, k_engine_port);
   if (!hp) return fail(hp.error());
-  auto sp = parse_host_port(rec.swarm.host, 3376);
+  auto sp = parse_host_port(rec.swarm.host, k_swarm_port);
   if (!sp) return fail(sp.error());
   return fmt::format("tcp://{}:{}", hp->host, sp->port);
 }
@@ -38,7 +39,7 @@ Result<std::string> checked_url(Services &s, Machine &m, bool swarm) {
   if (!u) return fail(u.error());
   // The URL ends up in shell code (`eval $(swarmctl env)`): nothing but tcp://HOST:PORT.
   SC_TRY_CTX(check_engine_url(*u), fmt::format("machine \"{}\"", m.rec.name));
-  auto hp = parse_host_port(*u, 2376);
+  auto hp = parse_host_port(*u, k_engine_port);
   if (!hp) return fail(hp.error());
   auto check = docker_ping(hp->host, hp->port, client_tls(s, m), std::chrono::seconds(20));
   if (!check)

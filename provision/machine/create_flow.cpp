@@ -86,15 +86,11 @@ static Status bootstrap_certificates(Services &s, const HostRecord &rec) {
   return ok();
 }
 
-Status create_machine(Services &s, CreateRequest req) {
+namespace {
+// The name is free and valid, machine names in discovery URLs and cluster-store resolved, the
+// driver configured from its flags, cluster-advertise chosen.
+Status prepare_create(Services &s, CreateRequest &req, Driver &driver) {
   auto &rec = req.rec;
-  const auto &p = req.prefix;
-  if (!valid_machine_name(rec.name))
-    return fail(Errc::usage, "Error creating machine: Invalid hostname specified. Allowed hostname "
-                             "chars are: 0-9a-zA-Z . -");
-  auto driver = make_driver(rec.driver_name);
-  if (!driver) return fail(Errc::usage, driver_not_found_message(rec.driver_name));
-
   SC_TRY(resolve_cluster_store(s, rec));
   bool need_advertise = false;
   if (!rec.swarm.discovery.empty() && !rec.swarm.mode) {
@@ -112,7 +108,7 @@ Status create_machine(Services &s, CreateRequest req) {
   SC_TRY(s.store->init());
   if (s.store->exists(rec.name)) {
     auto old = s.store->load(rec.name);
-    if (old && old->status == "failed")
+    if (old && old->status == MachineStatus::Failed)
       return fail(
           Errc::already_exists,
           fmt::format("Docker machine \"{}\" already exists (its creation failed at: {}). Run "
@@ -122,94 +118,114 @@ Status create_machine(Services &s, CreateRequest req) {
                 fmt::format("Docker machine \"{}\" already exists", rec.name));
   }
   compute_auth_paths(rec, s.store->root().string());
-  auto ctx = driver_context(s, rec);
-  SC_TRY(driver->configure(ctx, req.driver_flags));
+  SC_TRY(driver.configure(driver_context(s, rec), req.driver_flags));
   // After configure: the interface can depend on driver options (EC2: eth0 or ens5 by instance
-  // type).
-  // A cluster-advertise of the user's own is never corrected.
+  // type). A cluster-advertise of the user's own is never corrected.
   if (has_engine_opt(rec, "cluster-advertise")) rec.auto_cluster_advertise = false;
   if (need_advertise) {
+    auto net = driver.network();
     rec.engine.arbitrary_flags.push_back(
-        fmt::format("cluster-advertise={}:{}", driver->cluster_interface(), rec.engine.port));
+        fmt::format("cluster-advertise={}:{}", net.interface, rec.engine.port));
     // Checked against the host's interfaces at provisioning, unless the user named the interface.
-    rec.auto_cluster_advertise = !driver->cluster_interface_given();
+    rec.auto_cluster_advertise = !net.interface_given;
   }
+  return ok();
+}
 
-  SC_TRY(bootstrap_certificates(s, rec));
-  s.ui.info(p + "Running pre-create checks...");
-  if (auto st = driver->pre_create_check(); !st) {
-    auto e = st.error();
-    if (e.code != Errc::usage) e.code = Errc::precreate;
-    return fail(Errc::precreate, fmt::format("Error with pre-create check: \"{}\"", e.message));
-  }
-  // The record (and with it everything the driver will create, which it derives from the record)
-  // exists before the driver starts; its creation lock tells other processes it is being created.
-  rec.status = "creating";
-  Machine m{rec, std::move(driver)};
+// THE rollback of a failed create (drivers do not undo their own: driver.hpp). The record (and
+// with it everything the driver will create, which it derives from the record) exists before
+// the driver starts; its creation lock tells other processes it is being created. When the
+// driver fails, remove() on the same driver object undoes what it made and the record goes.
+Status create_or_roll_back(Services &s, Machine &m, const std::string &p) {
+  m.rec.status = MachineStatus::Creating;
   m.driver->bind(driver_context(s, m.rec));
   m.rec.driver = m.driver->to_json();
   auto creating = s.store->reserve(m.rec);
   if (!creating) return fail(creating.error());
-  {
-    auto step = s.ui.step("Creating machine", p);
-    if (auto st = m.driver->create(); !st) {
-      // Nothing half-created stays behind: undo what the driver did and drop the record.
-      auto rb = m.driver->remove();
-      if (!rb) s.ui.warn(fmt::format("{}rollback: {}", p, rb.error().message));
-      (void)s.store->remove(rec.name);
-      return fail(
-          st.error().context("Error creating machine: Error in driver during machine creation"));
-    }
+  auto step = s.ui.step("Creating machine", p);
+  if (auto st = m.driver->create(); !st) {
+    auto rb = m.driver->remove();
+    if (!rb) s.ui.warn(fmt::format("{}rollback: {}", p, rb.error().message));
+    (void)s.store->remove(m.rec.name);
+    return fail(
+        st.error().context("Error creating machine: Error in driver during machine creation"));
   }
+  return ok();
+}
+
+// A machine nothing is installed on (the none driver) still gets ca.pem, cert.pem, key.pem in
+// DOCKER_CERT_PATH, or env/config point the docker client at files that do not exist.
+Status finish_unprovisionable(Services &s, Machine &m) {
+  if (auto st = install_client_certs(s, m); !st) {
+    (void)s.store->remove(m.rec.name);
+    return fail(st.error().context("Error creating machine"));
+  }
+  m.rec.status = MachineStatus::Provisioned;
+  SC_TRY(save_machine(s, m));
+  s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running "
+                        "on this virtual machine, run: {} env {}",
+                        s.argv0, m.rec.name));
+  return ok();
+}
+
+// Provisioning failures keep the machine, marked failed with the step, to be resumed.
+Status mark_failed(Services &s, Machine &m, const std::string &step) {
+  m.rec.status = MachineStatus::Failed;
+  m.rec.failed_step = step;
+  return save_machine(s, m);
+}
+
+Status wait_running(Services &s, Machine &m, const std::string &p) {
+  auto step = s.ui.step("Waiting for machine to be running", p);
+  auto st = poll_until("machine running", std::chrono::minutes(3), [&]() -> Status {
+    auto state = m.driver->state();
+    if (!state) return fail(state.error());
+    if (*state != State::Running)
+      return fail(Errc::generic, fmt::format("state is {}", state_name(*state)));
+    return ok();
+  });
+  if (!st) {
+    (void)mark_failed(s, m, "waiting for the machine to run");
+    return fail(st.error().context("Error creating machine"));
+  }
+  return ok();
+}
+} // namespace
+
+Status create_machine(Services &s, CreateRequest req) {
+  auto &rec = req.rec;
+  const auto &p = req.prefix;
+  if (!valid_machine_name(rec.name))
+    return fail(Errc::usage, "Error creating machine: Invalid hostname specified. Allowed hostname "
+                             "chars are: 0-9a-zA-Z . -");
+  auto driver = make_driver(rec.driver_name);
+  if (!driver) return fail(Errc::usage, driver_not_found_message(rec.driver_name));
+  SC_TRY(prepare_create(s, req, *driver));
+  SC_TRY(bootstrap_certificates(s, rec));
+  s.ui.info(p + "Running pre-create checks...");
+  if (auto st = driver->pre_create_check(); !st)
+    return fail(Errc::precreate,
+                fmt::format("Error with pre-create check: \"{}\"", st.error().message));
+  Machine m{rec, std::move(driver)};
+  SC_TRY(create_or_roll_back(s, m, p));
   // "provisioning" tells `ls` which step this process was at should it die (the creation lock
   // goes with it); "created" is the end of a --no-provision create.
   bool provisions = m.driver->provisionable() && !req.no_provision;
-  m.rec.status = provisions ? "provisioning" : "created";
+  m.rec.status = provisions ? MachineStatus::Provisioning : MachineStatus::Created;
   SC_TRY(save_machine(s, m));
-  if (!m.driver->provisionable()) {
-    // Like every machine: ca.pem, cert.pem, key.pem in DOCKER_CERT_PATH, or env/config point
-    // the docker client at files that do not exist.
-    if (auto st = install_client_certs(s, m); !st) {
-      (void)s.store->remove(rec.name);
-      return fail(st.error().context("Error creating machine"));
-    }
-    m.rec.status = "provisioned";
-    SC_TRY(save_machine(s, m));
-    s.ui.info(fmt::format("To see how to connect your Docker Client to the Docker Engine running "
-                          "on this virtual machine, run: {} env {}",
-                          s.argv0, rec.name));
-    return ok();
-  }
+  if (!m.driver->provisionable()) return finish_unprovisionable(s, m);
   if (req.no_provision) {
     s.ui.info(fmt::format(
         "{}Machine created without provisioning; run `{} provision {}` to install Docker.", p,
         s.program, rec.name));
     return ok();
   }
-  {
-    auto step = s.ui.step("Waiting for machine to be running", p);
-    auto st = poll_until("machine running", std::chrono::minutes(3), [&]() -> Status {
-      auto state = m.driver->state();
-      if (!state) return fail(state.error());
-      if (*state != State::Running)
-        return fail(Errc::generic, fmt::format("state is {}", state_name(*state)));
-      return ok();
-    });
-    if (!st) {
-      m.rec.status = "failed";
-      m.rec.failed_step = "waiting for the machine to run";
-      (void)save_machine(s, m);
-      return fail(st.error().context("Error creating machine"));
-    }
-  }
-  m.rec.swarm_cluster = rec.swarm_cluster;
+  SC_TRY(wait_running(s, m, p));
   ProvisionOptions po = req.hooks;
   po.prefix = p;
   po.swarm_join = req.swarm_join;
   if (auto st = provision_machine(s, m, po); !st) {
-    m.rec.status = "failed";
-    m.rec.failed_step = "provisioning";
-    (void)save_machine(s, m);
+    (void)mark_failed(s, m, "provisioning");
     return fail(
         Errc::remote_failed,
         fmt::format("Error creating machine: Error running provisioning: {}\nThe machine was "
@@ -232,7 +248,7 @@ Result<bool> drop_interrupted_create(Services &s, const std::string &name) {
   if (cp.live)
     return fail(Errc::generic,
                 fmt::format("machine {} is being created by another {} process", name, s.program));
-  if (rec->status != "creating") return false;
+  if (rec->status != MachineStatus::Creating) return false;
   SC_TRY(remove_machine(s, name, false, nullptr));
   return true;
 }
@@ -254,7 +270,7 @@ Status up_machine(Services &s, CreateRequest req, const ProvisionOptions &po, bo
   }
   auto st = m->driver->state();
   if (st && *st == State::Stopped) SC_TRY(m->driver->start());
-  if (m->rec.status == "provisioned") return ok();
+  if (m->rec.status == MachineStatus::Provisioned) return ok();
   return provision_machine(s, *m, po);
 }
 

@@ -8,6 +8,7 @@
 #include <provision/machine/host_query.hpp>
 #include <provision/machine/provision_flow.hpp>
 #include <provision/util/net.hpp>
+#include <provision/util/ports.hpp>
 #include <thread>
 
 namespace sc {
@@ -37,7 +38,7 @@ void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
   // A create still running elsewhere, or one whose process died: said as such, never as a plain
   // Running machine (nor one to `rm -f` while it is being made).
   CreateProgress cp = rec ? create_progress(s, *rec) : CreateProgress{};
-  if (cp.unfinished && (cp.live || rec->status == "creating")) {
+  if (cp.unfinished && (cp.live || rec->status == MachineStatus::Creating)) {
     q.state = cp.live ? State::Creating : State::Error;
     q.error = cp.error;
   } else if (m.driver) {
@@ -59,15 +60,15 @@ void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
       else
         q.error = u.error().message;
       // A machine created with --no-provision has no engine (nor certificates) to ask.
-      bool has_engine =
-          !rec || (rec->status != "created" && rec->status != "creating" && !cp.unfinished);
+      bool has_engine = !rec || (rec->status != MachineStatus::Created &&
+                                 rec->status != MachineStatus::Creating && !cp.unfinished);
       // Only a tcp:// URL names an engine: `create -d none --url none` records "none", which is no
       // host to look up (docker-machine's own tests make such machines).
       if (o.want_docker && u && has_engine && u->rfind("tcp://", 0) != 0) {
         q.docker_version = "Unknown";
         q.error = fmt::format("Unable to query docker version: \"{}\" is not a tcp:// URL", *u);
       } else if (o.want_docker && u && has_engine) {
-        auto hp = parse_host_port(*u, 2376);
+        auto hp = parse_host_port(*u, k_engine_port);
         if (hp) {
           auto v = docker_version(hp->host, hp->port, client_tls(s, m), o.timeout);
           if (v)

@@ -41,11 +41,11 @@ Status save_machine(Services &s, Machine &m) {
 
 CreateProgress create_progress(const Services &s, const HostRecord &rec) {
   CreateProgress cp;
-  if (rec.status != "creating" && rec.status != "provisioning") return cp;
+  if (rec.status != MachineStatus::Creating && rec.status != MachineStatus::Provisioning) return cp;
   cp.unfinished = true;
   cp.live = s.store->creating(rec.name);
   if (cp.live) return cp;
-  if (rec.status == "creating")
+  if (rec.status == MachineStatus::Creating)
     cp.error = fmt::format("its create was interrupted before the host was ready: remove it with "
                            "`{} rm -f {}`",
                            s.program, rec.name);

@@ -111,9 +111,9 @@ static Status check_cluster_interface(Services &s, Machine &m, CommandRunner &ru
   std::string current = value.substr(0, value.rfind(':'));
   if (current.size() > 2 && current.front() == '[' && current.back() == ']')
     current = current.substr(1, current.size() - 2); // [fe80::1]:2376
+  auto net = m.driver->network();
   bool automatic = m.rec.auto_cluster_advertise.value_or(
-      !m.driver->cluster_interface_given() &&
-      value == fmt::format("{}:{}", m.driver->cluster_interface(), m.rec.engine.port));
+      !net.interface_given && value == fmt::format("{}:{}", net.interface, m.rec.engine.port));
   if (automatic) {
     auto addr = m.driver->cluster_address();
     std::string iface = addr ? interface_with_address(facts, *addr) : "";
@@ -157,9 +157,77 @@ static Status check_cluster_interface(Services &s, Machine &m, CommandRunner &ru
                           current, m.rec.name, fmt::join(names, ", "), m.rec.engine.port));
 }
 
+// The server certificate and the engine options go to the host, the engine restarts, and its TLS
+// endpoint must answer.
+static Status configure_remote_engine(Services &s, Machine &m, CommandRunner &runner,
+                                      Provisioner &prov, const HostFacts &facts,
+                                      const ProvisionOptions &o) {
+  auto step = s.ui.step("Setting Docker configuration on the remote daemon", o.prefix);
+  auto dir = s.store->machine_dir(m.rec.name);
+  auto ca = read_file(dir / "ca.pem");
+  auto cert = read_file(dir / "server.pem");
+  auto key = read_file(dir / "server-key.pem");
+  if (!ca || !cert || !key) return fail(Errc::io, "server certificate files are missing");
+  auto cfg = engine_config_for(s, m, *ca, *cert, *key);
+  if (o.before_engine_config) SC_TRY(o.before_engine_config());
+  // after_engine_ready runs however this block ends (it may release a lock taken above).
+  struct AfterReady {
+    const std::function<void()> &f;
+    ~AfterReady() {
+      if (f) f();
+    }
+  } after{o.after_engine_ready};
+  SC_TRY_CTX(configure_engine(runner, prov, facts, cfg), runner.target());
+  step.done();
+  auto step2 = s.ui.step("Checking connection to Docker", o.prefix);
+  return wait_for_engine(s, m, std::chrono::seconds(60));
+}
+
+// The preloaded image archives split into those the machine's role runs (its KV store, classic
+// Swarm) and the others.
+static std::pair<std::vector<std::string>, std::vector<std::string>>
+split_preload_images(const HostRecord &rec) {
+  std::set<std::string> role_images;
+  if (!rec.kv.kind.empty())
+    role_images.insert(
+        normalize_image_ref(rec.kv.image.empty() ? kv_default_image(rec.kv.kind) : rec.kv.image));
+  if (rec.swarm.is_swarm && !rec.swarm.mode)
+    role_images.insert(normalize_image_ref(rec.swarm.image));
+  std::vector<std::string> first, later;
+  for (const auto &img : rec.preload_images) {
+    auto tags = role_images.empty() ? Result<std::vector<std::string>>{} : image_archive_tags(img);
+    bool for_role = false;
+    if (tags)
+      for (const auto &t : *tags)
+        for_role = for_role || role_images.count(normalize_image_ref(t)) > 0;
+    (for_role ? first : later).push_back(img);
+  }
+  return {first, later};
+}
+
+static Status load_images(Services &s, CommandRunner &runner, const HostFacts &facts,
+                          const std::vector<std::string> &images, const std::string &p) {
+  if (images.empty()) return ok();
+  auto step = s.ui.step("Loading images", p);
+  for (const auto &img : images) {
+    auto data = read_file(img);
+    if (!data) return fail(data.error().context("preload image"));
+    RunOptions ro;
+    ro.stdin_data = std::move(*data);
+    ro.timeout = std::chrono::minutes(5);
+    Ui::Transfer shown(s.ui, "Loading " + fs::path(img).filename().string(), p,
+                       ro.stdin_data.size());
+    ro.stdin_progress = [&shown](size_t sent, size_t total) { shown.update(sent, total); };
+    SC_TRY_CTX(run_ok(runner, "docker load " + img, docker_cmd(facts) + " load -q", ro),
+               runner.target());
+    failpoint("image-loaded");
+  }
+  return ok();
+}
+
 Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
   const auto &p = o.prefix;
-  if (m.rec.status == "creating")
+  if (m.rec.status == MachineStatus::Creating)
     return fail(Errc::generic,
                 fmt::format("the create of {} was interrupted before the host was ready: remove "
                             "it with `{} rm -f {}` and create it again",
@@ -198,70 +266,17 @@ Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
     auto step = s.ui.step("Copying certs to the local machine directory", p);
     SC_TRY(issue_machine_certs(s, m, *ip));
   }
-  {
-    auto step = s.ui.step("Setting Docker configuration on the remote daemon", p);
-    auto dir = s.store->machine_dir(m.rec.name);
-    auto ca = read_file(dir / "ca.pem");
-    auto cert = read_file(dir / "server.pem");
-    auto key = read_file(dir / "server-key.pem");
-    if (!ca || !cert || !key) return fail(Errc::io, "server certificate files are missing");
-    auto cfg = engine_config_for(s, m, *ca, *cert, *key);
-    if (o.before_engine_config) SC_TRY(o.before_engine_config());
-    // after_engine_ready runs however this block ends (it may release a lock taken above).
-    struct AfterReady {
-      const std::function<void()> &f;
-      ~AfterReady() {
-        if (f) f();
-      }
-    } after{o.after_engine_ready};
-    SC_TRY_CTX(configure_engine(*runner, *prov, facts, cfg), runner->target());
-    step.done();
-    auto step2 = s.ui.step("Checking connection to Docker", p);
-    SC_TRY(wait_for_engine(s, m, std::chrono::seconds(60)));
-  }
+  SC_TRY(configure_remote_engine(s, m, *runner, *prov, facts, o));
   if (!o.certs_only) {
-    // The images this machine's role runs (its KV store, classic Swarm) are loaded first, the
-    // role is configured, then the other images: a KV host answers — and the engines waiting for
-    // it go on — without waiting for the user's images.
-    std::set<std::string> role_images;
-    if (!m.rec.kv.kind.empty())
-      role_images.insert(normalize_image_ref(
-          m.rec.kv.image.empty() ? kv_default_image(m.rec.kv.kind) : m.rec.kv.image));
-    if (m.rec.swarm.is_swarm && !m.rec.swarm.mode)
-      role_images.insert(normalize_image_ref(m.rec.swarm.image));
-    std::vector<std::string> first, later;
-    for (const auto &img : m.rec.preload_images) {
-      auto tags =
-          role_images.empty() ? Result<std::vector<std::string>>{} : image_archive_tags(img);
-      bool for_role = false;
-      if (tags)
-        for (const auto &t : *tags)
-          for_role = for_role || role_images.count(normalize_image_ref(t)) > 0;
-      (for_role ? first : later).push_back(img);
-    }
-    auto load = [&](const std::vector<std::string> &images) -> Status {
-      if (images.empty()) return ok();
-      auto step = s.ui.step("Loading images", p);
-      for (const auto &img : images) {
-        auto data = read_file(img);
-        if (!data) return fail(data.error().context("preload image"));
-        RunOptions ro;
-        ro.stdin_data = std::move(*data);
-        ro.timeout = std::chrono::minutes(5);
-        Ui::Transfer shown(s.ui, "Loading " + fs::path(img).filename().string(), p,
-                           ro.stdin_data.size());
-        ro.stdin_progress = [&shown](size_t sent, size_t total) { shown.update(sent, total); };
-        SC_TRY_CTX(run_ok(*runner, "docker load " + img, docker_cmd(facts) + " load -q", ro),
-                   runner->target());
-        failpoint("image-loaded");
-      }
-      return ok();
-    };
-    SC_TRY(load(first));
+    // The images this machine's role runs are loaded first, the role is configured, then the
+    // other images: a KV host answers — and the engines waiting for it go on — without waiting
+    // for the user's images.
+    auto [first, later] = split_preload_images(m.rec);
+    SC_TRY(load_images(s, *runner, facts, first, p));
     SC_TRY(configure_cluster_role(s, m, *runner, o));
-    SC_TRY(load(later));
+    SC_TRY(load_images(s, *runner, facts, later, p));
   }
-  m.rec.status = "provisioned";
+  m.rec.status = MachineStatus::Provisioned;
   m.rec.failed_step.clear();
   SC_TRY(save_machine(s, m));
   s.ui.debug(fmt::format("{}{} SSH round trips", p, runner->round_trips()));
@@ -269,7 +284,7 @@ Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
 }
 
 Status refresh_certs_if_ip_changed(Services &s, Machine &m) {
-  if (!m.driver->provisionable() || m.rec.status != "provisioned") return ok();
+  if (!m.driver->provisionable() || m.rec.status != MachineStatus::Provisioned) return ok();
   auto ip = m.driver->ip();
   if (!ip || m.rec.cert_ip.empty() || *ip == m.rec.cert_ip) return ok();
   s.ui.info(

@@ -11,6 +11,27 @@ bool valid_machine_name(std::string_view name) {
 }
 
 namespace {
+constexpr std::pair<MachineStatus, std::string_view> k_status_names[] = {
+    {MachineStatus::Creating, "creating"},
+    {MachineStatus::Created, "created"},
+    {MachineStatus::Provisioning, "provisioning"},
+    {MachineStatus::Provisioned, "provisioned"},
+    {MachineStatus::Failed, "failed"}};
+} // namespace
+
+std::string_view status_name(MachineStatus s) {
+  for (const auto &[st, name] : k_status_names)
+    if (st == s) return name;
+  return "";
+}
+
+MachineStatus parse_status(std::string_view s) {
+  for (const auto &[st, name] : k_status_names)
+    if (name == s) return st;
+  return MachineStatus::Unknown;
+}
+
+namespace {
 using OJ = nlohmann::ordered_json;
 
 OJ list_or_null(const std::vector<std::string> &v) {
@@ -180,7 +201,8 @@ nlohmann::ordered_json to_json(const HostRecord &h) {
              {"ServerCertSANs", a.server_cert_sans},
              {"StorePath", a.store_path}};
   OJ extras = {{"Schema", h.schema},
-               {"Status", h.status},
+               {"Status", h.status == MachineStatus::Unknown ? std::string_view(h.unknown_status)
+                                                             : status_name(h.status)},
                {"FailedStep", h.failed_step},
                {"CertIP", h.cert_ip},
                {"Cluster", h.swarm_cluster},
@@ -253,7 +275,10 @@ Status read_swarm(const Fields &s, SwarmOptions &o) {
 // The "Swarmctl" object: what swarmctl adds to docker-machine's record.
 Status read_extras(const Fields &x, HostRecord &h) {
   SC_TRY(x.get("Schema", h.schema));
-  SC_TRY(x.get("Status", h.status));
+  std::string status(status_name(h.status));
+  SC_TRY(x.get("Status", status));
+  h.status = parse_status(status);
+  if (h.status == MachineStatus::Unknown) h.unknown_status = status;
   SC_TRY(x.get("FailedStep", h.failed_step));
   SC_TRY(x.get("CertIP", h.cert_ip));
   SC_TRY(x.get("Cluster", h.swarm_cluster));

@@ -5,6 +5,7 @@
 // store location on load, so a store directory can be moved or copied.
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <provision/util/ports.hpp>
 #include <provision/util/result.hpp>
 #include <string>
 #include <vector>
@@ -28,7 +29,7 @@ struct EngineOptions {
   // swarmctl
   std::string install_method = "package"; // package | script | none
   std::string version;                    // pin, "" = distro/latest
-  int port = 2376;
+  int port = k_engine_port;
 };
 
 struct SwarmOptions {
@@ -37,7 +38,7 @@ struct SwarmOptions {
   std::string discovery;
   bool agent = false;
   bool master = false;
-  std::string host = "tcp://0.0.0.0:3376";
+  std::string host = k_default_swarm_host;
   std::string image = "swarm:latest";
   std::string strategy = "spread";
   int heartbeat = 0;
@@ -69,6 +70,13 @@ struct KvOptions {
   int port = 0;      // 0 = default for kind
 };
 
+// How far a machine's create got ("Status" in the record's "Swarmctl" object, as these strings:
+// creating, created, provisioning, provisioned, failed). Unknown: any other string in an older or
+// foreign record; it matches no state and is written back as it was read.
+enum class MachineStatus { Creating, Created, Provisioning, Provisioned, Failed, Unknown };
+std::string_view status_name(MachineStatus s); // "creating"...; "" for Unknown
+MachineStatus parse_status(std::string_view s);
+
 struct HostRecord {
   int config_version = 3;
   std::string name;
@@ -80,10 +88,11 @@ struct HostRecord {
   // swarmctl extras ("Swarmctl" object)
   int schema = 1;
   KvOptions kv;
-  std::string status = "created"; // creating | created | provisioned | failed
-  std::string failed_step;        // the step that failed, for `create` resume hints
-  std::string cert_ip;            // IP the server certificate was issued for (auto-regenerate)
-  std::string swarm_cluster;      // name of the `up` cluster that owns this machine, if any
+  MachineStatus status = MachineStatus::Created;
+  std::string unknown_status; // the text of an Unknown status, kept for the next save
+  std::string failed_step;    // the step that failed, for `create` resume hints
+  std::string cert_ip;        // IP the server certificate was issued for (auto-regenerate)
+  std::string swarm_cluster;  // name of the `up` cluster that owns this machine, if any
   std::vector<std::string> preload_images; // image tarballs `docker load`ed after the engine is up
   // cluster-advertise was set by swarmctl (not given by the user): provisioning replaces the
   // driver's interface name with the one that holds the machine's cluster address on the host.

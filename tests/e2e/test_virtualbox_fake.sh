@@ -159,6 +159,18 @@ if [ -n "$IMAGE" ]; then
   must "rm vb2" sc rm -y vb2
 fi
 
+if ! $REAL; then
+  # A create that fails once its VM exists (startvm refused): the create flow removes the VM, its
+  # fixed address and the record (the driver does not roll back itself: drivers/driver.hpp).
+  VB3_OUT=$(FAKE_VBOX_FAIL="startvm vb3" sc create -d virtualbox "${CREATE_ARGS[@]}" vb3 2>&1)
+  check "create vb3 with a failing startvm exits 1" test $? = 1
+  check "vb3: the VM was created before the failure" grep -qx "createvm --basefolder $E2E_TMP/store/machines/vb3 --name vb3 --register" "$FAKE_VBOX_DIR/calls.log"
+  check "vb3: the failure is reported" grep -q "injected failure of: startvm vb3" <<< "$VB3_OUT"
+  eq "vb3: no record left" "vb1" "$(sc ls -q | tr '\n' ' ' | sed 's/ $//')"
+  check "vb3: no machine directory left" test ! -e "$E2E_TMP/store/machines/vb3"
+  eq "vb3: no VM left in the stand-in's registry" "False" "$(python3 -c 'import json,sys; print("vb3" in json.load(open(sys.argv[1]))["vms"])' "$FAKE_VBOX_DIR/state.json")"
+fi
+
 mark_calls
 must "stop vb1 (ACPI power button)" sc stop vb1
 $REAL || e2e_log "FIGURE stop: $(calls | wc -l) VBoxManage calls ($(calls | cut -d' ' -f1-3 | tr '\n' ';'))"

@@ -162,3 +162,21 @@ TEST_CASE("credentials: --help says a secret given as a flag is visible in /proc
     CHECK(found);
   }
 }
+
+TEST_CASE("amazonec2 credentials: the recorded source is an enum, its text kept in config.json") {
+  using K = CredentialSource::Kind;
+  CHECK(CredentialSource::parse("flag").kind == K::Flag);
+  CHECK(CredentialSource::parse("env").kind == K::Env);
+  auto p = CredentialSource::parse("profile:work");
+  CHECK(p.kind == K::Profile);
+  CHECK(p.text == "work");
+  for (const char *s : {"flag", "env", "profile:work", "profile:", "keychain", ""}) {
+    CAPTURE(s);
+    CHECK(CredentialSource::parse(s).to_string() == s);
+  }
+  CHECK(CredentialSource::parse("keychain").kind == K::Unknown);
+  auto r = resolve_credentials(CredentialSource::parse("keychain"), {},
+                               [](const std::string &) { return std::optional<std::string>(); });
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "unknown AWS credential source \"keychain\"");
+}

@@ -329,12 +329,12 @@ TEST_CASE(
   FlagValues f;
   f.set("amazonec2-instance-type", {"t3.small"});
   auto guessed = driver_for(t, ec2, f);
-  CHECK(guessed->cluster_interface() == "ens5");
-  CHECK_FALSE(guessed->cluster_interface_given()); // provisioning corrects it from the host
+  CHECK(guessed->network().interface == "ens5");
+  CHECK_FALSE(guessed->network().interface_given); // provisioning corrects it from the host
   f.set("amazonec2-cluster-interface", {"enX0"});
   auto given = driver_for(t, ec2, f);
-  CHECK(given->cluster_interface() == "enX0");
-  CHECK(given->cluster_interface_given());
+  CHECK(given->network().interface == "enX0");
+  CHECK(given->network().interface_given);
 }
 
 TEST_CASE("amazonec2: a spot request that failed stops the wait at once, with EC2's reason") {

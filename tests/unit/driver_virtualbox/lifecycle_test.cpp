@@ -85,7 +85,8 @@ TEST_CASE("virtualbox: create runs docker-machine's VBoxManage sequence, then st
   CHECK(fs::exists(r.dir / "id_rsa"));
   CHECK(fs::exists(r.dir / "boot2docker.iso"));
   CHECK_FALSE(fs::exists(r.dir / "userdata.raw"));
-  CHECK(r.d->cluster_interface() == "eth1");
+  CHECK(r.d->network().interface == "eth1");
+  CHECK(r.d->network().assumed_ip_network == "192.168.99.1/24");
   // The raw disk started with the userdata tar carrying the public key.
   CHECK(r.fake->last_raw_tar.substr(0, 29) == "boot2docker, please format-me");
   auto pub = read_file(r.dir / "id_rsa.pub");
@@ -277,7 +278,24 @@ TEST_CASE("virtualbox: an adapter listed with VirtualBox's racy 15.0.0.0 mask is
   CHECK(r.fake->ifs.size() == 1);
 }
 
-TEST_CASE("virtualbox: create failing at any VBoxManage call leaves nothing behind") {
+TEST_CASE("virtualbox: a failed create does not roll back by itself (the flow's remove() does)") {
+  Rig r;
+  r.fake->fail_prefix = "startvm";
+  auto st = r.d->create();
+  REQUIRE_FALSE(st);
+  size_t unregister = 0;
+  for (const auto &c : r.fake->calls)
+    unregister += c.rfind("unregistervm", 0) == 0;
+  CHECK(unregister == 0);
+  CHECK(r.fake->vms.count("dev") == 1); // left for remove(), which the create flow calls once
+  r.fake->fail_prefix.clear();
+  CHECK(r.d->remove());
+  CHECK(r.fake->vms.empty());
+}
+
+// The create flow undoes a failed create with remove() on the same driver object (driver.hpp):
+// create() failing at any call, then remove(), leaves nothing.
+TEST_CASE("virtualbox: create failing at any VBoxManage call, then rm, leaves nothing behind") {
   Rig probe;
   REQUIRE(probe.d->create());
   size_t steps = probe.fake->calls.size();
@@ -298,6 +316,7 @@ TEST_CASE("virtualbox: create failing at any VBoxManage call leaves nothing behi
       continue;
     }
     CHECK(st.error().message.find("injected failure") != std::string::npos);
+    CHECK(r.d->remove());
     CHECK(r.fake->vms.empty());
     CHECK(r.fake->registered_disks.empty()); // no disk left in VirtualBox's media registry
     CHECK_FALSE(fs::exists(r.dir / "disk.vmdk"));

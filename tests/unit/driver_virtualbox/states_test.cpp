@@ -140,7 +140,8 @@ TEST_CASE("virtualbox create: `hostonlyif create` unknown (host-only networks on
         "host-only network: VBoxManage hostonlyif create: Unknown sub-command 'create': this "
         "VirtualBox has no host-only adapters, only host-only networks (`hostonlynet`, macOS), "
         "whose DHCP server cannot give a VM a fixed address; use VirtualBox on a Linux host");
-  CHECK(r.fake->vms.empty()); // the failed create left nothing
+  CHECK(r.d->remove());       // the flow's rollback of a failed create
+  CHECK(r.fake->vms.empty()); // left nothing
 }
 
 TEST_CASE("virtualbox pre-create: an ARM host (Apple silicon, VirtualBox 7.1+) is refused") {

@@ -47,13 +47,13 @@ TEST_CASE("store: a reserved machine appears with its record, and is 'being crea
   Store s(t.path / "store");
   REQUIRE(s.init());
   auto h = sample("new1");
-  h.status = "creating";
+  h.status = MachineStatus::Creating;
   {
     auto lock = s.reserve(h);
     REQUIRE(lock);
     auto back = s.load("new1");
     REQUIRE(back); // never a directory without config.json
-    CHECK(back->status == "creating");
+    CHECK(back->status == MachineStatus::Creating);
     CHECK(mode_of(s.machine_dir("new1") / "config.json") == 0600);
     CHECK(s.creating("new1"));
     CHECK(s.list() == std::vector<std::string>{"new1"});

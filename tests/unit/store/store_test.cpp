@@ -80,7 +80,7 @@ HostRecord sample(const std::string &name) {
   h.auth.server_cert_sans = {"docker.example.com", "10.1.2.3"};
   h.kv.kind = "consul";
   h.kv.port = 8500;
-  h.status = "provisioned";
+  h.status = MachineStatus::Provisioned;
   h.failed_step = "";
   h.cert_ip = "192.168.99.12";
   h.swarm_cluster = "seed";
@@ -122,14 +122,14 @@ TEST_CASE("store: save writes machines/NAME (0700) and config.json (0600) with n
   CHECK(dir_entries(s.machine_dir("node1")) == std::vector<std::string>{"config.json"});
   // Saving again replaces the file atomically and still leaves nothing behind.
   auto h = sample("node1");
-  h.status = "failed";
+  h.status = MachineStatus::Failed;
   REQUIRE(s.save(h));
   CHECK(mode_of(s.machine_dir("node1") / "config.json") == 0600);
   CHECK(dir_entries(s.machine_dir("node1")) == std::vector<std::string>{"config.json"});
   check_no_temp_files(s.root());
   auto back = s.load("node1");
   REQUIRE(back);
-  CHECK(back->status == "failed");
+  CHECK(back->status == MachineStatus::Failed);
 }
 
 TEST_CASE(
@@ -193,7 +193,7 @@ TEST_CASE("store: a saved record loads back field by field") {
   CHECK(r->auth.server_key_path == (s.machine_dir("round.trip-1") / "server-key.pem").string());
   CHECK(r->kv.kind == "consul");
   CHECK(r->kv.port == 8500);
-  CHECK(r->status == "provisioned");
+  CHECK(r->status == MachineStatus::Provisioned);
   CHECK(r->cert_ip == "192.168.99.12");
   CHECK(r->swarm_cluster == "seed");
   CHECK(r->preload_images == h.preload_images);
