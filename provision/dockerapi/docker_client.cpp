@@ -57,7 +57,7 @@ Result<Fd> dial(const std::string &host, int port, Clock::time_point deadline) {
       return fail(Errc::unreachable,
                   fmt::format("dial tcp {}:{}: connect: {}", host, port, std::strerror(err)));
   }
-  return out;
+  return Result<Fd>(std::move(out));
 }
 
 // Drives a non-blocking SSL call until it completes or the deadline passes.

@@ -77,8 +77,9 @@ void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
           // Bounded by the caller's deadline too: a hung engine keeps no worker past it.
           auto left =
               std::chrono::duration_cast<std::chrono::milliseconds>(sh.deadline - Clock::now());
-          auto v = docker_version(hp->host, hp->port, client_tls(s, m),
-                                  std::clamp(left, std::chrono::milliseconds(1), o.timeout));
+          auto v =
+              docker_version(hp->host, hp->port, client_tls(s, m),
+                             std::max(std::min(left, o.timeout), std::chrono::milliseconds(1)));
           if (v)
             q.docker_version = "v" + *v;
           else {

@@ -3,6 +3,7 @@
 // sent; a reader's error is the command's; a reader's input is never held whole.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstring>
 #include <doctest/doctest.h>
 #include <provision/ssh/runner.hpp>
