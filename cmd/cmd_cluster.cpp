@@ -223,14 +223,12 @@ int run_up(Services &s, const std::string &file, bool quiet, size_t max_jobs) {
       // so a neighbour that registered but does not listen yet can leave an engine isolated.
       // Started in turn, every engine finds only neighbours that already answer.
       std::string kv_name = kv->name;
-      po.before_engine_config = [kv_ready, kv_name, engine_turn]() -> Status {
+      po.engine_turn = [kv_ready, kv_name, engine_turn]() -> Result<std::unique_lock<std::mutex>> {
         Status st = kv_ready.get();
         if (!st)
           return fail(Errc::generic, fmt::format("the KV store machine {} is not ready", kv_name));
-        engine_turn->lock();
-        return ok();
+        return std::unique_lock(*engine_turn);
       };
-      po.after_engine_ready = [engine_turn]() { engine_turn->unlock(); };
     }
     req.hooks = po;
     jobs.push_back(std::async(

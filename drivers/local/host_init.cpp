@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
+#include <provision/util/fd.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/number.hpp>
 #include <provision/util/process.hpp>
@@ -121,6 +122,7 @@ Result<pid_t> boot(const HostSpec &h, const std::string &self_exe) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    signal(SIGPIPE, SIG_DFL); // swarmctl ignores it (cmd/main.cpp); the host's init must not
     execl(exe.c_str(), exe.c_str(), "__local-host-init", spec_s.c_str(),
           static_cast<char *>(nullptr));
     _exit(127);
@@ -257,38 +259,40 @@ std::vector<std::string> boot_scripts() {
 
 } // namespace
 
-int host_init_main(int argc, char **argv) {
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: swarmctl __local-host-init SPECFILE\n");
-    return 2;
-  }
-  // Whatever started this init, nothing but 0/1/2 stays open in a host's processes.
-  close_descriptors_from(3);
+namespace {
+
+std::map<std::string, std::string> read_spec(const char *path) {
   std::map<std::string, std::string> spec;
-  {
-    std::ifstream in(argv[2]);
-    std::string line;
-    while (std::getline(in, line)) {
-      auto eq = line.find('=');
-      if (eq != std::string::npos) spec[line.substr(0, eq)] = line.substr(eq + 1);
-    }
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto eq = line.find('=');
+    if (eq != std::string::npos) spec[line.substr(0, eq)] = line.substr(eq + 1);
   }
-  std::string name = spec["name"], lower = spec["lower"], runtime = spec["runtime"],
-              docker = spec["docker"];
+  return spec;
+}
+
+// Joins the host's network namespace and makes new mount/UTS/IPC/PID namespaces (the next child
+// is PID 1 of the last).
+void enter_namespaces(const std::string &netns) {
   setsid();
-  int nsfd = ::open(spec["netns"].c_str(), O_RDONLY | O_CLOEXEC);
-  if (nsfd < 0) die("open netns " + spec["netns"]);
-  must(setns(nsfd, CLONE_NEWNET), "setns");
-  ::close(nsfd);
+  Fd nsfd(::open(netns.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!nsfd) die("open netns " + netns);
+  must(setns(nsfd.get(), CLONE_NEWNET), "setns");
+  nsfd.reset();
   must(unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID), "unshare");
-  // The parent shares the new mount namespace with the host's init, whose pivot_root would
-  // change the parent's root too: init waits until the parent has written its PID file.
-  int go[2];
-  must(pipe2(go, O_CLOEXEC), "pipe");
+}
+
+// Forks the host's PID 1 and returns in it; this process records its PID in runtime/init.pid and
+// exits. The parent shares the new mount namespace with the host's init, whose pivot_root would
+// change the parent's root too: init waits until the parent has written its PID file.
+void fork_init(const std::string &runtime) {
+  auto go = make_pipe();
+  if (!go) die("pipe");
   pid_t init = fork();
   if (init < 0) die("fork");
   if (init > 0) {
-    ::close(go[0]);
+    go->read.reset();
     // With its start time: the pair proves the host's init to whoever signals it later.
     auto st = atomic_write(runtime + "/init.pid",
                            fmt::format("{} {}", init, process_start_time(init)), 0600);
@@ -297,28 +301,25 @@ int host_init_main(int argc, char **argv) {
       kill(init, SIGKILL);
     } else {
       char c = 'g';
-      while (::write(go[1], &c, 1) < 0 && errno == EINTR) {
+      while (::write(go->write.get(), &c, 1) < 0 && errno == EINTR) {
       }
     }
-    ::close(go[1]);
+    go->write.reset();
     std::fflush(stderr);
     _exit(st ? 0 : 1);
   }
-  ::close(go[1]);
-  {
-    char c = 0;
-    ssize_t r;
-    while ((r = ::read(go[0], &c, 1)) < 0 && errno == EINTR) {
-    }
-    if (r != 1) _exit(1); // the parent failed to record the PID
-    ::close(go[0]);
+  go->write.reset();
+  char c = 0;
+  ssize_t r;
+  while ((r = ::read(go->read.get(), &c, 1)) < 0 && errno == EINTR) {
   }
-  // PID 1 of the host.
-  sigset_t set;
-  sigemptyset(&set);
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP})
-    sigaddset(&set, s);
-  sigprocmask(SIG_BLOCK, &set, nullptr);
+  if (r != 1) _exit(1); // the parent failed to record the PID
+}
+
+// The host's root: an overlay of `lower` with the runtime's upper dir, /dev, /proc, /sys,
+// cgroups, tmpfs /run and /tmp, its docker dir; pivoted into.
+void build_root(const std::string &name, const std::string &lower, const std::string &runtime,
+                const std::string &docker) {
   must(mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), "make / private");
   std::string root = runtime + "/root", upper = runtime + "/upper", work = runtime + "/work";
   for (const auto &d : {root, upper, work})
@@ -347,6 +348,29 @@ int host_init_main(int argc, char **argv) {
   must(chdir("/"), "chdir /");
   must(umount2("/.oldroot", MNT_DETACH), "detach old root");
   rmdir("/.oldroot");
+}
+
+} // namespace
+
+int host_init_main(int argc, char **argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: swarmctl __local-host-init SPECFILE\n");
+    return 2;
+  }
+  // Whatever started this init, nothing but 0/1/2 stays open in a host's processes, and the
+  // host's programs get SIGPIPE's default (the CLI that started it ignores the signal).
+  close_descriptors_from(3);
+  signal(SIGPIPE, SIG_DFL);
+  auto spec = read_spec(argv[2]);
+  enter_namespaces(spec["netns"]);
+  fork_init(spec["runtime"]);
+  // PID 1 of the host.
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP})
+    sigaddset(&set, s);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  build_root(spec["name"], spec["lower"], spec["runtime"], spec["docker"]);
   run_init(set);
 }
 

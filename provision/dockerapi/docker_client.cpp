@@ -18,6 +18,7 @@
 #include <provision/crypto/ca.hpp>
 #include <provision/dockerapi/docker_client.hpp>
 #include <provision/util/c_handle.hpp>
+#include <provision/util/fd.hpp>
 #include <provision/util/net.hpp>
 
 namespace sc {
@@ -31,38 +32,32 @@ int ms_left(Clock::time_point deadline) {
   return left < 0 ? 0 : static_cast<int>(left);
 }
 
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-Result<int> dial(const std::string &host, int port, Clock::time_point deadline, Fd &out) {
+Result<Fd> dial(const std::string &host, int port, Clock::time_point deadline) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo *res = nullptr;
   if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0 || !res)
     return fail(Errc::unreachable,
                 fmt::format("dial tcp {}:{}: lookup {}: no such host", host, port, host));
-  out.fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  int rc = connect(out.fd, res->ai_addr, res->ai_addrlen);
+  Fd out(socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  int rc = out ? connect(out.get(), res->ai_addr, res->ai_addrlen) : -1;
+  int connect_errno = errno;
   freeaddrinfo(res);
-  if (rc != 0 && errno != EINPROGRESS)
-    return fail(Errc::unreachable,
-                fmt::format("dial tcp {}:{}: connect: {}", host, port, std::strerror(errno)));
+  if (rc != 0 && connect_errno != EINPROGRESS)
+    return fail(Errc::unreachable, fmt::format("dial tcp {}:{}: connect: {}", host, port,
+                                               std::strerror(connect_errno)));
   if (rc != 0) {
-    pollfd p{out.fd, POLLOUT, 0};
+    pollfd p{out.get(), POLLOUT, 0};
     if (poll(&p, 1, ms_left(deadline)) <= 0)
       return fail(Errc::timeout, fmt::format("dial tcp {}:{}: i/o timeout", host, port));
     int err = 0;
     socklen_t len = sizeof err;
-    getsockopt(out.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    getsockopt(out.get(), SOL_SOCKET, SO_ERROR, &err, &len);
     if (err)
       return fail(Errc::unreachable,
                   fmt::format("dial tcp {}:{}: connect: {}", host, port, std::strerror(err)));
   }
-  return out.fd;
+  return Result<Fd>(std::move(out));
 }
 
 // Drives a non-blocking SSL call until it completes or the deadline passes.
@@ -151,16 +146,16 @@ Result<HttpReply> docker_request(const std::string &host, int port, const TlsFil
                                  const std::string &body, std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   // Connect first: an engine that is down is reported without reading any certificate.
-  Fd sock;
-  auto fd = dial(host, port, deadline, sock);
-  if (!fd) return fail(fd.error());
+  auto dialed = dial(host, port, deadline);
+  if (!dialed) return fail(dialed.error());
+  Fd sock = std::move(*dialed);
   auto ctx = client_context(tls);
   if (!ctx) return fail(ctx.error());
   CHandle<SSL *, SSL_free> ssl(SSL_new(ctx->get()));
-  SSL_set_fd(ssl.get(), sock.fd);
+  SSL_set_fd(ssl.get(), sock.get());
   if (!is_ip_address(host)) SSL_set_tlsext_host_name(ssl.get(), host.c_str());
   auto hs = ssl_io(
-      ssl.get(), sock.fd, deadline, [&] { return SSL_connect(ssl.get()); },
+      ssl.get(), sock.get(), deadline, [&] { return SSL_connect(ssl.get()); },
       fmt::format("tls handshake with {}:{}", host, port));
   if (!hs || *hs == 0) {
     long v = SSL_get_verify_result(ssl.get());
@@ -184,7 +179,7 @@ Result<HttpReply> docker_request(const std::string &host, int port, const TlsFil
   size_t off = 0;
   while (off < req.size()) {
     auto w = ssl_io(
-        ssl.get(), sock.fd, deadline,
+        ssl.get(), sock.get(), deadline,
         [&] { return SSL_write(ssl.get(), req.data() + off, static_cast<int>(req.size() - off)); },
         "write");
     if (!w) return fail(w.error());
@@ -195,7 +190,8 @@ Result<HttpReply> docker_request(const std::string &host, int port, const TlsFil
   char buf[16384];
   for (;;) {
     auto r = ssl_io(
-        ssl.get(), sock.fd, deadline, [&] { return SSL_read(ssl.get(), buf, sizeof buf); }, "read");
+        ssl.get(), sock.get(), deadline, [&] { return SSL_read(ssl.get(), buf, sizeof buf); },
+        "read");
     if (!r) {
       if (!resp.empty() && r.error().code != Errc::timeout) break;
       return fail(r.error());

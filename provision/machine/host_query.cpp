@@ -9,11 +9,14 @@
 #include <provision/machine/provision_flow.hpp>
 #include <provision/util/net.hpp>
 #include <provision/util/ports.hpp>
+#include <provision/util/process.hpp>
 #include <thread>
 
 namespace sc {
 
 namespace {
+using Clock = std::chrono::steady_clock;
+
 struct Shared {
   std::mutex mu;
   std::condition_variable cv;
@@ -23,6 +26,8 @@ struct Shared {
   std::vector<std::optional<Result<State>>> batch;
   size_t finished = 0;
   std::atomic<size_t> next{0};
+  Clock::time_point deadline;      // the caller's: no answer counts after it
+  std::atomic<bool> closed{false}; // set at the deadline: workers take no new machine
 };
 
 void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
@@ -70,7 +75,12 @@ void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
       } else if (o.want_docker && u && has_engine) {
         auto hp = parse_host_port(*u, k_engine_port);
         if (hp) {
-          auto v = docker_version(hp->host, hp->port, client_tls(s, m), o.timeout);
+          // Bounded by the caller's deadline too: a hung engine keeps no worker past it.
+          auto left =
+              std::chrono::duration_cast<std::chrono::milliseconds>(sh.deadline - Clock::now());
+          auto v =
+              docker_version(hp->host, hp->port, client_tls(s, m),
+                             std::max(std::min(left, o.timeout), std::chrono::milliseconds(1)));
           if (v)
             q.docker_version = "v" + *v;
           else {
@@ -84,6 +94,7 @@ void query_one(Services &s, Shared &sh, size_t i, const QueryOptions &o) {
     if (cp.unfinished) q.error = cp.error;
   }
   std::lock_guard lk(sh.mu);
+  if (sh.closed) return; // too late: the caller reports a timeout
   HostQuery &r = sh.results[i];
   r.state = q.state;
   r.url = std::move(q.url);
@@ -132,9 +143,48 @@ std::vector<Result<HostRecord>> load_records(Services &s, const std::vector<std:
   return out;
 }
 
+namespace {
+// Runs the queries on up to 32 threads until all are answered or the deadline (the timeout, plus
+// 500 ms for the answers in flight) passes; machines not answered by then are Timeout. Every
+// thread is joined before returning: a query in flight at the deadline ends within its own bound
+// (an engine's and a driver's programs: the deadline; a driver's TCP probe: 3 s at most; a cloud
+// API call: its HTTP timeouts) and its answer is dropped. No thread outlives the call (nor main).
+std::vector<HostQuery> collect(Services &s, Shared &sh, const QueryOptions &o) {
+  size_t n = sh.results.size();
+  sh.deadline = Clock::now() + o.timeout + std::chrono::milliseconds(500);
+  std::vector<std::thread> pool;
+  for (size_t w = 0; w < std::min<size_t>(n, 32); ++w)
+    pool.emplace_back([&sh, &s, &o, n] {
+      ProcessDeadline bound(sh.deadline); // a driver's program (VBoxManage) too
+      for (size_t i; !sh.closed && (i = sh.next.fetch_add(1)) < n;)
+        query_one(s, sh, i, o);
+    });
+  {
+    std::unique_lock lk(sh.mu);
+    sh.cv.wait_until(lk, sh.deadline, [&] { return sh.finished == n; });
+    sh.closed = true;
+  }
+  for (auto &t : pool)
+    t.join();
+  std::vector<HostQuery> out = std::move(sh.results);
+  for (size_t i = 0; i < n; ++i) {
+    if (!sh.done[i]) {
+      HostQuery t;
+      t.name = out[i].name;
+      t.driver_name = out[i].driver_name;
+      t.rec = out[i].rec;
+      t.state = State::Timeout;
+      t.timed_out = true;
+      out[i] = t;
+    }
+  }
+  return out;
+}
+} // namespace
+
 std::vector<HostQuery> query_hosts(Services &s, const std::vector<std::string> &names,
                                    const QueryOptions &o) {
-  auto sh = std::make_shared<Shared>();
+  auto sh = std::make_unique<Shared>();
   size_t n = names.size();
   sh->results.resize(n);
   sh->done.assign(n, false);
@@ -172,36 +222,7 @@ std::vector<HostQuery> query_hosts(Services &s, const std::vector<std::string> &
         sh->batch[idx[k]] = std::move((*states)[k]);
     }
   }
-  size_t workers = std::min<size_t>(n, 32);
-  for (size_t w = 0; w < workers; ++w) {
-    // `n`, not results.size(): the results may be moved out while a worker comes back for more.
-    std::thread([sh, &s, o, n] {
-      for (;;) {
-        size_t i = sh->next.fetch_add(1);
-        if (i >= n) return;
-        query_one(s, *sh, i, o);
-      }
-    }).detach();
-  }
-  std::unique_lock lk(sh->mu);
-  sh->cv.wait_for(lk, o.timeout + std::chrono::milliseconds(500),
-                  [&] { return sh->finished == n; });
-  // Every worker done: nothing touches the results any more. Otherwise copy (workers may still
-  // write into them).
-  std::vector<HostQuery> out = sh->finished == n ? std::move(sh->results) : sh->results;
-  for (size_t i = 0; i < n; ++i) {
-    if (!sh->done[i]) {
-      HostQuery t;
-      t.name = out[i].name;
-      t.driver_name = out[i].driver_name;
-      t.rec = out[i].rec;
-      t.state = State::Timeout;
-      t.timed_out = true;
-      out[i] = t;
-    }
-  }
-  // Workers that are still running keep `sh` (and Services, alive until exit) referenced.
-  return out;
+  return collect(s, *sh, o);
 }
 
 } // namespace sc

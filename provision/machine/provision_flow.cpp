@@ -169,14 +169,12 @@ static Status configure_remote_engine(Services &s, Machine &m, CommandRunner &ru
   auto key = read_file(dir / "server-key.pem");
   if (!ca || !cert || !key) return fail(Errc::io, "server certificate files are missing");
   auto cfg = engine_config_for(s, m, *ca, *cert, *key);
-  if (o.before_engine_config) SC_TRY(o.before_engine_config());
-  // after_engine_ready runs however this block ends (it may release a lock taken above).
-  struct AfterReady {
-    const std::function<void()> &f;
-    ~AfterReady() {
-      if (f) f();
-    }
-  } after{o.after_engine_ready};
+  std::unique_lock<std::mutex> turn; // held to the end of this function, however it ends
+  if (o.engine_turn) {
+    auto t = o.engine_turn();
+    if (!t) return fail(t.error());
+    turn = std::move(*t);
+  }
   SC_TRY_CTX(configure_engine(runner, prov, facts, cfg), runner.target());
   step.done();
   auto step2 = s.ui.step("Checking connection to Docker", o.prefix);
@@ -210,13 +208,13 @@ static Status load_images(Services &s, CommandRunner &runner, const HostFacts &f
   if (images.empty()) return ok();
   auto step = s.ui.step("Loading images", p);
   for (const auto &img : images) {
-    auto data = read_file(img);
-    if (!data) return fail(data.error().context("preload image"));
+    auto file = FileStream::open(img); // streamed: an image is never held in memory
+    if (!file) return fail(file.error().context("preload image"));
     RunOptions ro;
-    ro.stdin_data = std::move(*data);
+    ro.stdin_reader = [&file](char *buf, size_t cap) { return file->read(buf, cap); };
+    ro.stdin_size = file->size();
     ro.timeout = std::chrono::minutes(5);
-    Ui::Transfer shown(s.ui, "Loading " + fs::path(img).filename().string(), p,
-                       ro.stdin_data.size());
+    Ui::Transfer shown(s.ui, "Loading " + fs::path(img).filename().string(), p, ro.stdin_size);
     ro.stdin_progress = [&shown](size_t sent, size_t total) { shown.update(sent, total); };
     SC_TRY_CTX(run_ok(runner, "docker load " + img, docker_cmd(facts) + " load -q", ro),
                runner.target());

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <provision/crypto/ca.hpp>
 #include <provision/dockerapi/docker_client.hpp>
 #include <provision/machine/machine.hpp>
@@ -25,11 +26,10 @@ struct ProvisionOptions {
   std::string swarm_join;        // swarm mode: manager machine name or address to join
   ManagerProvider swarm_manager; // swarm mode: overrides swarm_join (used by `up`)
   // Called before the engine gets its configuration (used by `up`: engines whose cluster-store
-  // is the cluster's KV store wait until that store answers, or their discovery stalls).
-  std::function<Status()> before_engine_config;
-  // Called once the engine answers (or its configuration failed) when before_engine_config
-  // succeeded.
-  std::function<void()> after_engine_ready;
+  // is the cluster's KV store wait until that store answers, or their discovery stalls, and are
+  // configured one at a time). The lock it returns is held until the engine answers or its
+  // configuration failed: owned by the flow, released by its scope, never by another hook.
+  std::function<Result<std::unique_lock<std::mutex>>()> engine_turn;
   std::chrono::milliseconds ssh_wait{std::chrono::minutes(3)};
 };
 

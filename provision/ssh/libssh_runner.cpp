@@ -5,6 +5,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <fmt/format.h>
@@ -15,6 +16,7 @@
 #include <provision/util/poll.hpp>
 #include <provision/util/process.hpp>
 #include <provision/util/shell_quote.hpp>
+#include <provision/util/sigpipe.hpp>
 
 namespace sc {
 
@@ -31,11 +33,6 @@ struct LibsshRunner::Impl {
 };
 
 namespace {
-// libssh is loaded on first use (provision/ssh/libssh_api.hpp); ssh_init runs there, once.
-Status global_init() {
-  return libssh::load();
-}
-
 struct Channel {
   ssh_channel ch = nullptr;
   ~Channel() {
@@ -79,7 +76,8 @@ Status drain(ssh_channel ch, CommandResult &r, Clock::time_point deadline, bool 
 } // namespace
 
 Result<std::unique_ptr<LibsshRunner>> LibsshRunner::connect(const SshConfig &cfg) {
-  SC_TRY(global_init());
+  // libssh is loaded on first use (provision/ssh/libssh_api.hpp); ssh_init runs there, once.
+  SC_TRY(libssh::load());
   std::unique_ptr<LibsshRunner> r(new LibsshRunner());
   r->m = std::make_unique<Impl>();
   r->m_cfg = cfg;
@@ -154,14 +152,14 @@ Result<CommandResult> LibsshRunner::run(const std::string &cmd, const RunOptions
     return fail(Errc::unreachable, fmt::format("ssh {}: cannot run a command: {}", target(),
                                                ssh_get_error(m->session)));
   CommandResult r;
-  size_t off = 0;
-  const auto &in = opts.stdin_data;
-  while (off < in.size()) {
-    size_t n = std::min<size_t>(in.size() - off, 65536);
-    int w = ssh_channel_write(c.ch, in.data() + off, static_cast<uint32_t>(n));
+  StdinFeed in(opts); // streamed: a reader's input is never held whole
+  for (;;) {
+    auto chunk = in.pending();
+    if (!chunk) return fail(chunk.error());
+    if (chunk->empty()) break;
+    int w = ssh_channel_write(c.ch, chunk->data(), static_cast<uint32_t>(chunk->size()));
     if (w == SSH_ERROR) break; // the command exited without reading all of its input
-    off += static_cast<size_t>(w);
-    if (opts.stdin_progress) opts.stdin_progress(off, in.size());
+    in.sent(static_cast<size_t>(w));
     SC_TRY(drain(c.ch, r, deadline, false));
     if (Clock::now() >= deadline) break;
   }
@@ -212,9 +210,12 @@ struct RawTty {
   }
 };
 
+// Our stdout/stderr: a reader gone away (`swarmctl ssh h cmd | head -1`) ends swarmctl.
 void write_all(int fd, const char *p, size_t n) {
   while (n > 0) {
     ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) exit_if_broken_pipe(errno);
     if (w <= 0) return;
     p += w;
     n -= static_cast<size_t>(w);
@@ -291,13 +292,14 @@ Status LibsshRunner::copy_to(const fs::path &local, const std::string &remote, b
                     fmt::format("mkdir -p {0} && tar -xf - -C {0}", shell_quote(remote)), o);
     return r ? ok() : Status(fail(r.error()));
   }
-  auto data = read_file(local);
-  if (!data) return fail(data.error());
+  auto file = FileStream::open(local);
+  if (!file) return fail(file.error());
   auto st = fs::status(local, ec);
   unsigned mode = static_cast<unsigned>(st.permissions()) & 0777;
   std::string name = local.filename().string();
   RunOptions o;
-  o.stdin_data = *data;
+  o.stdin_reader = [&file](char *buf, size_t cap) { return file->read(buf, cap); };
+  o.stdin_size = file->size();
   auto cmd = fmt::format(
       "d={0}; if [ -d \"$d\" ]; then d=\"$d\"/{1}; fi; cat > \"$d\" && chmod {2:o} \"$d\"",
       shell_quote(remote), shell_quote(name), mode);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <provision/store/store.hpp>
+#include <provision/util/fd.hpp>
 
 namespace sc {
 
@@ -178,20 +179,15 @@ Result<FileLock> Store::reserve(const HostRecord &initial) const {
     return undo(Error{Errc::io, fmt::format("rename {} to {}: {}", tmp.string(),
                                             machine_dir(name).string(), std::strerror(errno))});
   }
-  if (int dfd = ::open(machines_dir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  if (Fd dfd(::open(machines_dir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); dfd)
+    ::fsync(dfd.get());
   return lock;
 }
 
 bool Store::creating(const std::string &name) const {
   if (!valid_machine_name(name)) return false;
-  int fd = ::open((machine_dir(name) / k_creating).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-  ::close(fd);
-  return held;
+  Fd fd(::open((machine_dir(name) / k_creating).c_str(), O_RDONLY | O_CLOEXEC));
+  return fd && ::flock(fd.get(), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
 }
 
 Status Store::remove(const std::string &name) const {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
+#include <provision/util/fd.hpp>
 #include <provision/util/fs.hpp>
 #include <random>
 
@@ -22,22 +23,22 @@ Status atomic_write(const fs::path &path, std::string_view data, unsigned mode) 
   if (dir.empty()) dir = ".";
   std::random_device rd;
   auto tmp = dir / fmt::format(".{}.tmp{:08x}", path.filename().string(), rd());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return fail(Errc::io, errno_msg(tmp, "create"));
-  ::fchmod(fd, mode);
+  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  if (!fd) return fail(Errc::io, errno_msg(tmp, "create"));
+  ::fchmod(fd.get(), mode);
   size_t off = 0;
   while (off < data.size()) {
-    ssize_t w = ::write(fd, data.data() + off, data.size() - off);
+    ssize_t w = ::write(fd.get(), data.data() + off, data.size() - off);
     if (w < 0) {
       if (errno == EINTR) continue;
       auto e = errno_msg(tmp, "write");
-      ::close(fd);
+      fd.reset();
       ::unlink(tmp.c_str());
       return fail(Errc::io, e);
     }
     off += static_cast<size_t>(w);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if (::fsync(fd.get()) != 0 || fd.close() != 0) {
     auto e = errno_msg(tmp, "fsync");
     ::unlink(tmp.c_str());
     return fail(Errc::io, e);
@@ -47,49 +48,46 @@ Status atomic_write(const fs::path &path, std::string_view data, unsigned mode) 
     ::unlink(tmp.c_str());
     return fail(Errc::io, e);
   }
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  if (Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); dfd) ::fsync(dfd.get());
   return ok();
 }
 
-Result<std::string> read_file(const fs::path &path, std::size_t limit) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+Result<FileStream> FileStream::open(const fs::path &path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
     if (errno == ENOENT)
       return fail(Errc::not_found, fmt::format("{}: no such file", path.string()));
     return fail(Errc::io, errno_msg(path, "open"));
   }
   struct stat st {};
-  std::string out;
-  Status status = ok();
-  if (::fstat(fd, &st) != 0) {
-    status = fail(Errc::io, errno_msg(path, "stat"));
-  } else if (S_ISDIR(st.st_mode)) {
-    status = fail(Errc::usage, fmt::format("{}: is a directory, not a file", path.string()));
-  } else {
-    // Reads one byte past the limit to tell "exactly at the limit" from "over it".
-    char buf[65536];
-    for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        status = fail(Errc::io, errno_msg(path, "read"));
-        break;
-      }
-      if (n == 0) break;
-      if (out.size() + static_cast<std::size_t>(n) > limit) {
-        status = fail(Errc::io, fmt::format("{}: larger than {} bytes", path.string(), limit));
-        break;
-      }
-      out.append(buf, static_cast<std::size_t>(n));
-    }
+  if (::fstat(fd.get(), &st) != 0) return fail(Errc::io, errno_msg(path, "stat"));
+  if (S_ISDIR(st.st_mode))
+    return fail(Errc::usage, fmt::format("{}: is a directory, not a file", path.string()));
+  return FileStream(std::move(fd), path, static_cast<std::uint64_t>(st.st_size));
+}
+
+Result<std::size_t> FileStream::read(char *buf, std::size_t cap) {
+  for (;;) {
+    ssize_t n = ::read(m_fd.get(), buf, cap);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) return fail(Errc::io, errno_msg(m_path, "read"));
   }
-  ::close(fd);
-  if (!status) return fail(status.error());
-  return out;
+}
+
+Result<std::string> read_file(const fs::path &path, std::size_t limit) {
+  auto in = FileStream::open(path);
+  if (!in) return fail(in.error());
+  std::string out;
+  // Reads one byte past the limit to tell "exactly at the limit" from "over it".
+  char buf[65536];
+  for (;;) {
+    auto n = in->read(buf, sizeof buf);
+    if (!n) return fail(n.error());
+    if (*n == 0) return out;
+    if (out.size() + *n > limit)
+      return fail(Errc::io, fmt::format("{}: larger than {} bytes", path.string(), limit));
+    out.append(buf, *n);
+  }
 }
 
 fs::path absolute_or_same(const fs::path &p) {
@@ -122,28 +120,13 @@ Status remove_tree(const fs::path &p) {
 }
 
 Result<FileLock> FileLock::acquire(const fs::path &lock_file, bool exclusive) {
-  int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(Errc::io, errno_msg(lock_file, "open lock"));
-  while (::flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0) {
+  Fd fd(::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd) return fail(Errc::io, errno_msg(lock_file, "open lock"));
+  while (::flock(fd.get(), exclusive ? LOCK_EX : LOCK_SH) != 0) {
     if (errno == EINTR) continue;
-    auto e = errno_msg(lock_file, "lock");
-    ::close(fd);
-    return fail(Errc::io, e);
+    return fail(Errc::io, errno_msg(lock_file, "lock"));
   }
-  return FileLock(fd);
-}
-
-FileLock &FileLock::operator=(FileLock &&o) noexcept {
-  if (this != &o) {
-    if (m_fd >= 0) ::close(m_fd);
-    m_fd = o.m_fd;
-    o.m_fd = -1;
-  }
-  return *this;
-}
-
-FileLock::~FileLock() {
-  if (m_fd >= 0) ::close(m_fd);
+  return FileLock(std::move(fd));
 }
 
 } // namespace sc

@@ -1,8 +1,10 @@
 #pragma once
 // Files written the safe way: temp file + fsync + rename, explicit modes.
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <provision/util/fd.hpp>
 #include <provision/util/result.hpp>
 #include <string>
 #include <string_view>
@@ -17,6 +19,22 @@ Status atomic_write(const fs::path &path, std::string_view data, unsigned mode =
 // larger than `limit` bytes (files from outside: a cluster file, a record, a remote's answer).
 Result<std::string> read_file(const fs::path &path,
                               std::size_t limit = std::numeric_limits<std::size_t>::max());
+// A regular file read in chunks: large inputs (image archives) are streamed, never held whole.
+class FileStream {
+public:
+  // The same errors as read_file: Errc::not_found when missing, Errc::usage for a directory.
+  static Result<FileStream> open(const fs::path &path);
+  std::uint64_t size() const { return m_size; } // at open
+  // Up to `cap` next bytes into `buf`: how many, 0 at the end.
+  Result<std::size_t> read(char *buf, std::size_t cap);
+
+private:
+  FileStream(Fd fd, fs::path path, std::uint64_t size)
+      : m_fd(std::move(fd)), m_path(std::move(path)), m_size(size) {}
+  Fd m_fd;
+  fs::path m_path;
+  std::uint64_t m_size = 0;
+};
 // fs::absolute without its exception (the working directory may be gone): `p` as given then.
 fs::path absolute_or_same(const fs::path &p);
 // mkdir -p with the given mode on every directory it creates (whatever the umask); directories
@@ -29,15 +47,10 @@ Status remove_tree(const fs::path &p);
 class FileLock {
 public:
   static Result<FileLock> acquire(const fs::path &lock_file, bool exclusive = true);
-  FileLock(FileLock &&o) noexcept : m_fd(o.m_fd) { o.m_fd = -1; }
-  FileLock &operator=(FileLock &&o) noexcept;
-  FileLock(const FileLock &) = delete;
-  FileLock &operator=(const FileLock &) = delete;
-  ~FileLock();
 
 private:
-  explicit FileLock(int fd) : m_fd(fd) {}
-  int m_fd = -1;
+  explicit FileLock(Fd fd) : m_fd(std::move(fd)) {}
+  Fd m_fd; // closing it releases the lock
 };
 
 } // namespace sc

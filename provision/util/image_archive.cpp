@@ -1,116 +1,83 @@
-#include <fmt/format.h>
+#include <archive.h>
+#include <archive_entry.h>
 
-#include <cstring>
-#include <fstream>
+#include <cstdint>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <provision/util/c_handle.hpp>
 #include <provision/util/image_archive.hpp>
-#include <provision/util/number.hpp>
+#include <provision/util/libarchive_api.hpp>
 
 namespace sc {
 namespace {
 
-// An octal (or base-256) tar size field.
-uint64_t tar_size(const char *f, size_t n) {
-  if (static_cast<unsigned char>(f[0]) & 0x80) { // GNU base-256
-    uint64_t v = 0;
-    for (size_t i = 1; i < n; ++i)
-      v = (v << 8) | static_cast<unsigned char>(f[i]);
-    return v;
+using ArchiveReader = CHandle<struct archive *, archive_read_free>;
+
+// The entry's data, up to `limit` bytes (streamed: a layer is never read).
+Result<std::string> entry_data(struct archive *a, struct archive_entry *e, std::size_t limit) {
+  auto size = archive_entry_size(e);
+  if (size < 0 || static_cast<std::uint64_t>(size) > limit)
+    return fail(Errc::parse, fmt::format("entry {} is too large", archive_entry_pathname(e)));
+  std::string data(static_cast<std::size_t>(size), '\0');
+  std::size_t off = 0;
+  while (off < data.size()) {
+    auto n = archive_read_data(a, data.data() + off, data.size() - off);
+    if (n < 0) return fail(Errc::parse, archive_error_string(a));
+    if (n == 0) return fail(Errc::parse, "truncated");
+    off += static_cast<std::size_t>(n);
   }
-  uint64_t v = 0;
-  for (size_t i = 0; i < n && f[i]; ++i) {
-    if (f[i] == ' ') continue;
-    if (f[i] < '0' || f[i] > '7') break;
-    v = v * 8 + static_cast<uint64_t>(f[i] - '0');
-  }
-  return v;
+  return data;
 }
 
-// A record ("path", "size") of a PAX extended header; "" when absent.
-std::string pax_value(const std::string &data, const std::string &key) {
-  size_t pos = 0;
-  while (pos < data.size()) {
-    size_t sp = data.find(' ', pos);
-    if (sp == std::string::npos) break;
-    size_t len = parse_number<size_t>(std::string_view(data).substr(pos, sp - pos)).value_or(0);
-    if (len == 0 || pos + len > data.size() || sp >= pos + len) break;
-    std::string rec = data.substr(sp + 1, pos + len - sp - 2); // without the trailing newline
-    if (rec.rfind(key + "=", 0) == 0) return rec.substr(key.size() + 1);
-    pos += len;
+Result<std::vector<std::string>> manifest_tags(const std::string &json) {
+  std::vector<std::string> tags;
+  try {
+    auto j = nlohmann::json::parse(json);
+    for (const auto &img : j)
+      if (img.contains("RepoTags") && img["RepoTags"].is_array())
+        for (const auto &t : img["RepoTags"])
+          tags.push_back(t.get<std::string>());
+  } catch (const std::exception &e) {
+    return fail(Errc::parse, fmt::format("manifest.json: {}", e.what()));
   }
-  return "";
+  return tags;
 }
 
 } // namespace
 
 Result<std::vector<std::string>> image_archive_tags(const std::filesystem::path &tarball) {
-  std::ifstream in(tarball, std::ios::binary);
-  if (!in) return fail(Errc::io, fmt::format("cannot open image archive {}", tarball.string()));
   auto bad = [&](const std::string &why) {
     return fail(Errc::parse, fmt::format("{} is not an image archive (docker save format): {}",
                                          tarball.string(), why));
   };
-  char h[512];
-  std::string long_name;
-  std::string pax_size; // a PAX "size" overrides the header's (entries over 8 GiB)
-  for (;;) {
-    if (!in.read(h, 512)) return bad("no manifest.json");
-    if (h[0] == '\0') return bad("no manifest.json"); // end-of-archive block
-    if (std::memcmp(h + 257, "ustar", 5) != 0) return bad("not a tar archive");
-    uint64_t size = tar_size(h + 124, 12);
-    if (!pax_size.empty()) {
-      auto n = parse_number<uint64_t>(pax_size);
-      if (!n) return bad("bad PAX size");
-      size = *n;
+  SC_TRY(libarchive::load());
+  // Any tar dialect (ustar, GNU, PAX), plain or compressed (gzip, bzip2, xz, zstd), as
+  // `docker load` takes them; read as a stream, the layers skipped.
+  ArchiveReader a(archive_read_new());
+  if (!a) return fail(Errc::generic, "libarchive: out of memory");
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_tar(a.get());
+  std::error_code ec;
+  if (!std::filesystem::exists(tarball, ec) ||
+      archive_read_open_filename(a.get(), tarball.c_str(), 1 << 16) != ARCHIVE_OK)
+    return fail(Errc::io, fmt::format("cannot open image archive {}", tarball.string()));
+  for (bool first = true;; first = false) {
+    struct archive_entry *e = nullptr;
+    int rc = archive_read_next_header(a.get(), &e);
+    if (rc == ARCHIVE_EOF) return bad("no manifest.json");
+    if (rc < ARCHIVE_WARN) {
+      std::string why = archive_error_string(a.get()) ? archive_error_string(a.get()) : "";
+      return bad(first ? "not a tar archive (" + why + ")" : "damaged or truncated (" + why + ")");
     }
-    pax_size.clear();
-    uint64_t padded = (size + 511) / 512 * 512;
-    char type = h[156];
-    std::string name = long_name;
-    long_name.clear();
-    if (name.empty()) {
-      name.assign(h, strnlen(h, 100));
-      // POSIX ustar ("ustar\0") has a name prefix; in GNU headers ("ustar  ") that area holds
-      // times.
-      if (std::memcmp(h + 257, "ustar\0", 6) == 0) {
-        std::string prefix(h + 345, strnlen(h + 345, 155));
-        if (!prefix.empty()) name = prefix + "/" + name;
-      }
-    }
-    auto read_data = [&](uint64_t limit) -> Result<std::string> {
-      if (size > limit) return bad(fmt::format("entry {} is too large", name));
-      std::string data(size, '\0');
-      if (!in.read(data.data(), static_cast<std::streamsize>(size))) return bad("truncated");
-      in.seekg(static_cast<std::streamoff>(padded - size), std::ios::cur);
-      return data;
-    };
-    if (type == 'L' || type == 'x') { // GNU long name / PAX header: names the next entry
-      auto data = read_data(1 << 20);
-      if (!data) return fail(data.error());
-      if (type == 'L') {
-        long_name = data->c_str();
-      } else {
-        long_name = pax_value(*data, "path");
-        pax_size = pax_value(*data, "size");
-      }
+    std::string name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
+    if (archive_entry_filetype(e) != AE_IFREG ||
+        (name != "manifest.json" && name != "./manifest.json"))
       continue;
-    }
-    if ((type == '0' || type == '\0') && (name == "manifest.json" || name == "./manifest.json")) {
-      auto data = read_data(16 << 20);
-      if (!data) return fail(data.error());
-      std::vector<std::string> tags;
-      try {
-        auto j = nlohmann::json::parse(*data);
-        for (const auto &img : j)
-          if (img.contains("RepoTags") && img["RepoTags"].is_array())
-            for (const auto &t : img["RepoTags"])
-              tags.push_back(t.get<std::string>());
-      } catch (const std::exception &e) {
-        return bad(fmt::format("manifest.json: {}", e.what()));
-      }
-      return tags;
-    }
-    in.seekg(static_cast<std::streamoff>(padded), std::ios::cur);
+    auto data = entry_data(a.get(), e, 16 << 20);
+    if (!data) return bad(data.error().message);
+    auto tags = manifest_tags(*data);
+    if (!tags) return bad(tags.error().message);
+    return tags;
   }
 }
 

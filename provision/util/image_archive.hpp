@@ -1,6 +1,7 @@
 #pragma once
 // Image archives in `docker save` format: which image references a tarball holds (its
-// manifest.json's RepoTags), read by walking the tar headers without reading the layers.
+// manifest.json's RepoTags), read with libarchive as a stream (any tar dialect, plain or
+// compressed as `docker load` takes them) without reading the layers.
 #include <filesystem>
 #include <provision/util/result.hpp>
 #include <string>

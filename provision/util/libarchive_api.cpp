@@ -95,6 +95,46 @@ void archive_entry_set_size(struct archive_entry *e, la_int64_t s) {
   SC_FWD(archive_entry_set_size);
   fn(e, s);
 }
+struct archive *archive_read_new(void) {
+  SC_FWD(archive_read_new);
+  return fn();
+}
+int archive_read_support_filter_all(struct archive *a) {
+  SC_FWD(archive_read_support_filter_all);
+  return fn(a);
+}
+int archive_read_support_format_tar(struct archive *a) {
+  SC_FWD(archive_read_support_format_tar);
+  return fn(a);
+}
+int archive_read_open_filename(struct archive *a, const char *path, size_t block) {
+  SC_FWD(archive_read_open_filename);
+  return fn(a, path, block);
+}
+int archive_read_next_header(struct archive *a, struct archive_entry **e) {
+  SC_FWD(archive_read_next_header);
+  return fn(a, e);
+}
+la_ssize_t archive_read_data(struct archive *a, void *buf, size_t n) {
+  SC_FWD(archive_read_data);
+  return fn(a, buf, n);
+}
+int archive_read_free(struct archive *a) {
+  SC_FWD(archive_read_free);
+  return fn(a);
+}
+const char *archive_entry_pathname(struct archive_entry *e) {
+  SC_FWD(archive_entry_pathname);
+  return fn(e);
+}
+la_int64_t archive_entry_size(struct archive_entry *e) {
+  SC_FWD(archive_entry_size);
+  return fn(e);
+}
+__LA_MODE_T archive_entry_filetype(struct archive_entry *e) {
+  SC_FWD(archive_entry_filetype);
+  return fn(e);
+}
 void archive_entry_set_mtime(struct archive_entry *e, time_t t, long ns) {
   SC_FWD(archive_entry_set_mtime);
   fn(e, t, ns);

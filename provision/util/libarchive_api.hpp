@@ -1,8 +1,9 @@
 #pragma once
 // libarchive, loaded when first needed (provision/util/dynlib.hpp): only the VirtualBox driver's
-// userdata tar and seed ISO use it, and linked at start-up it maps ~15 libraries (ICU, libxml2,
-// compressors, libstdc++) into every command. The code calls archive_* as usual: this component
-// defines each function swarmctl uses and forwards it to the library's.
+// userdata tar and seed ISO and the image archive reader (image_archive.hpp) use it, and linked at
+// start-up it maps ~15 libraries (ICU, libxml2, compressors, libstdc++) into every command. The
+// code calls archive_* as usual: this component defines each function swarmctl uses and forwards it
+// to the library's.
 #include <provision/util/result.hpp>
 
 namespace sc::libarchive {

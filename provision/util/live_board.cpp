@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <provision/util/live_board.hpp>
+#include <provision/util/sigpipe.hpp>
 
 namespace sc {
 
@@ -107,16 +108,12 @@ void LiveBoard::redraw_locked() {
   for (const auto &r : m_rows)
     buf += "\r\033[2K" + render(r, now, m_width) + "\n";
   m_drawn = m_rows.size();
-  std::fputs(buf.c_str(), m_out);
-  std::fflush(m_out);
+  write_stream(m_out, buf);
 }
 
 void LiveBoard::print_above_locked(std::string_view text, std::FILE *stream) {
-  if (m_drawn > 0) std::fputs(fmt::format("\033[{}A\r\033[J", m_drawn).c_str(), m_out);
-  std::fflush(m_out);
-  std::FILE *to = stream ? stream : m_out;
-  std::fwrite(text.data(), 1, text.size(), to);
-  std::fflush(to);
+  write_stream(m_out, m_drawn > 0 ? fmt::format("\033[{}A\r\033[J", m_drawn) : "");
+  write_stream(stream ? stream : m_out, text);
   m_drawn = 0;
   redraw_locked();
 }

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstring>
 #include <fmt/format.h>
+#include <provision/util/fd.hpp>
 #include <provision/util/net.hpp>
 #include <provision/util/number.hpp>
 #include <string>
@@ -72,35 +73,28 @@ Status tcp_probe(const std::string &host, int port, std::chrono::milliseconds ti
   auto port_s = std::to_string(port);
   if (getaddrinfo(host.c_str(), port_s.c_str(), &hints, &res) != 0 || !res)
     return fail(Errc::unreachable, fmt::format("dial tcp {}:{}: lookup failed", host, port));
-  int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) {
+  Fd fd(socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!fd) {
     freeaddrinfo(res);
     return fail(Errc::io, fmt::format("socket: {}", std::strerror(errno)));
   }
-  int rc = connect(fd, res->ai_addr, res->ai_addrlen);
+  int rc = connect(fd.get(), res->ai_addr, res->ai_addrlen);
+  int connect_errno = errno;
   freeaddrinfo(res);
-  if (rc != 0 && errno != EINPROGRESS) {
-    auto e = std::strerror(errno);
-    close(fd);
-    return fail(Errc::unreachable, fmt::format("dial tcp {}:{}: connect: {}", host, port, e));
-  }
+  if (rc != 0 && connect_errno != EINPROGRESS)
+    return fail(Errc::unreachable, fmt::format("dial tcp {}:{}: connect: {}", host, port,
+                                               std::strerror(connect_errno)));
   if (rc != 0) {
-    pollfd p{fd, POLLOUT, 0};
+    pollfd p{fd.get(), POLLOUT, 0};
     int n = poll(&p, 1, static_cast<int>(timeout.count()));
-    if (n <= 0) {
-      close(fd);
-      return fail(Errc::timeout, fmt::format("dial tcp {}:{}: i/o timeout", host, port));
-    }
+    if (n <= 0) return fail(Errc::timeout, fmt::format("dial tcp {}:{}: i/o timeout", host, port));
     int err = 0;
     socklen_t len = sizeof err;
-    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err != 0) {
-      close(fd);
+    getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0)
       return fail(Errc::unreachable,
                   fmt::format("dial tcp {}:{}: connect: {}", host, port, std::strerror(err)));
-    }
   }
-  close(fd);
   return ok();
 }
 

@@ -7,10 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
+#include <optional>
+#include <provision/util/fd.hpp>
 #include <provision/util/process.hpp>
 
 extern char **environ;
@@ -67,15 +70,149 @@ std::vector<std::string> build_env(const ProcessOptions &o) {
 }
 } // namespace
 
-Result<ProcessResult> run_process(const std::vector<std::string> &argv, const ProcessOptions &o) {
+namespace {
+thread_local std::optional<std::chrono::steady_clock::time_point> t_deadline;
+
+// o.timeout, cut to the thread's ProcessDeadline (at least 1 ms: 0 means none).
+std::chrono::milliseconds effective_timeout(std::chrono::milliseconds timeout) {
+  if (!t_deadline) return timeout;
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      *t_deadline - std::chrono::steady_clock::now());
+  left = std::max(left, std::chrono::milliseconds(1));
+  return timeout.count() > 0 ? std::min(timeout, left) : left;
+}
+} // namespace
+
+ProcessDeadline::ProcessDeadline(std::chrono::steady_clock::time_point deadline)
+    : m_prev(t_deadline) {
+  t_deadline = m_prev ? std::min(*m_prev, deadline) : deadline;
+}
+
+ProcessDeadline::~ProcessDeadline() {
+  t_deadline = m_prev;
+}
+
+namespace {
+// The child's ends (stdin's read end, stdout's and stderr's write ends) and ours.
+struct ChildPipes {
+  FdPair in, out, err;
+};
+
+Result<ChildPipes> open_pipes() {
+  auto in = make_pipe();
+  if (!in) return fail(in.error());
+  auto out = make_pipe();
+  if (!out) return fail(out.error());
+  auto err = make_pipe();
+  if (!err) return fail(err.error());
+  return ChildPipes{std::move(*in), std::move(*out), std::move(*err)};
+}
+
+// `fd` becomes `target` and survives exec. Async-signal-safe.
+void move_to(int fd, int target) noexcept {
+  if (fd == target)
+    fcntl(fd, F_SETFD, 0); // dup2 onto itself would keep O_CLOEXEC
+  else
+    dup2(fd, target);
+}
+
+// In the child, between fork and exec: async-signal-safe calls only (no allocation, no lock).
+[[noreturn]] void exec_child(const char *exe, char *const *argv, char *const *envp,
+                             const ChildPipes *pipes) noexcept {
+  if (pipes) {
+    move_to(pipes->in.read.get(), 0);
+    move_to(pipes->out.write.get(), 1);
+    move_to(pipes->err.write.get(), 2);
+  }
+  // Only 0/1/2 reach the program (a daemon it starts, such as VBoxSVC, keeps what it gets).
+  close_descriptors_from(3);
+  // swarmctl ignores SIGPIPE (cmd/main.cpp); the programs it runs get the default back.
+  signal(SIGPIPE, SIG_DFL);
+  execve(exe, argv, envp);
+  _exit(127);
+}
+
+// Writes o.stdin_data to the child and reads its stdout/stderr into r until both are closed.
+// Returns false when o.timeout passed first. Every descriptor is closed on return.
+bool exchange(Fd in, Fd out, Fd err, const ProcessOptions &o, ProcessResult &r) {
+  size_t in_off = 0;
+  if (o.stdin_data.empty())
+    in.reset();
+  else
+    fcntl(in.get(), F_SETFL, O_NONBLOCK);
+  Fd *fds[2] = {&out, &err};
+  auto deadline = std::chrono::steady_clock::now() + o.timeout;
+  char buf[65536];
+  while (out || err) {
+    pollfd p[3];
+    int n = 0;
+    int idx[3];
+    for (int i = 0; i < 2; ++i)
+      if (*fds[i]) {
+        p[n] = {fds[i]->get(), POLLIN, 0};
+        idx[n++] = i;
+      }
+    if (in) {
+      p[n] = {in.get(), POLLOUT, 0};
+      idx[n++] = 2;
+    }
+    int wait_ms = -1;
+    if (o.timeout.count() > 0) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      wait_ms = static_cast<int>(left.count());
+    }
+    int rc = poll(p, n, wait_ms);
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc < 0) break;
+    for (int k = 0; k < n; ++k) {
+      if (!p[k].revents) continue;
+      if (idx[k] == 2) {
+        // EPIPE (SIGPIPE is ignored): the child exited without reading all of its input.
+        ssize_t w = write(in.get(), o.stdin_data.data() + in_off, o.stdin_data.size() - in_off);
+        if (w > 0) in_off += static_cast<size_t>(w);
+        if (w < 0 && errno != EAGAIN && errno != EINTR) in_off = o.stdin_data.size();
+        if (in_off >= o.stdin_data.size()) in.reset();
+        continue;
+      }
+      ssize_t got = read(fds[idx[k]]->get(), buf, sizeof buf);
+      if (got > 0)
+        (idx[k] == 0 ? r.out : r.err).append(buf, static_cast<size_t>(got));
+      else if (got == 0 || (errno != EINTR && errno != EAGAIN))
+        fds[idx[k]]->reset();
+    }
+  }
+  return true;
+}
+
+int wait_exit_code(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+} // namespace
+
+Result<ProcessResult> run_process(const std::vector<std::string> &argv,
+                                  const ProcessOptions &opts) {
   if (argv.empty()) return fail(Errc::usage, "run_process: empty argv");
+  ProcessOptions bounded;
+  const ProcessOptions &o = t_deadline ? bounded : opts;
+  if (t_deadline) {
+    bounded = opts;
+    bounded.timeout = effective_timeout(opts.timeout);
+  }
   std::string exe = find_in_path(argv[0]);
   if (exe.empty()) return fail(Errc::not_found, fmt::format("{}: command not found", argv[0]));
 
-  int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+  std::optional<ChildPipes> pipes;
   if (!o.inherit_stdio) {
-    if (pipe2(in_pipe, O_CLOEXEC) || pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
-      return fail(Errc::io, fmt::format("pipe: {}", std::strerror(errno)));
+    auto p = open_pipes(); // a failure half way closes the pipes already made
+    if (!p) return fail(p.error());
+    pipes = std::move(*p);
   }
   auto env = build_env(o);
   std::vector<char *> cargv, cenv;
@@ -88,97 +225,21 @@ Result<ProcessResult> run_process(const std::vector<std::string> &argv, const Pr
 
   pid_t pid = fork();
   if (pid < 0) return fail(Errc::io, fmt::format("fork: {}", std::strerror(errno)));
-  if (pid == 0) {
-    if (!o.inherit_stdio) {
-      dup2(in_pipe[0], 0);
-      dup2(out_pipe[1], 1);
-      dup2(err_pipe[1], 2);
-    }
-    // Only 0/1/2 reach the program (a daemon it starts, such as VBoxSVC, keeps what it gets).
-    close_descriptors_from(3);
-    signal(SIGPIPE, SIG_DFL);
-    execve(exe.c_str(), cargv.data(), cenv.data());
-    _exit(127);
-  }
+  if (pid == 0) exec_child(exe.c_str(), cargv.data(), cenv.data(), pipes ? &*pipes : nullptr);
   ProcessResult r;
-  bool timed_out = false;
-  if (!o.inherit_stdio) {
-    close(in_pipe[0]);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    int in_fd = in_pipe[1];
-    size_t in_off = 0;
-    if (o.stdin_data.empty()) {
-      close(in_fd);
-      in_fd = -1;
-    } else {
-      fcntl(in_fd, F_SETFL, O_NONBLOCK);
-    }
-    int fds[2] = {out_pipe[0], err_pipe[0]};
-    auto deadline = std::chrono::steady_clock::now() + o.timeout;
-    char buf[65536];
-    while (fds[0] >= 0 || fds[1] >= 0) {
-      pollfd p[3];
-      int n = 0;
-      int idx[3];
-      for (int i = 0; i < 2; ++i)
-        if (fds[i] >= 0) {
-          p[n] = {fds[i], POLLIN, 0};
-          idx[n++] = i;
-        }
-      if (in_fd >= 0) {
-        p[n] = {in_fd, POLLOUT, 0};
-        idx[n++] = 2;
-      }
-      int wait_ms = -1;
-      if (o.timeout.count() > 0) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-          timed_out = true;
-          break;
-        }
-        wait_ms = static_cast<int>(left.count());
-      }
-      int rc = poll(p, n, wait_ms);
-      if (rc < 0 && errno == EINTR) continue;
-      if (rc < 0) break;
-      for (int k = 0; k < n; ++k) {
-        if (!p[k].revents) continue;
-        if (idx[k] == 2) {
-          ssize_t w = write(in_fd, o.stdin_data.data() + in_off, o.stdin_data.size() - in_off);
-          if (w > 0) in_off += static_cast<size_t>(w);
-          if (w < 0 && errno != EAGAIN) in_off = o.stdin_data.size();
-          if (in_off >= o.stdin_data.size()) {
-            close(in_fd);
-            in_fd = -1;
-          }
-          continue;
-        }
-        ssize_t got = read(fds[idx[k]], buf, sizeof buf);
-        if (got > 0)
-          (idx[k] == 0 ? r.out : r.err).append(buf, static_cast<size_t>(got));
-        else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-          close(fds[idx[k]]);
-          fds[idx[k]] = -1;
-        }
-      }
-    }
-    if (in_fd >= 0) close(in_fd);
-    for (int fd : fds)
-      if (fd >= 0) close(fd);
+  bool finished = true;
+  if (pipes) {
+    pipes->in.read.reset(); // the child's ends: its copies keep them open
+    pipes->out.write.reset();
+    pipes->err.write.reset();
+    finished = exchange(std::move(pipes->in.write), std::move(pipes->out.read),
+                        std::move(pipes->err.read), o, r);
   }
-  if (timed_out) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (timed_out)
+  if (!finished) kill(pid, SIGKILL);
+  r.exit_code = wait_exit_code(pid);
+  if (!finished)
     return fail(Errc::timeout,
                 fmt::format("{} did not finish within {} s", argv[0], o.timeout.count() / 1000.0));
-  if (WIFEXITED(status))
-    r.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status))
-    r.exit_code = 128 + WTERMSIG(status);
   if (r.exit_code == 127 && r.err.empty() && r.out.empty())
     return fail(Errc::not_found, fmt::format("{}: could not be executed", argv[0]));
   return r;

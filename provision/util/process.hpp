@@ -2,6 +2,7 @@
 // Runs local programs (VBoxManage, ip, iptables, ...) without a shell.
 #include <chrono>
 #include <map>
+#include <optional>
 #include <provision/util/result.hpp>
 #include <string>
 #include <vector>
@@ -30,6 +31,21 @@ Result<ProcessResult> run_process(const std::vector<std::string> &argv,
 // Like run_process, but a non-zero exit becomes an error "<argv0> exited N: <stderr>".
 Result<ProcessResult> run_checked(const std::vector<std::string> &argv,
                                   const ProcessOptions &opts = {});
+
+// While it lives, every run_process on this thread ends by `deadline` (a longer timeout, or
+// none, is cut to it; once past, the program is killed at once and the call fails with
+// Errc::timeout). A caller bound in time (`ls --timeout`) so bounds the programs its drivers run
+// (VBoxManage) on the threads it joins. Nested scopes keep the earliest deadline.
+class ProcessDeadline {
+public:
+  explicit ProcessDeadline(std::chrono::steady_clock::time_point deadline);
+  ~ProcessDeadline();
+  ProcessDeadline(const ProcessDeadline &) = delete;
+  ProcessDeadline &operator=(const ProcessDeadline &) = delete;
+
+private:
+  std::optional<std::chrono::steady_clock::time_point> m_prev;
+};
 
 // Closes every descriptor from `first` up (close_range, or a loop where the kernel lacks it).
 // Async-signal-safe: called in a child between fork and exec so that no daemon or tool keeps a

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <provision/util/sigpipe.hpp>
 #include <provision/util/ui.hpp>
 
 namespace sc {
@@ -15,8 +16,7 @@ void Ui::info(std::string_view msg) {
     board->print_above_locked(fmt::format("{}\n", msg));
     return;
   }
-  fmt::print(m_out, "{}\n", msg);
-  std::fflush(m_out);
+  write_stream(m_out, fmt::format("{}\n", msg));
 }
 void Ui::warn(std::string_view msg) {
   std::lock_guard lk(m_mu);
@@ -24,8 +24,7 @@ void Ui::warn(std::string_view msg) {
     board->print_above_locked(fmt::format("{}\n", msg), m_err);
     return;
   }
-  fmt::print(m_err, "{}\n", msg);
-  std::fflush(m_err);
+  write_stream(m_err, fmt::format("{}\n", msg));
 }
 void Ui::error(std::string_view msg) {
   warn(msg);
@@ -37,8 +36,7 @@ void Ui::debug(std::string_view msg) {
     board->print_above_locked(fmt::format("{}\n", msg), m_err);
     return;
   }
-  fmt::print(m_err, "{}\n", msg);
-  std::fflush(m_err);
+  write_stream(m_err, fmt::format("{}\n", msg));
 }
 void Ui::raw_out(std::string_view s) {
   std::lock_guard lk(m_mu);
@@ -46,8 +44,7 @@ void Ui::raw_out(std::string_view s) {
     board->print_above_locked(s);
     return;
   }
-  fmt::print(m_out, "{}", s);
-  std::fflush(m_out);
+  write_stream(m_out, s);
 }
 
 Ui::Step::Step(Ui &ui, std::string label, std::string prefix)
@@ -107,16 +104,14 @@ void Ui::Transfer::update(std::uint64_t done, std::uint64_t total) {
   }
   if (m_ui.quiet || !m_ui.tty) return;
   std::lock_guard lk(m_ui.m_mu);
-  fmt::print(m_ui.m_out, "\r\033[2K{}{}: {}", m_prefix, m_label, t);
-  std::fflush(m_ui.m_out);
+  write_stream(m_ui.m_out, fmt::format("\r\033[2K{}{}: {}", m_prefix, m_label, t));
   m_drawn = true;
 }
 
 Ui::Transfer::~Transfer() {
   if (!m_drawn) return;
   std::lock_guard lk(m_ui.m_mu);
-  fmt::print(m_ui.m_out, "\n");
-  std::fflush(m_ui.m_out);
+  write_stream(m_ui.m_out, "\n");
 }
 
 } // namespace sc

@@ -14,10 +14,17 @@ FakeRunner &FakeRunner::on(std::function<bool(const std::string &, const std::st
 }
 Result<CommandResult> FakeRunner::run(const std::string &cmd, const RunOptions &opts) {
   commands.push_back(cmd);
-  stdins.push_back(opts.stdin_data);
+  std::string in = opts.stdin_data;
+  for (char buf[65536]; opts.stdin_reader;) { // a streamed stdin is recorded whole
+    auto n = opts.stdin_reader(buf, sizeof buf);
+    if (!n) return fail(n.error());
+    if (*n == 0) break;
+    in.append(buf, *n);
+  }
+  stdins.push_back(in);
   for (auto &r : m_rules) {
     if (r.remaining == 0) continue;
-    if (r.match(cmd, opts.stdin_data)) {
+    if (r.match(cmd, in)) {
       if (r.remaining > 0) --r.remaining;
       return r.result;
     }

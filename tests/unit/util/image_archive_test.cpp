@@ -1,6 +1,8 @@
 // image_archive_tags: archives written by real tools — GNU tar (ustar, GNU long names) and
 // Python's tarfile in PAX format — in the `docker save` layout (layers first, manifest.json last,
 // as Docker writes it); normalize_image_ref against Docker's reference rules.
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <doctest/doctest.h>
@@ -171,4 +173,50 @@ TEST_CASE("image archive: a PAX size record overrides the header's size field") 
   INFO((tags ? std::string() : tags.error().message));
   REQUIRE(tags);
   CHECK(*tags == std::vector<std::string>{"big:1"});
+}
+
+TEST_CASE("image archive: compressed archives (gzip, xz), as `docker load` takes them") {
+  TempDir d;
+  docker_save_tree(d, R"(["busybox:latest"])", "5d0da3dc9764");
+  sh("cd '" + d.path.string() +
+     "/src' && tar --format=posix -czf ../img.tar.gz 5d0da3dc9764 cfg.json manifest.json"
+     " && tar --format=gnu -cJf ../img.tar.xz 5d0da3dc9764 cfg.json manifest.json");
+  for (const char *f : {"img.tar.gz", "img.tar.xz"}) {
+    INFO(f);
+    auto tags = image_archive_tags(d.path / f);
+    INFO((tags ? std::string() : tags.error().message));
+    REQUIRE(tags);
+    CHECK(*tags == std::vector<std::string>{"busybox:latest"});
+  }
+  // A compressed stream that is cut short is an error naming the file, not a crash.
+  sh("head -c 300 '" + (d.path / "img.tar.gz").string() + "' > '" +
+     (d.path / "cut.tar.gz").string() + "'");
+  auto r = image_archive_tags(d.path / "cut.tar.gz");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("cut.tar.gz") != std::string::npos);
+}
+
+TEST_CASE("image archive: a large gzip'ed layer is streamed, not held (max RSS bound)") {
+  // 256 MiB of layer before the manifest; the reader must walk it in bounded memory. Measured
+  // in a child: its peak RSS starts near the test process's current size.
+  TempDir d;
+  d.write("src/manifest.json", R"([{"Config":"c.json","RepoTags":["big:1"],"Layers":[]}])");
+  sh("cd '" + d.path.string() +
+     "/src' && head -c 268435456 /dev/zero > layer.tar && "
+     "tar --format=posix -czf ../big.tar.gz layer.tar manifest.json && rm layer.tar");
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    rusage before{}, after{};
+    ::getrusage(RUSAGE_SELF, &before);
+    auto tags = image_archive_tags(d.path / "big.tar.gz");
+    ::getrusage(RUSAGE_SELF, &after);
+    bool right = tags && *tags == std::vector<std::string>{"big:1"};
+    long grown_kib = after.ru_maxrss - before.ru_maxrss;
+    ::_exit(!right ? 1 : grown_kib < 32 * 1024 ? 0 : 2);
+  }
+  int st = 0;
+  REQUIRE(::waitpid(pid, &st, 0) == pid);
+  REQUIRE(WIFEXITED(st));
+  CHECK(WEXITSTATUS(st) == 0); // 1: wrong tags, 2: more than 32 MiB grown
 }
