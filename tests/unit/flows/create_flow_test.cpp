@@ -76,7 +76,7 @@ TEST_CASE("create: a provisioning failure keeps the machine, resumable with prov
   auto rec = r.record("m1");
   CHECK(rec.status == "failed");
   CHECK(rec.failed_step == "provisioning");
-  CHECK(rec.driver["Size"] == "1"); // the driver's state was saved with it
+  CHECK(rec.driver["MachineName"] == "m1"); // the driver's state was saved with it
   // A second create refuses the name and says how to resume.
   auto again = r.run({"create", "-d", "fake", "m1"});
   CHECK(again.rc == 1);
