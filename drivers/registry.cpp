@@ -18,7 +18,18 @@ const std::vector<DriverInfo> &driver_table() {
   return table;
 }
 
+static DriverFactory &test_factory() {
+  static DriverFactory f;
+  return f;
+}
+
+void set_test_driver_factory(DriverFactory factory) {
+  test_factory() = std::move(factory);
+}
+
 std::unique_ptr<Driver> make_driver(std::string_view name) {
+  if (test_factory())
+    if (auto d = test_factory()(name)) return d;
   for (const auto &d : driver_table())
     if (d.name == name) return d.make();
   return nullptr;

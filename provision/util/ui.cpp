@@ -11,32 +11,17 @@ Ui::Ui(std::FILE *out, std::FILE *err) : m_out(out), m_err(err) {
 
 void Ui::info(std::string_view msg) {
   if (quiet) return;
-  std::lock_guard lk(m_mu);
-  if (board) {
-    board->print_above_locked(fmt::format("{}\n", msg));
-    return;
-  }
-  write_stream(m_out, fmt::format("{}\n", msg));
+  write_line(m_out, msg);
 }
 void Ui::warn(std::string_view msg) {
-  std::lock_guard lk(m_mu);
-  if (board) {
-    board->print_above_locked(fmt::format("{}\n", msg), m_err);
-    return;
-  }
-  write_stream(m_err, fmt::format("{}\n", msg));
+  write_line(m_err, msg);
 }
 void Ui::error(std::string_view msg) {
   warn(msg);
 }
 void Ui::debug(std::string_view msg) {
   if (!debug_enabled) return;
-  std::lock_guard lk(m_mu);
-  if (board) {
-    board->print_above_locked(fmt::format("{}\n", msg), m_err);
-    return;
-  }
-  write_stream(m_err, fmt::format("{}\n", msg));
+  write_line(m_err, msg);
 }
 void Ui::raw_out(std::string_view s) {
   std::lock_guard lk(m_mu);
@@ -45,6 +30,15 @@ void Ui::raw_out(std::string_view s) {
     return;
   }
   write_stream(m_out, s);
+}
+void Ui::write_line(std::FILE *to, std::string_view msg) {
+  std::lock_guard lk(m_mu);
+  if (board) {
+    board->print_above_locked(fmt::format("{}\n", msg), to);
+    return;
+  }
+  fmt::print(to, "{}\n", msg);
+  std::fflush(to);
 }
 
 Ui::Step::Step(Ui &ui, std::string label, std::string prefix)

@@ -90,6 +90,8 @@ public:
   std::mutex &mutex() { return m_mu; }
 
 private:
+  // `msg` and a newline on `to`, or above the live board while there is one.
+  void write_line(std::FILE *to, std::string_view msg);
   std::FILE *m_out;
   std::FILE *m_err;
   std::mutex m_mu;

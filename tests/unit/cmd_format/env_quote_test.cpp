@@ -16,23 +16,13 @@
 
 #include "../../support/hostile.hpp"
 #include "../../support/require.hpp"
+#include "../../support/temp_dir.hpp"
 
 using namespace sc;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-env-quote.XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 void write(const fs::path &p, const std::string &s) {
   std::ofstream(p, std::ios::binary) << s;

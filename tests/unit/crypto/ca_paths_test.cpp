@@ -1,6 +1,7 @@
 // A CA and client certificate where --tls-ca-cert, --tls-ca-key, --tls-client-cert and
 // --tls-client-key say (docker-machine's BootstrapCertificates): missing files are created there,
 // a CA key that does not match the CA certificate is refused.
+#include "../../support/temp_dir.hpp"
 #include <doctest/doctest.h>
 #include <fstream>
 #include <provision/crypto/ca.hpp>
@@ -11,18 +12,7 @@
 using namespace sc;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-ca-paths.XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 std::string slurp(const fs::path &p) {
   std::ifstream in(p);

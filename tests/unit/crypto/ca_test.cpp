@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../support/temp_dir.hpp"
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
@@ -24,18 +25,7 @@ using namespace sc;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-ca-test.XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 struct X509Free {
   void operator()(X509 *x) const { X509_free(x); }

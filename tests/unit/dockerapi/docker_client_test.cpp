@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../../support/temp_dir.hpp"
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -99,18 +100,7 @@ HostileEngine::Respond reply(std::string text) {
   };
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-docker-client.XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 constexpr auto k_timeout = std::chrono::seconds(20);
 

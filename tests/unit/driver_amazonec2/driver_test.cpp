@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <provision/util/fs.hpp>
 
+#include "../../support/temp_dir.hpp"
 #include "fake_http.hpp"
 
 using namespace sc;
@@ -17,17 +18,7 @@ namespace {
 const char *k_secret = "SECRET_FROM_FLAG_123";
 const char *k_token = "TOKEN_FROM_FLAG_456";
 
-struct TempDir {
-  fs::path dir;
-  TempDir() {
-    char tmpl[] = "/tmp/sc-ec2-drv-XXXXXX";
-    dir = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
+using test::TempDir;
 
 EnvLookup empty_env(const fs::path &home) {
   return [home](const std::string &k) -> std::optional<std::string> {
@@ -112,12 +103,12 @@ struct FakeEc2 {
 std::unique_ptr<Ec2Driver> driver_for(const TempDir &t, const FakeEc2 &ec2, FlagValues f,
                                       MachineRole role = {}) {
   auto d = std::make_unique<Ec2Driver>();
-  d->set_env(empty_env(t.dir));
+  d->set_env(empty_env(t.path));
   d->set_http(ec2.http);
   DriverContext ctx;
   ctx.machine_name = "node1";
-  ctx.machine_dir = t.dir;
-  ctx.store_path = t.dir;
+  ctx.machine_dir = t.path;
+  ctx.store_path = t.path;
   ctx.role = role;
   f.set("amazonec2-endpoint", {"http://127.0.0.1:9/"});
   REQUIRE(d->configure(ctx, f));
@@ -142,16 +133,16 @@ TEST_CASE("amazonec2: config.json never holds the secret; flag keys live in a 06
   CHECK(d->to_json()["CredentialSource"] == "flag");
   CHECK(d->to_json()["InstanceId"] == "i-1234567890abcdef0");
   struct stat st {};
-  REQUIRE(stat((t.dir / "aws-credentials").c_str(), &st) == 0);
+  REQUIRE(stat((t.path / "aws-credentials").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   // A later command: a fresh driver from the record finds the keys again.
   auto again = std::make_unique<Ec2Driver>();
-  again->set_env(empty_env(t.dir));
+  again->set_env(empty_env(t.path));
   again->set_http(ec2.http);
   REQUIRE(again->from_json(d->to_json()));
   DriverContext ctx;
   ctx.machine_name = "node1";
-  ctx.machine_dir = t.dir;
+  ctx.machine_dir = t.path;
   again->bind(ctx);
   size_t before = ec2.http->requests.size();
   auto s = again->state();
@@ -203,7 +194,7 @@ TEST_CASE("amazonec2: create makes the documented calls in order, tagging in Run
   auto ep = d->ssh_endpoint();
   REQUIRE(ep);
   CHECK(ep->user == "ubuntu");
-  CHECK(ep->key_path == t.dir / "id_rsa");
+  CHECK(ep->key_path == t.path / "id_rsa");
 }
 
 TEST_CASE("amazonec2: rules follow the machine role") {
@@ -295,9 +286,9 @@ TEST_CASE("amazonec2: pre-create check failures are one line with Errc::precreat
   CHECK(a.error().message == "AMI ami-missing not found in region us-east-1");
 
   auto reg = std::make_unique<Ec2Driver>();
-  reg->set_env(empty_env(t.dir));
+  reg->set_env(empty_env(t.path));
   DriverContext ctx;
-  ctx.machine_dir = t.dir;
+  ctx.machine_dir = t.path;
   FlagValues bad = keys;
   bad.set("amazonec2-region", {"mars-north-1"});
   REQUIRE(reg->configure(ctx, bad));

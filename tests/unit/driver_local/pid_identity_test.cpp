@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../support/temp_dir.hpp"
 #include <doctest/doctest.h>
 #include <drivers/local/driver.hpp>
 #include <drivers/local/local.hpp>
@@ -17,18 +18,7 @@ using namespace sc;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-local-pid.XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 // An unrelated process (ours, so that the test can tell whether it was signalled).
 struct Bystander {

@@ -1,8 +1,13 @@
 // /etc/os-release parsing, facts, provisioner selection.
 #include <doctest/doctest.h>
+#include <filesystem>
 #include <provision/engine/engine.hpp>
 #include <provision/engine/facts.hpp>
 #include <provision/engine/provisioner.hpp>
+#include <provision/templates/render.hpp>
+#include <provision/util/fs.hpp>
+#include <provision/util/process.hpp>
+#include <sys/utsname.h>
 #include <tests/support/fake_runner.hpp>
 
 using namespace sc;
@@ -266,4 +271,30 @@ TEST_CASE("facts: gather_facts sends facts.sh in one round trip and parses the a
   REQUIRE_FALSE(e);
   CHECK(e.error().code == Errc::remote_failed);
   CHECK(e.error().message.find("detect the host: exited 127") != std::string::npos);
+}
+
+TEST_CASE("facts.sh: run here, its output parses to this machine's facts") {
+  // The script as sent to hosts, run by bash on this machine: what it reports is checked
+  // against what the test reads itself.
+  auto script = render_template("engine/facts.sh", {});
+  REQUIRE(script);
+  auto r = run_process({"bash", "-c", *script});
+  REQUIRE(r);
+  REQUIRE(r->exit_code == 0);
+  auto f = parse_facts(r->out);
+  REQUIRE(f);
+  CHECK(f->is_root == (::getuid() == 0));
+  struct utsname u {};
+  REQUIRE(::uname(&u) == 0);
+  CHECK(f->arch == u.machine);
+  auto comm = read_file("/proc/1/comm");
+  if (comm) CHECK(f->pid1 + "\n" == *comm);
+  CHECK(f->systemd == std::filesystem::is_directory("/run/systemd/system"));
+  auto os = read_file("/etc/os-release");
+  if (os) {
+    auto want = parse_os_release(*os);
+    REQUIRE(want);
+    CHECK(f->os.id == want->id);
+    CHECK(f->os.version_id == want->version_id);
+  }
 }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../support/temp_dir.hpp"
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
@@ -15,18 +16,7 @@ using namespace sc;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-install-tmp.XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 const Provisioner k_systemd("debian(systemd)", Provisioner::Kind::Systemd);
 const Provisioner k_sysvinit("debian(sysvinit)", Provisioner::Kind::Sysvinit);

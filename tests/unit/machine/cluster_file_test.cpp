@@ -5,6 +5,7 @@
 #include <fstream>
 #include <provision/machine/cluster_file.hpp>
 #include <provision/util/process.hpp>
+#include <tuple>
 
 using namespace sc;
 
@@ -160,4 +161,32 @@ TEST_CASE("cluster file: images swarmctl runs go only where it runs them") {
   }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
+}
+
+TEST_CASE("cluster file: the shipped examples describe the seed topology") {
+  // templates/examples/*.yml: a KV host named consul, a classic master, three nodes.
+  for (const auto &[file, driver, kind] :
+       {std::tuple{"seed.yml", "virtualbox", "consul"}, {"seed-local.yml", "local", "etcd"}}) {
+    INFO(file);
+    auto f = load_cluster_file(std::string(SC_SOURCE_DIR) + "/templates/examples/" + file);
+    REQUIRE(f);
+    CHECK(f->name == "seed");
+    CHECK(f->swarm_mode == SwarmKind::Classic);
+    CHECK(f->kv_kind == kind);
+    std::vector<std::string> names, roles;
+    for (const auto &m : f->machines) {
+      names.push_back(m.name);
+      roles.push_back(m.role);
+      CHECK(m.driver == driver);
+    }
+    CHECK(names == std::vector<std::string>{"consul", "master", "node0", "node1", "node2"});
+    CHECK(roles == std::vector<std::string>{"kv", "master", "node", "node", "node"});
+  }
+  auto seed = load_cluster_file(std::string(SC_SOURCE_DIR) + "/templates/examples/seed.yml");
+  REQUIRE(seed);
+  CHECK(seed->machines[2].driver_options.at("virtualbox-memory") ==
+        std::vector<std::string>{"512"});
+  REQUIRE(seed->networks.size() == 1);
+  CHECK(seed->networks[0].name == "server-overlay-network");
+  CHECK(seed->networks[0].driver == "overlay");
 }

@@ -1,5 +1,6 @@
 // Docker CLI contexts in the CLI's store format (the docker CLI itself reads them in
 // tests/e2e/test_docker_context.sh) and the one swarm endpoint function.
+#include "../../support/temp_dir.hpp"
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
@@ -12,14 +13,7 @@
 using namespace sc;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-ctx-XXXXXX").string();
-    path = ::mkdtemp(t.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using test::TempDir;
 nlohmann::json read_json(const fs::path &p) {
   std::ifstream in(p);
   std::stringstream ss;

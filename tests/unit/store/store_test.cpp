@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../support/temp_dir.hpp"
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -22,19 +23,7 @@ using namespace sc;
 namespace {
 
 // A fresh temp directory removed at scope exit, even when an assertion throws.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-store-test.XXXXXX").string();
-    char *p = ::mkdtemp(t.data());
-    REQUIRE(p != nullptr);
-    path = p;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 // Sets the process umask for a scope: modes must not depend on the caller's umask.
 struct UmaskGuard {

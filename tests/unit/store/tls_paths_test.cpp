@@ -1,5 +1,6 @@
 // docker-machine's --tls-ca-cert & co. in the machine record: the given files replace the
 // store's certs/ in AuthOptions, survive a save/load, and are recorded only when given.
+#include "../../support/temp_dir.hpp"
 #include <doctest/doctest.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -9,18 +10,7 @@
 using namespace sc;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-tls-paths.XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 HostRecord record(const std::string &name) {
   HostRecord h;

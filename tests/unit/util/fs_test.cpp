@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../support/temp_dir.hpp"
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
@@ -11,18 +12,7 @@
 using namespace sc;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-fs-test.XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 unsigned mode_of(const fs::path &p) {
   struct stat st {};

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../support/temp_dir.hpp"
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
@@ -16,17 +17,7 @@ using namespace sc;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-image-archive.XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
+struct TempDir : test::TempDir {
   void write(const std::string &rel, const std::string &data) const {
     fs::create_directories((path / rel).parent_path());
     std::ofstream(path / rel, std::ios::binary) << data;

@@ -1,4 +1,5 @@
 // read_file: files from outside are read whole, a directory or an oversized file is refused.
+#include "../../support/temp_dir.hpp"
 #include <cstdlib>
 #include <doctest/doctest.h>
 #include <fstream>
@@ -8,18 +9,7 @@
 using namespace sc;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-read-file.XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 } // namespace
 
 TEST_CASE("read_file: the whole content, binary bytes included") {

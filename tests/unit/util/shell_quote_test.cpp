@@ -1,6 +1,7 @@
 // shell_quote / shell_join: every value arrives verbatim through a real shell.
 #include <unistd.h>
 
+#include "../../support/temp_dir.hpp"
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <provision/util/process.hpp>
@@ -13,18 +14,7 @@ using namespace sc;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sc-quote-test.XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 // Runs `<shell> -c script` and returns stdout; the exit status must be 0.
 std::string shell_out(const std::string &shell, const std::string &script) {
