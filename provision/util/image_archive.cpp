@@ -1,5 +1,6 @@
 #include <archive.h>
 #include <archive_entry.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <fmt/format.h>
@@ -12,6 +13,11 @@ namespace sc {
 namespace {
 
 using ArchiveReader = CHandle<struct archive *, archive_read_free>;
+
+std::string error_text(struct archive *a) {
+  const char *e = archive_error_string(a);
+  return e ? e : "unknown error";
+}
 
 // The entry's data, up to `limit` bytes (streamed: a layer is never read).
 Result<std::string> entry_data(struct archive *a, struct archive_entry *e, std::size_t limit) {
@@ -58,15 +64,17 @@ Result<std::vector<std::string>> image_archive_tags(const std::filesystem::path 
   archive_read_support_filter_all(a.get());
   archive_read_support_format_tar(a.get());
   std::error_code ec;
-  if (!std::filesystem::exists(tarball, ec) ||
-      archive_read_open_filename(a.get(), tarball.c_str(), 1 << 16) != ARCHIVE_OK)
+  if (!std::filesystem::is_regular_file(tarball, ec) || ::access(tarball.c_str(), R_OK) != 0)
     return fail(Errc::io, fmt::format("cannot open image archive {}", tarball.string()));
+  // Opening reads the first block: a file in no known format fails here.
+  if (archive_read_open_filename(a.get(), tarball.c_str(), 1 << 16) != ARCHIVE_OK)
+    return bad(fmt::format("not a tar archive ({})", error_text(a.get())));
   for (bool first = true;; first = false) {
     struct archive_entry *e = nullptr;
     int rc = archive_read_next_header(a.get(), &e);
     if (rc == ARCHIVE_EOF) return bad("no manifest.json");
     if (rc < ARCHIVE_WARN) {
-      std::string why = archive_error_string(a.get()) ? archive_error_string(a.get()) : "";
+      std::string why = error_text(a.get());
       return bad(first ? "not a tar archive (" + why + ")" : "damaged or truncated (" + why + ")");
     }
     std::string name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";

@@ -95,6 +95,7 @@ TEST_CASE("image archive: errors name the file and the reason") {
   d.write("notatar", std::string(2048, 'z'));
   auto r = image_archive_tags(d.path / "notatar");
   REQUIRE_FALSE(r);
+  INFO(r.error().message);
   CHECK(r.error().message.find("not a tar archive") != std::string::npos);
   CHECK(r.error().message.find("notatar") != std::string::npos);
 
