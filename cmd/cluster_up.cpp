@@ -230,15 +230,14 @@ Job job_for(const ClusterFile &f, size_t i, const FlagValues &flags, const UpSyn
     // one neighbour it discovers in the store and does not retry until another node appears,
     // so a neighbour that registered but does not listen yet can leave an engine isolated.
     // Started in turn, every engine finds only neighbours that already answer.
-    po.before_engine_config = [kv_ready = sync.kv_ready, kv_name = kv->name,
-                               engine_turn = sync.engine_turn]() -> Status {
+    // The lock is owned by the flow until the engine answers (or its configuration failed).
+    po.engine_turn = [kv_ready = sync.kv_ready, kv_name = kv->name,
+                      engine_turn = sync.engine_turn]() -> Result<std::unique_lock<std::mutex>> {
       Status st = kv_ready.get();
       if (!st)
         return fail(Errc::generic, fmt::format("the KV store machine {} is not ready", kv_name));
-      engine_turn->lock();
-      return ok();
+      return std::unique_lock(*engine_turn);
     };
-    po.after_engine_ready = [engine_turn = sync.engine_turn]() { engine_turn->unlock(); };
   }
   job.req.hooks = po;
   return job;

@@ -23,6 +23,13 @@ Result<HttpReply> docker_request(const std::string &host, int port, const TlsFil
 // Server version from GET /version ("20.10.24+dfsg1"), sanitized for printing.
 Result<std::string> docker_version(const std::string &host, int port, const TlsFiles &tls,
                                    std::chrono::milliseconds timeout);
+// docker-machine's certificate check (libmachine/cert ValidateCertificate): a TLS handshake with
+// the machine's files, nothing more — no request, so no round trip beyond the handshake. The
+// engine's certificate must chain to the CA and match `host`. Under TLS 1.3 the engine's verdict
+// on the client certificate comes after the handshake, so (as with docker-machine) an engine that
+// refuses it is seen by the first request, not here.
+Status docker_tls_check(const std::string &host, int port, const TlsFiles &tls,
+                        std::chrono::milliseconds timeout);
 // GET /_ping must answer 200 "OK".
 Status docker_ping(const std::string &host, int port, const TlsFiles &tls,
                    std::chrono::milliseconds timeout);

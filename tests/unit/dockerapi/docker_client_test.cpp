@@ -59,7 +59,9 @@ public:
   TlsFiles tls;
   int port = 0;
   std::atomic<size_t> written{0};
-  std::atomic<int> served{0}; // replies finished (the client read them or hung up)
+  std::atomic<int> served{0};   // replies finished (the client read them or hung up)
+  std::atomic<int> requests{0}; // request heads received
+  std::atomic<int> handled{0};  // connections closed, whatever happened on them
 
 private:
   void serve() {
@@ -78,12 +80,14 @@ private:
           if (n <= 0) break;
           head.append(buf, static_cast<size_t>(n));
         }
+        if (head.find("\r\n\r\n") != std::string::npos) ++requests;
         m_respond(ssl, written);
         SSL_shutdown(ssl);
         ++served;
       }
       SSL_free(ssl);
       ::close(fd);
+      ++handled;
     }
   }
 
@@ -158,4 +162,30 @@ TEST_CASE("docker client: an endless reply is cut at 1 MiB instead of filling me
     return e.served > 0 ? ok() : fail(Errc::generic, "still writing");
   }));
   CHECK(e.written < k_offered / 2);
+}
+
+TEST_CASE("docker client: the TLS check is the handshake alone, as docker-machine's") {
+  TempDir t;
+  // An engine whose API fails: a check that sent a request (a /_ping) would fail on it.
+  HostileEngine e(t.path, reply("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"));
+  REQUIRE(docker_tls_check("127.0.0.1", e.port, e.tls, k_timeout));
+  REQUIRE(
+      poll_until("the engine to close the connection", std::chrono::seconds(20), [&]() -> Status {
+        return e.handled > 0 ? ok() : fail(Errc::generic, "still open");
+      }));
+  CHECK(e.requests == 0);
+  CHECK_FALSE(docker_ping("127.0.0.1", e.port, e.tls, k_timeout));
+}
+
+TEST_CASE("docker client: the TLS check refuses an engine the machine's CA did not certify") {
+  TempDir t, other;
+  HostileEngine e(t.path, reply("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"));
+  auto ca = CertAuthority::load_or_create(other.path / "certs", "other");
+  REQUIRE(ca);
+  TlsFiles theirs{other.path / "certs/ca.pem", other.path / "certs/cert.pem",
+                  other.path / "certs/key.pem"};
+  auto r = docker_tls_check("127.0.0.1", e.port, theirs, k_timeout);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == Errc::auth);
+  CHECK(r.error().message == "x509: unable to get local issuer certificate");
 }

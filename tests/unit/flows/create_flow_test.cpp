@@ -74,7 +74,7 @@ TEST_CASE("create: a provisioning failure keeps the machine, resumable with prov
   CHECK(r.fake.world->calls("remove").empty());
   CHECK(r.fake.world->hosts.count("m1") == 1);
   auto rec = r.record("m1");
-  CHECK(rec.status == "failed");
+  CHECK(rec.status == MachineStatus::Failed);
   CHECK(rec.failed_step == "provisioning");
   CHECK(rec.driver["MachineName"] == "m1"); // the driver's state was saved with it
   // A second create refuses the name and says how to resume.
@@ -87,14 +87,14 @@ TEST_CASE("create: a provisioning failure keeps the machine, resumable with prov
   CHECK(p.rc == 1);
   CHECK(r.fake.world->calls("create") == std::vector<std::string>{"m1"});
   CHECK(r.fake.world->calls("ssh_endpoint") == std::vector<std::string>{"m1", "m1"});
-  CHECK(r.record("m1").status == "failed");
+  CHECK(r.record("m1").status == MachineStatus::Failed);
 }
 
 TEST_CASE("create --no-provision: the driver's part only, recorded as created") {
   Rig r;
   auto c = r.run({"create", "-d", "fake", "--no-provision", "m1"});
   CHECK(c.rc == 0);
-  CHECK(r.record("m1").status == "created");
+  CHECK(r.record("m1").status == MachineStatus::Created);
   CHECK(r.fake.world->calls("ssh_endpoint").empty());
   CHECK(r.fake.world->calls("create") == std::vector<std::string>{"m1"});
 }
