@@ -78,17 +78,10 @@ CredentialSource CredentialSource::parse(const std::string &s) {
 }
 
 std::string CredentialSource::to_string() const {
-  switch (kind) {
-  case Kind::Flag:
-    return "flag";
-  case Kind::Env:
-    return "env";
-  case Kind::Profile:
-    return "profile:" + text;
-  case Kind::Unknown:
-    break;
-  }
-  return text;
+  if (kind == Kind::Flag) return "flag";
+  if (kind == Kind::Env) return "env";
+  if (kind == Kind::Profile) return "profile:" + text;
+  return text; // Unknown: as recorded
 }
 
 std::string profile_name(const std::string &flag_profile, const EnvLookup &env) {

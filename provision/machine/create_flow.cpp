@@ -136,7 +136,9 @@ Status prepare_create(Services &s, CreateRequest &req, Driver &driver) {
 // with it everything the driver will create, which it derives from the record) exists before
 // the driver starts; its creation lock tells other processes it is being created. When the
 // driver fails, remove() on the same driver object undoes what it made and the record goes.
-Status create_or_roll_back(Services &s, Machine &m, const std::string &p) {
+// Returns the creation lock, which the caller holds until the create ends (provisioning
+// included): `ls` and `rm` tell a live create from an interrupted one by it.
+Result<FileLock> create_or_roll_back(Services &s, Machine &m, const std::string &p) {
   m.rec.status = MachineStatus::Creating;
   m.driver->bind(driver_context(s, m.rec));
   m.rec.driver = m.driver->to_json();
@@ -150,7 +152,7 @@ Status create_or_roll_back(Services &s, Machine &m, const std::string &p) {
     return fail(
         st.error().context("Error creating machine: Error in driver during machine creation"));
   }
-  return ok();
+  return creating;
 }
 
 // A machine nothing is installed on (the none driver) still gets ca.pem, cert.pem, key.pem in
@@ -207,7 +209,8 @@ Status create_machine(Services &s, CreateRequest req) {
     return fail(Errc::precreate,
                 fmt::format("Error with pre-create check: \"{}\"", st.error().message));
   Machine m{rec, std::move(driver)};
-  SC_TRY(create_or_roll_back(s, m, p));
+  auto creating = create_or_roll_back(s, m, p);
+  if (!creating) return fail(creating.error());
   // "provisioning" tells `ls` which step this process was at should it die (the creation lock
   // goes with it); "created" is the end of a --no-provision create.
   bool provisions = m.driver->provisionable() && !req.no_provision;
