@@ -308,10 +308,10 @@ int finish_up(Services &s, const ClusterFile &f, const std::vector<Outcome> &out
                                                       networks_failed ? "networks" : names)});
   }
   if (!quiet)
-    s.ui.info(
-        fmt::format("Cluster {} is up ({:.1f}s). Point docker at it with: eval $({} env{} {})",
-                    f.name, seconds_since(t0), s.program,
-                    f.swarm_mode == SwarmKind::Classic ? " --swarm" : "", master ? master->name : ""));
+    s.ui.info(fmt::format(
+        "Cluster {} is up ({:.1f}s). Point docker at it with: eval $({} env{} {})", f.name,
+        seconds_since(t0), s.program, f.swarm_mode == SwarmKind::Classic ? " --swarm" : "",
+        master ? master->name : ""));
   return 0;
 }
 

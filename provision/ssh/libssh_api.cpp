@@ -50,10 +50,6 @@ extern "C" {
 int ssh_init(void) {
   return sc::libssh::load() ? 0 : -1;
 }
-const char *ssh_version(int req_version) {
-  SC_FWD(ssh_version);
-  return fn(req_version);
-}
 ssh_session ssh_new(void) {
   SC_FWD(ssh_new);
   return fn();

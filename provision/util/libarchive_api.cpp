@@ -28,10 +28,6 @@ template <class F> F resolve(const char *name) {
 #define SC_FWD(name) static const auto fn = sc::libarchive::resolve<decltype(&::name)>(#name)
 
 extern "C" {
-const char *archive_version_string(void) {
-  SC_FWD(archive_version_string);
-  return fn();
-}
 struct archive *archive_write_new(void) {
   SC_FWD(archive_write_new);
   return fn();
