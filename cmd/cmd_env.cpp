@@ -88,25 +88,14 @@ void add_env(CLI::App &app, Services &s, int &rc) {
   cfg->add_option("name", *names, "Machine name");
   cfg->add_flag("--swarm", *swarm, "Display the Swarm config instead of the Docker daemon");
   cfg->callback([names, swarm, &s, &rc] {
-    auto name = name_or_default(s, *names);
-    if (!name) {
-      rc = report(s, name.error());
-      return;
-    }
-    auto m = load_machine(s, *name);
-    if (!m) {
-      rc = report(s, m.error());
-      return;
-    }
-    auto url = checked_url(s, *m, *swarm);
-    if (!url) {
-      rc = report(s, url.error().context("Error running connection boilerplate"));
-      return;
-    }
-    auto dir = s.store->machine_dir(*name);
-    s.ui.raw_out(render_config((dir / "ca.pem").string(), (dir / "cert.pem").string(),
-                               (dir / "key.pem").string(), *url));
-    rc = 0;
+    one_machine(s, rc, *names, [&](Machine &m) -> Status {
+      auto url = checked_url(s, m, *swarm);
+      if (!url) return fail(url.error().context("Error running connection boilerplate"));
+      auto dir = s.store->machine_dir(m.rec.name);
+      s.ui.raw_out(render_config((dir / "ca.pem").string(), (dir / "cert.pem").string(),
+                                 (dir / "key.pem").string(), *url));
+      return ok();
+    });
   });
 }
 

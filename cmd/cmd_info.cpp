@@ -13,22 +13,6 @@ namespace sc {
 namespace {
 using Names = std::shared_ptr<std::vector<std::string>>;
 
-// Runs fn for one machine (name or "default"); reports errors.
-template <class F>
-void one_machine(Services &s, int &rc, const std::vector<std::string> &names, F fn) {
-  auto name = name_or_default(s, names);
-  if (!name) {
-    rc = report(s, name.error());
-    return;
-  }
-  auto m = load_machine(s, *name);
-  if (!m) {
-    rc = report(s, m.error());
-    return;
-  }
-  rc = report_status(s, fn(*m));
-}
-
 // docker-machine's GetURL fails with "Host is not running" on a stopped machine; drivers that
 // cannot tell (none, generic: an unreachable engine) are taken as running.
 Status require_running(Machine &m) {

@@ -17,4 +17,20 @@ void add_cluster(CLI::App &app, Services &s, int &rc); // kv, network, up, down
 // Prints the error (one line, or docker-machine's multi-line text) and returns its exit code.
 int report(Services &s, const Error &e);
 int report_status(Services &s, const Status &st);
+
+// Runs fn for one machine (the name given, or "default"); reports what fails (rc 0 or 1).
+template <class F>
+void one_machine(Services &s, int &rc, const std::vector<std::string> &names, F fn) {
+  auto name = name_or_default(s, names);
+  if (!name) {
+    rc = report(s, name.error());
+    return;
+  }
+  auto m = load_machine(s, *name);
+  if (!m) {
+    rc = report(s, m.error());
+    return;
+  }
+  rc = report_status(s, fn(*m));
+}
 } // namespace sc
