@@ -33,31 +33,7 @@ int ms_left(Clock::time_point deadline) {
 }
 
 Result<Fd> dial(const std::string &host, int port, Clock::time_point deadline) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo *res = nullptr;
-  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0 || !res)
-    return fail(Errc::unreachable,
-                fmt::format("dial tcp {}:{}: lookup {}: no such host", host, port, host));
-  Fd out(socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  int rc = out ? connect(out.get(), res->ai_addr, res->ai_addrlen) : -1;
-  int connect_errno = errno;
-  freeaddrinfo(res);
-  if (rc != 0 && connect_errno != EINPROGRESS)
-    return fail(Errc::unreachable, fmt::format("dial tcp {}:{}: connect: {}", host, port,
-                                               std::strerror(connect_errno)));
-  if (rc != 0) {
-    pollfd p{out.get(), POLLOUT, 0};
-    if (poll(&p, 1, ms_left(deadline)) <= 0)
-      return fail(Errc::timeout, fmt::format("dial tcp {}:{}: i/o timeout", host, port));
-    int err = 0;
-    socklen_t len = sizeof err;
-    getsockopt(out.get(), SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err)
-      return fail(Errc::unreachable,
-                  fmt::format("dial tcp {}:{}: connect: {}", host, port, std::strerror(err)));
-  }
-  return Result<Fd>(std::move(out));
+  return tcp_connect(host, port, std::chrono::milliseconds(ms_left(deadline)));
 }
 
 // Drives a non-blocking SSL call until it completes or the deadline passes.

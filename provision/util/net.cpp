@@ -66,13 +66,14 @@ bool ipv4_in_network(std::string_view addr, std::string_view cidr) {
   return (ntohl(a.s_addr) & mask) == (ntohl(n.s_addr) & mask);
 }
 
-Status tcp_probe(const std::string &host, int port, std::chrono::milliseconds timeout) {
+Result<Fd> tcp_connect(const std::string &host, int port, std::chrono::milliseconds timeout) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo *res = nullptr;
   auto port_s = std::to_string(port);
   if (getaddrinfo(host.c_str(), port_s.c_str(), &hints, &res) != 0 || !res)
-    return fail(Errc::unreachable, fmt::format("dial tcp {}:{}: lookup failed", host, port));
+    return fail(Errc::unreachable,
+                fmt::format("dial tcp {}:{}: lookup {}: no such host", host, port, host));
   Fd fd(socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) {
     freeaddrinfo(res);
@@ -95,6 +96,12 @@ Status tcp_probe(const std::string &host, int port, std::chrono::milliseconds ti
       return fail(Errc::unreachable,
                   fmt::format("dial tcp {}:{}: connect: {}", host, port, std::strerror(err)));
   }
+  return Result<Fd>(std::move(fd));
+}
+
+Status tcp_probe(const std::string &host, int port, std::chrono::milliseconds timeout) {
+  auto fd = tcp_connect(host, port, timeout);
+  if (!fd) return fail(fd.error());
   return ok();
 }
 

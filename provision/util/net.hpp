@@ -1,10 +1,14 @@
 #pragma once
 // Small network helpers used by drivers and commands.
 #include <chrono>
+#include <provision/util/fd.hpp>
 #include <provision/util/result.hpp>
 #include <string>
 
 namespace sc {
+// A connected non-blocking, close-on-exec TCP socket to host:port within timeout; errors worded as
+// Go's dialer ("dial tcp H:P: ..."), Errc::unreachable / Errc::timeout.
+Result<Fd> tcp_connect(const std::string &host, int port, std::chrono::milliseconds timeout);
 // TCP connect to host:port within timeout; Errc::unreachable / Errc::timeout otherwise.
 Status tcp_probe(const std::string &host, int port, std::chrono::milliseconds timeout);
 // Splits "tcp://host:port" (or "host:port") into host and port; Errc::usage when malformed.
