@@ -186,7 +186,7 @@ static Status configure_remote_engine(Services &s, Machine &m, CommandRunner &ru
 static std::pair<std::vector<std::string>, std::vector<std::string>>
 split_preload_images(const HostRecord &rec) {
   std::set<std::string> role_images;
-  if (!rec.kv.kind.empty())
+  if (rec.kv.kind != KvKind::None)
     role_images.insert(
         normalize_image_ref(rec.kv.image.empty() ? kv_default_image(rec.kv.kind) : rec.kv.image));
   if (rec.swarm.is_swarm && !rec.swarm.mode)
