@@ -200,19 +200,20 @@ nlohmann::ordered_json to_json(const HostRecord &h) {
              {"ClientCertPath", a.client_cert_path},
              {"ServerCertSANs", a.server_cert_sans},
              {"StorePath", a.store_path}};
-  OJ extras = {{"Schema", h.schema},
-               {"Status", h.status == MachineStatus::Unknown ? std::string_view(h.unknown_status)
-                                                             : status_name(h.status)},
-               {"FailedStep", h.failed_step},
-               {"CertIP", h.cert_ip},
-               {"Cluster", h.swarm_cluster},
-               {"EngineInstallMethod", e.install_method},
-               {"EngineVersion", e.version},
-               {"EnginePort", e.port},
-               {"SwarmMode", s.mode},
-               {"SwarmJoinAsManager", s.join_as_manager},
-               {"KV", {{"Kind", h.kv.kind}, {"Image", h.kv.image}, {"Port", h.kv.port}}},
-               {"PreloadImages", h.preload_images}};
+  OJ extras = {
+      {"Schema", h.schema},
+      {"Status", h.status == MachineStatus::Unknown ? std::string_view(h.unknown_status)
+                                                    : status_name(h.status)},
+      {"FailedStep", h.failed_step},
+      {"CertIP", h.cert_ip},
+      {"Cluster", h.swarm_cluster},
+      {"EngineInstallMethod", e.install_method},
+      {"EngineVersion", e.version},
+      {"EnginePort", e.port},
+      {"SwarmMode", s.mode},
+      {"SwarmJoinAsManager", s.join_as_manager},
+      {"KV", {{"Kind", kv_kind_name(h.kv.kind)}, {"Image", h.kv.image}, {"Port", h.kv.port}}},
+      {"PreloadImages", h.preload_images}};
   if (!a.tls_ca_cert.empty() || !a.tls_ca_key.empty() || !a.tls_client_cert.empty() ||
       !a.tls_client_key.empty())
     extras["TLS"] = {{"CaCert", a.tls_ca_cert},
@@ -299,7 +300,11 @@ Status read_extras(const Fields &x, HostRecord &h) {
   SC_TRY(tls->get("ClientKey", h.auth.tls_client_key));
   auto kv = x.object("KV");
   if (!kv) return fail(kv.error());
-  SC_TRY(kv->get("Kind", h.kv.kind));
+  std::string kind;
+  SC_TRY(kv->get("Kind", kind));
+  auto k = parse_kv_kind(kind);
+  if (!k) return fail(Errc::parse, "config.json: Swarmctl.KV.Kind: " + k.error().message);
+  h.kv.kind = *k;
   SC_TRY(kv->get("Image", h.kv.image));
   return kv->get("Port", h.kv.port);
 }
