@@ -18,30 +18,20 @@ std::string fish_quote(const std::string &s) {
   return out + "'";
 }
 
+std::string fish_words(const std::vector<std::string> &w) {
+  return " -x -a " + fish_quote(join_words(w));
+}
+
+// fish `complete` options for a flag's value.
+const ValueSyntax k_fish_values = {.words = fish_words,
+                                   .machine = " -x -a '(__swarmctl_machines)'",
+                                   .cluster_file = " -r -F",
+                                   .file = " -r -F",
+                                   .dir = " -x -a '(__fish_complete_directories)'",
+                                   .none = " -x"};
+
 std::string fish_value(const CompletionModel &m, ValueKind k, const std::vector<std::string> &ch) {
-  switch (k) {
-  case ValueKind::Driver: {
-    std::vector<std::string> names;
-    for (const auto &[d, flags] : m.driver_flags)
-      names.push_back(d);
-    return " -x -a " + fish_quote(join_words(names));
-  }
-  case ValueKind::Shell:
-    return " -x -a " + fish_quote(join_words(m.shells));
-  case ValueKind::Choice:
-    return " -x -a " + fish_quote(join_words(ch));
-  case ValueKind::Machine:
-    return " -x -a '(__swarmctl_machines)'";
-  case ValueKind::ClusterFile:
-    return " -r -F";
-  case ValueKind::File:
-    return " -r -F";
-  case ValueKind::Dir:
-    return " -x -a '(__fish_complete_directories)'";
-  case ValueKind::None:
-    break;
-  }
-  return " -x";
+  return value_completion(m, k, ch, k_fish_values);
 }
 
 // One `complete` line per flag under the condition `cond`.
