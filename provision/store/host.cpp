@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <provision/store/host.hpp>
+#include <provision/util/name_table.hpp>
 #include <regex>
 
 namespace sc {
@@ -11,7 +12,7 @@ bool valid_machine_name(std::string_view name) {
 }
 
 namespace {
-constexpr std::pair<MachineStatus, std::string_view> k_status_names[] = {
+constexpr NameEntry<MachineStatus> k_status_names[] = {
     {MachineStatus::Creating, "creating"},
     {MachineStatus::Created, "created"},
     {MachineStatus::Provisioning, "provisioning"},
@@ -20,15 +21,11 @@ constexpr std::pair<MachineStatus, std::string_view> k_status_names[] = {
 } // namespace
 
 std::string_view status_name(MachineStatus s) {
-  for (const auto &[st, name] : k_status_names)
-    if (st == s) return name;
-  return "";
+  return name_in(k_status_names, s);
 }
 
 MachineStatus parse_status(std::string_view s) {
-  for (const auto &[st, name] : k_status_names)
-    if (name == s) return st;
-  return MachineStatus::Unknown;
+  return value_in(k_status_names, s).value_or(MachineStatus::Unknown);
 }
 
 namespace {
