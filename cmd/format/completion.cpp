@@ -76,10 +76,6 @@ const ValueSyntax k_bash_values = {.words = bash_words,
                                    .dir = "COMPREPLY=($(compgen -d -- \"$cur\"))",
                                    .none = "COMPREPLY=()"};
 
-std::string bash_value(const CompletionModel &m, ValueKind k, const std::vector<std::string> &ch) {
-  return value_completion(m, k, ch, k_bash_values);
-}
-
 // case arms "PATH OPTION) statement;;" for every valued option of every command.
 std::string bash_value_arms(const CompletionModel &m) {
   std::string out;
@@ -89,7 +85,8 @@ std::string bash_value_arms(const CompletionModel &m) {
       std::string pats;
       for (const auto &n : f.names)
         pats += (pats.empty() ? "" : "|") + shell_quote(path + " " + n);
-      out += fmt::format("    {}) {};;\n", pats, bash_value(m, f.kind, f.choices));
+      out += fmt::format("    {}) {};;\n", pats,
+                         value_completion(m, f.kind, f.choices, k_bash_values));
     }
   };
   for (const auto &c : m.commands)
@@ -102,7 +99,8 @@ std::string bash_value_arms(const CompletionModel &m) {
     std::string pats;
     for (const auto &n : f.names)
       pats += (pats.empty() ? "" : "|") + ("*' '" + n);
-    out += fmt::format("    {}) {};;\n", pats, bash_value(m, f.kind, f.choices));
+    out +=
+        fmt::format("    {}) {};;\n", pats, value_completion(m, f.kind, f.choices, k_bash_values));
   }
   return out;
 }
@@ -128,7 +126,7 @@ std::string bash_positional_arms(const CompletionModel &m) {
       continue;
     }
     if (c.positional == ValueKind::None) continue;
-    std::string stmt = bash_value(m, c.positional, c.positional_choices);
+    std::string stmt = value_completion(m, c.positional, c.positional_choices, k_bash_values);
     if (c.path == "scp") stmt = "_swarmctl_scp";
     out += fmt::format("    {}) {};;\n", shell_quote(c.path), stmt);
   }

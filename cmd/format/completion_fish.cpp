@@ -30,10 +30,6 @@ const ValueSyntax k_fish_values = {.words = fish_words,
                                    .dir = " -x -a '(__fish_complete_directories)'",
                                    .none = " -x"};
 
-std::string fish_value(const CompletionModel &m, ValueKind k, const std::vector<std::string> &ch) {
-  return value_completion(m, k, ch, k_fish_values);
-}
-
 // One `complete` line per flag under the condition `cond`.
 std::string fish_flags(const CompletionModel &m, const std::string &cond,
                        const std::vector<CompletionFlag> &flags) {
@@ -48,7 +44,7 @@ std::string fish_flags(const CompletionModel &m, const std::string &cond,
       else
         line += " -o " + n.substr(1);
     }
-    if (f.takes_value) line += fish_value(m, f.kind, f.choices);
+    if (f.takes_value) line += value_completion(m, f.kind, f.choices, k_fish_values);
     if (!f.help.empty()) line += " -d " + fish_quote(f.help);
     out += line + "\n";
   }
@@ -90,7 +86,7 @@ Result<std::string> completion_fish(const CompletionModel &m) {
     std::string cond = "__swarmctl_is " + shell_quote(c.path);
     out += fish_flags(m, cond, c.flags);
     if (c.subcommands.empty() && c.positional != ValueKind::None) {
-      std::string v = fish_value(m, c.positional, c.positional_choices);
+      std::string v = value_completion(m, c.positional, c.positional_choices, k_fish_values);
       if (c.path == "scp") v = " -F -a '(__swarmctl_machines | string replace -r \\$ :)'";
       out += fmt::format("complete -c {} -n {}{}\n", std::string("swarmctl"), fish_quote(cond), v);
     }

@@ -34,10 +34,6 @@ const ValueSyntax k_zsh_values = {.words = zsh_words,
                                   .dir = "_files -/",
                                   .none = "_message value"};
 
-std::string zsh_value(const CompletionModel &m, ValueKind k, const std::vector<std::string> &ch) {
-  return value_completion(m, k, ch, k_zsh_values);
-}
-
 // The case arms of the script: flags, valued options, values and positionals per command.
 std::map<std::string, std::string> zsh_arms(const CompletionModel &m) {
   std::string flags, valued, values, positional;
@@ -45,7 +41,8 @@ std::map<std::string, std::string> zsh_arms(const CompletionModel &m) {
     std::string pats;
     for (const auto &n : f.names)
       pats += (pats.empty() ? "" : "|") + prefix_pat + n;
-    values += fmt::format("    {}) {};;\n", pats, zsh_value(m, f.kind, f.choices));
+    values +=
+        fmt::format("    {}) {};;\n", pats, value_completion(m, f.kind, f.choices, k_zsh_values));
   };
   for (const auto &c : m.commands) {
     std::string q = shell_quote(c.path);
@@ -66,7 +63,8 @@ std::map<std::string, std::string> zsh_arms(const CompletionModel &m) {
           q);
     else if (c.positional != ValueKind::None)
       positional +=
-          fmt::format("    {}) {};;\n", q, zsh_value(m, c.positional, c.positional_choices));
+          fmt::format("    {}) {};;\n", q,
+                      value_completion(m, c.positional, c.positional_choices, k_zsh_values));
   }
   for (const auto &[d, fl] : m.driver_flags)
     for (const auto &f : fl)
