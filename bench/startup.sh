@@ -4,7 +4,9 @@
 # DOCKER_MACHINE=/path/to/docker-machine (0.16.2), each command is measured side by side with
 # docker-machine's over the same store contents (the same CA, client certificate and machine)
 # and the ratio swarmctl/docker-machine is printed (goal: <= 0.2 each). Also shows which shared
-# libraries a light command maps before main.
+# libraries a light command maps before main. `env`/`config` resume the TLS session the endpoint
+# handed out on the first check (see provision/dockerapi/tls_session.hpp); the cost of a check
+# without a kept session (the first `env`, or after the engine restarted) is printed apart.
 source "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d /tmp/swarmctl-bench-startup.XXXXXX)
 SERVER_PID=
@@ -16,12 +18,25 @@ bench_tls_endpoint "$SWARMCTL_STORAGE_PATH"
 
 echo "== shared libraries mapped by \`swarmctl url\`: $(ldd "$SWARMCTL" | awk '{print $1}' | grep -v vdso | xargs)"
 cmds=("url m1" "ip m1" "inspect m1" "ls -q" "env --shell bash m1" "status m1" "version" "config m1")
+# `env` when no session is kept: a full handshake, certificates read and checked.
+env_full_handshake() {
+  local json
+  json=$(mktemp)
+  hyperfine -N --style none --warmup 2 --runs 50 --export-json "$json" \
+    --prepare "rm -f $SWARMCTL_STORAGE_PATH/machines/m1/tls-session" \
+    -- "$(printf '%q' "$SWARMCTL") env --shell bash m1" >/dev/null 2>&1 ||
+    { echo "bench: env without a kept session failed" >&2; exit 1; }
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%-26s swarmctl %6.2f ms (CPU %5.2f)" % ("env, no kept session", r["median"]*1000, (r["user"]+r["system"])*1000))' "$json"
+  rm -f "$json"
+}
+
 if [ -z "${DOCKER_MACHINE:-}" ]; then
   echo "== light commands (set DOCKER_MACHINE=path to compare with docker-machine 0.16.2)"
   for c in "${cmds[@]}"; do
     # shellcheck disable=SC2086
     bench_cmd "$c" 30 "$SWARMCTL" $c
   done
+  env_full_handshake
   exit 0
 fi
 
@@ -37,3 +52,4 @@ for c in "${cmds[@]}"; do
   worst=$(python3 -c "print(max($worst, $PAIR_RATIO))")
 done
 echo "worst ratio: $worst (goal <= 0.2)"
+env_full_handshake

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <provision/machine/cluster_role.hpp>
+#include <provision/util/kv_kind.hpp>
 #include <set>
 
 namespace sc {
@@ -55,7 +56,7 @@ CreateRequest request_for(const ClusterFile &f, const ClusterMachine &cm) {
   if (cm.role == "kv") {
     r.kv.kind = f.kv_kind;
     r.kv.image = f.kv_image;
-    r.kv.port = f.kv_port ? f.kv_port : kv_port_for(f.kv_kind);
+    r.kv.port = f.kv_port ? f.kv_port : kv_default_port(f.kv_kind);
     return req;
   }
   r.swarm.is_swarm = true;
@@ -67,7 +68,7 @@ CreateRequest request_for(const ClusterFile &f, const ClusterMachine &cm) {
     r.swarm.mode = true;
   } else if (const auto *kv = f.kv()) {
     r.swarm.discovery =
-        kv_discovery_url(f.kv_kind, kv->name, f.kv_port ? f.kv_port : kv_port_for(f.kv_kind));
+        kv_discovery_url(f.kv_kind, kv->name, f.kv_port ? f.kv_port : kv_default_port(f.kv_kind));
   }
   return req;
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <provision/crypto/ca.hpp>
 #include <provision/machine/create_flow.hpp>
+#include <provision/util/kv_kind.hpp>
 #include <provision/util/ports.hpp>
 
 namespace sc {
@@ -116,7 +117,7 @@ void add_swarm_and_other_flags(CLI::App *c, CreateOptions &o, const std::string 
                 "master in the store)");
   c->add_option("--tls-san", o.tls_san, "Support extra SANs for TLS certs");
   c->add_option("--kv", o.kv, "Run a key-value store on this machine: consul, etcd or zookeeper")
-      ->check(CLI::IsMember({"consul", "etcd", "zookeeper"}));
+      ->check(CLI::IsMember(kv_kind_names()));
   c->add_option("--kv-image", o.kv_image, "Image of the key-value store");
   c->add_option("--kv-port", o.kv_port,
                 "Published port of the key-value store (default: the store's own)");
@@ -232,7 +233,9 @@ Result<CreateRequest> request_from(const CreateOptions &o, const Services &s,
   r.auth.tls_ca_key = given(s.g.tls_ca_key);
   r.auth.tls_client_cert = given(s.g.tls_client_cert);
   r.auth.tls_client_key = given(s.g.tls_client_key);
-  r.kv.kind = o.kv;
+  auto kv = parse_kv_kind(o.kv); // "" (no --kv) is None; --kv took only known names
+  if (!kv) return fail(kv.error());
+  r.kv.kind = *kv;
   r.kv.image = o.kv_image;
   r.kv.port = o.kv_port;
   for (const auto &img : o.preload)

@@ -111,20 +111,14 @@ public:
     if (!net) return fail(net.error());
     SC_TRY(ensure_dir(m_dir / "local", 0700));
     {
-      auto lk = lock_net();
+      auto lk = lock_net(); // released at the end of this block, whichever step fails
       if (!lk) return fail(lk.error());
-      Status st = ensure_runtime();
-      if (st) {
-        auto ip = lease_ip(*net, m_wanted_ip, owner());
-        if (ip)
-          m_ip = *ip;
-        else
-          st = fail(ip.error());
-      }
-      if (st) st = ensure_bridge(*net);
-      if (st) st = ensure_dir(spec().runtime, 0700);
-      unlock_net(*lk);
-      SC_TRY(st);
+      SC_TRY(ensure_runtime());
+      auto ip = lease_ip(*net, m_wanted_ip, owner());
+      if (!ip) return fail(ip.error());
+      m_ip = *ip;
+      SC_TRY(ensure_bridge(*net));
+      SC_TRY(ensure_dir(spec().runtime, 0700));
     }
     UpperOptions uo{key_path(), m_key_type, m_store, m_no_docker};
     SC_TRY(prepare_upper(spec(), uo));
@@ -142,16 +136,18 @@ public:
     SC_TRY(kill_host(std::chrono::seconds(20)));
     SC_TRY(delete_netns(h));
     auto net = parse_cidr(m_bridge, m_cidr);
-    auto lk = lock_net();
-    if (!lk) return fail(lk.error());
-    if (net) {
-      release_ip(*net, m_ip);
-      release_leases_of(*net, owner());
-    }
     std::error_code ec;
-    fs::remove_all(h.runtime, ec);
-    Status st = net ? cleanup_bridge_if_unused(*net) : ok();
-    unlock_net(*lk);
+    Status st = ok();
+    {
+      auto lk = lock_net();
+      if (!lk) return fail(lk.error());
+      if (net) {
+        release_ip(*net, m_ip);
+        release_leases_of(*net, owner());
+      }
+      fs::remove_all(h.runtime, ec);
+      st = net ? cleanup_bridge_if_unused(*net) : ok();
+    }
     fs::remove_all(m_dir / "local", ec);
     m_pid = 0;
     m_start = 0;
@@ -165,15 +161,13 @@ public:
     {
       auto lk = lock_net();
       if (!lk) return fail(lk.error());
-      Status st = ensure_runtime();
+      SC_TRY(ensure_runtime());
       std::error_code ec;
-      if (st && !fs::exists(k_runtime / "leases" / m_bridge / m_ip, ec)) {
+      if (!fs::exists(k_runtime / "leases" / m_bridge / m_ip, ec)) {
         auto ip = lease_ip(*net, m_ip, owner()); // after a reboot of the machine
-        if (!ip) st = fail(ip.error());
+        if (!ip) return fail(ip.error());
       }
-      if (st) st = ensure_bridge(*net);
-      unlock_net(*lk);
-      SC_TRY(st);
+      SC_TRY(ensure_bridge(*net));
     }
     std::error_code ec;
     if (!fs::exists(spec().runtime / "upper", ec))

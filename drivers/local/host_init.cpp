@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
+#include <provision/util/c_handle.hpp>
 #include <provision/util/fd.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/number.hpp>
@@ -28,6 +29,10 @@
 #include <vector>
 
 namespace sc::local {
+
+namespace {
+using Dir = CHandle<DIR *, ::closedir>;
+} // namespace
 
 unsigned long long process_start_time(pid_t pid) {
   if (pid <= 0) return 0;
@@ -80,9 +85,9 @@ std::vector<pid_t> netns_pids(const HostSpec &h) {
   if (::stat(h.netns_file.c_str(), &ns) != 0 || ::statfs(h.netns_file.c_str(), &sf) != 0 ||
       sf.f_type != NSFS_MAGIC)
     return out;
-  DIR *d = opendir("/proc");
+  Dir d(opendir("/proc"));
   if (!d) return out;
-  while (auto *e = readdir(d)) {
+  while (auto *e = readdir(d.get())) {
     pid_t pid = 0;
     std::string_view n = e->d_name;
     auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), pid);
@@ -92,7 +97,6 @@ std::vector<pid_t> netns_pids(const HostSpec &h) {
         st.st_ino == ns.st_ino)
       out.push_back(pid);
   }
-  closedir(d);
   return out;
 }
 
@@ -212,11 +216,10 @@ void wait_for(pid_t pid, std::chrono::seconds limit, const sigset_t &set) {
 
 std::vector<std::string> boot_scripts() {
   std::vector<std::string> out;
-  DIR *d = opendir("/etc/swarmctl/boot.d");
+  Dir d(opendir("/etc/swarmctl/boot.d"));
   if (!d) return out;
-  while (auto *e = readdir(d))
+  while (auto *e = readdir(d.get()))
     if (e->d_name[0] != '.') out.push_back(std::string("/etc/swarmctl/boot.d/") + e->d_name);
-  closedir(d);
   std::sort(out.begin(), out.end());
   return out;
 }

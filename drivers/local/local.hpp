@@ -4,6 +4,7 @@
 // mount/UTS/IPC/PID namespaces whose PID 1 is swarmctl's tiny init running sshd and
 // /etc/swarmctl/boot.d/* services.
 #include <filesystem>
+#include <provision/util/fs.hpp>
 #include <provision/util/result.hpp>
 #include <string>
 #include <sys/types.h>
@@ -35,8 +36,8 @@ struct Net {
 // Parses "192.168.99.1/24" (a host address, not the network address).
 Result<Net> parse_cidr(const std::string &bridge, const std::string &cidr);
 // Serialises bridge/NAT/lease changes of all swarmctl processes.
-Result<int> lock_net();
-void unlock_net(int fd);
+// Held until the lock goes out of scope (every return path).
+Result<FileLock> lock_net();
 // Mounts the runtime tmpfs when needed.
 Status ensure_runtime();
 // Bridge with the gateway address, ip_forward, NAT + FORWARD rules (idempotent).

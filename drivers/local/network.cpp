@@ -1,6 +1,5 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 #include <drivers/local/local.hpp>
 #include <fmt/format.h>
 #include <fstream>
+#include <provision/util/fd.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/number.hpp>
 #include <provision/util/process.hpp>
@@ -135,18 +135,9 @@ Result<Net> parse_cidr(const std::string &bridge, const std::string &cidr) {
   return n;
 }
 
-Result<int> lock_net() {
+Result<FileLock> lock_net() {
   SC_TRY(ensure_dir(k_runtime, 0700));
-  int fd = ::open((k_runtime.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return fail(Errc::io,
-                fmt::format("open {}.lock: {}", k_runtime.string(), std::strerror(errno)));
-  while (flock(fd, LOCK_EX) != 0 && errno == EINTR) {
-  }
-  return fd;
-}
-void unlock_net(int fd) {
-  ::close(fd);
+  return FileLock::acquire(k_runtime.string() + ".lock");
 }
 
 Status ensure_runtime() {
@@ -242,11 +233,9 @@ Result<std::string> lease_ip(const Net &n, const std::string &wanted, const std:
   auto try_one = [&](uint32_t v) -> Result<bool> {
     auto path = lease_dir(n) / from_u32(v);
     for (int attempt = 0; attempt < 2; ++attempt) {
-      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      if (fd >= 0) {
-        auto w = ::write(fd, owner.data(), owner.size());
+      if (Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)); fd) {
+        auto w = ::write(fd.get(), owner.data(), owner.size());
         (void)w;
-        ::close(fd);
         return true;
       }
       if (errno != EEXIST)

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <memory>
 #include <provision/util/c_handle.hpp>
+#include <provision/util/fd.hpp>
 #include <provision/util/fs.hpp>
 
 namespace sc::vbox {
@@ -18,6 +19,11 @@ namespace {
 
 using CurlEasy = std::unique_ptr<CURL, curl::EasyDeleter>;
 using EvpCtx = CHandle<EVP_MD_CTX *, EVP_MD_CTX_free>;
+// A named function: the address of a standard library function is not to be taken.
+void close_file(std::FILE *f) noexcept {
+  std::fclose(f);
+}
+using File = CHandle<std::FILE *, close_file>;
 
 struct Download {
   std::FILE *f = nullptr;
@@ -61,14 +67,11 @@ Status write_raw_disk(const fs::path &path, const std::string &pubkey, uint64_t 
   if (!made) return fail(made.error());
   const std::string &tar = *made;
   if (size < tar.size()) return fail(Errc::usage, "disk size is too small for the userdata");
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return fail(Errc::io, fmt::format("create {}: {}", path.string(), std::strerror(errno)));
-  bool okw = ::write(fd, tar.data(), tar.size()) == static_cast<ssize_t>(tar.size()) &&
-             ::ftruncate(fd, static_cast<off_t>(size)) == 0;
-  int err = errno;
-  ::close(fd);
-  if (!okw) return fail(Errc::io, fmt::format("write {}: {}", path.string(), std::strerror(err)));
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!fd) return fail(Errc::io, fmt::format("create {}: {}", path.string(), std::strerror(errno)));
+  if (::write(fd.get(), tar.data(), tar.size()) != static_cast<ssize_t>(tar.size()) ||
+      ::ftruncate(fd.get(), static_cast<off_t>(size)) != 0)
+    return fail(Errc::io, fmt::format("write {}: {}", path.string(), std::strerror(errno)));
   return ok();
 }
 
@@ -139,19 +142,19 @@ Result<fs::path> ensure_iso(const IsoSource &src) {
   }
   SC_TRY(ensure_dir(src.cache_dir, 0700));
   fs::path tmp = dest.string() + fmt::format(".part{}", ::getpid());
-  std::FILE *f = std::fopen(tmp.c_str(), "wb");
+  File f(std::fopen(tmp.c_str(), "wb"));
   if (!f) return fail(Errc::io, fmt::format("create {}: {}", tmp.string(), std::strerror(errno)));
   auto loaded = curl::api();
   if (!loaded) {
-    std::fclose(f);
+    f.reset();
     fs::remove(tmp, ec);
     return fail(loaded.error());
   }
   const curl::Api *api = *loaded;
-  Download d{f, src.ui};
+  Download d{f.get(), src.ui, {}};
   CurlEasy c(api->easy_init());
   if (!c) {
-    std::fclose(f);
+    f.reset();
     fs::remove(tmp, ec);
     return fail(Errc::generic, "libcurl initialisation failed");
   }
@@ -174,8 +177,8 @@ Result<fs::path> ensure_iso(const IsoSource &src) {
     api->easy_setopt(c.get(), CURLOPT_XFERINFODATA, &d);
   }
   CURLcode rc = api->easy_perform(c.get());
-  d.shown.reset(); // ends the progress line
-  bool closed = std::fclose(f) == 0;
+  d.shown.reset();                             // ends the progress line
+  bool closed = std::fclose(f.release()) == 0; // it reports the last buffered write's error
   auto give_up = [&](std::string msg) -> Result<fs::path> {
     fs::remove(tmp, ec);
     return fail(Errc::unreachable, std::move(msg));

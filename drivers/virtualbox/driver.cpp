@@ -1,12 +1,5 @@
 // A VirtualBox VM's surroundings: showvminfo of our own VM, host-only network and fixed address,
 // SSH port forward and banner, remove, IP/SSH endpoint, batch state for ls (power: lifecycle.cpp).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cstring>
 #include <drivers/virtualbox/driver.hpp>
 #include <drivers/virtualbox/vbox.hpp>
 #include <fmt/format.h>
@@ -21,46 +14,6 @@ namespace {
 
 bool contains(const std::string &s, std::string_view x) {
   return s.find(x) != std::string::npos;
-}
-
-// A TCP port on 127.0.0.1: `wanted` when it is free, else one the kernel picks.
-Result<int> pick_port(int wanted) {
-  for (int attempt = 0; attempt < 12; ++attempt) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return fail(Errc::io, fmt::format("socket: {}", std::strerror(errno)));
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(attempt == 0 ? wanted : 0));
-    socklen_t len = sizeof a;
-    bool bound = ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0 &&
-                 ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) == 0;
-    ::close(fd);
-    if (bound && ntohs(a.sin_port) != 0) return static_cast<int>(ntohs(a.sin_port));
-  }
-  return fail(Errc::io, "no free TCP port on 127.0.0.1 for the SSH port forward");
-}
-
-// The peer speaks SSH: a VirtualBox NAT forward accepts connections before the guest's sshd runs.
-Status ssh_banner(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return fail(Errc::io, "socket");
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  Status st = ok();
-  if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
-    st = fail(Errc::unreachable,
-              fmt::format("connect 127.0.0.1:{}: {}", port, std::strerror(errno)));
-  } else {
-    pollfd p{fd, POLLIN, 0};
-    char buf[8] = {};
-    if (::poll(&p, 1, 3000) != 1 || ::recv(fd, buf, 4, 0) != 4 || std::memcmp(buf, "SSH-", 4) != 0)
-      st = fail(Errc::unreachable, fmt::format("no SSH banner on 127.0.0.1:{}", port));
-  }
-  ::close(fd);
-  return st;
 }
 
 } // namespace

@@ -1,13 +1,17 @@
 #include <algorithm>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <drivers/virtualbox/network.hpp>
 #include <fmt/format.h>
+#include <provision/util/fd.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/poll.hpp>
 #include <set>
@@ -236,16 +240,48 @@ DhcpRestart restart_dhcp_server(VBoxManage &v, const std::string &netname) {
   return {DhcpRestart::failed, line};
 }
 
+Result<int> pick_port(int wanted) {
+  for (int attempt = 0; attempt < 12; ++attempt) {
+    Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd) return fail(Errc::io, fmt::format("socket: {}", std::strerror(errno)));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(attempt == 0 ? wanted : 0));
+    socklen_t len = sizeof a;
+    bool bound = ::bind(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) == 0 &&
+                 ::getsockname(fd.get(), reinterpret_cast<sockaddr *>(&a), &len) == 0;
+    if (bound && ntohs(a.sin_port) != 0) return static_cast<int>(ntohs(a.sin_port));
+  }
+  return fail(Errc::io, "no free TCP port on 127.0.0.1 for the SSH port forward");
+}
+
+Status ssh_banner(int port) {
+  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) return fail(Errc::io, "socket");
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) != 0)
+    return fail(Errc::unreachable,
+                fmt::format("connect 127.0.0.1:{}: {}", port, std::strerror(errno)));
+  pollfd p{fd.get(), POLLIN, 0};
+  char buf[8] = {};
+  if (::poll(&p, 1, 3000) != 1 || ::recv(fd.get(), buf, 4, 0) != 4 ||
+      std::memcmp(buf, "SSH-", 4) != 0)
+    return fail(Errc::unreachable, fmt::format("no SSH banner on 127.0.0.1:{}", port));
+  return ok();
+}
+
 bool take_fixed_ip(const fs::path &lease_dir, const std::string &ip, const std::string &owner) {
   fs::path f = lease_dir / ip;
-  int fd = ::open(f.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
+  Fd fd(::open(f.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd) {
     auto cur = read_file(f);
     return cur && *cur == owner; // already ours
   }
-  bool w = ::write(fd, owner.data(), owner.size()) == static_cast<ssize_t>(owner.size());
-  ::close(fd);
-  return w;
+  return ::write(fd.get(), owner.data(), owner.size()) == static_cast<ssize_t>(owner.size());
 }
 
 Result<std::string> lease_fixed_ip(const fs::path &lease_dir, const Cidr &c, const HostOnlyNet &n,

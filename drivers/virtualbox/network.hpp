@@ -1,7 +1,7 @@
 #pragma once
 // Host-only network of the VMs (docker-machine's setupHostOnlyNetwork) and the fixed addresses
 // swarmctl gives each VM through VirtualBox's DHCP server (so the IP survives restarts and the
-// certificates stay valid; docker-machine #531/#1709).
+// certificates stay valid; docker-machine #531/#1709); the loopback port of the SSH forward.
 #include <chrono>
 #include <drivers/virtualbox/parse.hpp>
 #include <drivers/virtualbox/vboxmanage.hpp>
@@ -70,5 +70,12 @@ Result<std::string> lease_fixed_ip(const fs::path &lease_dir, const Cidr &c, con
 // owner's.
 bool take_fixed_ip(const fs::path &lease_dir, const std::string &ip, const std::string &owner);
 void release_fixed_ip(const fs::path &lease_dir, const std::string &ip, const std::string &owner);
+
+// A TCP port on 127.0.0.1 for the SSH port forward: `wanted` when it is free, else one the kernel
+// picks.
+Result<int> pick_port(int wanted);
+// The peer at 127.0.0.1:PORT speaks SSH (its first bytes are "SSH-", within 3 s): a VirtualBox
+// NAT forward accepts connections before the guest's sshd runs.
+Status ssh_banner(int port);
 
 } // namespace sc::vbox

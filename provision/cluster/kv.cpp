@@ -6,23 +6,22 @@
 
 namespace sc {
 
-int kv_default_port(const std::string &kind) {
-  if (kind == "consul") return 8500;
-  if (kind == "etcd") return 2379;
-  if (kind == "zookeeper") return 2181;
-  return 0;
-}
-
-std::string kv_default_image(const std::string &kind) {
-  if (kind == "consul") return "progrium/consul:latest";
-  if (kind == "etcd") return "quay.io/coreos/etcd:v3.4.23";
-  if (kind == "zookeeper") return "zookeeper:3.8";
+std::string kv_default_image(KvKind kind) {
+  switch (kind) {
+  case KvKind::Consul:
+    return "progrium/consul:latest";
+  case KvKind::Etcd:
+    return "quay.io/coreos/etcd:v3.4.23";
+  case KvKind::Zookeeper:
+    return "zookeeper:3.8";
+  case KvKind::None:
+    break;
+  }
   return "";
 }
 
-std::string kv_url(const std::string &kind, const std::string &host, int port) {
-  std::string scheme = kind == "zookeeper" ? "zk" : kind;
-  return fmt::format("{}://{}:{}", scheme, host, port ? port : kv_default_port(kind));
+std::string kv_url(KvKind kind, const std::string &host, int port) {
+  return fmt::format("{}://{}:{}", kv_scheme(kind), host, port ? port : kv_default_port(kind));
 }
 
 std::string remote_docker(const CommandRunner &r) {
@@ -61,13 +60,13 @@ std::vector<std::string> kv_run_args(const KvSpec &spec, const std::string &ip) 
   std::string image = spec.image.empty() ? kv_default_image(spec.kind) : spec.image;
   std::vector<std::string> a = {"--restart=always", "-p",
                                 fmt::format("{0}:{1}", port, kv_default_port(spec.kind))};
-  if (spec.kind == "consul") {
+  if (spec.kind == KvKind::Consul) {
     a.insert(a.end(), {"-h", "consul", image, "-server", "-bootstrap"});
-  } else if (spec.kind == "etcd") {
+  } else if (spec.kind == KvKind::Etcd) {
     a.insert(a.end(), {image, "etcd", "--name", "swarmctl-kv", "--data-dir", "/etcd-data",
                        "--listen-client-urls", "http://0.0.0.0:2379", "--advertise-client-urls",
                        fmt::format("http://{}:{}", ip, port), "--enable-v2=true"});
-  } else {
+  } else if (spec.kind == KvKind::Zookeeper) {
     a.insert(a.end(), {"-e", "ZOO_4LW_COMMANDS_WHITELIST=ruok,stat", image});
   }
   return a;
@@ -84,9 +83,9 @@ std::string http_get_fn(int port, const std::string &host = "127.0.0.1") {
 }
 
 std::string health_check(const KvSpec &s, int port) {
-  if (s.kind == "consul")
+  if (s.kind == KvKind::Consul)
     return http_get_fn(port) + "check() { [ -n \"$(kvget /v1/status/leader | tr -d '\"')\" ]; }\n";
-  if (s.kind == "etcd")
+  if (s.kind == KvKind::Etcd)
     return http_get_fn(port) + "check() { kvget /health | grep -q '\"health\": *\"true\"' && kvget "
                                "/v2/keys/ | grep -q '\"node\"'; }\n";
   return fmt::format("check() {{ exec 3<>/dev/tcp/127.0.0.1/{} || return 1; printf ruok >&3; [ "
@@ -96,8 +95,7 @@ std::string health_check(const KvSpec &s, int port) {
 } // namespace
 
 Status run_kv(CommandRunner &r, const KvSpec &spec, const std::string &ip) {
-  if (kv_default_port(spec.kind) == 0)
-    return fail(Errc::usage, fmt::format("unknown key-value store {}", spec.kind));
+  if (spec.kind == KvKind::None) return fail(Errc::usage, "no key-value store kind given");
   int port = spec.port ? spec.port : kv_default_port(spec.kind);
   auto docker = remote_docker(r);
   std::string script =
@@ -107,8 +105,9 @@ Status run_kv(CommandRunner &r, const KvSpec &spec, const std::string &ip) {
           "for i in $(seq 1 900); do if check 2>/dev/null; then exit 0; fi; sleep 0.1; done\n"
           "echo \"the {} store did not become healthy within 90 s; its log:\" >&2\n"
           "{} logs --tail 20 swarmctl-kv >&2 || true\nexit 1\n",
-          spec.kind, docker);
-  auto out = run_script(r, fmt::format("start the {} key-value store", spec.kind), script);
+          kv_kind_name(spec.kind), docker);
+  auto out =
+      run_script(r, fmt::format("start the {} key-value store", kv_kind_name(spec.kind)), script);
   if (!out) return fail(out.error());
   return ok();
 }
@@ -151,13 +150,13 @@ std::string etcd_advertise_problem(const std::vector<std::string> &urls, const s
 Result<std::string> kv_status(CommandRunner &r, const KvSpec &spec) {
   int port = spec.port ? spec.port : kv_default_port(spec.kind);
   std::string script;
-  if (spec.kind == "etcd")
+  if (spec.kind == KvKind::Etcd)
     script = http_get_fn(port) +
              "echo \"leader: $(kvget /v2/stats/self | sed -n "
              "'s/.*\"leaderInfo\":{\"leader\":\"\\([^\"]*\\)\".*/\\1/p')\"\n"
              "echo \"keys under /docker:\"; kvget '/v2/keys/docker?recursive=true' | grep -o "
              "'\"key\":\"[^\"]*\"' | cut -d'\"' -f4 | sort\n";
-  else if (spec.kind == "consul")
+  else if (spec.kind == KvKind::Consul)
     script = http_get_fn(port) +
              "echo \"leader: $(kvget /v1/status/leader)\"\necho \"keys under docker/:\"; kvget "
              "'/v1/kv/docker/?keys' | tr ',' '\\n' | tr -d '[]\"'\n";

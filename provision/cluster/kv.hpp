@@ -1,6 +1,7 @@
 #pragma once
 // The key-value store container (Consul, etcd with the v2 API, ZooKeeper) on a host.
 #include <provision/ssh/runner.hpp>
+#include <provision/util/kv_kind.hpp>
 #include <provision/util/result.hpp>
 #include <string>
 #include <vector>
@@ -8,19 +9,20 @@
 namespace sc {
 
 struct KvSpec {
-  std::string kind;  // consul | etcd | zookeeper
+  KvKind kind = KvKind::None;
   std::string image; // "" = kv_default_image(kind)
-  int port = 0;      // 0 = kv_default_port(kind)
+  int port = 0;      // 0 = kv_default_port(kind) (provision/util/kv_kind.hpp)
 };
 
-int kv_default_port(const std::string &kind);
-std::string kv_default_image(const std::string &kind);
-// "consul://HOST:8500", "etcd://HOST:2379", "zk://HOST:2181"
-std::string kv_url(const std::string &kind, const std::string &host, int port);
+// The image swarmctl runs for the kind ("" for None).
+std::string kv_default_image(KvKind kind);
+// "consul://HOST:8500", "etcd://HOST:2379", "zk://HOST:2181" (port 0: the kind's own)
+std::string kv_url(KvKind kind, const std::string &host, int port);
 // The docker run arguments (after `docker run`) of the KV container, for tests and idempotency.
 std::vector<std::string> kv_run_args(const KvSpec &spec, const std::string &host_ip);
 // Runs (or keeps, when identical) the container swarmctl-kv with a restart policy and its port
 // published, then waits until the store answers its health endpoint on the host (deadline 90 s).
+// Errc::usage for KvKind::None.
 Status run_kv(CommandRunner &r, const KvSpec &spec, const std::string &host_ip);
 // The client URLs the members of the etcd at HOST:PORT advertise (GET /v2/members, asked from
 // the host `r` runs on).

@@ -12,7 +12,6 @@
 #include <provision/util/net.hpp>
 
 namespace sc {
-namespace {
 
 using Clock = TlsClock;
 
@@ -22,9 +21,7 @@ int ms_left(Clock::time_point deadline) {
   return left < 0 ? 0 : static_cast<int>(left);
 }
 
-Result<Fd> dial(const std::string &host, int port, Clock::time_point deadline) {
-  return tcp_connect(host, port, std::chrono::milliseconds(ms_left(deadline)));
-}
+namespace {
 
 std::string cert_names(X509 *cert) {
   std::string names;
@@ -109,17 +106,12 @@ Result<int> tls_io(SSL *ssl, int fd, Clock::time_point deadline, const std::func
   }
 }
 
-Status tls_connect(const std::string &host, int port, const TlsFiles &tls,
-                   Clock::time_point deadline, Fd &sock, SslH &ssl) {
-  // Connect first: an engine that is down is reported without reading any certificate.
-  auto dialed = dial(host, port, deadline);
-  if (!dialed) return fail(dialed.error());
-  sock = std::move(*dialed);
-  auto ctx = client_context(tls);
-  if (!ctx) return fail(ctx.error());
-  ssl.reset(SSL_new(ctx->get()));
+Status tls_handshake(const std::string &host, int port, SSL_CTX *ctx, SSL_SESSION *offer,
+                     Clock::time_point deadline, Fd &sock, SslH &ssl) {
+  ssl.reset(SSL_new(ctx));
   if (!ssl) return fail(Errc::io, "cannot create a TLS session");
   SSL_set_fd(ssl.get(), sock.get());
+  if (offer) SSL_set_session(ssl.get(), offer);
   if (!is_ip_address(host)) SSL_set_tlsext_host_name(ssl.get(), host.c_str());
   auto hs = tls_io(
       ssl.get(), sock.get(), deadline, [&] { return SSL_connect(ssl.get()); },
@@ -130,6 +122,8 @@ Status tls_connect(const std::string &host, int port, const TlsFiles &tls,
       return fail(Errc::auth, fmt::format("x509: {}", X509_verify_cert_error_string(v)));
     return fail(hs ? Error{Errc::unreachable, "tls handshake failed"} : hs.error());
   }
+  // A resumed session was checked, host name included, on the handshake that made it.
+  if (SSL_session_reused(ssl.get())) return ok();
   X509 *peer = SSL_get0_peer_certificate(ssl.get());
   if (!peer) return fail(Errc::auth, "x509: the server sent no certificate");
   int match = is_ip_address(host) ? X509_check_ip_asc(peer, host.c_str(), 0)
@@ -140,11 +134,15 @@ Status tls_connect(const std::string &host, int port, const TlsFiles &tls,
   return ok();
 }
 
-Status docker_tls_check(const std::string &host, int port, const TlsFiles &tls,
-                        std::chrono::milliseconds timeout) {
-  Fd sock;
-  SslH ssl;
-  return tls_connect(host, port, tls, Clock::now() + timeout, sock, ssl);
+Status tls_connect(const std::string &host, int port, const TlsFiles &tls,
+                   Clock::time_point deadline, Fd &sock, SslH &ssl) {
+  // Connect first: an engine that is down is reported without reading any certificate.
+  auto dialed = tcp_connect(host, port, std::chrono::milliseconds(ms_left(deadline)));
+  if (!dialed) return fail(dialed.error());
+  sock = std::move(*dialed);
+  auto ctx = client_context(tls);
+  if (!ctx) return fail(ctx.error());
+  return tls_handshake(host, port, ctx->get(), nullptr, deadline, sock, ssl);
 }
 
 } // namespace sc

@@ -28,6 +28,15 @@ using TlsClock = std::chrono::steady_clock;
 Status tls_connect(const std::string &host, int port, const TlsFiles &tls,
                    TlsClock::time_point deadline, Fd &sock, SslH &ssl);
 
+// The handshake on a connected `sock` with `ctx`, offering `offer` (a kept session, may be null):
+// the engine's certificate verified against the CA and matching `host` unless the engine resumed
+// the session. Errors as tls_connect's.
+Status tls_handshake(const std::string &host, int port, SSL_CTX *ctx, SSL_SESSION *offer,
+                     TlsClock::time_point deadline, Fd &sock, SslH &ssl);
+
+// Milliseconds left until `deadline`, 0 when past.
+int ms_left(TlsClock::time_point deadline);
+
 // Drives a non-blocking SSL call `f` until it completes (> 0), the peer closes (0) or the
 // deadline passes (Errc::timeout "WHAT: i/o timeout").
 Result<int> tls_io(SSL *ssl, int fd, TlsClock::time_point deadline, const std::function<int()> &f,
@@ -37,8 +46,10 @@ Result<int> tls_io(SSL *ssl, int fd, TlsClock::time_point deadline, const std::f
 // the machine's files, nothing more — no request, so no round trip beyond the handshake. The
 // engine's certificate must chain to the CA and match `host`. Under TLS 1.3 the engine's verdict
 // on the client certificate comes after the handshake, so (as with docker-machine) an engine that
-// refuses it is seen by the first request, not here.
+// refuses it is seen by the first request, not here. With `session_file`, the session the engine
+// hands out is kept there and offered next time (see tls_session.hpp): the files are then read
+// only if the engine asks for a full handshake.
 Status docker_tls_check(const std::string &host, int port, const TlsFiles &tls,
-                        std::chrono::milliseconds timeout);
+                        std::chrono::milliseconds timeout, const fs::path &session_file = {});
 
 } // namespace sc

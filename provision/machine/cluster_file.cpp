@@ -136,17 +136,19 @@ Status parse_kv(Builder &b, const YAML::Node &n) {
   const auto &c = b.c;
   auto s = section(c, n, {"name", "kind", "image", "port"}, "kv");
   if (!s) return fail(s.error());
-  b.f.kv_kind = "consul";
-  SC_TRY(set_string(c, *s, "kind", "kv.kind", b.f.kv_kind));
-  if (b.f.kv_kind != "consul" && b.f.kv_kind != "etcd" && b.f.kv_kind != "zookeeper")
+  std::string kind(kv_kind_name(KvKind::Consul));
+  SC_TRY(set_string(c, *s, "kind", "kv.kind", kind));
+  auto k = parse_kv_kind(kind);
+  if (!k || *k == KvKind::None)
     return fail(c.at(*get(*s, "kind"), "'kv.kind' must be consul, etcd or zookeeper"));
+  b.f.kv_kind = *k;
   SC_TRY(set_string(c, *s, "image", "kv.image", b.f.kv_image));
   if (const auto *p = get(*s, "port")) {
     auto port = integer_at(c, *p, "kv.port", 1, 65535);
     if (!port) return fail(port.error());
     b.f.kv_port = static_cast<int>(*port);
   }
-  std::string name = b.f.kv_kind;
+  std::string name(kv_kind_name(b.f.kv_kind));
   SC_TRY(set_string(c, *s, "name", "kv.name", name));
   return b.add(name, "kv", get(*s, "name") ? *get(*s, "name") : n);
 }

@@ -17,6 +17,7 @@
 //   subnet: 10.0.9.0/24}]
 #include <cstddef>
 #include <map>
+#include <provision/util/kv_kind.hpp>
 #include <provision/util/result.hpp>
 #include <string>
 #include <vector>
@@ -49,7 +50,8 @@ struct ClusterFile {
   std::string name;
   SwarmKind swarm_mode = SwarmKind::Classic;
   std::string swarm_image, swarm_strategy = "spread";
-  std::string kv_kind, kv_image;
+  KvKind kv_kind = KvKind::None; // None: no kv section
+  std::string kv_image;
   int kv_port = 0;
   std::vector<ClusterMachine> machines; // kv first, then masters, then nodes
   std::vector<ClusterNetwork> networks;

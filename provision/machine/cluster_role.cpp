@@ -12,11 +12,7 @@
 
 namespace sc {
 
-int kv_port_for(const std::string &kind) {
-  return kv_default_port(kind);
-}
-
-std::string kv_discovery_url(const std::string &kind, const std::string &host, int port) {
+std::string kv_discovery_url(KvKind kind, const std::string &host, int port) {
   return kv_url(kind, host, port);
 }
 
@@ -50,7 +46,7 @@ void warn_etcd_advertise(Services &s, CommandRunner &r, const std::string &disco
                          const std::string &prefix) {
   if (discovery.rfind("etcd://", 0) != 0) return;
   auto hostport = discovery.substr(7, discovery.find('/', 7) - 7);
-  auto hp = parse_host_port(hostport, kv_default_port("etcd"));
+  auto hp = parse_host_port(hostport, kv_default_port(KvKind::Etcd));
   if (!hp) return;
   auto urls = etcd_client_urls(r, hp->host, hp->port);
   if (!urls) {
@@ -97,8 +93,9 @@ Status configure_cluster_role(Services &s, Machine &m, CommandRunner &r,
                               const ProvisionOptions &o) {
   const auto &p = o.prefix;
   auto ip = advertise_ip(m);
-  if (!m.rec.kv.kind.empty()) {
-    auto step = s.ui.step(fmt::format("Starting the {} key-value store", m.rec.kv.kind), p);
+  if (m.rec.kv.kind != KvKind::None) {
+    auto step =
+        s.ui.step(fmt::format("Starting the {} key-value store", kv_kind_name(m.rec.kv.kind)), p);
     KvSpec spec{m.rec.kv.kind, m.rec.kv.image,
                 m.rec.kv.port ? m.rec.kv.port : kv_default_port(m.rec.kv.kind)};
     SC_TRY_CTX(run_kv(r, spec, ip), r.target());
@@ -232,7 +229,7 @@ Status print_kv_status(Services &s, const std::vector<std::string> &names) {
   if (!name) return fail(name.error());
   auto m = load_machine(s, *name);
   if (!m) return fail(m.error());
-  if (m->rec.kv.kind.empty())
+  if (m->rec.kv.kind == KvKind::None)
     return fail(Errc::usage,
                 fmt::format("machine {} runs no key-value store (create it with --kv)", *name));
   auto r = connect_machine(s, *m, std::chrono::seconds(30));

@@ -34,9 +34,7 @@ Status finish_cluster_up(Services &s, const ClusterFile &f, bool quiet);
 Status print_kv_status(Services &s, const std::vector<std::string> &names);
 // `swarmctl network create`: on `machine`, or the swarm master found in the store.
 Status create_network_cmd(Services &s, const std::string &machine, const ClusterNetwork &net);
-// Default port of a KV kind (consul 8500, etcd 2379, zookeeper 2181).
-int kv_port_for(const std::string &kind);
-// "consul://HOST:8500", "etcd://HOST:2379", "zk://HOST:2181"
-std::string kv_discovery_url(const std::string &kind, const std::string &host, int port);
+// "consul://HOST:8500", "etcd://HOST:2379", "zk://HOST:2181" (port 0: the kind's own)
+std::string kv_discovery_url(KvKind kind, const std::string &host, int port);
 
 } // namespace sc

@@ -41,7 +41,8 @@ Result<std::string> checked_url(Services &s, Machine &m, bool swarm) {
   SC_TRY_CTX(check_engine_url(*u), fmt::format("machine \"{}\"", m.rec.name));
   auto hp = parse_host_port(*u, k_engine_port);
   if (!hp) return fail(hp.error());
-  auto check = docker_tls_check(hp->host, hp->port, client_tls(s, m), std::chrono::seconds(20));
+  auto check = docker_tls_check(hp->host, hp->port, client_tls(s, m), std::chrono::seconds(20),
+                                s.store->machine_dir(m.rec.name) / "tls-session");
   if (!check)
     return fail(
         Errc::generic,

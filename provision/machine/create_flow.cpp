@@ -5,6 +5,7 @@
 #include <provision/machine/create_flow.hpp>
 #include <provision/machine/provision_flow.hpp>
 #include <provision/machine/remove_flow.hpp>
+#include <provision/util/kv_kind.hpp>
 #include <provision/util/net.hpp>
 #include <provision/util/poll.hpp>
 #include <regex>
@@ -12,15 +13,8 @@
 namespace sc {
 
 namespace {
-int default_kv_port(const std::string &scheme) {
-  if (scheme == "consul") return 8500;
-  if (scheme == "etcd") return 2379;
-  if (scheme == "zk") return 2181;
-  return 0;
-}
-
 bool is_kv_scheme(const std::string &scheme) {
-  return default_kv_port(scheme) != 0;
+  return kv_kind_of_scheme(scheme) != KvKind::None;
 }
 
 bool has_engine_opt(const HostRecord &r, const std::string &key) {
@@ -43,7 +37,7 @@ Result<std::string> resolve_discovery(Services &s, const std::string &url) {
   std::string hostpart = rest.substr(0, rest.find('/'));
   std::string path = rest.size() > hostpart.size() ? rest.substr(hostpart.size()) : "";
   if (!is_kv_scheme(scheme)) return url;
-  auto hp = parse_host_port(hostpart, default_kv_port(scheme));
+  auto hp = parse_host_port(hostpart, kv_default_port(kv_kind_of_scheme(scheme)));
   if (!hp) return fail(Errc::usage, fmt::format("--swarm-discovery: {}", hp.error().message));
   if (is_ip_address(hp->host) || !s.store->exists(hp->host)) return url;
   auto m = load_machine(s, hp->host);
@@ -53,7 +47,7 @@ Result<std::string> resolve_discovery(Services &s, const std::string &url) {
   auto ip = m->driver->cluster_address();
   if (!ip) return fail(ip.error().context(fmt::format("--swarm-discovery: machine {}", hp->host)));
   int port = hp->port;
-  if (!m->rec.kv.kind.empty() && hostpart.find(':') == std::string::npos && m->rec.kv.port)
+  if (m->rec.kv.kind != KvKind::None && hostpart.find(':') == std::string::npos && m->rec.kv.port)
     port = m->rec.kv.port;
   return fmt::format("{}://{}:{}{}", scheme, *ip, port, path);
 }
@@ -104,7 +98,7 @@ Status prepare_create(Services &s, CreateRequest &req, Driver &driver) {
       need_advertise = !has_engine_opt(rec, "cluster-advertise");
     }
   }
-  if (!rec.kv.kind.empty() && rec.kv.port == 0) rec.kv.port = kv_port_for(rec.kv.kind);
+  if (rec.kv.kind != KvKind::None && rec.kv.port == 0) rec.kv.port = kv_default_port(rec.kv.kind);
   SC_TRY(s.store->init());
   if (s.store->exists(rec.name)) {
     auto old = s.store->load(rec.name);

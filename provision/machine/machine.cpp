@@ -16,7 +16,7 @@ DriverContext driver_context(const Services &s, const HostRecord &rec) {
   ctx.role.swarm_agent = rec.swarm.agent && !rec.swarm.mode;
   ctx.role.swarm_mode = rec.swarm.mode;
   ctx.role.swarm_port = swarm_port(rec);
-  ctx.role.kv_port = rec.kv.kind.empty() ? 0 : rec.kv.port;
+  ctx.role.kv_port = rec.kv.kind == KvKind::None ? 0 : rec.kv.port;
   return ctx;
 }
 

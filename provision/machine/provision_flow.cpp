@@ -44,6 +44,26 @@ connect_machine(Services &s, Machine &m, std::chrono::milliseconds wait, bool co
   return runner;
 }
 
+namespace {
+TestRunnerHook &test_runner_hook() {
+  static TestRunnerHook hook;
+  return hook;
+}
+
+// The machine's runner for provisioning: its SSH session, or the unit tests' runner.
+Result<std::unique_ptr<CommandRunner>> open_runner(Services &s, Machine &m,
+                                                   std::chrono::milliseconds wait) {
+  if (test_runner_hook()) return test_runner_hook()(m);
+  auto r = connect_machine(s, m, wait);
+  if (!r) return fail(r.error());
+  return std::unique_ptr<CommandRunner>(std::move(*r));
+}
+} // namespace
+
+void set_test_runner_hook(TestRunnerHook hook) {
+  test_runner_hook() = std::move(hook);
+}
+
 CertPaths cert_paths(const HostRecord &rec) {
   const auto &a = rec.auth;
   return CertPaths{a.ca_cert_path, a.ca_private_key_path, a.client_cert_path, a.client_key_path};
@@ -186,7 +206,7 @@ static Status configure_remote_engine(Services &s, Machine &m, CommandRunner &ru
 static std::pair<std::vector<std::string>, std::vector<std::string>>
 split_preload_images(const HostRecord &rec) {
   std::set<std::string> role_images;
-  if (!rec.kv.kind.empty())
+  if (rec.kv.kind != KvKind::None)
     role_images.insert(
         normalize_image_ref(rec.kv.image.empty() ? kv_default_image(rec.kv.kind) : rec.kv.image));
   if (rec.swarm.is_swarm && !rec.swarm.mode)
@@ -233,10 +253,10 @@ Status provision_machine(Services &s, Machine &m, const ProvisionOptions &o) {
   auto ip = m.driver->ip();
   if (!ip) return fail(ip.error().context("get IP"));
 
-  std::unique_ptr<LibsshRunner> runner;
+  std::unique_ptr<CommandRunner> runner;
   {
     auto step = s.ui.step("Waiting for SSH to be available", p);
-    auto r = connect_machine(s, m, o.ssh_wait);
+    auto r = open_runner(s, m, o.ssh_wait);
     if (!r) return fail(r.error());
     runner = std::move(*r);
   }

@@ -37,6 +37,11 @@ struct ProvisionOptions {
 // `compression`: zlib on the connection (`ssh NAME -C`).
 Result<std::unique_ptr<LibsshRunner>>
 connect_machine(Services &s, Machine &m, std::chrono::milliseconds wait, bool compression = false);
+// Unit tests only: while set, provision_machine() takes the machine's command runner from `hook`
+// instead of opening its SSH session (the flow tests' scripted runner: no sshd runs in a unit
+// test). Set it before any flow runs; an empty function restores SSH.
+using TestRunnerHook = std::function<Result<std::unique_ptr<CommandRunner>>(Machine &m)>;
+void set_test_runner_hook(TestRunnerHook hook);
 // Client TLS files for the machine (DOCKER_CERT_PATH = machine dir).
 TlsFiles client_tls(const Services &s, const Machine &m);
 // The machine's CA and client certificate: its record's paths (the store's certs/, or the

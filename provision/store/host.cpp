@@ -192,12 +192,6 @@ constexpr auto tls_fields = [](auto &a, auto &&field) {
   field("ClientKey", a.tls_client_key);
 };
 
-constexpr auto kv_fields = [](auto &kv, auto &&field) {
-  field("Kind", kv.kind);
-  field("Image", kv.image);
-  field("Port", kv.port);
-};
-
 // The object a list writes, its keys in the list's order.
 template <class T, class List> OJ written(const T &from, List list) {
   OJ out = OJ::object();
@@ -257,7 +251,7 @@ nlohmann::ordered_json to_json(const HostRecord &h) {
                {"Status", h.status == MachineStatus::Unknown ? std::string_view(h.unknown_status)
                                                              : status_name(h.status)}};
   extras.update(written(h, extras_fields));
-  extras["KV"] = written(h.kv, kv_fields);
+  extras["KV"] = {{"Kind", kv_kind_name(h.kv.kind)}, {"Image", h.kv.image}, {"Port", h.kv.port}};
   extras["PreloadImages"] = h.preload_images;
   if (!a.tls_ca_cert.empty() || !a.tls_ca_key.empty() || !a.tls_client_cert.empty() ||
       !a.tls_client_key.empty())
@@ -299,7 +293,13 @@ Status read_extras(const Fields &x, HostRecord &h) {
   SC_TRY(read_fields(*tls, h.auth, tls_fields));
   auto kv = x.object("KV");
   if (!kv) return fail(kv.error());
-  return read_fields(*kv, h.kv, kv_fields);
+  std::string kind;
+  SC_TRY(kv->get("Kind", kind));
+  auto k = parse_kv_kind(kind);
+  if (!k) return fail(Errc::parse, "config.json: Swarmctl.KV.Kind: " + k.error().message);
+  h.kv.kind = *k;
+  SC_TRY(kv->get("Image", h.kv.image));
+  return kv->get("Port", h.kv.port);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 // store location on load, so a store directory can be moved or copied.
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <provision/util/kv_kind.hpp>
 #include <provision/util/ports.hpp>
 #include <provision/util/result.hpp>
 #include <string>
@@ -65,9 +66,9 @@ struct AuthOptions {
 };
 
 struct KvOptions {
-  std::string kind;  // "" | consul | etcd | zookeeper
-  std::string image; // "" = default for kind
-  int port = 0;      // 0 = default for kind
+  KvKind kind = KvKind::None; // "Kind": "" | consul | etcd | zookeeper
+  std::string image;          // "" = default for kind
+  int port = 0;               // 0 = default for kind
 };
 
 // How far a machine's create got ("Status" in the record's "Swarmctl" object, as these strings:

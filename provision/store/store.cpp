@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <provision/store/store.hpp>
+#include <provision/util/c_handle.hpp>
 #include <provision/util/fd.hpp>
 
 namespace sc {
@@ -76,16 +77,15 @@ Result<std::vector<std::string>> Store::names() const {
     if (!S_ISDIR(st.st_mode))
       return fail(Errc::io, fmt::format("storage path {} is not a directory", p.string()));
   }
-  DIR *d = ::opendir(machines_dir().c_str());
+  CHandle<DIR *, ::closedir> d(::opendir(machines_dir().c_str()));
   if (!d)
     return fail(Errc::io, fmt::format("cannot read the machines in {}: {}", machines_dir().string(),
                                       std::strerror(errno)));
-  while (auto *e = ::readdir(d)) {
+  while (auto *e = ::readdir(d.get())) {
     std::string n = e->d_name;
     if (n.empty() || n[0] == '.') continue;
     if (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN) names.push_back(n);
   }
-  ::closedir(d);
   std::sort(names.begin(), names.end(), natural_less);
   return names;
 }

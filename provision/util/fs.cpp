@@ -18,7 +18,8 @@ std::string errno_msg(const fs::path &p, const char *what) {
 }
 } // namespace
 
-Status atomic_write(const fs::path &path, std::string_view data, unsigned mode) {
+Status atomic_write(const fs::path &path, std::string_view data, unsigned mode,
+                    Durability durability) {
   auto dir = path.parent_path();
   if (dir.empty()) dir = ".";
   std::random_device rd;
@@ -38,7 +39,8 @@ Status atomic_write(const fs::path &path, std::string_view data, unsigned mode) 
     }
     off += static_cast<size_t>(w);
   }
-  if (::fsync(fd.get()) != 0 || fd.close() != 0) {
+  bool sync = durability == Durability::synced;
+  if ((sync && ::fsync(fd.get()) != 0) || fd.close() != 0) {
     auto e = errno_msg(tmp, "fsync");
     ::unlink(tmp.c_str());
     return fail(Errc::io, e);
@@ -48,6 +50,7 @@ Status atomic_write(const fs::path &path, std::string_view data, unsigned mode) 
     ::unlink(tmp.c_str());
     return fail(Errc::io, e);
   }
+  if (!sync) return ok();
   if (Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); dfd) ::fsync(dfd.get());
   return ok();
 }

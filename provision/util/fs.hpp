@@ -12,9 +12,14 @@
 namespace sc {
 namespace fs = std::filesystem;
 
+// synced: on disk when atomic_write returns. cache: a file whose loss only costs time (a kept TLS
+// session) is written without the two fsyncs, which cost tens of ms on some disks; a reader still
+// sees the old or the new file whole.
+enum class Durability { synced, cache };
 // Writes data to path atomically (temp in the same dir, fsync, rename, fsync dir), mode applied
 // to the temp file before any byte is written.
-Status atomic_write(const fs::path &path, std::string_view data, unsigned mode = 0600);
+Status atomic_write(const fs::path &path, std::string_view data, unsigned mode = 0600,
+                    Durability durability = Durability::synced);
 // The whole file. Errc::not_found when missing, Errc::usage for a directory, Errc::io when it is
 // larger than `limit` bytes (files from outside: a cluster file, a record, a remote's answer).
 Result<std::string> read_file(const fs::path &path,

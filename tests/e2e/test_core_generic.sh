@@ -30,6 +30,18 @@ ls_line=$(sc ls --filter name=gen1 --format '{{.Name}} {{.DriverName}} {{.State}
 check "ls shows Running and the Docker version" grep -qE "^gen1 generic Running tcp://$IP1:2376 v20\.10\." <<<"$ls_line"
 eq "url" "tcp://$IP1:2376" "$(sc url gen1)"
 eq "status" "Running" "$(sc status gen1)"
+# env keeps the session dockerd hands out and resumes it: with the client key made unreadable
+# (same inode, size and mtime, other bytes) env still works only if nothing was re-read.
+d1="$SWARMCTL_STORAGE_PATH/machines/gen1"
+rm -f "$d1/tls-session"
+check "env keeps dockerd's TLS session (mode 0600)" bash -c "sc() { \"$SWARMCTL_BIN\" \"\$@\"; }; sc env gen1 >/dev/null && test \"\$(stat -c %a '$d1/tls-session')\" = 600"
+cp -p "$d1/key.pem" "$E2E_TMP/key.bak"
+head -c "$(stat -c %s "$d1/key.pem")" /dev/zero | tr '\0' x | dd of="$d1/key.pem" conv=notrunc status=none
+touch -r "$E2E_TMP/key.bak" "$d1/key.pem"
+check "a second env resumes it without reading the key" sc env gen1
+dd if="$E2E_TMP/key.bak" of="$d1/key.pem" conv=notrunc status=none
+touch -r "$E2E_TMP/key.bak" "$d1/key.pem"
+check "env still checks a changed engine in full" bash -c "sc() { \"$SWARMCTL_BIN\" \"\$@\"; }; touch '$d1/ca.pem' && sc env gen1 >/dev/null"
 check "server key is 0600 on the host" sc ssh gen1 -- 'test "$(stat -c %a /etc/docker/server-key.pem)" = 600'
 check "ssh passes the exit code through" bash -c "sc() { \"$SWARMCTL_BIN\" \"\$@\"; }; sc ssh gen1 -- exit 7; test \$? -eq 7"
 check "provision is idempotent" sc provision gen1

@@ -3,7 +3,7 @@
 // no cloud, no root), so this driver lives in-process. Every call is recorded in a journal
 // shared by all the machines of a test ("m1 create", "m1 remove"...), and the test says which
 // calls fail. The host it "creates" runs no SSH server: provisioning stops at the SSH step unless
-// the test provides a runner.
+// the test provides a runner (runner_scope.hpp).
 #include <algorithm>
 #include <drivers/driver.hpp>
 #include <drivers/registry.hpp>
@@ -21,6 +21,7 @@ struct FakeWorld {
   std::vector<std::string> journal; // "NAME CALL", in call order
   std::set<std::string> failing;    // "NAME CALL" that fail (CALL: pre_create_check, create,...)
   std::set<std::string> hosts;      // machines whose host exists (created, not removed)
+  int engine_port = 0;              // the hosts' Docker TLS port; 0 = docker-machine's 2376
 
   // Records the call; true when the test made it fail.
   bool call(const std::string &name, const std::string &what) {
@@ -78,6 +79,9 @@ public:
     return m_world->hosts.count(m_name) ? State::Running : State::None;
   }
   Result<std::string> ip() override { return std::string("127.0.0.1"); }
+  int engine_port() const override {
+    return m_world->engine_port ? m_world->engine_port : Driver::engine_port();
+  }
   Result<SshEndpoint> ssh_endpoint() override {
     SC_TRY(step("ssh_endpoint"));
     return fail(Errc::generic, "the fake host " + m_name + " has no SSH server");

@@ -41,13 +41,13 @@ nodes: {prefix: node, count: 2}
 
 TEST_CASE("up order: the KV machine, the master, then the others in file order") {
   ClusterFile f;
-  f.kv_kind = "consul";
+  f.kv_kind = KvKind::Consul;
   f.machines = {machine("n1", "node"), machine("boss", "master"), machine("n2", "node"),
                 machine("store", "kv")};
   CHECK(names_in(f, up_order(f)) == std::vector<std::string>{"store", "boss", "n1", "n2"});
   // Swarm mode, no KV machine: the master first.
   f.machines.pop_back();
-  f.kv_kind.clear();
+  f.kv_kind = KvKind::None;
   CHECK(names_in(f, up_order(f)) == std::vector<std::string>{"boss", "n1", "n2"});
   // No master either: file order.
   f.machines = {machine("a", "node"), machine("b", "node")};

@@ -41,6 +41,10 @@ TEST_CASE("cluster file: a value of the wrong type names the key and the type ex
         "x.yml:2:35: 'swarm.master' must be a string, got a mapping");
   CHECK(error_of("cluster: c\nkv: {kind: [etcd]}\nswarm: {mode: classic}\n") ==
         "x.yml:2:12: 'kv.kind' must be a string, got a list");
+  CHECK(error_of("cluster: c\nkv: {kind: redis}\nswarm: {mode: classic}\n") ==
+        "x.yml:2:12: 'kv.kind' must be consul, etcd or zookeeper");
+  CHECK(error_of("cluster: c\nkv: {kind: ''}\nswarm: {mode: classic}\n") ==
+        "x.yml:2:12: 'kv.kind' must be consul, etcd or zookeeper");
   CHECK(error_of(std::string(k_head) + "nodes: {count: [1]}\n") ==
         "x.yml:3:16: 'nodes.count' must be an integer from 0 to 200, got a list");
   CHECK(error_of(std::string(k_head) + "nodes: {count: many}\n") ==

@@ -34,7 +34,7 @@ networks:
   CHECK(f->machines[3].driver == "local");
   CHECK(f->machines[3].driver_options.at("local-cidr") ==
         std::vector<std::string>{"192.168.50.1/24"});
-  CHECK(f->kv_kind == "etcd");
+  CHECK(f->kv_kind == KvKind::Etcd);
   REQUIRE(f->networks.size() == 1);
   CHECK(f->networks[0].subnet == "10.0.9.0/24");
   CHECK(f->networks[0].driver == "overlay");
@@ -165,8 +165,8 @@ TEST_CASE("cluster file: images swarmctl runs go only where it runs them") {
 
 TEST_CASE("cluster file: the shipped examples describe the seed topology") {
   // templates/examples/*.yml: a KV host named consul, a classic master, three nodes.
-  for (const auto &[file, driver, kind] :
-       {std::tuple{"seed.yml", "virtualbox", "consul"}, {"seed-local.yml", "local", "etcd"}}) {
+  for (const auto &[file, driver, kind] : {std::tuple{"seed.yml", "virtualbox", KvKind::Consul},
+                                           {"seed-local.yml", "local", KvKind::Etcd}}) {
     INFO(file);
     auto f = load_cluster_file(std::string(SC_SOURCE_DIR) + "/templates/examples/" + file);
     REQUIRE(f);

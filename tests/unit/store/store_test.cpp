@@ -67,7 +67,7 @@ HostRecord sample(const std::string &name) {
   h.swarm.discovery = "consul://10.0.0.1:8500";
   h.swarm.mode = true;
   h.auth.server_cert_sans = {"docker.example.com", "10.1.2.3"};
-  h.kv.kind = "consul";
+  h.kv.kind = KvKind::Consul;
   h.kv.port = 8500;
   h.status = MachineStatus::Provisioned;
   h.failed_step = "";
@@ -180,7 +180,7 @@ TEST_CASE("store: a saved record loads back field by field") {
   CHECK(r->auth.ca_cert_path == (s.root() / "certs/ca.pem").string());
   CHECK(r->auth.client_key_path == (s.root() / "certs/key.pem").string());
   CHECK(r->auth.server_key_path == (s.machine_dir("round.trip-1") / "server-key.pem").string());
-  CHECK(r->kv.kind == "consul");
+  CHECK(r->kv.kind == KvKind::Consul);
   CHECK(r->kv.port == 8500);
   CHECK(r->status == MachineStatus::Provisioned);
   CHECK(r->cert_ip == "192.168.99.12");

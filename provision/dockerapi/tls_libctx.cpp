@@ -1,0 +1,112 @@
+#include <openssl/core_dispatch.h>
+#include <openssl/evp.h>
+#include <openssl/provider.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+
+#include <array>
+#include <mutex>
+#include <provision/dockerapi/tls_libctx.hpp>
+#include <string_view>
+#include <strings.h>
+#include <vector>
+
+namespace sc {
+namespace {
+
+// Operations taken whole (random generators, key decoders/encoders), and, for the others, the
+// algorithms a TLS client needs: AEAD record ciphers, handshake hashes and KDFs, (EC)DHE groups,
+// ECDSA/RSA(-PSS) signatures.
+bool wanted(int op, std::string_view names) {
+  if (op == OSSL_OP_RAND || op == OSSL_OP_DECODER || op == OSSL_OP_ENCODER || op == OSSL_OP_STORE)
+    return true;
+  static constexpr std::array<std::string_view, 19> k_keep = {
+      "AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305",
+      "SHA1",        "SHA2-224",    "SHA2-256",
+      "SHA2-384",    "SHA2-512",    "HMAC",
+      "HKDF",        "TLS13-KDF",   "TLS1-PRF",
+      "EC",          "X25519",      "RSA",
+      "RSA-PSS",     "ECDH",        "ECDSA",
+      "X448"};
+  // `names` is "NAME:ALIAS:OID...".
+  while (!names.empty()) {
+    auto colon = names.find(':');
+    auto name = names.substr(0, colon);
+    for (auto k : k_keep)
+      if (k.size() == name.size() && ::strncasecmp(k.data(), name.data(), k.size()) == 0)
+        return true;
+    names = colon == std::string_view::npos ? std::string_view{} : names.substr(colon + 1);
+  }
+  return false;
+}
+
+struct Filter {
+  OSSL_PROVIDER *inner = nullptr; // the default provider, in the default library context
+  std::array<std::vector<OSSL_ALGORITHM>, 64> ops;
+};
+Filter g_filter;
+
+const OSSL_ALGORITHM *filter_query(void *, int op, int *no_cache) {
+  *no_cache = 0;
+  if (op <= 0 || op >= static_cast<int>(g_filter.ops.size()) || g_filter.ops[op].size() < 2)
+    return nullptr;
+  return g_filter.ops[op].data();
+}
+
+int filter_capabilities(void *, const char *capability, OSSL_CALLBACK *cb, void *arg) {
+  // The TLS groups and their parameters (TLS-GROUP) come from the default provider.
+  return OSSL_PROVIDER_get_capabilities(g_filter.inner, capability, cb, arg);
+}
+
+const OSSL_DISPATCH k_filter_dispatch[] = {
+    {OSSL_FUNC_PROVIDER_QUERY_OPERATION, reinterpret_cast<void (*)(void)>(filter_query)},
+    {OSSL_FUNC_PROVIDER_GET_CAPABILITIES, reinterpret_cast<void (*)(void)>(filter_capabilities)},
+    {0, nullptr}};
+
+// The filter shares the default provider's context: its algorithms run as the default
+// provider's, fetching what they use inside (a DRBG's digest, a KDF's hash) from its context.
+int filter_init(const OSSL_CORE_HANDLE *, const OSSL_DISPATCH *, const OSSL_DISPATCH **out,
+                void **provctx) {
+  *provctx = OSSL_PROVIDER_get0_provider_ctx(g_filter.inner);
+  *out = k_filter_dispatch;
+  return 1;
+}
+
+OSSL_LIB_CTX *make_libctx() {
+  OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT |
+                       OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
+                   nullptr);
+  // Certificate signatures name their digest by a legacy id (X509_verify_cert looks it up).
+  for (const EVP_MD *md : {EVP_sha1(), EVP_sha224(), EVP_sha256(), EVP_sha384(), EVP_sha512()})
+    EVP_add_digest(md);
+  RAND_set_DRBG_type(nullptr, "HASH-DRBG", nullptr, nullptr, "SHA256");
+  g_filter.inner = OSSL_PROVIDER_load(nullptr, "default");
+  if (!g_filter.inner) return nullptr;
+  for (int op = 1; op < static_cast<int>(g_filter.ops.size()); ++op) {
+    int no_cache = 0;
+    const OSSL_ALGORITHM *all = OSSL_PROVIDER_query_operation(g_filter.inner, op, &no_cache);
+    for (const OSSL_ALGORITHM *a = all; a && a->algorithm_names; ++a)
+      if (wanted(op, a->algorithm_names)) g_filter.ops[op].push_back(*a);
+    g_filter.ops[op].push_back(OSSL_ALGORITHM{nullptr, nullptr, nullptr, nullptr});
+  }
+  OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
+  if (!ctx) return nullptr;
+  if (OSSL_PROVIDER_add_builtin(ctx, "swarmctl-tls", filter_init) != 1 ||
+      !OSSL_PROVIDER_load(ctx, "swarmctl-tls") ||
+      RAND_set_DRBG_type(ctx, "HASH-DRBG", nullptr, nullptr, "SHA256") != 1) {
+    OSSL_LIB_CTX_free(ctx);
+    return nullptr;
+  }
+  return ctx;
+}
+
+} // namespace
+
+OSSL_LIB_CTX *tls_check_libctx() {
+  static std::once_flag once;
+  static OSSL_LIB_CTX *ctx = nullptr;
+  std::call_once(once, [] { ctx = make_libctx(); });
+  return ctx;
+}
+
+} // namespace sc
