@@ -19,6 +19,17 @@ int report_status(Services &s, const Status &st) {
   return st ? 0 : report(s, st.error());
 }
 
+CLI::App *add_machine_command(CLI::App &app, const std::string &name, const std::string &help,
+                              std::vector<std::string> &names, bool several,
+                              const std::string &more) {
+  auto *c = app.add_subcommand(name, help);
+  c->footer(
+      (several ? "Argument(s) are one or more machine names." : "Argument is a machine name.") +
+      more);
+  c->add_option("name", names, several ? "Machine names" : "Machine name");
+  return c;
+}
+
 namespace {
 std::string join_argv(int argc, char **argv) {
   std::string out;

@@ -124,47 +124,55 @@ int run_action(Services &s, const std::vector<std::string> &given, const Action 
   return failed ? report(s, joined) : 0;
 }
 
-Status do_start(Services &s, Machine &m) {
-  auto st = m.driver->state();
-  if (st && *st == State::Running)
-    return fail(Errc::generic, fmt::format("Machine \"{}\" is already running.", m.rec.name));
-  s.ui.info(fmt::format("Starting \"{}\"...", m.rec.name));
-  SC_TRY(m.driver->start());
-  SC_TRY(wait_state(m, State::Running, std::chrono::minutes(3)));
-  SC_TRY(after_boot(s, m));
-  s.ui.info(fmt::format("Machine \"{}\" was started.", m.rec.name));
+// A power action as docker-machine reports it: "Starting \"NAME\"...", the driver's call, the wait
+// for the state it leads to, then "Machine \"NAME\" was started." (restart says nothing more).
+struct Power {
+  const char *doing;
+  const char *done; // nullptr: no closing line
+  State leads_to;
+  std::chrono::minutes wait;
+};
+
+// A machine that comes up again is checked by after_boot (new address, certificate, engine).
+Status power(Services &s, Machine &m, const Power &p, const std::function<Status()> &call) {
+  s.ui.info(fmt::format("{} \"{}\"...", p.doing, m.rec.name));
+  SC_TRY(call());
+  SC_TRY(wait_state(m, p.leads_to, p.wait));
+  if (p.leads_to == State::Running) SC_TRY(after_boot(s, m));
+  if (p.done) s.ui.info(fmt::format("Machine \"{}\" was {}.", m.rec.name, p.done));
   return ok();
+}
+
+// docker-machine refuses to start a running machine and to stop a stopped one.
+Status refuse_if(Machine &m, State state, const char *word) {
+  auto st = m.driver->state();
+  if (st && *st == state)
+    return fail(Errc::generic, fmt::format("Machine \"{}\" is already {}.", m.rec.name, word));
+  return ok();
+}
+
+Status do_start(Services &s, Machine &m) {
+  SC_TRY(refuse_if(m, State::Running, "running"));
+  return power(s, m, {"Starting", "started", State::Running, std::chrono::minutes(3)},
+               [&] { return m.driver->start(); });
 }
 
 Status do_stop(Services &s, Machine &m) {
-  auto st = m.driver->state();
-  if (st && *st == State::Stopped)
-    return fail(Errc::generic, fmt::format("Machine \"{}\" is already stopped.", m.rec.name));
-  s.ui.info(fmt::format("Stopping \"{}\"...", m.rec.name));
-  SC_TRY(m.driver->stop());
-  SC_TRY(wait_state(m, State::Stopped, std::chrono::minutes(3)));
-  s.ui.info(fmt::format("Machine \"{}\" was stopped.", m.rec.name));
-  return ok();
+  SC_TRY(refuse_if(m, State::Stopped, "stopped"));
+  return power(s, m, {"Stopping", "stopped", State::Stopped, std::chrono::minutes(3)},
+               [&] { return m.driver->stop(); });
 }
 
 Status do_kill(Services &s, Machine &m) {
-  s.ui.info(fmt::format("Killing \"{}\"...", m.rec.name));
-  SC_TRY(m.driver->kill());
-  SC_TRY(wait_state(m, State::Stopped, std::chrono::minutes(1)));
-  s.ui.info(fmt::format("Machine \"{}\" was killed.", m.rec.name));
-  return ok();
+  return power(s, m, {"Killing", "killed", State::Stopped, std::chrono::minutes(1)},
+               [&] { return m.driver->kill(); });
 }
 
 Status do_restart(Services &s, Machine &m) {
   auto st = m.driver->state();
-  s.ui.info(fmt::format("Restarting \"{}\"...", m.rec.name));
-  if (st && *st == State::Stopped)
-    SC_TRY(m.driver->start());
-  else
-    SC_TRY(m.driver->restart());
-  SC_TRY(wait_state(m, State::Running, std::chrono::minutes(3)));
-  SC_TRY(after_boot(s, m));
-  return ok();
+  bool stopped = st && *st == State::Stopped;
+  return power(s, m, {"Restarting", nullptr, State::Running, std::chrono::minutes(3)},
+               [&] { return stopped ? m.driver->start() : m.driver->restart(); });
 }
 
 bool confirm(const std::string &question) {
@@ -221,6 +229,7 @@ void add_simple_actions(CLI::App &app, Services &s, int &rc) {
     const char *name;
     const char *help;
     Action act;
+    const char *footer = ""; // after "Argument(s) are one or more machine names."
   };
   std::vector<Simple> simple = {
       {"start", "Start a machine", do_start},
@@ -231,19 +240,14 @@ void add_simple_actions(CLI::App &app, Services &s, int &rc) {
        [](Services &s, Machine &m) -> Status {
          ProvisionOptions o;
          return provision_machine(s, m, o);
-       }},
-      {"upgrade", "Upgrade a machine to the latest version of Docker", upgrade_machine},
+       },
+       " Idempotent: resumes a create that failed."},
+      {"upgrade", "Upgrade a machine to the latest version of Docker", upgrade_machine,
+       " The Docker version pinned with create's --engine-version, if any, is kept."},
   };
   for (auto &sp : simple) {
     auto names = std::make_shared<std::vector<std::string>>();
-    auto *c = app.add_subcommand(sp.name, sp.help);
-    std::string n = sp.name;
-    c->footer(n == "provision" ? "Argument(s) are one or more machine names. Idempotent: resumes "
-                                 "a create that failed."
-              : n == "upgrade" ? "Argument(s) are one or more machine names. The Docker version "
-                                 "pinned with create's --engine-version, if any, is kept."
-                               : "Argument(s) are one or more machine names.");
-    c->add_option("name", *names, "Machine names");
+    auto *c = add_machine_command(app, sp.name, sp.help, *names, true, sp.footer);
     auto act = sp.act;
     bool is_restart = std::string(sp.name) == "restart";
     bool is_start = std::string(sp.name) == "start";
@@ -262,9 +266,8 @@ void add_regenerate_certs(CLI::App &app, Services &s, int &rc) {
   auto names = std::make_shared<std::vector<std::string>>();
   auto force = std::make_shared<bool>(false);
   auto client = std::make_shared<bool>(false);
-  auto *c = app.add_subcommand("regenerate-certs", "Regenerate TLS Certificates for a machine");
-  c->footer("Argument(s) are one or more machine names.");
-  c->add_option("name", *names, "Machine names");
+  auto *c = add_machine_command(app, "regenerate-certs",
+                                "Regenerate TLS Certificates for a machine", *names, true);
   c->add_flag("-f,--force", *force, "Force rebuild and do not prompt");
   c->add_flag("--client-certs", *client,
               "Also regenerate the client certificate (signed by the same CA)");
@@ -292,9 +295,7 @@ void add_rm(CLI::App &app, Services &s, int &rc) {
   auto names = std::make_shared<std::vector<std::string>>();
   auto force = std::make_shared<bool>(false);
   auto yes = std::make_shared<bool>(false);
-  auto *c = app.add_subcommand("rm", "Remove a machine");
-  c->footer("Argument(s) are one or more machine names.");
-  c->add_option("name", *names, "Machine names");
+  auto *c = add_machine_command(app, "rm", "Remove a machine", *names, true);
   c->add_flag("-f,--force", *force,
               "Remove local configuration even if machine cannot be removed, also implies an "
               "automatic yes (`-y`)");

@@ -69,10 +69,9 @@ int run_env(Services &s, const EnvOptions &o) {
 
 void add_env(CLI::App &app, Services &s, int &rc) {
   auto o = std::make_shared<EnvOptions>();
-  auto *env = app.add_subcommand(
-      "env", "Display the commands to set up the environment for the Docker client");
-  env->footer("Argument is a machine name.");
-  env->add_option("name", o->names, "Machine name");
+  auto *env = add_machine_command(
+      app, "env", "Display the commands to set up the environment for the Docker client", o->names,
+      false);
   env->add_flag("--swarm", o->swarm, "Display the Swarm config instead of the Docker daemon");
   env->add_option("--shell", o->shell,
                   "Force environment to be configured for a specified shell: [fish, cmd, "
@@ -83,9 +82,8 @@ void add_env(CLI::App &app, Services &s, int &rc) {
 
   auto names = std::make_shared<std::vector<std::string>>();
   auto swarm = std::make_shared<bool>(false);
-  auto *cfg = app.add_subcommand("config", "Print the connection config for machine");
-  cfg->footer("Argument is a machine name.");
-  cfg->add_option("name", *names, "Machine name");
+  auto *cfg =
+      add_machine_command(app, "config", "Print the connection config for machine", *names, false);
   cfg->add_flag("--swarm", *swarm, "Display the Swarm config instead of the Docker daemon");
   cfg->callback([names, swarm, &s, &rc] {
     one_machine(s, rc, *names, [&](Machine &m) -> Status {

@@ -39,9 +39,8 @@ namespace {
 void add_inspect(CLI::App &app, Services &s, int &rc) {
   auto names = std::make_shared<std::vector<std::string>>();
   auto format = std::make_shared<std::string>();
-  auto *c = app.add_subcommand("inspect", "Inspect information about a machine");
-  c->footer("Argument is a machine name.");
-  c->add_option("name", *names, "Machine name");
+  auto *c =
+      add_machine_command(app, "inspect", "Inspect information about a machine", *names, false);
   c->add_option("-f,--format", *format, "Format the output using the given go template.");
   c->callback([=, &app, &s, &rc] {
     if (names->size() > 1) (void)print_help(app, s, {"inspect"}, "");
@@ -51,9 +50,7 @@ void add_inspect(CLI::App &app, Services &s, int &rc) {
 
 void add_ip(CLI::App &app, Services &s, int &rc) {
   auto names = std::make_shared<std::vector<std::string>>();
-  auto *c = app.add_subcommand("ip", "Get the IP address of a machine");
-  c->footer("Argument(s) are one or more machine names.");
-  c->add_option("name", *names, "Machine names");
+  auto *c = add_machine_command(app, "ip", "Get the IP address of a machine", *names, true);
   c->callback([=, &s, &rc] {
     auto list = names_or_default(s, *names);
     if (!list) {
@@ -80,9 +77,7 @@ void add_ip(CLI::App &app, Services &s, int &rc) {
 
 void add_url(CLI::App &app, Services &s, int &rc) {
   auto names = std::make_shared<std::vector<std::string>>();
-  auto *c = app.add_subcommand("url", "Get the URL of a machine");
-  c->footer("Argument is a machine name.");
-  c->add_option("name", *names, "Machine name");
+  auto *c = add_machine_command(app, "url", "Get the URL of a machine", *names, false);
   c->callback([=, &s, &rc] {
     one_machine(s, rc, *names, [&](Machine &m) -> Status {
       SC_TRY(require_running(m));
@@ -96,9 +91,7 @@ void add_url(CLI::App &app, Services &s, int &rc) {
 
 void add_status(CLI::App &app, Services &s, int &rc) {
   auto names = std::make_shared<std::vector<std::string>>();
-  auto *c = app.add_subcommand("status", "Get the status of a machine");
-  c->footer("Argument is a machine name.");
-  c->add_option("name", *names, "Machine name");
+  auto *c = add_machine_command(app, "status", "Get the status of a machine", *names, false);
   c->callback([=, &s, &rc] {
     one_machine(s, rc, *names, [&](Machine &m) -> Status {
       auto st = m.driver->state();

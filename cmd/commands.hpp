@@ -18,6 +18,13 @@ void add_cluster(CLI::App &app, Services &s, int &rc); // kv, network, up, down
 int report(Services &s, const Error &e);
 int report_status(Services &s, const Status &st);
 
+// Adds subcommand `name` whose arguments are machine names, bound to `names`; its footer says how
+// many, as docker-machine's do ("Argument is a machine name." or "Argument(s) are one or more
+// machine names."), then `more` (a sentence of its own, with its leading space).
+CLI::App *add_machine_command(CLI::App &app, const std::string &name, const std::string &help,
+                              std::vector<std::string> &names, bool several,
+                              const std::string &more = "");
+
 // Runs fn for one machine (the name given, or "default"); reports what fails (rc 0 or 1).
 template <class F>
 void one_machine(Services &s, int &rc, const std::vector<std::string> &names, F fn) {

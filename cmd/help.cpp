@@ -6,6 +6,7 @@
 #include <drivers/registry.hpp>
 #include <fmt/format.h>
 #include <provision/util/fs.hpp>
+#include <provision/util/text.hpp>
 
 namespace sc {
 
@@ -55,19 +56,8 @@ bool shown(const CLI::Option *o, const CLI::App &cmd) {
   return o->nonpositional() && !o->get_group().empty() && o != cmd.get_help_ptr();
 }
 
-std::vector<std::string> words_of(const std::string &path) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < path.size()) {
-    size_t sp = path.find(' ', start);
-    if (sp == std::string::npos) sp = path.size();
-    out.push_back(path.substr(start, sp - start));
-    start = sp + 1;
-  }
-  return out;
-}
-
-const CLI::App *find_command(const CLI::App &app, const std::vector<std::string> &path) {
+// The command at `path` (its words: strings or string_views), nullptr when there is none.
+template <class Words> const CLI::App *find_command(const CLI::App &app, const Words &path) {
   const CLI::App *at = &app;
   for (const auto &w : path) {
     const CLI::App *next = nullptr;
@@ -194,7 +184,7 @@ Status write_man_pages(const CLI::App &app, const Services &s, const fs::path &d
   auto a = app_doc(app, s);
   SC_TRY(atomic_write(dir / (s.program + ".1"), render_man_app(a), 0644));
   for (const auto &c : a.commands) {
-    const CLI::App *cmd = find_command(app, words_of(c.path));
+    const CLI::App *cmd = find_command(app, split(c.path, ' '));
     if (!cmd) continue;
     auto doc = command_doc(*cmd, "", true);
     // A page names the program, not the path it was run by (docker-machine's os.Args[0] hints).

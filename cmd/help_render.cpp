@@ -3,6 +3,7 @@
 #include <cmd/help_render.hpp>
 #include <cstddef>
 #include <fmt/format.h>
+#include <provision/util/text.hpp>
 
 namespace sc {
 
@@ -25,21 +26,6 @@ size_t text_width(std::string_view s) {
   for (unsigned char c : s)
     n += (c & 0xC0) != 0x80;
   return n;
-}
-
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string_view::npos) {
-      lines.push_back(text.substr(start));
-      break;
-    }
-    lines.push_back(text.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return lines;
 }
 
 // The text as a sentence: a final period added when missing.
@@ -120,7 +106,7 @@ std::string flag_line(const FlagDoc &f) {
 }
 
 std::string tab_align(std::string_view text) {
-  auto lines = split_lines(text);
+  auto lines = split(text, '\n');
   std::string out;
   size_t i = 0;
   while (i < lines.size()) {

@@ -1,46 +1,35 @@
 #include <algorithm>
 #include <drivers/driver.hpp>
 #include <fmt/format.h>
+#include <provision/util/name_table.hpp>
 #include <provision/util/number.hpp>
 
 namespace sc {
 
+namespace {
+// docker-machine's state names (libmachine/state): the one list for printing and parsing.
+constexpr NameEntry<State> k_state_names[] = {{State::None, ""},
+                                              {State::Running, "Running"},
+                                              {State::Paused, "Paused"},
+                                              {State::Saved, "Saved"},
+                                              {State::Stopped, "Stopped"},
+                                              {State::Stopping, "Stopping"},
+                                              {State::Starting, "Starting"},
+                                              {State::Error, "Error"},
+                                              {State::Timeout, "Timeout"},
+                                              {State::Creating, "Creating"}};
+} // namespace
+
 std::string_view state_name(State s) {
-  switch (s) {
-  case State::None:
-    return "";
-  case State::Running:
-    return "Running";
-  case State::Paused:
-    return "Paused";
-  case State::Saved:
-    return "Saved";
-  case State::Stopped:
-    return "Stopped";
-  case State::Stopping:
-    return "Stopping";
-  case State::Starting:
-    return "Starting";
-  case State::Error:
-    return "Error";
-  case State::Creating:
-    return "Creating";
-  case State::Timeout:
-    return "Timeout";
-  }
-  return "";
+  return name_in(k_state_names, s);
 }
 
 std::optional<State> parse_state(std::string_view s) {
-  auto lower = [](std::string_view x) {
-    std::string r(x);
-    std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return std::tolower(c); });
-    return r;
-  };
-  for (State st : {State::None, State::Running, State::Paused, State::Saved, State::Stopped,
-                   State::Stopping, State::Starting, State::Error, State::Timeout, State::Creating})
-    if (lower(state_name(st)) == lower(s)) return st;
-  return std::nullopt;
+  return value_in(k_state_names, s, [](std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
+      return std::tolower(x) == std::tolower(y);
+    });
+  });
 }
 
 std::string FlagValues::str(const std::string &name, const std::string &def) const {

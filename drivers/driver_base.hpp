@@ -19,6 +19,35 @@ struct BaseKeys {
   bool swarm_keys = true;
 };
 
+// A driver's own record keys are listed once, for the writer and the reader alike: a static
+//   template <class Self, class Field> void record_fields(Self &d, Field &&field)
+// calls field("Key", d.m_member, default) for each key, in the order the reader reads them;
+// to_json passes a RecordWriter, from_json a RecordReader.
+class RecordWriter {
+public:
+  explicit RecordWriter(nlohmann::json &out) : m_out(out) {}
+  // Sets out[key] to the value (the default is the reader's).
+  template <class T, class D> void operator()(const char *key, const T &value, const D &) const {
+    m_out[key] = value;
+  }
+
+private:
+  nlohmann::json &m_out;
+};
+
+class RecordReader {
+public:
+  explicit RecordReader(const nlohmann::json &in) : m_in(in) {}
+  // The value of `key`, or `def` when missing; throws on a value of another type (from_json runs
+  // it inside read_record).
+  template <class T, class D> void operator()(const char *key, T &value, const D &def) const {
+    value = m_in.value(key, T(def));
+  }
+
+private:
+  const nlohmann::json &m_in;
+};
+
 class DriverBase : public Driver {
 public:
   explicit DriverBase(std::string_view name) : m_driver_name(name) {}

@@ -27,34 +27,54 @@ std::string shell_fn_suffix(const std::string &path) {
   return out;
 }
 
-namespace {
+Result<std::string> scan_words(const CompletionModel &m) {
+  std::string nested; // commands with subcommands: "kv" "network" read one more word
+  for (const auto &c : m.commands)
+    if (!c.subcommands.empty()) nested += (nested.empty() ? "" : "|") + shell_quote(c.path);
+  return render_template("completion/scan-words.sh", {{"default_driver", m.default_driver},
+                                                      {"nested", nested.empty() ? "''" : nested}});
+}
 
-// The value completion of one (command, option) pair as a bash statement filling COMPREPLY.
-std::string bash_value(const CompletionModel &m, ValueKind k, const std::vector<std::string> &ch) {
+std::string value_completion(const CompletionModel &m, ValueKind k,
+                             const std::vector<std::string> &choices, const ValueSyntax &syntax) {
   switch (k) {
   case ValueKind::Driver: {
     std::vector<std::string> names;
     for (const auto &[d, flags] : m.driver_flags)
       names.push_back(d);
-    return fmt::format("_swarmctl_words {}", shell_quote(join_words(names)));
+    return syntax.words(names);
   }
   case ValueKind::Shell:
-    return fmt::format("_swarmctl_words {}", shell_quote(join_words(m.shells)));
+    return syntax.words(m.shells);
   case ValueKind::Choice:
-    return fmt::format("_swarmctl_words {}", shell_quote(join_words(ch)));
+    return syntax.words(choices);
   case ValueKind::Machine:
-    return "_swarmctl_words \"$(_swarmctl_machines)\"";
+    return syntax.machine;
   case ValueKind::ClusterFile:
-    return "_swarmctl_files '@(yml|yaml)'";
+    return syntax.cluster_file;
   case ValueKind::File:
-    return "_swarmctl_files";
+    return syntax.file;
   case ValueKind::Dir:
-    return "COMPREPLY=($(compgen -d -- \"$cur\"))";
+    return syntax.dir;
   case ValueKind::None:
     break;
   }
-  return "COMPREPLY=()";
+  return syntax.none;
 }
+
+namespace {
+
+std::string bash_words(const std::vector<std::string> &w) {
+  return "_swarmctl_words " + shell_quote(join_words(w));
+}
+
+// Bash statements filling COMPREPLY.
+const ValueSyntax k_bash_values = {.words = bash_words,
+                                   .machine = "_swarmctl_words \"$(_swarmctl_machines)\"",
+                                   .cluster_file = "_swarmctl_files '@(yml|yaml)'",
+                                   .file = "_swarmctl_files",
+                                   .dir = "COMPREPLY=($(compgen -d -- \"$cur\"))",
+                                   .none = "COMPREPLY=()"};
 
 // case arms "PATH OPTION) statement;;" for every valued option of every command.
 std::string bash_value_arms(const CompletionModel &m) {
@@ -65,7 +85,8 @@ std::string bash_value_arms(const CompletionModel &m) {
       std::string pats;
       for (const auto &n : f.names)
         pats += (pats.empty() ? "" : "|") + shell_quote(path + " " + n);
-      out += fmt::format("    {}) {};;\n", pats, bash_value(m, f.kind, f.choices));
+      out += fmt::format("    {}) {};;\n", pats,
+                         value_completion(m, f.kind, f.choices, k_bash_values));
     }
   };
   for (const auto &c : m.commands)
@@ -78,7 +99,8 @@ std::string bash_value_arms(const CompletionModel &m) {
     std::string pats;
     for (const auto &n : f.names)
       pats += (pats.empty() ? "" : "|") + ("*' '" + n);
-    out += fmt::format("    {}) {};;\n", pats, bash_value(m, f.kind, f.choices));
+    out +=
+        fmt::format("    {}) {};;\n", pats, value_completion(m, f.kind, f.choices, k_bash_values));
   }
   return out;
 }
@@ -104,7 +126,7 @@ std::string bash_positional_arms(const CompletionModel &m) {
       continue;
     }
     if (c.positional == ValueKind::None) continue;
-    std::string stmt = bash_value(m, c.positional, c.positional_choices);
+    std::string stmt = value_completion(m, c.positional, c.positional_choices, k_bash_values);
     if (c.path == "scp") stmt = "_swarmctl_scp";
     out += fmt::format("    {}) {};;\n", shell_quote(c.path), stmt);
   }
@@ -133,22 +155,20 @@ Result<std::string> completion_bash(const CompletionModel &m) {
   for (const auto &[d, flags] : m.driver_flags)
     driver_arms +=
         fmt::format("    {}) echo {};;\n", d, shell_quote(join_words(flag_names(flags, false))));
-  std::string nested;
-  for (const auto &c : m.commands)
-    if (!c.subcommands.empty()) nested += (nested.empty() ? "" : "|") + shell_quote(c.path);
+  auto scan = scan_words(m);
+  if (!scan) return scan;
   auto flag_words = [](const CompletionCommand &c) {
     return join_words(flag_names(c.flags, false));
   };
   return render_template("completion/swarmctl.bash",
-                         {{"default_driver", m.default_driver},
-                          {"global", shell_quote(join_words(flag_names(m.global_flags, false)))},
+                         {{"global", shell_quote(join_words(flag_names(m.global_flags, false)))},
                           {"global_valued", join_words(flag_names(m.global_flags, true))},
                           {"flag_arms", bash_command_arms(m, "echo ", flag_words)},
                           {"driver_arms", driver_arms},
                           {"valued_arms", bash_valued_arms(m)},
                           {"value_arms", bash_value_arms(m)},
                           {"pos_arms", bash_positional_arms(m)},
-                          {"nested", nested.empty() ? "''" : nested},
+                          {"scan_words", *scan},
                           {"commands", shell_quote(join_words(top))}});
 }
 

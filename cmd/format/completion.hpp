@@ -50,4 +50,18 @@ std::vector<std::string> flag_names(const std::vector<CompletionFlag> &flags, bo
 // "kv status" -> "kv_status": usable in a shell function name.
 std::string shell_fn_suffix(const std::string &path);
 
+// templates/completion/scan-words.sh filled in, shared by the bash and zsh scripts: the walk over
+// the words before the cursor (command path, -d driver, an option waiting for its value).
+Result<std::string> scan_words(const CompletionModel &m);
+
+// How one shell completes each kind of value: a fixed list of words (drivers, env's shells, a
+// flag's choices) or one of the shell's own statements for the other kinds.
+struct ValueSyntax {
+  std::string (*words)(const std::vector<std::string> &);
+  std::string machine, cluster_file, file, dir, none;
+};
+// The statement that completes a value of kind `k` (`choices`: ValueKind::Choice's words).
+std::string value_completion(const CompletionModel &m, ValueKind k,
+                             const std::vector<std::string> &choices, const ValueSyntax &syntax);
+
 } // namespace sc

@@ -18,31 +18,17 @@ std::string fish_quote(const std::string &s) {
   return out + "'";
 }
 
-std::string fish_value(const CompletionModel &m, ValueKind k, const std::vector<std::string> &ch) {
-  switch (k) {
-  case ValueKind::Driver: {
-    std::vector<std::string> names;
-    for (const auto &[d, flags] : m.driver_flags)
-      names.push_back(d);
-    return " -x -a " + fish_quote(join_words(names));
-  }
-  case ValueKind::Shell:
-    return " -x -a " + fish_quote(join_words(m.shells));
-  case ValueKind::Choice:
-    return " -x -a " + fish_quote(join_words(ch));
-  case ValueKind::Machine:
-    return " -x -a '(__swarmctl_machines)'";
-  case ValueKind::ClusterFile:
-    return " -r -F";
-  case ValueKind::File:
-    return " -r -F";
-  case ValueKind::Dir:
-    return " -x -a '(__fish_complete_directories)'";
-  case ValueKind::None:
-    break;
-  }
-  return " -x";
+std::string fish_words(const std::vector<std::string> &w) {
+  return " -x -a " + fish_quote(join_words(w));
 }
+
+// fish `complete` options for a flag's value.
+const ValueSyntax k_fish_values = {.words = fish_words,
+                                   .machine = " -x -a '(__swarmctl_machines)'",
+                                   .cluster_file = " -r -F",
+                                   .file = " -r -F",
+                                   .dir = " -x -a '(__fish_complete_directories)'",
+                                   .none = " -x"};
 
 // One `complete` line per flag under the condition `cond`.
 std::string fish_flags(const CompletionModel &m, const std::string &cond,
@@ -58,7 +44,7 @@ std::string fish_flags(const CompletionModel &m, const std::string &cond,
       else
         line += " -o " + n.substr(1);
     }
-    if (f.takes_value) line += fish_value(m, f.kind, f.choices);
+    if (f.takes_value) line += value_completion(m, f.kind, f.choices, k_fish_values);
     if (!f.help.empty()) line += " -d " + fish_quote(f.help);
     out += line + "\n";
   }
@@ -100,7 +86,7 @@ Result<std::string> completion_fish(const CompletionModel &m) {
     std::string cond = "__swarmctl_is " + shell_quote(c.path);
     out += fish_flags(m, cond, c.flags);
     if (c.subcommands.empty() && c.positional != ValueKind::None) {
-      std::string v = fish_value(m, c.positional, c.positional_choices);
+      std::string v = value_completion(m, c.positional, c.positional_choices, k_fish_values);
       if (c.path == "scp") v = " -F -a '(__swarmctl_machines | string replace -r \\$ :)'";
       out += fmt::format("complete -c {} -n {}{}\n", std::string("swarmctl"), fish_quote(cond), v);
     }

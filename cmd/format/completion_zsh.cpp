@@ -22,31 +22,17 @@ std::vector<std::string> zsh_specs(const std::vector<CompletionFlag> &flags) {
   return out;
 }
 
-std::string zsh_value(const CompletionModel &m, ValueKind k, const std::vector<std::string> &ch) {
-  switch (k) {
-  case ValueKind::Driver: {
-    std::vector<std::string> names;
-    for (const auto &[d, flags] : m.driver_flags)
-      names.push_back(d);
-    return "compadd -- " + join_words(names);
-  }
-  case ValueKind::Shell:
-    return "compadd -- " + join_words(m.shells);
-  case ValueKind::Choice:
-    return "compadd -- " + shell_join(ch);
-  case ValueKind::Machine:
-    return "compadd -- $(_swarmctl_machines)";
-  case ValueKind::ClusterFile:
-    return "_files -g '*.(yml|yaml)'";
-  case ValueKind::File:
-    return "_files";
-  case ValueKind::Dir:
-    return "_files -/";
-  case ValueKind::None:
-    break;
-  }
-  return "_message value";
+std::string zsh_words(const std::vector<std::string> &w) {
+  return "compadd -- " + shell_join(w);
 }
+
+// zsh completion statements; a driver or shell name needs no quoting, a choice may.
+const ValueSyntax k_zsh_values = {.words = zsh_words,
+                                  .machine = "compadd -- $(_swarmctl_machines)",
+                                  .cluster_file = "_files -g '*.(yml|yaml)'",
+                                  .file = "_files",
+                                  .dir = "_files -/",
+                                  .none = "_message value"};
 
 // The case arms of the script: flags, valued options, values and positionals per command.
 std::map<std::string, std::string> zsh_arms(const CompletionModel &m) {
@@ -55,7 +41,8 @@ std::map<std::string, std::string> zsh_arms(const CompletionModel &m) {
     std::string pats;
     for (const auto &n : f.names)
       pats += (pats.empty() ? "" : "|") + prefix_pat + n;
-    values += fmt::format("    {}) {};;\n", pats, zsh_value(m, f.kind, f.choices));
+    values +=
+        fmt::format("    {}) {};;\n", pats, value_completion(m, f.kind, f.choices, k_zsh_values));
   };
   for (const auto &c : m.commands) {
     std::string q = shell_quote(c.path);
@@ -76,7 +63,8 @@ std::map<std::string, std::string> zsh_arms(const CompletionModel &m) {
           q);
     else if (c.positional != ValueKind::None)
       positional +=
-          fmt::format("    {}) {};;\n", q, zsh_value(m, c.positional, c.positional_choices));
+          fmt::format("    {}) {};;\n", q,
+                      value_completion(m, c.positional, c.positional_choices, k_zsh_values));
   }
   for (const auto &[d, fl] : m.driver_flags)
     for (const auto &f : fl)
@@ -99,14 +87,12 @@ std::map<std::string, std::string> zsh_arms(const CompletionModel &m) {
 
 Result<std::string> completion_zsh(const CompletionModel &m) {
   std::vector<std::string> top;
-  std::string nested;
-  for (const auto &c : m.commands) {
-    if (!c.subcommands.empty()) nested += (nested.empty() ? "" : "|") + shell_quote(c.path);
+  for (const auto &c : m.commands)
     if (c.path.find(' ') == std::string::npos) top.push_back(shell_quote(c.path + ":" + c.help));
-  }
+  auto scan = scan_words(m);
+  if (!scan) return scan;
   auto values = zsh_arms(m);
-  values["default_driver"] = m.default_driver;
-  values["nested"] = nested.empty() ? "''" : nested;
+  values["scan_words"] = *scan;
   values["top"] = join_words(top);
   return render_template("completion/_swarmctl.zsh", values);
 }

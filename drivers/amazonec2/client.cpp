@@ -1,6 +1,7 @@
 #include <cctype>
 #include <drivers/amazonec2/client.hpp>
 #include <fmt/format.h>
+#include <provision/util/text.hpp>
 #include <random>
 #include <thread>
 
@@ -128,30 +129,21 @@ std::string body_summary(std::string_view body) {
   }
   // Tags become spaces; whitespace runs collapse. Only "<letter", "</" and "<!" open a tag, so
   // a plain-text '<' stays text.
-  std::string out;
-  bool in_tag = false, space = false;
-  for (size_t i = 0; i < body.size() && out.size() < 200; ++i) {
+  std::string text;
+  bool in_tag = false;
+  for (size_t i = 0; i < body.size(); ++i) {
     char c = body[i];
     if (!in_tag && c == '<' && i + 1 < body.size() &&
         (std::isalpha(static_cast<unsigned char>(body[i + 1])) || body[i + 1] == '/' ||
-         body[i + 1] == '!')) {
+         body[i + 1] == '!'))
       in_tag = true;
-      space = !out.empty();
-      continue;
+    if (!in_tag) text += c;
+    if (in_tag && c == '>') {
+      in_tag = false;
+      text += ' ';
     }
-    if (in_tag) {
-      if (c == '>') in_tag = false;
-      continue;
-    }
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
   }
-  return out.substr(0, 200);
+  return collapse_spaces(text).substr(0, 200);
 }
 
 std::string form_encode(const std::string &action, const Params &params) {

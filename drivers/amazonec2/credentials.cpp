@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <drivers/amazonec2/credentials.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <provision/util/fs.hpp>
 
 namespace sc::ec2 {
@@ -82,6 +83,14 @@ std::string CredentialSource::to_string() const {
   if (kind == Kind::Env) return "env";
   if (kind == Kind::Profile) return "profile:" + text;
   return text; // Unknown: as recorded
+}
+
+void to_json(nlohmann::json &j, const CredentialSource &c) {
+  j = c.to_string();
+}
+
+void from_json(const nlohmann::json &j, CredentialSource &c) {
+  c = CredentialSource::parse(j.get<std::string>());
 }
 
 std::string profile_name(const std::string &flag_profile, const EnvLookup &env) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <provision/util/result.hpp>
 #include <string>
@@ -36,6 +37,10 @@ struct CredentialSource {
   std::string to_string() const;
   static CredentialSource parse(const std::string &s);
 };
+// config.json's "CredentialSource" (nlohmann's ADL hooks): to_string() written, parse() read; a
+// value that is not a string throws nlohmann's type_error, as for any other key.
+void to_json(nlohmann::json &j, const CredentialSource &c);
+void from_json(const nlohmann::json &j, CredentialSource &c);
 
 struct CredentialInput {
   std::string flag_access_key, flag_secret_key, flag_session_token;

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <provision/util/number.hpp>
 #include <provision/util/poll.hpp>
+#include <provision/util/text.hpp>
 #include <set>
 
 namespace sc {
@@ -25,13 +26,8 @@ Status check_open_ports(const std::vector<std::string> &ports) {
 Result<std::vector<std::string>> parse_tags(const std::string &t) {
   std::vector<std::string> tags;
   if (t.empty()) return tags;
-  size_t b = 0;
-  for (;;) {
-    auto c = t.find(',', b);
-    tags.push_back(t.substr(b, c == std::string::npos ? std::string::npos : c - b));
-    if (c == std::string::npos) break;
-    b = c + 1;
-  }
+  for (auto piece : split(t, ','))
+    tags.emplace_back(piece);
   if (tags.size() % 2)
     return fail(Errc::usage, "--amazonec2-tags: expected key,value pairs (an even count)");
   return tags;

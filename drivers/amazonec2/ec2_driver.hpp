@@ -77,6 +77,8 @@ private:
   Result<AwsCredentials> credentials();
   fs::path key_path() const { return m_dir / "id_rsa"; }
   fs::path flag_credentials_file() const { return m_dir / "aws-credentials"; }
+  // The record's own keys (driver_base.hpp RecordWriter/RecordReader), in record.cpp.
+  template <class Self, class Field> static void record_fields(Self &d, Field &&field);
   void info(const std::string &msg) const;
   void warn(const std::string &msg) const;
   void remember(const InstanceInfo &in);

@@ -8,6 +8,7 @@
 #include <drivers/http/http.hpp>
 #include <map>
 #include <provision/util/number.hpp>
+#include <provision/util/text.hpp>
 
 namespace sc::ec2 {
 
@@ -42,22 +43,6 @@ std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
-}
-
-// Trims and collapses runs of spaces, as botocore's _header_value does.
-std::string canonical_value(std::string_view v) {
-  std::string out;
-  bool space = false;
-  for (char c : v) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
 }
 
 std::string percent_decode(std::string_view s) {
@@ -106,7 +91,7 @@ SigV4Result sigv4_sign(const SigV4Request &req, const AwsCredentials &creds,
   std::map<std::string, std::string> hs;
   for (const auto &[k, v] : req.headers) {
     auto name = lower(k);
-    auto val = canonical_value(v);
+    auto val = collapse_spaces(v); // botocore's _header_value: trimmed, runs folded
     auto it = hs.find(name);
     if (it == hs.end())
       hs.emplace(name, val);

@@ -211,27 +211,30 @@ public:
   InitStyle init_style() const override { return InitStyle::Sysvinit; }
 
   nlohmann::json to_json() const override {
-    nlohmann::json own = {{"Bridge", m_bridge},       {"CIDR", m_cidr},
-                          {"RootFS", m_lower},        {"NoDocker", m_no_docker},
-                          {"SSHKeyType", m_key_type}, {"Pid", m_pid},
-                          {"PidStartTime", m_start},  {"HostID", m_id}};
+    nlohmann::json own = {{"HostID", m_id}}; // derived from the machine directory, not read
+    record_fields(*this, RecordWriter(own));
     return base_json({m_ip, "root", 22, key_path().string()}, own);
   }
 
   Status from_json(const nlohmann::json &j) override {
     return read_record([&] {
       m_ip = j.value("IPAddress", "");
-      m_bridge = j.value("Bridge", "swarmctl0");
-      m_cidr = j.value("CIDR", "192.168.99.1/24");
-      m_lower = j.value("RootFS", "/");
-      m_no_docker = j.value("NoDocker", false);
-      m_key_type = j.value("SSHKeyType", "ed25519");
-      m_pid = j.value("Pid", 0);
-      m_start = j.value("PidStartTime", 0ULL);
+      record_fields(*this, RecordReader(j));
     });
   }
 
 private:
+  // The record's own keys (driver_base.hpp RecordWriter/RecordReader).
+  template <class Self, class Field> static void record_fields(Self &d, Field &&f) {
+    f("Bridge", d.m_bridge, "swarmctl0");
+    f("CIDR", d.m_cidr, "192.168.99.1/24");
+    f("RootFS", d.m_lower, "/");
+    f("NoDocker", d.m_no_docker, false);
+    f("SSHKeyType", d.m_key_type, "ed25519");
+    f("Pid", d.m_pid, 0);
+    f("PidStartTime", d.m_start, 0ULL);
+  }
+
   HostSpec spec() const {
     HostSpec h;
     h.name = m_name;

@@ -246,29 +246,30 @@ Result<Version> parse_version(std::string_view text) {
   return Version{num(1), num(2), num(3)};
 }
 
-std::optional<std::string> parse_created_interface(std::string_view text) {
-  static const std::regex re("Interface '(.+)' was successfully created");
+namespace {
+// The first group of the first match of `re` in `text`.
+std::optional<std::string> first_group(std::string_view text, const std::regex &re) {
   std::string s(text);
   std::smatch m;
-  if (std::regex_search(s, m, re)) return m[1].str();
-  return std::nullopt;
+  if (!std::regex_search(s, m, re)) return std::nullopt;
+  return m[1].str();
+}
+} // namespace
+
+std::optional<std::string> parse_created_interface(std::string_view text) {
+  static const std::regex re("Interface '(.+)' was successfully created");
+  return first_group(text, re);
 }
 
 std::optional<std::string> parse_created_uuid(std::string_view text) {
   static const std::regex re(R"(UUID:\s*([0-9a-fA-F-]{36}))");
-  std::string s(text);
-  std::smatch m;
-  if (std::regex_search(s, m, re)) return m[1].str();
-  return std::nullopt;
+  return first_group(text, re);
 }
 
 std::optional<std::string> vbox_result_code(std::string_view err) {
   // Main/glue/errorprint.cpp GluePrintErrorInfo: "Details: code %Rhrc (0x%RX32), component ...".
   static const std::regex re(R"(Details: code ([A-Za-z0-9_]+) \((0x[0-9a-fA-F]+)\))");
-  std::string s(err);
-  std::smatch m;
-  if (!std::regex_search(s, m, re)) return std::nullopt;
-  return m[1].str();
+  return first_group(err, re);
 }
 
 std::optional<Qcow2Header> parse_qcow2_header(std::string_view h) {

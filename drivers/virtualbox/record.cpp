@@ -98,32 +98,39 @@ Status VBoxDriver::configure(const DriverContext &ctx, const FlagValues &f) {
   return ok();
 }
 
+// docker-machine's keys with swarmctl's (Image, MACNat, MACHostOnly), and the value a missing key
+// reads as.
+template <class Self, class Field> void VBoxDriver::record_fields(Self &d, Field &&f) {
+  f("CPU", d.m_cpus, 1);
+  f("Memory", d.m_memory, 1024);
+  f("DiskSize", d.m_disk_mb, 20000);
+  f("NatNicType", d.m_nat_nictype, "82540EM");
+  f("Boot2DockerURL", d.m_b2d_url, "");
+  f("Boot2DockerSHA256", d.m_b2d_sha256, "");
+  f("Boot2DockerImportVM", d.m_import_vm, "");
+  f("HostDNSResolver", d.m_host_dns, false);
+  f("HostOnlyCIDR", d.m_cidr, "192.168.99.1/24");
+  f("HostOnlyNicType", d.m_ho_nictype, "82540EM");
+  f("HostOnlyPromiscMode", d.m_ho_promisc, "deny");
+  f("UIType", d.m_ui_type, "headless");
+  f("NoShare", d.m_no_share, false);
+  f("DNSProxy", d.m_dns_proxy, true);
+  f("NoVTXCheck", d.m_no_vtx, false);
+  f("ShareFolder", d.m_share_folder, "");
+  f("UUID", d.m_uuid, "");
+  f("HostOnlyInterface", d.m_hostonly_if, "");
+  f("DHCPNetwork", d.m_dhcp_net, "");
+  f("Image", d.m_image, "");
+  f("MACNat", d.m_mac_nat, "");
+  f("MACHostOnly", d.m_mac_hostonly, "");
+}
+
 nlohmann::json VBoxDriver::to_json() const {
+  // docker-machine's keys that swarmctl does not use, written as docker-machine writes them.
   nlohmann::json own = {{"VBoxManager", nlohmann::json::object()},
                         {"HostInterfaces", nlohmann::json::object()},
-                        {"CPU", m_cpus},
-                        {"Memory", m_memory},
-                        {"DiskSize", m_disk_mb},
-                        {"NatNicType", m_nat_nictype},
-                        {"Boot2DockerURL", m_b2d_url},
-                        {"Boot2DockerSHA256", m_b2d_sha256},
-                        {"Boot2DockerImportVM", m_import_vm},
-                        {"HostDNSResolver", m_host_dns},
-                        {"HostOnlyCIDR", m_cidr},
-                        {"HostOnlyNicType", m_ho_nictype},
-                        {"HostOnlyPromiscMode", m_ho_promisc},
-                        {"UIType", m_ui_type},
-                        {"HostOnlyNoDHCP", false},
-                        {"NoShare", m_no_share},
-                        {"DNSProxy", m_dns_proxy},
-                        {"NoVTXCheck", m_no_vtx},
-                        {"ShareFolder", m_share_folder},
-                        {"UUID", m_uuid},
-                        {"HostOnlyInterface", m_hostonly_if},
-                        {"DHCPNetwork", m_dhcp_net},
-                        {"Image", m_image},
-                        {"MACNat", m_mac_nat},
-                        {"MACHostOnly", m_mac_hostonly}};
+                        {"HostOnlyNoDHCP", false}};
+  record_fields(*this, RecordWriter(own));
   return base_json({m_ip, "docker", m_ssh_port, key_path().string()}, own);
 }
 
@@ -131,28 +138,7 @@ Status VBoxDriver::from_json(const nlohmann::json &j) {
   return read_record([&] {
     m_ip = j.value("IPAddress", "");
     m_ssh_port = j.value("SSHPort", 0);
-    m_cpus = j.value("CPU", 1);
-    m_memory = j.value("Memory", 1024);
-    m_disk_mb = j.value("DiskSize", 20000);
-    m_nat_nictype = j.value("NatNicType", "82540EM");
-    m_b2d_url = j.value("Boot2DockerURL", "");
-    m_b2d_sha256 = j.value("Boot2DockerSHA256", "");
-    m_import_vm = j.value("Boot2DockerImportVM", "");
-    m_host_dns = j.value("HostDNSResolver", false);
-    m_cidr = j.value("HostOnlyCIDR", "192.168.99.1/24");
-    m_ho_nictype = j.value("HostOnlyNicType", "82540EM");
-    m_ho_promisc = j.value("HostOnlyPromiscMode", "deny");
-    m_ui_type = j.value("UIType", "headless");
-    m_no_share = j.value("NoShare", false);
-    m_dns_proxy = j.value("DNSProxy", true);
-    m_no_vtx = j.value("NoVTXCheck", false);
-    m_share_folder = j.value("ShareFolder", "");
-    m_uuid = j.value("UUID", "");
-    m_hostonly_if = j.value("HostOnlyInterface", "");
-    m_dhcp_net = j.value("DHCPNetwork", "");
-    m_image = j.value("Image", "");
-    m_mac_nat = j.value("MACNat", "");
-    m_mac_hostonly = j.value("MACHostOnly", "");
+    record_fields(*this, RecordReader(j));
   });
 }
 

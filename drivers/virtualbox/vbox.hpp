@@ -72,6 +72,8 @@ private:
   Status check_vbox_log();
   Status wait_ssh();
   fs::path key_path() const { return m_dir / "id_rsa"; }
+  // The record's own keys (driver_base.hpp RecordWriter/RecordReader), in record.cpp.
+  template <class Self, class Field> static void record_fields(Self &d, Field &&field);
   fs::path lease_dir() const { return m_store / "virtualbox" / "leases"; }
   std::string vm_dir() const { return (m_dir / m_name).string(); }
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <provision/store/host.hpp>
+#include <provision/util/name_table.hpp>
 #include <regex>
 
 namespace sc {
@@ -11,7 +12,7 @@ bool valid_machine_name(std::string_view name) {
 }
 
 namespace {
-constexpr std::pair<MachineStatus, std::string_view> k_status_names[] = {
+constexpr NameEntry<MachineStatus> k_status_names[] = {
     {MachineStatus::Creating, "creating"},
     {MachineStatus::Created, "created"},
     {MachineStatus::Provisioning, "provisioning"},
@@ -20,15 +21,11 @@ constexpr std::pair<MachineStatus, std::string_view> k_status_names[] = {
 } // namespace
 
 std::string_view status_name(MachineStatus s) {
-  for (const auto &[st, name] : k_status_names)
-    if (st == s) return name;
-  return "";
+  return name_in(k_status_names, s);
 }
 
 MachineStatus parse_status(std::string_view s) {
-  for (const auto &[st, name] : k_status_names)
-    if (name == s) return st;
-  return MachineStatus::Unknown;
+  return value_in(k_status_names, s).value_or(MachineStatus::Unknown);
 }
 
 namespace {
@@ -137,6 +134,85 @@ private:
   std::string m_path;
 };
 
+// The record's plain keys are listed once, in docker-machine's order, for the writer and the
+// reader alike: each list calls field(key, member) per key; field(key, list, NullWhenEmpty{})
+// for a list docker-machine writes as null when empty.
+struct NullWhenEmpty {};
+
+constexpr auto engine_fields = [](auto &e, auto &&field) {
+  field("ArbitraryFlags", e.arbitrary_flags);
+  field("Dns", e.dns, NullWhenEmpty{});
+  field("GraphDir", e.graph_dir);
+  field("Env", e.env);
+  field("Ipv6", e.ipv6);
+  field("InsecureRegistry", e.insecure_registry);
+  field("Labels", e.labels);
+  field("LogLevel", e.log_level);
+  field("StorageDriver", e.storage_driver);
+  field("SelinuxEnabled", e.selinux_enabled);
+  field("TlsVerify", e.tls_verify);
+  field("RegistryMirror", e.registry_mirror);
+  field("InstallURL", e.install_url);
+};
+
+constexpr auto swarm_fields = [](auto &s, auto &&field) {
+  field("IsSwarm", s.is_swarm);
+  field("Address", s.address);
+  field("Discovery", s.discovery);
+  field("Agent", s.agent);
+  field("Master", s.master);
+  field("Host", s.host);
+  field("Image", s.image);
+  field("Strategy", s.strategy);
+  field("Heartbeat", s.heartbeat);
+  field("Overcommit", s.overcommit);
+  field("ArbitraryFlags", s.arbitrary_flags);
+  field("ArbitraryJoinFlags", s.arbitrary_join_flags);
+  field("Env", s.env, NullWhenEmpty{});
+  field("IsExperimental", s.is_experimental);
+};
+
+// The "Swarmctl" object's plain keys, between "Status" and "KV" (the others are not plain).
+constexpr auto extras_fields = [](auto &h, auto &&field) {
+  field("FailedStep", h.failed_step);
+  field("CertIP", h.cert_ip);
+  field("Cluster", h.swarm_cluster);
+  field("EngineInstallMethod", h.engine.install_method);
+  field("EngineVersion", h.engine.version);
+  field("EnginePort", h.engine.port);
+  field("SwarmMode", h.swarm.mode);
+  field("SwarmJoinAsManager", h.swarm.join_as_manager);
+};
+
+// "Swarmctl"."TLS": the global --tls-* files given at create.
+constexpr auto tls_fields = [](auto &a, auto &&field) {
+  field("CaCert", a.tls_ca_cert);
+  field("CaKey", a.tls_ca_key);
+  field("ClientCert", a.tls_client_cert);
+  field("ClientKey", a.tls_client_key);
+};
+
+// The object a list writes, its keys in the list's order.
+template <class T, class List> OJ written(const T &from, List list) {
+  OJ out = OJ::object();
+  list(from, [&](const char *key, const auto &value, auto... null_when_empty) {
+    if constexpr (sizeof...(null_when_empty) > 0)
+      out[key] = list_or_null(value);
+    else
+      out[key] = value;
+  });
+  return out;
+}
+
+// Reads a list's keys from `in` into `to`; the first field of the wrong type is the error.
+template <class T, class List> Status read_fields(const Fields &in, T &to, List list) {
+  Status st = ok();
+  list(to, [&](const char *key, auto &value, auto...) {
+    if (st) st = in.get(key, value);
+  });
+  return st;
+}
+
 } // namespace
 
 void compute_auth_paths(HostRecord &h, const std::string &store_path) {
@@ -158,36 +234,7 @@ void compute_auth_paths(HostRecord &h, const std::string &store_path) {
 }
 
 nlohmann::ordered_json to_json(const HostRecord &h) {
-  const auto &e = h.engine;
-  const auto &s = h.swarm;
   const auto &a = h.auth;
-  OJ engine = {{"ArbitraryFlags", e.arbitrary_flags},
-               {"Dns", list_or_null(e.dns)},
-               {"GraphDir", e.graph_dir},
-               {"Env", e.env},
-               {"Ipv6", e.ipv6},
-               {"InsecureRegistry", e.insecure_registry},
-               {"Labels", e.labels},
-               {"LogLevel", e.log_level},
-               {"StorageDriver", e.storage_driver},
-               {"SelinuxEnabled", e.selinux_enabled},
-               {"TlsVerify", e.tls_verify},
-               {"RegistryMirror", e.registry_mirror},
-               {"InstallURL", e.install_url}};
-  OJ swarm = {{"IsSwarm", s.is_swarm},
-              {"Address", s.address},
-              {"Discovery", s.discovery},
-              {"Agent", s.agent},
-              {"Master", s.master},
-              {"Host", s.host},
-              {"Image", s.image},
-              {"Strategy", s.strategy},
-              {"Heartbeat", s.heartbeat},
-              {"Overcommit", s.overcommit},
-              {"ArbitraryFlags", s.arbitrary_flags},
-              {"ArbitraryJoinFlags", s.arbitrary_join_flags},
-              {"Env", list_or_null(s.env)},
-              {"IsExperimental", s.is_experimental}};
   OJ auth = {{"CertDir", a.cert_dir},
              {"CaCertPath", a.ca_cert_path},
              {"CaPrivateKeyPath", a.ca_private_key_path},
@@ -200,26 +247,15 @@ nlohmann::ordered_json to_json(const HostRecord &h) {
              {"ClientCertPath", a.client_cert_path},
              {"ServerCertSANs", a.server_cert_sans},
              {"StorePath", a.store_path}};
-  OJ extras = {
-      {"Schema", h.schema},
-      {"Status", h.status == MachineStatus::Unknown ? std::string_view(h.unknown_status)
-                                                    : status_name(h.status)},
-      {"FailedStep", h.failed_step},
-      {"CertIP", h.cert_ip},
-      {"Cluster", h.swarm_cluster},
-      {"EngineInstallMethod", e.install_method},
-      {"EngineVersion", e.version},
-      {"EnginePort", e.port},
-      {"SwarmMode", s.mode},
-      {"SwarmJoinAsManager", s.join_as_manager},
-      {"KV", {{"Kind", kv_kind_name(h.kv.kind)}, {"Image", h.kv.image}, {"Port", h.kv.port}}},
-      {"PreloadImages", h.preload_images}};
+  OJ extras = {{"Schema", h.schema},
+               {"Status", h.status == MachineStatus::Unknown ? std::string_view(h.unknown_status)
+                                                             : status_name(h.status)}};
+  extras.update(written(h, extras_fields));
+  extras["KV"] = {{"Kind", kv_kind_name(h.kv.kind)}, {"Image", h.kv.image}, {"Port", h.kv.port}};
+  extras["PreloadImages"] = h.preload_images;
   if (!a.tls_ca_cert.empty() || !a.tls_ca_key.empty() || !a.tls_client_cert.empty() ||
       !a.tls_client_key.empty())
-    extras["TLS"] = {{"CaCert", a.tls_ca_cert},
-                     {"CaKey", a.tls_ca_key},
-                     {"ClientCert", a.tls_client_cert},
-                     {"ClientKey", a.tls_client_key}};
+    extras["TLS"] = written(a, tls_fields);
   // Left out when unknown (a record of an older version): provisioning then guesses.
   if (h.auto_cluster_advertise) extras["AutoClusterAdvertise"] = *h.auto_cluster_advertise;
   OJ doc = {{"ConfigVersion", h.config_version},
@@ -230,8 +266,8 @@ nlohmann::ordered_json to_json(const HostRecord &h) {
              {{"Driver", ""},
               {"Memory", 0},
               {"Disk", 0},
-              {"EngineOptions", engine},
-              {"SwarmOptions", swarm},
+              {"EngineOptions", written(h.engine, engine_fields)},
+              {"SwarmOptions", written(h.swarm, swarm_fields)},
               {"AuthOptions", auth}}},
             {"Name", h.name},
             {"Swarmctl", extras}};
@@ -240,39 +276,6 @@ nlohmann::ordered_json to_json(const HostRecord &h) {
 
 namespace {
 
-Status read_engine(const Fields &e, EngineOptions &o) {
-  SC_TRY(e.get("ArbitraryFlags", o.arbitrary_flags));
-  SC_TRY(e.get("Dns", o.dns));
-  SC_TRY(e.get("GraphDir", o.graph_dir));
-  SC_TRY(e.get("Env", o.env));
-  SC_TRY(e.get("Ipv6", o.ipv6));
-  SC_TRY(e.get("InsecureRegistry", o.insecure_registry));
-  SC_TRY(e.get("Labels", o.labels));
-  SC_TRY(e.get("LogLevel", o.log_level));
-  SC_TRY(e.get("StorageDriver", o.storage_driver));
-  SC_TRY(e.get("SelinuxEnabled", o.selinux_enabled));
-  SC_TRY(e.get("TlsVerify", o.tls_verify));
-  SC_TRY(e.get("RegistryMirror", o.registry_mirror));
-  return e.get("InstallURL", o.install_url);
-}
-
-Status read_swarm(const Fields &s, SwarmOptions &o) {
-  SC_TRY(s.get("IsSwarm", o.is_swarm));
-  SC_TRY(s.get("Address", o.address));
-  SC_TRY(s.get("Discovery", o.discovery));
-  SC_TRY(s.get("Agent", o.agent));
-  SC_TRY(s.get("Master", o.master));
-  SC_TRY(s.get("Host", o.host));
-  SC_TRY(s.get("Image", o.image));
-  SC_TRY(s.get("Strategy", o.strategy));
-  SC_TRY(s.get("Heartbeat", o.heartbeat));
-  SC_TRY(s.get("Overcommit", o.overcommit));
-  SC_TRY(s.get("ArbitraryFlags", o.arbitrary_flags));
-  SC_TRY(s.get("ArbitraryJoinFlags", o.arbitrary_join_flags));
-  SC_TRY(s.get("Env", o.env));
-  return s.get("IsExperimental", o.is_experimental);
-}
-
 // The "Swarmctl" object: what swarmctl adds to docker-machine's record.
 Status read_extras(const Fields &x, HostRecord &h) {
   SC_TRY(x.get("Schema", h.schema));
@@ -280,24 +283,14 @@ Status read_extras(const Fields &x, HostRecord &h) {
   SC_TRY(x.get("Status", status));
   h.status = parse_status(status);
   if (h.status == MachineStatus::Unknown) h.unknown_status = status;
-  SC_TRY(x.get("FailedStep", h.failed_step));
-  SC_TRY(x.get("CertIP", h.cert_ip));
-  SC_TRY(x.get("Cluster", h.swarm_cluster));
-  SC_TRY(x.get("EngineInstallMethod", h.engine.install_method));
-  SC_TRY(x.get("EngineVersion", h.engine.version));
-  SC_TRY(x.get("EnginePort", h.engine.port));
-  SC_TRY(x.get("SwarmMode", h.swarm.mode));
-  SC_TRY(x.get("SwarmJoinAsManager", h.swarm.join_as_manager));
+  SC_TRY(read_fields(x, h, extras_fields));
   SC_TRY(x.get("PreloadImages", h.preload_images));
   // Tolerated when not a boolean: provisioning then guesses, as for an older record.
   if (const J *v = x.raw("AutoClusterAdvertise"); v && v->is_boolean())
     h.auto_cluster_advertise = v->get<bool>();
   auto tls = x.object("TLS");
   if (!tls) return fail(tls.error());
-  SC_TRY(tls->get("CaCert", h.auth.tls_ca_cert));
-  SC_TRY(tls->get("CaKey", h.auth.tls_ca_key));
-  SC_TRY(tls->get("ClientCert", h.auth.tls_client_cert));
-  SC_TRY(tls->get("ClientKey", h.auth.tls_client_key));
+  SC_TRY(read_fields(*tls, h.auth, tls_fields));
   auto kv = x.object("KV");
   if (!kv) return fail(kv.error());
   std::string kind;
@@ -328,10 +321,10 @@ Result<HostRecord> host_from_json(const nlohmann::json &j) {
   if (!ho) return fail(ho.error());
   auto engine = ho->object("EngineOptions");
   if (!engine) return fail(engine.error());
-  SC_TRY(read_engine(*engine, h.engine));
+  SC_TRY(read_fields(*engine, h.engine, engine_fields));
   auto swarm = ho->object("SwarmOptions");
   if (!swarm) return fail(swarm.error());
-  SC_TRY(read_swarm(*swarm, h.swarm));
+  SC_TRY(read_fields(*swarm, h.swarm, swarm_fields));
   auto auth = ho->object("AuthOptions");
   if (!auth) return fail(auth.error());
   SC_TRY(auth->get("ServerCertSANs", h.auth.server_cert_sans));

@@ -23,3 +23,12 @@ Library open(const char *soname, const char *env_override, const char *package);
 void *require(const Library &lib, const char *soname, const char *name);
 
 } // namespace sc::dynlib
+
+// Defines the C function `ret name params` as a forwarder to the loaded library's `name`,
+// resolved once through `resolver<F>(const char *name)` and called with `args`. The signature is
+// the library's own: one that differs from its header's declaration does not compile.
+#define SC_DYNLIB_FORWARD(resolver, ret, name, params, args)                                       \
+  ret name params {                                                                                \
+    static const auto fn = resolver<decltype(&::name)>(#name);                                     \
+    return fn args;                                                                                \
+  }

@@ -59,30 +59,7 @@ _swarmctl() {
   local -a reply
   for ((i = 2; i < CURRENT; i++)); do
     w=$words[i]
-    if [[ -n $expect ]]; then
-      [[ $cmd == create && ( $expect == -d || $expect == --driver ) ]] && driver=$w
-      expect=
-      continue
-    fi
-    case $w in
-      --driver=*) [[ $cmd == create ]] && driver=${w#*=}; continue;;
-      --*=*) continue;;
-      -*) _swarmctl_valued "$cmd" "$w" && expect=$w; continue;;
-    esac
-    if [[ -z $cmd ]]; then
-      cmd=$w
-    else
-      case $cmd in
-        {{nested}}) cmd="$cmd $w";;
-      esac
-    fi
-  done
-  [[ -z $driver ]] && driver=${MACHINE_DRIVER:-{{default_driver}}}
-  if [[ -n $expect ]]; then
-    _swarmctl_value "$cmd" "$expect"
-    return
-  fi
-  if [[ $PREFIX == --*=* ]]; then
+{{scan_words}}  if [[ $PREFIX == --*=* ]]; then
     w=${PREFIX%%=*}
     compset -P '*='
     _swarmctl_value "$cmd" "$w"

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <doctest/doctest.h>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,15 +25,12 @@ FlagDoc flag(std::vector<std::string> names, FlagDoc::Kind kind, std::string def
   return f;
 }
 
+// The lines of a text, without their newlines (std::getline: a final newline ends the last line).
 std::vector<std::string> lines_of(const std::string &s) {
+  std::istringstream in(s);
   std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string::npos) nl = s.size();
-    out.push_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
+  for (std::string line; std::getline(in, line);)
+    out.push_back(line);
   return out;
 }
 } // namespace

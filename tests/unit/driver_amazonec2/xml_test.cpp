@@ -153,6 +153,8 @@ TEST_CASE("ec2 client: an error body that is not EC2's is summed up in one short
         "503 Slow Down");
   CHECK(body_summary("<Code>X</Code><Message>Y</Message>") == "X Y");
   CHECK(body_summary("a < b and c") == "a < b and c");
+  CHECK(body_summary("a<b>c") == "a c");               // a tag separates words
+  CHECK(body_summary("text <unclosed tag") == "text"); // an unclosed tag runs to the end
   CHECK(body_summary(std::string(500, 'x')).size() == 200);
   CHECK(body_summary("").empty());
 }

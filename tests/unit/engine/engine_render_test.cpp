@@ -8,6 +8,7 @@
 #include <provision/engine/engine.hpp>
 #include <provision/util/process.hpp>
 #include <provision/util/shell_quote.hpp>
+#include <sstream>
 #include <tests/support/fake_runner.hpp>
 #include <tests/support/golden.hpp>
 #include <tests/support/hostile.hpp>
@@ -99,31 +100,34 @@ const Provisioner k_sysvinit("debian(sysvinit)", Provisioner::Kind::Sysvinit);
 const Provisioner k_b2d("boot2docker", Provisioner::Kind::Boot2docker);
 } // namespace
 
+// The expectation is docker-machine 0.16.2's own ExecStart line, as it sent it over SSH for
+// `create -d generic` (shared/reference/docker-machine-generic-trace.md, command #16), then its
+// template's order for the rest (docker-machine.md 4.5: labels, insecure registries, mirrors,
+// arbitrary flags).
 TEST_CASE("engine: dockerd arguments come in docker-machine's order") {
-  auto a = dockerd_args(sample_config());
-  std::vector<std::string> want = {"-H",
-                                   "tcp://0.0.0.0:2376",
-                                   "-H",
-                                   "unix:///var/run/docker.sock",
-                                   "--storage-driver",
-                                   "overlay2",
-                                   "--tlsverify",
-                                   "--tlscacert",
-                                   "/etc/docker/ca.pem",
-                                   "--tlscert",
-                                   "/etc/docker/server.pem",
-                                   "--tlskey",
-                                   "/etc/docker/server-key.pem",
-                                   "--label",
-                                   "env=prod",
-                                   "--label",
-                                   "provider=generic",
-                                   "--insecure-registry",
-                                   "reg.local:5000",
-                                   "--registry-mirror",
-                                   "https://mirror.example.com",
-                                   "--log-level=debug"};
-  CHECK(a == want);
+  auto words = [](const std::string &line) {
+    std::istringstream in(line);
+    std::vector<std::string> w;
+    for (std::string x; in >> x;)
+      w.push_back(x);
+    return w;
+  };
+  const std::string recorded =
+      "/usr/bin/dockerd -H tcp://0.0.0.0:2376 -H unix:///var/run/docker.sock --storage-driver "
+      "overlay2 --tlsverify --tlscacert /etc/docker/ca.pem --tlscert /etc/docker/server.pem "
+      "--tlskey /etc/docker/server-key.pem --label provider=generic ";
+  auto want = words(recorded);
+  want.erase(want.begin()); // the program
+  EngineConfig generic;
+  generic.labels = {"provider=generic"};
+  CHECK(dockerd_args(generic) == want);
+
+  want.erase(want.end() - 2, want.end()); // the label
+  for (auto w : words("--label env=prod --label provider=generic --insecure-registry "
+                      "reg.local:5000 --registry-mirror https://mirror.example.com "
+                      "--log-level=debug"))
+    want.push_back(w);
+  CHECK(dockerd_args(sample_config()) == want);
   auto c = sample_config();
   c.port = 3376;
   c.storage_driver = "";

@@ -53,6 +53,12 @@ std::string systemd_service() {
        {"environment", shell_quote("Environment=\"HTTP_PROXY=http://proxy:3128\"")}});
 }
 
+// The words-before-the-cursor walk the bash and zsh scripts share (cmd/format/completion.cpp).
+std::string scan_words() {
+  return render_ok("completion/scan-words.sh",
+                   {{"default_driver", "virtualbox"}, {"nested", "kv"}});
+}
+
 std::string sysvinit_defaults() {
   return "# Written by swarmctl: dockerd arguments, one per line, quoted for "
          "bash.\nDOCKERD_ARGS=(\n"
@@ -100,28 +106,29 @@ std::vector<Case> cases() {
       {"engine/sysvinit-docker.sh", {}, true},
       // Completion scripts (cmd/format/completion*.cpp fills the tables); zsh and fish are
       // parsed by their own shells in tests/unit/cmd_format/completion_test.cpp.
+      {"completion/scan-words.sh", // the middle of a function: checked inside the two below
+       {{"default_driver", "virtualbox"}, {"nested", "kv"}},
+       false},
       {"completion/swarmctl.bash",
-       {{"default_driver", "virtualbox"},
-        {"global", "'-D --debug -s --storage-path'"},
+       {{"global", "'-D --debug -s --storage-path'"},
         {"global_valued", "-s --storage-path"},
         {"flag_arms", "    create) echo '-d --driver';;\n"},
         {"driver_arms", "    virtualbox) echo --virtualbox-memory;;\n"},
         {"valued_arms", "    create) list='-d --driver --virtualbox-memory';;\n"},
         {"value_arms", "    'create -d'|'create --driver') _swarmctl_words 'virtualbox none';;\n"},
         {"pos_arms", "    ip) _swarmctl_words \"$(_swarmctl_machines)\";;\n"},
-        {"nested", "kv"},
+        {"scan_words", scan_words()},
         {"commands", "'create ip kv'"}},
        true},
       {"completion/_swarmctl.zsh",
-       {{"default_driver", "virtualbox"},
-        {"global", "'-D:Enable debug mode'"},
+       {{"global", "'-D:Enable debug mode'"},
         {"flags", "    create) reply=('-d:Driver');;\n"},
         {"drivers", "    virtualbox) reply=('--virtualbox-memory:Memory');;\n"},
         {"valued", "    create) reply=(-d --driver);;\n"},
         {"global_valued", "-s --storage-path"},
         {"values", "    'create -d'|'create --driver') compadd -- virtualbox none;;\n"},
         {"positional", "    ip) compadd -- $(_swarmctl_machines);;\n"},
-        {"nested", "kv"},
+        {"scan_words", scan_words()},
         {"top", "'create:Create a machine' 'ip:Get the IP'"}},
        false},
       {"completion/swarmctl.fish",
