@@ -361,6 +361,8 @@ Result<unsigned> copied_file_mode(std::string_view reply, unsigned umask) {
 
 Status wait_for_ssh(const SshConfig &cfg, std::chrono::milliseconds timeout,
                     std::unique_ptr<LibsshRunner> *out) {
+  // A missing libssh does not appear by waiting: one line at once, not after the timeout.
+  SC_TRY(libssh::load());
   Error final_error;
   bool final = false;
   auto st = poll_until(
