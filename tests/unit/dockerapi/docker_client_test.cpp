@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../../support/loopback.hpp"
 #include "../../support/temp_dir.hpp"
 #include <atomic>
 #include <csignal>
@@ -38,15 +39,7 @@ public:
     REQUIRE(SSL_CTX_use_certificate_chain_file(m_ctx, (dir / "server.pem").c_str()) == 1);
     REQUIRE(SSL_CTX_use_PrivateKey_file(m_ctx, (dir / "server-key.pem").c_str(),
                                         SSL_FILETYPE_PEM) == 1);
-    m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(m_listen, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0);
-    REQUIRE(::listen(m_listen, 4) == 0);
-    socklen_t len = sizeof a;
-    ::getsockname(m_listen, reinterpret_cast<sockaddr *>(&a), &len);
-    port = ntohs(a.sin_port);
+    m_listen = test::listen_loopback(port);
     m_thread = std::thread([this] { serve(); });
   }
   ~HostileEngine() {

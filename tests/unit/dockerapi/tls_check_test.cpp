@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../support/loopback.hpp"
 #include "../../support/temp_dir.hpp"
 #include <atomic>
 #include <cstdlib>
@@ -48,15 +49,7 @@ SSL_CTX *server_ctx(const fs::path &cert, const fs::path &key, const fs::path &c
 class TicketEngine {
 public:
   explicit TicketEngine(SSL_CTX *ctx) : m_ctx(ctx) {
-    m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(m_listen, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0);
-    REQUIRE(::listen(m_listen, 4) == 0);
-    socklen_t len = sizeof a;
-    ::getsockname(m_listen, reinterpret_cast<sockaddr *>(&a), &len);
-    port = ntohs(a.sin_port);
+    m_listen = test::listen_loopback(port);
     m_thread = std::thread([this] { serve(); });
   }
   ~TicketEngine() {
