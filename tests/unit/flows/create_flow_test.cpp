@@ -13,20 +13,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Rig {
-  test::TempDir tmp{"sc-create-flow"};
+struct Rig : test::CliStore {
+  Rig() : CliStore("sc-create-flow") {}
   test::FakeDriverScope fake;
-  fs::path store = tmp.path / "store";
-  test::CliRun run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"-s", store.string()});
-    return test::run_cli(tmp.path, std::move(args));
-  }
-  fs::path dir(const std::string &name) const { return store / "machines" / name; }
-  HostRecord record(const std::string &name) const {
-    auto rec = Store(store).load(name);
-    REQUIRE(rec);
-    return *rec;
-  }
 };
 
 } // namespace

@@ -17,20 +17,13 @@
 #include <string>
 #include <thread>
 
+#include "../../support/loopback.hpp"
+
 namespace sc::test {
 
 class FakeEngine {
 public:
   explicit FakeEngine(std::filesystem::path machine_dir) : m_dir(std::move(machine_dir)) {
-    REQUIRE(m_listen);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    REQUIRE(::bind(m_listen.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) == 0);
-    REQUIRE(::listen(m_listen.get(), 8) == 0);
-    REQUIRE(::getsockname(m_listen.get(), reinterpret_cast<sockaddr *>(&a), &len) == 0);
-    port = ntohs(a.sin_port);
     m_thread = std::thread([this] { serve(); });
   }
   ~FakeEngine() {
@@ -81,7 +74,7 @@ private:
   }
 
   std::filesystem::path m_dir;
-  Fd m_listen{::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+  Fd m_listen{listen_loopback(port, 8)}; // after `port`, which it sets
   std::atomic<bool> m_stop{false};
   std::thread m_thread;
 };

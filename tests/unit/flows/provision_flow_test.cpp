@@ -29,15 +29,13 @@ bool stdin_starts(const std::string &in, const char *head) {
   return in.rfind(head, 0) == 0;
 }
 
-struct Rig {
-  test::TempDir tmp{"sc-provision-flow"};
+struct Rig : test::CliStore {
   test::FakeDriverScope fake;
   test::RunnerScope ssh;
-  fs::path store = tmp.path / "store";
 
   // The remote side of a Debian host: facts, then the package install (exit `install_exit`),
   // the engine configuration, the KV container.
-  explicit Rig(int install_exit = 0, std::string install_err = "") {
+  explicit Rig(int install_exit = 0, std::string install_err = "") : CliStore("sc-provision-flow") {
     auto &r = *ssh.runner;
     r.on_contains("==os-release", {0, k_debian_facts, ""});
     r.on(
@@ -53,16 +51,6 @@ struct Rig {
     r.on([](const std::string &,
             const std::string &in) { return in.find("swarmctl-kv") != std::string::npos; },
          {0, "", ""});
-  }
-  test::CliRun run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"-s", store.string()});
-    return test::run_cli(tmp.path, std::move(args));
-  }
-  fs::path dir(const std::string &name) const { return store / "machines" / name; }
-  HostRecord record(const std::string &name) const {
-    auto rec = Store(store).load(name);
-    REQUIRE(rec);
-    return *rec;
   }
   // Index in the runner's log of the first command whose stdin starts with `head` (-1: none).
   long step(const char *head) const {

@@ -6,10 +6,13 @@
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
+#include <provision/store/store.hpp>
 #include <sstream>
 #include <string>
 #include <unistd.h>
 #include <vector>
+
+#include "../../support/temp_dir.hpp"
 
 namespace sc::test {
 
@@ -50,5 +53,22 @@ inline CliRun run_cli(const std::filesystem::path &dir, std::vector<std::string>
   r.err = slurp_file(err_path);
   return r;
 }
+
+// A store in a temporary directory, driven through the command line: the flow tests' rig.
+struct CliStore {
+  explicit CliStore(const char *tag) : tmp(tag) {}
+  TempDir tmp;
+  std::filesystem::path store = tmp.path / "store";
+  CliRun run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"-s", store.string()});
+    return run_cli(tmp.path, std::move(args));
+  }
+  std::filesystem::path dir(const std::string &name) const { return store / "machines" / name; }
+  HostRecord record(const std::string &name) const {
+    auto rec = Store(store).load(name);
+    REQUIRE(rec);
+    return *rec;
+  }
+};
 
 } // namespace sc::test
