@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 #include <provision/crypto/ca.hpp>
+#include <provision/crypto/openssl_text.hpp>
 #include <provision/util/c_handle.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/net.hpp>
@@ -24,10 +25,7 @@ using BioH = CHandle<BIO *, BIO_free_all>;
 constexpr long k_validity_days = 1080;
 
 std::string ssl_error() {
-  unsigned long e = ERR_get_error();
-  char buf[256];
-  ERR_error_string_n(e, buf, sizeof buf);
-  return buf;
+  return crypto::openssl_error_text(ERR_get_error());
 }
 
 Result<Pkey> new_key() {

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <provision/crypto/openssl_text.hpp>
 #include <provision/dockerapi/tls_client.hpp>
 #include <provision/util/net.hpp>
 
@@ -63,13 +64,8 @@ Result<std::shared_ptr<SSL_CTX>> client_context(const TlsFiles &tls) {
   static std::map<std::string, std::shared_ptr<SSL_CTX>> cache;
   std::lock_guard lk(mu);
   if (auto it = cache.find(key); it != cache.end()) return it->second;
-  // The system's openssl.cnf is not read: this client only talks to engines certified by the
-  // store's CA, and parsing the file cost every `env` about 0.3 ms. Nor is OpenSSL's cleanup run
-  // at exit: the process ends anyway, and freeing its tables cost about 0.4 ms.
   static std::once_flag init;
-  std::call_once(init, [] {
-    OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, nullptr);
-  });
+  std::call_once(init, [] { crypto::openssl_init(); });
   std::shared_ptr<SSL_CTX> ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
   if (!ctx) return fail(Errc::io, "cannot create a TLS context");
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
@@ -97,9 +93,9 @@ Result<int> tls_io(SSL *ssl, int fd, Clock::time_point deadline, const std::func
     if (!ev) {
       if (e == SSL_ERROR_SYSCALL && r == 0) return 0;
       unsigned long le = ERR_get_error();
-      char buf[256];
-      ERR_error_string_n(le, buf, sizeof buf);
-      return fail(Errc::unreachable, fmt::format("{}: {}", what, le ? buf : "connection closed"));
+      return fail(Errc::unreachable, fmt::format("{}: {}", what,
+                                                 le ? crypto::openssl_error_text(le)
+                                                    : std::string("connection closed")));
     }
     pollfd p{fd, ev, 0};
     if (poll(&p, 1, ms_left(deadline)) <= 0) return fail(Errc::timeout, what + ": i/o timeout");

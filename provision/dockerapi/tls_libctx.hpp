@@ -10,7 +10,7 @@ namespace sc {
 
 // The check's library context, made on first use; null when OpenSSL refused a step (the caller
 // then uses the default context, as everything else in the process does). The first call also
-// initialises OpenSSL for the process without the system openssl.cnf, the exit-time cleanup or
+// initialises OpenSSL for the process (crypto::openssl_init) without
 // the legacy cipher/digest name table (the SHA-1/SHA-2 digests certificate checks look up by name
 // are registered), and makes both contexts' random generators HASH-DRBG (SHA-256) instead of
 // CTR-DRBG, whose AES cipher would again build every cipher.

@@ -89,6 +89,31 @@ teardown_file() {
   [[ $output == *"You can attempt to regenerate them using '$MACHINE_NAME regenerate-certs [name]'."* ]]
 }
 
+@test "tls: an engine that refuses the client certificate fails env with OpenSSL's words" {
+  # The engine's certificate comes from the store's CA (made by a first create); it takes clients
+  # of the other CA only.
+  machine create -d none --url tcp://127.0.0.1:1 makeca && machine rm -y makeca
+  local d=$BATS_TEST_TMPDIR store=$MACHINE_STORAGE_PATH/certs
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /O=engine \
+    -keyout "$d/server-key.pem" -out "$d/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1\n' >"$d/ext"
+  openssl x509 -req -in "$d/server.csr" -CA "$store/ca.pem" -CAkey "$store/ca-key.pem" \
+    -CAcreateserial -days 2 -extfile "$d/ext" -out "$d/server.pem" 2>/dev/null
+  python3 "$BATS_TEST_DIRNAME/fake_dockerd.py" "$MYCA/ca.pem" "$d/server.pem" "$d/server-key.pem" \
+    "$d/port" 3>&- &
+  local pid=$!
+  wait_until 5 test -s "$d/port"
+  run machine create -d none --url "tcp://127.0.0.1:$(cat "$d/port")" refused
+  [ "$status" -eq 0 ]
+  run machine env --shell bash refused
+  kill "$pid"
+  show
+  [ "$status" -eq 1 ]
+  [[ $output == *"Error checking TLS connection: "* ]]
+  # The error texts are loaded when one is printed: the text, not "lib(20)::reason(1048)".
+  [[ $output == *"SSL routines::tlsv1 alert unknown ca"* ]]
+}
+
 @test "tls: a CA key that does not belong to the CA certificate is refused" {
   openssl ecparam -name prime256v1 -genkey -noout -out "$BATS_TEST_TMPDIR/other-key.pem"
   run machine --tls-ca-cert "$MYCA/ca.pem" --tls-ca-key "$BATS_TEST_TMPDIR/other-key.pem" \
