@@ -44,11 +44,10 @@ Result<int> tls_io(SSL *ssl, int fd, TlsClock::time_point deadline, const std::f
 
 // docker-machine's certificate check (libmachine/cert ValidateCertificate): a TLS handshake with
 // the machine's files, nothing more — no request, so no round trip beyond the handshake. The
-// engine's certificate must chain to the CA and match `host`. Under TLS 1.3 the engine's verdict
-// on the client certificate comes after the handshake, so (as with docker-machine) an engine that
-// refuses it is seen by the first request, not here. With `session_file`, the session the engine
-// hands out is kept there and offered next time (see tls_session.hpp): the files are then read
-// only if the engine asks for a full handshake.
+// engine's certificate must chain to the CA and match `host`, and the engine must take the client
+// certificate. It speaks TLS 1.2, as docker-machine 0.16.2 did (see check_context). With
+// `session_file`, the session the engine hands out is kept there and offered next time (see
+// tls_session.hpp): the files are then read only if the engine asks for a full handshake.
 Status docker_tls_check(const std::string &host, int port, const TlsFiles &tls,
                         std::chrono::milliseconds timeout, const fs::path &session_file = {});
 

@@ -22,6 +22,7 @@
 #include <provision/dockerapi/tls_client.hpp>
 #include <provision/dockerapi/tls_session.hpp>
 #include <provision/util/fs.hpp>
+#include <provision/util/net.hpp>
 #include <provision/util/poll.hpp>
 #include <thread>
 
@@ -72,7 +73,7 @@ public:
     return done && full + resumed == n && full == want_full;
   }
   int port = 0;
-  std::atomic<int> full{0}, resumed{0};
+  std::atomic<int> full{0}, resumed{0}, version{0};
 
 private:
   void serve() {
@@ -85,6 +86,7 @@ private:
       SSL *ssl = SSL_new(m_ctx);
       SSL_set_fd(ssl, fd);
       if (SSL_accept(ssl) == 1) {
+        version = SSL_version(ssl);
         ++(SSL_session_reused(ssl) ? resumed : full);
         char c;
         SSL_read(ssl, &c, 1); // until the client hangs up
@@ -181,14 +183,70 @@ TEST_CASE("tls check: an engine that forgot the session is checked in full, cert
   CHECK(r.error().message == "x509: unable to get local issuer certificate");
 }
 
-TEST_CASE("tls check: a TLS 1.2 engine is checked and resumed too") {
+TEST_CASE("tls check: TLS 1.2 with an engine that speaks 1.3, as docker-machine 0.16.2") {
   TempDir t;
   Pki pki(t.path);
-  TicketEngine e(pki.ctx(TLS1_2_VERSION));
+  TicketEngine e(pki.ctx());
   auto kept = t.path / "tls-session";
   REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  CHECK(e.counted(1, 1));
+  CHECK(e.version == TLS1_2_VERSION);
+  e.version = 0;
   REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
   CHECK(e.counted(2, 1));
+  CHECK(e.version == TLS1_2_VERSION);
+}
+
+TEST_CASE("tls check: a TLS 1.3 session kept by an earlier swarmctl is not offered") {
+  TempDir t;
+  Pki pki(t.path);
+  TicketEngine e(pki.ctx());
+  // What swarmctl kept before its check spoke TLS 1.2: a TLS 1.3 session with this engine.
+  SSL_CTX *c = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION);
+  REQUIRE(SSL_CTX_use_certificate_chain_file(c, pki.tls.cert.c_str()) == 1);
+  REQUIRE(SSL_CTX_use_PrivateKey_file(c, pki.tls.key.c_str(), SSL_FILETYPE_PEM) == 1);
+  auto sock = tcp_connect("127.0.0.1", e.port, k_timeout);
+  REQUIRE(sock);
+  SSL *ssl = SSL_new(c);
+  SSL_set_fd(ssl, sock->get());
+  auto deadline = TlsClock::now() + k_timeout;
+  REQUIRE(tls_io(
+      ssl, sock->get(), deadline, [&] { return SSL_connect(ssl); }, "connect"));
+  SSL_SESSION *s13 = nullptr;
+  for (char byte; !s13 || !SSL_SESSION_is_resumable(s13);) { // tickets follow the handshake
+    SSL_SESSION_free(s13);
+    pollfd p{sock->get(), POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 20000) == 1);
+    REQUIRE(SSL_read(ssl, &byte, 1) <= 0);
+    s13 = SSL_get1_session(ssl);
+  }
+  REQUIRE(SSL_SESSION_get_protocol_version(s13) == TLS1_3_VERSION);
+  auto kept = t.path / "tls-session";
+  auto binding = session_binding("127.0.0.1", e.port, {pki.tls.ca, pki.tls.cert, pki.tls.key});
+  REQUIRE(save_session(kept, binding, s13, std::time(nullptr) + 3600));
+  SSL_SESSION_free(s13);
+  SSL_free(ssl);
+  SSL_CTX_free(c);
+  sock->reset();
+  // The check does a full TLS 1.2 handshake and keeps its session instead.
+  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  CHECK(e.counted(3, 2));
+  CHECK(e.version == TLS1_2_VERSION);
+}
+
+TEST_CASE("tls check: an engine that refuses the client certificate fails the check") {
+  TempDir t, other;
+  Pki pki(t.path), theirs(other.path, "other");
+  // The engine trusts another CA's clients only.
+  TicketEngine e(server_ctx(pki.server, pki.server_key, theirs.tls.ca, 0));
+  auto r = docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, t.path / "tls-session");
+  REQUIRE_FALSE(r);
+  // OpenSSL's own words, its error texts loaded when the first is printed.
+  CHECK(r.error().message.find("tls handshake with 127.0.0.1:") == 0);
+  CHECK(r.error().message.find("SSL routines::tlsv1 alert unknown ca") != std::string::npos);
+  CHECK_FALSE(fs::exists(t.path / "tls-session"));
 }
 
 TEST_CASE("tls check: RSA certificates, as docker-machine's stores hold, are checked") {
