@@ -31,6 +31,7 @@ CheckState &state_of(SSL *ssl) {
 // The engine's chain is checked against the CA read now, at the first full handshake.
 int verify_with_ca(X509_STORE_CTX *x, void *arg) {
   auto &st = *static_cast<CheckState *>(arg);
+  tls_check_add_digests();
   if (X509_STORE_load_file_ex(X509_STORE_CTX_get0_store(x), st.tls->ca.c_str(), st.libctx,
                               nullptr) != 1) {
     st.error = fmt::format("cannot read CA certificate {}", st.tls->ca.string());

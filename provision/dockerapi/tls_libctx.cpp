@@ -1,5 +1,7 @@
 #include <openssl/core_dispatch.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/provider.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
@@ -63,8 +65,36 @@ const OSSL_ALGORITHM *filter_query(void *, int op, int *no_cache) {
   return g_filter.ops[op].data();
 }
 
+// The (EC)DHE groups a client offers: those of the key managers kept. libssl checks each group a
+// provider announces by fetching its key manager, and a failed fetch formats an error: the
+// finite-field groups alone cost ~0.25 M instructions a check.
+bool wanted_group(const OSSL_PARAM params[]) {
+  const OSSL_PARAM *p = OSSL_PARAM_locate_const(params, OSSL_CAPABILITY_TLS_GROUP_NAME);
+  const char *name = nullptr;
+  if (!p || OSSL_PARAM_get_utf8_string_ptr(p, &name) != 1) return false;
+  for (const char *k :
+       {"x25519", "x448", "secp256r1", "P-256", "secp384r1", "P-384", "secp521r1", "P-521"})
+    if (::strcasecmp(k, name) == 0) return true;
+  return false;
+}
+
+struct GroupSink {
+  OSSL_CALLBACK *cb;
+  void *arg;
+};
+
+int pass_wanted_group(const OSSL_PARAM params[], void *sink) {
+  auto *s = static_cast<GroupSink *>(sink);
+  return wanted_group(params) ? s->cb(params, s->arg) : 1;
+}
+
 // The TLS groups and their parameters (TLS-GROUP) come from the default provider.
 int filter_capabilities(void *, const char *capability, OSSL_CALLBACK *cb, void *arg) {
+  GroupSink sink{cb, arg};
+  if (::strcasecmp(capability, "TLS-GROUP") == 0) {
+    cb = pass_wanted_group;
+    arg = &sink;
+  }
   if (g_filter.shared) return OSSL_PROVIDER_get_capabilities(g_filter.shared, capability, cb, arg);
   return g_filter.capabilities(g_filter.inner_ctx, capability, cb, arg);
 }
@@ -124,9 +154,6 @@ int filter_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in, const O
 
 OSSL_LIB_CTX *make_libctx() {
   crypto::openssl_init(OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS);
-  // Certificate signatures name their digest by a legacy id (X509_verify_cert looks it up).
-  for (const EVP_MD *md : {EVP_sha1(), EVP_sha224(), EVP_sha256(), EVP_sha384(), EVP_sha512()})
-    EVP_add_digest(md);
   OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
   if (!ctx) return nullptr;
   if (RAND_set_DRBG_type(ctx, "HASH-DRBG", nullptr, nullptr, "SHA256") != 1 ||
@@ -139,6 +166,14 @@ OSSL_LIB_CTX *make_libctx() {
 }
 
 } // namespace
+
+void tls_check_add_digests() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (const EVP_MD *md : {EVP_sha1(), EVP_sha224(), EVP_sha256(), EVP_sha384(), EVP_sha512()})
+      EVP_add_digest(md);
+  });
+}
 
 OSSL_LIB_CTX *tls_check_libctx() {
   static std::once_flag once;

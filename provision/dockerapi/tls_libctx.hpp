@@ -10,10 +10,14 @@ namespace sc {
 
 // The check's library context, made on first use; null when OpenSSL refused a step (the caller
 // then uses the default context, as everything else in the process does). The first call also
-// initialises OpenSSL for the process (crypto::openssl_init) without
-// the legacy cipher/digest name table (the SHA-1/SHA-2 digests certificate checks look up by name
-// are registered), and makes both contexts' random generators HASH-DRBG (SHA-256) instead of
-// CTR-DRBG, whose AES cipher would again build every cipher.
+// initialises OpenSSL for the process (crypto::openssl_init) without the legacy cipher/digest
+// name table, and makes the context's random generators HASH-DRBG (SHA-256) instead of CTR-DRBG,
+// whose AES cipher would again build every cipher.
 OSSL_LIB_CTX *tls_check_libctx();
+
+// Registers the SHA-1/SHA-2 digests in that legacy table, where certificate signature checks look
+// their digest up by id: called before a chain is verified (a resumed check verifies none, and
+// each name registered up front cost it ~35 k instructions).
+void tls_check_add_digests();
 
 } // namespace sc
