@@ -56,7 +56,8 @@ public:
   void bind(const DriverContext &ctx) override;
 
 protected:
-  // The record: the common keys (MachineName and StorePath from the context) and the driver's.
+  // The record: the common keys (MachineName and StorePath from the context) and the driver's
+  // `own`, which take precedence.
   nlohmann::json base_json(const BaseKeys &k, const nlohmann::json &own) const;
   // For from_json: runs `read` (j.value() calls, which throw on a value of the wrong type); an
   // exception becomes Errc::parse "<driver> driver config: <what>" (one line).
@@ -70,6 +71,27 @@ protected:
 
 private:
   std::string m_driver_name;
+};
+
+// A driver whose record is the keys its record_fields lists (read back by from_json) on top of
+// unread_keys(): to_json and from_json, written once. Self declares
+// `friend class RecordDriver<Self>` and its static record_fields (see RecordWriter).
+template <class Self> class RecordDriver : public DriverBase {
+public:
+  using DriverBase::DriverBase;
+  nlohmann::json to_json() const final {
+    nlohmann::json j = unread_keys();
+    Self::record_fields(static_cast<const Self &>(*this), RecordWriter(j));
+    return j;
+  }
+  Status from_json(const nlohmann::json &j) final {
+    return read_record([&] { Self::record_fields(static_cast<Self &>(*this), RecordReader(j)); });
+  }
+
+protected:
+  // The keys written but never read back: base_json() of the common keys the driver derives
+  // (those record_fields lists are overwritten) and its constant ones.
+  virtual nlohmann::json unread_keys() const = 0;
 };
 
 } // namespace sc

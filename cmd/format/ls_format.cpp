@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <regex>
 #include <sstream>
+#include <variant>
 
 namespace sc {
 
@@ -18,36 +19,37 @@ size_t display_width(const std::string &s) {
   return n;
 }
 
+// docker-machine's ls fields: the key, the table header, the row's member.
+struct LsColumn {
+  const char *key, *header;
+  std::variant<std::string LsRow::*, bool LsRow::*, nlohmann::json LsRow::*> member;
+};
+const LsColumn k_columns[] = {{"Name", "NAME", &LsRow::name},
+                              {"Active", "ACTIVE", &LsRow::active},
+                              {"ActiveHost", "ACTIVE_HOST", &LsRow::active_host},
+                              {"ActiveSwarm", "ACTIVE_SWARM", &LsRow::active_swarm},
+                              {"DriverName", "DRIVER", &LsRow::driver},
+                              {"State", "STATE", &LsRow::state},
+                              {"URL", "URL", &LsRow::url},
+                              {"SwarmOptions", "SWARM_OPTIONS", &LsRow::swarm_options},
+                              {"Swarm", "SWARM", &LsRow::swarm},
+                              {"EngineOptions", "ENGINE_OPTIONS", &LsRow::engine_options},
+                              {"Error", "ERRORS", &LsRow::error},
+                              {"DockerVersion", "DOCKER", &LsRow::docker},
+                              {"ResponseTime", "RESPONSE", &LsRow::response_time}};
+
 nlohmann::json row_json(const LsRow &r) {
-  return {{"Name", r.name},
-          {"Active", r.active},
-          {"ActiveHost", r.active_host},
-          {"ActiveSwarm", r.active_swarm},
-          {"DriverName", r.driver},
-          {"State", r.state},
-          {"URL", r.url},
-          {"SwarmOptions", r.swarm_options},
-          {"Swarm", r.swarm},
-          {"EngineOptions", r.engine_options},
-          {"Error", r.error},
-          {"DockerVersion", r.docker},
-          {"ResponseTime", r.response_time}};
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto &c : k_columns)
+    std::visit([&](auto member) { j[c.key] = r.*member; }, c.member);
+  return j;
 }
 
 nlohmann::json header_json() {
-  return {{"Name", "NAME"},
-          {"Active", "ACTIVE"},
-          {"ActiveHost", "ACTIVE_HOST"},
-          {"ActiveSwarm", "ACTIVE_SWARM"},
-          {"DriverName", "DRIVER"},
-          {"State", "STATE"},
-          {"URL", "URL"},
-          {"SwarmOptions", "SWARM_OPTIONS"},
-          {"Swarm", "SWARM"},
-          {"EngineOptions", "ENGINE_OPTIONS"},
-          {"Error", "ERRORS"},
-          {"DockerVersion", "DOCKER"},
-          {"ResponseTime", "RESPONSE"}};
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto &c : k_columns)
+    j[c.key] = c.header;
+  return j;
 }
 
 std::string unescape(std::string_view s) {

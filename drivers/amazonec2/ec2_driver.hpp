@@ -39,9 +39,9 @@ struct InstanceInfo {
 };
 std::vector<InstanceInfo> parse_instances(const XmlNode &describe_instances_response);
 
-class Ec2Driver : public DriverBase {
+class Ec2Driver : public RecordDriver<Ec2Driver> {
 public:
-  Ec2Driver() : DriverBase("amazonec2") {}
+  Ec2Driver() : RecordDriver("amazonec2") {}
   // model.cpp
   std::vector<FlagSpec> create_flags() const override;
   // driver.cpp
@@ -63,22 +63,21 @@ public:
   Status create() override;
   // resources.cpp
   Status remove() override;
-  // record.cpp
-  nlohmann::json to_json() const override;
-  Status from_json(const nlohmann::json &j) override;
 
   // For tests: an HTTP transport other than libcurl, and the environment.
   void set_http(std::shared_ptr<HttpClient> h) { m_http = std::move(h); }
   void set_env(EnvLookup env) { m_env = std::move(env); }
 
 private:
+  friend class RecordDriver<Ec2Driver>;
   Status configure_access(const FlagValues &flags);
   Result<Client *> client();
   Result<AwsCredentials> credentials();
   fs::path key_path() const { return m_dir / "id_rsa"; }
   fs::path flag_credentials_file() const { return m_dir / "aws-credentials"; }
-  // The record's own keys (driver_base.hpp RecordWriter/RecordReader), in record.cpp.
+  // record.cpp: the record's keys read back (driver_base.hpp RecordDriver), and the others.
   template <class Self, class Field> static void record_fields(Self &d, Field &&field);
+  nlohmann::json unread_keys() const override;
   void info(const std::string &msg) const;
   void warn(const std::string &msg) const;
   void remember(const InstanceInfo &in);

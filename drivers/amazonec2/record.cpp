@@ -4,10 +4,13 @@
 
 namespace sc::ec2 {
 
-// docker-machine's keys with swarmctl's (CredentialSource, Endpoint, InsecureTransport,
-// KeyCreatedBySwarmctl, ClusterInterface), and the value a missing key reads as.
+// The common keys it reads back, docker-machine's keys with swarmctl's (CredentialSource,
+// Endpoint, InsecureTransport, KeyCreatedBySwarmctl, ClusterInterface), and the value a missing
+// key reads as.
 template <class Self, class Field> void Ec2Driver::record_fields(Self &d, Field &&f) {
   using Strings = std::vector<std::string>;
+  f("SSHUser", d.m_user, "ubuntu");
+  f("SSHPort", d.m_ssh_port, 22);
   f("PrivateIPAddress", d.m_private_ip, "");
   f("PublicIPAddress", d.m_public_ip, "");
   f("CredentialSource", d.m_cred_source, CredentialSource::parse("env"));
@@ -44,19 +47,14 @@ template <class Self, class Field> void Ec2Driver::record_fields(Self &d, Field 
   f("ClusterInterface", d.m_cluster_iface, "");
 }
 
-nlohmann::json Ec2Driver::to_json() const {
-  auto ip = (m_private_only || m_use_private) ? m_private_ip : m_public_ip;
-  nlohmann::json own = nlohmann::json::object();
-  record_fields(*this, RecordWriter(own));
-  return base_json({ip, m_user, m_ssh_port, key_path().string(), false}, own);
-}
+// RecordDriver's to_json and from_json (compiled wherever the vtable is) call these.
+template void Ec2Driver::record_fields(const Ec2Driver &, RecordWriter &&);
+template void Ec2Driver::record_fields(Ec2Driver &, RecordReader &&);
 
-Status Ec2Driver::from_json(const nlohmann::json &j) {
-  return read_record([&] {
-    m_user = j.value("SSHUser", "ubuntu");
-    m_ssh_port = j.value("SSHPort", 22);
-    record_fields(*this, RecordReader(j));
-  });
+nlohmann::json Ec2Driver::unread_keys() const {
+  auto ip = (m_private_only || m_use_private) ? m_private_ip : m_public_ip;
+  return base_json({.ip = ip, .ssh_key_path = key_path().string(), .swarm_keys = false},
+                   nlohmann::json::object());
 }
 
 } // namespace sc::ec2

@@ -26,9 +26,9 @@ std::string self_exe() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("/proc/self/exe");
 }
 
-class LocalDriver : public DriverBase {
+class LocalDriver : public RecordDriver<LocalDriver> {
 public:
-  LocalDriver() : DriverBase("local") {}
+  LocalDriver() : RecordDriver("local") {}
 
   std::vector<FlagSpec> create_flags() const override {
     using K = FlagSpec::Kind;
@@ -210,22 +210,16 @@ public:
   Result<SshEndpoint> ssh_endpoint() override { return SshEndpoint{m_ip, 22, "root", key_path()}; }
   InitStyle init_style() const override { return InitStyle::Sysvinit; }
 
-  nlohmann::json to_json() const override {
-    nlohmann::json own = {{"HostID", m_id}}; // derived from the machine directory, not read
-    record_fields(*this, RecordWriter(own));
-    return base_json({m_ip, "root", 22, key_path().string()}, own);
-  }
-
-  Status from_json(const nlohmann::json &j) override {
-    return read_record([&] {
-      m_ip = j.value("IPAddress", "");
-      record_fields(*this, RecordReader(j));
-    });
-  }
-
 private:
-  // The record's own keys (driver_base.hpp RecordWriter/RecordReader).
+  friend class RecordDriver<LocalDriver>;
+  nlohmann::json unread_keys() const override {
+    // HostID is derived from the machine directory.
+    return base_json({.ssh_user = "root", .ssh_port = 22, .ssh_key_path = key_path().string()},
+                     {{"HostID", m_id}});
+  }
+  // The record's keys read back (driver_base.hpp RecordDriver).
   template <class Self, class Field> static void record_fields(Self &d, Field &&f) {
+    f("IPAddress", d.m_ip, "");
     f("Bridge", d.m_bridge, "swarmctl0");
     f("CIDR", d.m_cidr, "192.168.99.1/24");
     f("RootFS", d.m_lower, "/");

@@ -44,6 +44,14 @@ std::vector<std::map<std::string, std::string>> key_blocks(std::string_view text
   if (!cur.empty()) out.push_back(std::move(cur));
   return out;
 }
+// The blocks of `text` that have `key`, each made into a T by `make`.
+template <class T, class Make>
+std::vector<T> blocks_with(std::string_view text, const char *key, Make make) {
+  std::vector<T> out;
+  for (auto &b : key_blocks(text))
+    if (b.count(key)) out.push_back(make(b));
+  return out;
+}
 
 // Reads a VBoxManage machine-readable string starting after its opening quote at `pos`:
 // VBoxManage escapes only '"' and '\' (with a backslash). Returns false when the closing quote is
@@ -147,37 +155,27 @@ bool vm_state_transient(std::string_view s) {
 }
 
 std::vector<HostOnlyIf> parse_hostonlyifs(std::string_view text) {
-  std::vector<HostOnlyIf> out;
-  for (auto &b : key_blocks(text)) {
-    if (!b.count("name")) continue;
-    HostOnlyIf h;
-    h.name = b["name"];
-    h.guid = b["guid"];
-    h.dhcp = lower(b["dhcp"]) == "enabled";
-    h.ip = b["ipaddress"];
-    h.netmask = b["networkmask"];
-    h.hwaddr = b["hardwareaddress"];
-    h.status = b["status"];
-    h.network_name = b["vboxnetworkname"];
-    out.push_back(h);
-  }
-  return out;
+  return blocks_with<HostOnlyIf>(text, "name", [](auto &b) {
+    return HostOnlyIf{.name = b["name"],
+                      .guid = b["guid"],
+                      .ip = b["ipaddress"],
+                      .netmask = b["networkmask"],
+                      .hwaddr = b["hardwareaddress"],
+                      .status = b["status"],
+                      .network_name = b["vboxnetworkname"],
+                      .dhcp = lower(b["dhcp"]) == "enabled"};
+  });
 }
 
 std::vector<DhcpServer> parse_dhcpservers(std::string_view text) {
-  std::vector<DhcpServer> out;
-  for (auto &b : key_blocks(text)) {
-    if (!b.count("networkname")) continue;
-    DhcpServer d;
-    d.network_name = b["networkname"];
-    d.ip = b.count("dhcpd ip") ? b["dhcpd ip"] : b["ip"];
-    d.netmask = b["networkmask"];
-    d.lower = b["loweripaddress"];
-    d.upper = b["upperipaddress"];
-    d.enabled = lower(b["enabled"]) == "yes";
-    out.push_back(d);
-  }
-  return out;
+  return blocks_with<DhcpServer>(text, "networkname", [](auto &b) {
+    return DhcpServer{.network_name = b["networkname"],
+                      .ip = b.count("dhcpd ip") ? b["dhcpd ip"] : b["ip"],
+                      .netmask = b["networkmask"],
+                      .lower = b["loweripaddress"],
+                      .upper = b["upperipaddress"],
+                      .enabled = lower(b["enabled"]) == "yes"};
+  });
 }
 
 std::vector<DhcpIndividualConfig> parse_dhcp_individual_configs(std::string_view text,

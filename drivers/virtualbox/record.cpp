@@ -98,9 +98,11 @@ Status VBoxDriver::configure(const DriverContext &ctx, const FlagValues &f) {
   return ok();
 }
 
-// docker-machine's keys with swarmctl's (Image, MACNat, MACHostOnly), and the value a missing key
-// reads as.
+// The common keys it reads back, docker-machine's keys with swarmctl's (Image, MACNat,
+// MACHostOnly), and the value a missing key reads as.
 template <class Self, class Field> void VBoxDriver::record_fields(Self &d, Field &&f) {
+  f("IPAddress", d.m_ip, "");
+  f("SSHPort", d.m_ssh_port, 0);
   f("CPU", d.m_cpus, 1);
   f("Memory", d.m_memory, 1024);
   f("DiskSize", d.m_disk_mb, 20000);
@@ -125,21 +127,16 @@ template <class Self, class Field> void VBoxDriver::record_fields(Self &d, Field
   f("MACHostOnly", d.m_mac_hostonly, "");
 }
 
-nlohmann::json VBoxDriver::to_json() const {
-  // docker-machine's keys that swarmctl does not use, written as docker-machine writes them.
-  nlohmann::json own = {{"VBoxManager", nlohmann::json::object()},
-                        {"HostInterfaces", nlohmann::json::object()},
-                        {"HostOnlyNoDHCP", false}};
-  record_fields(*this, RecordWriter(own));
-  return base_json({m_ip, "docker", m_ssh_port, key_path().string()}, own);
-}
+// RecordDriver's to_json and from_json (compiled wherever the vtable is) call these.
+template void VBoxDriver::record_fields(const VBoxDriver &, RecordWriter &&);
+template void VBoxDriver::record_fields(VBoxDriver &, RecordReader &&);
 
-Status VBoxDriver::from_json(const nlohmann::json &j) {
-  return read_record([&] {
-    m_ip = j.value("IPAddress", "");
-    m_ssh_port = j.value("SSHPort", 0);
-    record_fields(*this, RecordReader(j));
-  });
+nlohmann::json VBoxDriver::unread_keys() const {
+  // docker-machine's keys that swarmctl does not use, written as docker-machine writes them.
+  return base_json({.ssh_user = "docker", .ssh_key_path = key_path().string()},
+                   {{"VBoxManager", nlohmann::json::object()},
+                    {"HostInterfaces", nlohmann::json::object()},
+                    {"HostOnlyNoDHCP", false}});
 }
 
 } // namespace sc::vbox

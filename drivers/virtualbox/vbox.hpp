@@ -30,9 +30,9 @@ struct Deps {
 
 std::unique_ptr<Driver> make_virtualbox_driver(Deps deps);
 
-class VBoxDriver : public DriverBase {
+class VBoxDriver : public RecordDriver<VBoxDriver> {
 public:
-  explicit VBoxDriver(Deps d) : DriverBase("virtualbox"), m_deps(std::move(d)) {}
+  explicit VBoxDriver(Deps d) : RecordDriver("virtualbox"), m_deps(std::move(d)) {}
   std::vector<FlagSpec> create_flags() const override;
   Status configure(const DriverContext &ctx, const FlagValues &flags) override;
   Status pre_create_check() override;
@@ -49,13 +49,12 @@ public:
   Status adopt_ip(const std::string &ip) override;
   std::optional<std::vector<Result<State>>>
   batch_states(const std::vector<Driver *> &others) override;
-  nlohmann::json to_json() const override;
-  Status from_json(const nlohmann::json &j) override;
 
   const std::string &uuid() const { return m_uuid; }
   const std::string &machine_name() const { return m_name; }
 
 private:
+  friend class RecordDriver<VBoxDriver>;
   VBoxManage &v();
   Result<std::map<std::string, std::string>> info(); // showvminfo, checked to be our VM
   Status create_disk();
@@ -72,8 +71,9 @@ private:
   Status check_vbox_log();
   Status wait_ssh();
   fs::path key_path() const { return m_dir / "id_rsa"; }
-  // The record's own keys (driver_base.hpp RecordWriter/RecordReader), in record.cpp.
+  // The record's keys read back (driver_base.hpp RecordDriver), in record.cpp.
   template <class Self, class Field> static void record_fields(Self &d, Field &&field);
+  nlohmann::json unread_keys() const override;
   fs::path lease_dir() const { return m_store / "virtualbox" / "leases"; }
   std::string vm_dir() const { return (m_dir / m_name).string(); }
 

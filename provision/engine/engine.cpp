@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <provision/engine/engine.hpp>
 #include <provision/templates/render.hpp>
+#include <provision/util/name_table.hpp>
 #include <provision/util/shell_quote.hpp>
 
 namespace sc {
@@ -162,27 +163,23 @@ Result<std::string> service_block(const Provisioner &p, const EngineConfig &c) {
   return render_template("engine/service-boot2docker.sh", {{"profile", profile}});
 }
 
-std::string log_tail(const Provisioner &p) {
-  switch (p.kind()) {
-  case Provisioner::Kind::Systemd:
-    return "journalctl -u docker -n 20 --no-pager";
-  case Provisioner::Kind::Sysvinit:
-    return "tail -n 20 /var/log/swarmctl-docker.log";
-  default:
-    return "tail -n 20 /var/log/docker.log";
-  }
-}
+// The command printing the engine's last log lines, per init system.
+constexpr NameEntry<Provisioner::Kind> k_log_tail[] = {
+    {Provisioner::Kind::Systemd, "journalctl -u docker -n 20 --no-pager"},
+    {Provisioner::Kind::Sysvinit, "tail -n 20 /var/log/swarmctl-docker.log"},
+    {Provisioner::Kind::Boot2docker, "tail -n 20 /var/log/docker.log"}};
 } // namespace
 
 Result<std::string> render_configure_script(const Provisioner &p, const EngineConfig &c) {
   auto svc = service_block(p, c);
   if (!svc) return fail(svc.error());
-  return render_template("engine/configure.sh", {{"hostname", shell_quote(c.hostname)},
-                                                 {"ca_pem", with_newline(c.ca_pem)},
-                                                 {"server_pem", with_newline(c.server_pem)},
-                                                 {"server_key_pem", with_newline(c.server_key_pem)},
-                                                 {"service", *svc},
-                                                 {"log_tail", log_tail(p)}});
+  return render_template("engine/configure.sh",
+                         {{"hostname", shell_quote(c.hostname)},
+                          {"ca_pem", with_newline(c.ca_pem)},
+                          {"server_pem", with_newline(c.server_pem)},
+                          {"server_key_pem", with_newline(c.server_key_pem)},
+                          {"service", *svc},
+                          {"log_tail", std::string(name_in(k_log_tail, p.kind()))}});
 }
 
 Result<std::string> render_install_script(const HostFacts &f, const Provisioner &p,

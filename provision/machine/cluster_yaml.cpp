@@ -17,16 +17,10 @@ std::string key_path(const std::string &where, const std::string &key) {
 }
 
 std::string kind_name(const YAML::Node &n) {
-  switch (n.Type()) {
-  case YAML::NodeType::Scalar:
-    return "a string";
-  case YAML::NodeType::Sequence:
-    return "a list";
-  case YAML::NodeType::Map:
-    return "a mapping";
-  default:
-    return "nothing";
-  }
+  if (n.IsScalar()) return "a string";
+  if (n.IsSequence()) return "a list";
+  if (n.IsMap()) return "a mapping";
+  return "nothing";
 }
 
 std::string quote_value(const std::string &v) {

@@ -43,22 +43,12 @@ OJ list_or_null(const std::vector<std::string> &v) {
 using J = nlohmann::json;
 
 std::string type_of(const J &v) {
-  switch (v.type()) {
-  case J::value_t::string:
-    return "a string";
-  case J::value_t::boolean:
-    return "a boolean";
-  case J::value_t::number_integer:
-  case J::value_t::number_unsigned:
-  case J::value_t::number_float:
-    return "a number";
-  case J::value_t::array:
-    return "a list";
-  case J::value_t::object:
-    return "an object";
-  default:
-    return "null";
-  }
+  if (v.is_string()) return "a string";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_number()) return "a number";
+  if (v.is_array()) return "a list";
+  if (v.is_object()) return "an object";
+  return "null";
 }
 
 // Typed reads of one JSON object of the record, without exceptions: a field of the wrong type
