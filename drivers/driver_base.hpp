@@ -12,10 +12,10 @@ namespace sc {
 // StorePath, and SwarmMaster/SwarmHost/SwarmDiscovery (written empty: swarmctl keeps the swarm
 // options in HostOptions; the amazonec2 record never had them).
 struct BaseKeys {
-  std::string ip;
-  std::string ssh_user;
+  std::string ip{};
+  std::string ssh_user{};
   int ssh_port = 0;
-  std::string ssh_key_path;
+  std::string ssh_key_path{};
   bool swarm_keys = true;
 };
 
