@@ -1,6 +1,6 @@
-#include <drivers/http/curl_api.hpp>
 #include <fmt/format.h>
 #include <mutex>
+#include <provision/http/curl_api.hpp>
 #include <provision/util/dynlib.hpp>
 
 namespace sc::curl {

@@ -1,8 +1,8 @@
 #include <algorithm>
-#include <drivers/http/curl_api.hpp>
-#include <drivers/http/http.hpp>
 #include <fmt/format.h>
 #include <memory>
+#include <provision/http/curl_api.hpp>
+#include <provision/http/http.hpp>
 #include <provision/util/number.hpp>
 
 namespace sc {
