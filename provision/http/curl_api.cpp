@@ -30,6 +30,7 @@ Loaded load() {
   resolve(lib, "curl_easy_getinfo", a.easy_getinfo);
   resolve(lib, "curl_easy_strerror", a.easy_strerror);
   resolve(lib, "curl_easy_cleanup", a.easy_cleanup);
+  resolve(lib, "curl_easy_reset", a.easy_reset);
   resolve(lib, "curl_slist_append", a.slist_append);
   resolve(lib, "curl_slist_free_all", a.slist_free_all);
   if (CURLcode rc = a.global_init(CURL_GLOBAL_DEFAULT); rc != CURLE_OK)

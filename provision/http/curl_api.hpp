@@ -1,6 +1,7 @@
 #pragma once
-// libcurl, loaded when first needed. Only the cloud drivers (EC2) and the VirtualBox ISO download
-// use HTTP; linking libcurl into the binary made every command — `swarmctl ip`, `ls -q` — map
+// libcurl, loaded when first needed: by the commands that speak HTTP (the EC2 driver, the
+// VirtualBox ISO download, the Docker engine API client of `ls`, `version NAME`, create and up).
+// Linking libcurl into the binary made every command — `swarmctl ip`, `ls -q`, `env` — map
 // libcurl and its ~20 dependencies (GnuTLS, LDAP, Kerberos, nghttp2...) at start-up, about 60% of
 // a short command's wall time. The header still comes from libcurl's -dev package (found by
 // CMake), so types and constants are checked at compile time; the functions are resolved with
@@ -19,6 +20,7 @@ struct Api {
   decltype(&::curl_easy_getinfo) easy_getinfo;
   decltype(&::curl_easy_strerror) easy_strerror;
   decltype(&::curl_easy_cleanup) easy_cleanup;
+  decltype(&::curl_easy_reset) easy_reset;
   decltype(&::curl_slist_append) slist_append;
   decltype(&::curl_slist_free_all) slist_free_all;
 };

@@ -1,15 +1,25 @@
 #pragma once
-// A small HTTP client over libcurl, behind an interface so that API clients (EC2) can be tested
-// with a fake transport.
+// The program's one HTTP client, over libcurl (loaded by the first request: curl_api.hpp). The EC2
+// API client uses it behind the HttpClient interface (tested with a fake transport); the Docker
+// engine API client (provision/dockerapi) drives an HttpSession (session.hpp) with mutual TLS, no
+// proxy and a bounded body.
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <memory>
+#include <optional>
 #include <provision/util/result.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace sc {
+
+// Mutual TLS from PEM files: the server's certificate must chain to `ca` — that CA only, not the
+// system's — and match the URL's host; `cert` and `key` are the client's.
+struct HttpClientTls {
+  std::string ca, cert, key;
+};
 
 struct HttpRequest {
   std::string method = "GET";
@@ -19,6 +29,11 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{30000}; // whole transfer
   std::chrono::milliseconds connect_timeout{10000};
   bool verify_tls = true;
+  std::optional<HttpClientTls> client_tls;
+  // The most of the body read; a larger one fails the request (HttpFault::too_large). 0: no bound.
+  std::size_t max_body = 0;
+  // Straight to the host, never through a proxy named by the environment (https_proxy, ALL_PROXY).
+  bool direct = false;
 };
 
 struct HttpResponse {
@@ -36,7 +51,8 @@ public:
   virtual Result<HttpResponse> send(const HttpRequest &req) = 0;
 };
 
-// libcurl implementation; one easy handle per request, safe to use from several threads.
+// libcurl implementation; one HttpSession per request, safe to use from several threads. Errors
+// are "METHOD URL: libcurl's words", Errc::timeout or Errc::unreachable.
 std::unique_ptr<HttpClient> make_curl_client();
 
 // Percent-encoding of RFC 3986 (unreserved characters kept), as AWS SigV4 requires.
