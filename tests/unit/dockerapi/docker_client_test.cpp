@@ -124,6 +124,30 @@ TEST_CASE("docker client: an endless reply is cut at 1 MiB instead of filling me
   CHECK(e.written < k_offered / 2);
 }
 
+TEST_CASE("docker client: endless headers are refused, not read into memory") {
+  std::signal(SIGPIPE, SIG_IGN); // the server writes on after the client hung up
+  TempDir t;
+  constexpr size_t k_offered = 64u << 20;
+  HostileEngine e(t.path, [](SSL *ssl, std::atomic<size_t> &written) {
+    std::string head = "HTTP/1.1 200 OK\r\n";
+    SSL_write(ssl, head.data(), static_cast<int>(head.size()));
+    std::string line = "X-Junk: " + std::string(1000, 'x') + "\r\n";
+    while (written < k_offered) {
+      int n = SSL_write(ssl, line.data(), static_cast<int>(line.size()));
+      if (n <= 0) break;
+      written += static_cast<size_t>(n);
+    }
+  });
+  auto v = docker_version("127.0.0.1", e.port, e.tls, k_timeout);
+  REQUIRE_FALSE(v);
+  CHECK(v.error().code == Errc::parse);
+  CHECK(v.error().message.rfind("malformed HTTP response from the Docker engine: ", 0) == 0);
+  REQUIRE(poll_until("the engine's reply to end", std::chrono::seconds(20), [&]() -> Status {
+    return e.served > 0 ? ok() : fail(Errc::generic, "still writing");
+  }));
+  CHECK(e.written < k_offered / 2);
+}
+
 TEST_CASE("docker client: a reply of exactly 1 MiB is accepted") {
   TempDir t;
   std::string body = "{\"Version\":\"1.0\"}";
