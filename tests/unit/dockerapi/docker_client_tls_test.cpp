@@ -7,6 +7,7 @@
 #include <provision/dockerapi/docker_client.hpp>
 #include <provision/util/net.hpp>
 #include <provision/util/poll.hpp>
+#include <vector>
 
 using namespace sc;
 using sc::test::EngineOptions;
@@ -142,6 +143,43 @@ TEST_CASE("docker client: the deadline covers the handshake and the reply") {
   CHECK(r.error().code == Errc::timeout);
   CHECK(r.error().message == "read: i/o timeout");
   CHECK(took < std::chrono::seconds(3));
+}
+
+TEST_CASE("docker client: a connection that never completes is the dial's i/o timeout") {
+  TempDir t;
+  REQUIRE(CertAuthority::load_or_create(t.path / "certs", "test"));
+  TlsFiles files{t.path / "certs/ca.pem", t.path / "certs/cert.pem", t.path / "certs/key.pem"};
+  // A listener whose accept queue is full: the kernel drops the next SYNs (nothing is accepted).
+  int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(s, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0);
+  REQUIRE(::listen(s, 0) == 0);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr *>(&a), &len);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    fillers.push_back(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    ::connect(fillers.back(), reinterpret_cast<sockaddr *>(&a), sizeof a);
+  }
+  // The fillers' handshakes complete (or are dropped) within a few ms on loopback.
+  REQUIRE(poll_until("the accept queue to fill", std::chrono::seconds(5), [&]() -> Status {
+    int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    ::connect(probe, reinterpret_cast<sockaddr *>(&a), sizeof a);
+    pollfd p{probe, POLLOUT, 0};
+    bool connected = ::poll(&p, 1, 100) > 0;
+    ::close(probe);
+    return connected ? fail(Errc::generic, "a connection still gets through") : ok();
+  }));
+  int port = ntohs(a.sin_port);
+  auto v = docker_version("127.0.0.1", port, files, std::chrono::milliseconds(300));
+  for (int f : fillers)
+    ::close(f);
+  ::close(s);
+  REQUIRE_FALSE(v);
+  CHECK(v.error().code == Errc::timeout);
+  CHECK(v.error().message == fmt::format("dial tcp 127.0.0.1:{}: i/o timeout", port));
 }
 
 TEST_CASE("docker client: no proxy from the environment is used for an engine") {
