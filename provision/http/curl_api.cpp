@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <mutex>
 #include <provision/http/curl_api.hpp>
+#include <provision/http/curl_ossl.hpp>
 #include <provision/util/dynlib.hpp>
 
 namespace sc::curl {
@@ -17,7 +18,7 @@ template <class F> void resolve(const dynlib::Library &lib, const char *name, F 
 
 Loaded load() {
   Loaded l;
-  auto lib = dynlib::open(k_soname, "SWARMCTL_LIBCURL", "libcurl4");
+  auto lib = dynlib::open(k_soname, "SWARMCTL_LIBCURL", "libcurl4", dynlib::Bind::lazy);
   if (!lib.error.empty()) {
     l.error = lib.error;
     return l;
@@ -33,6 +34,9 @@ Loaded load() {
   resolve(lib, "curl_easy_reset", a.easy_reset);
   resolve(lib, "curl_slist_append", a.slist_append);
   resolve(lib, "curl_slist_free_all", a.slist_free_all);
+  resolve(lib, "curl_version_info", a.version_info);
+  // Before curl_global_init initialises OpenSSL its own way (openssl.cnf included).
+  prepare_openssl(a.version_info(CURLVERSION_NOW));
   if (CURLcode rc = a.global_init(CURL_GLOBAL_DEFAULT); rc != CURLE_OK)
     l.error = fmt::format("curl_global_init failed: {}", a.easy_strerror(rc));
   return l;

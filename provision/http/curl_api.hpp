@@ -23,6 +23,7 @@ struct Api {
   decltype(&::curl_easy_reset) easy_reset;
   decltype(&::curl_slist_append) slist_append;
   decltype(&::curl_slist_free_all) slist_free_all;
+  decltype(&::curl_version_info) version_info;
 };
 
 // The library's SONAME; SWARMCTL_LIBCURL overrides it (tests use that to check the error path).

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <memory>
 #include <provision/http/curl_api.hpp>
+#include <provision/http/curl_ossl.hpp>
 #include <provision/http/session.hpp>
 #include <provision/util/printable.hpp>
 
@@ -81,6 +82,11 @@ void set_tls(const curl::Api *api, CURL *c, const HttpRequest &req) {
   if (!req.client_tls) return;
   const HttpClientTls &tls = *req.client_tls;
   api->easy_setopt(c, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  // Parsed once per process and shared by every connection (with OpenSSL 3, as Debian's libcurl4).
+  if (curl::use_client_files(c, tls, api->easy_setopt)) {
+    api->easy_setopt(c, CURLOPT_CERTINFO, 1L);
+    return;
+  }
   api->easy_setopt(c, CURLOPT_CAINFO, tls.ca.c_str());
   // Only that CA: the system's directory of CAs (Debian's libcurl default) is not trusted.
   api->easy_setopt(c, CURLOPT_CAPATH, nullptr);
@@ -245,7 +251,13 @@ HttpResult<HttpResponse> HttpSession::perform(const HttpRequest &req) {
   CurlSlist headers;
   char errbuf[CURL_ERROR_SIZE] = {0};
   if (auto st = set_options(api, c, req, t, headers, errbuf); !st) return failure(st.error());
-  CURLcode rc = api->easy_perform(c);
+  CURLcode rc;
+  if (req.client_tls) {
+    curl::LeanScope lean; // the engine's TLS: a client that needs only what a short handshake uses
+    rc = api->easy_perform(c);
+  } else {
+    rc = api->easy_perform(c);
+  }
   // The handle outlives this call: it must not point at this frame's buffer.
   api->easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
   if (rc != CURLE_OK) return tl::unexpected<HttpFailure>(describe(api, c, rc, t, errbuf));
