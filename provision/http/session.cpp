@@ -83,10 +83,7 @@ void set_tls(const curl::Api *api, CURL *c, const HttpRequest &req) {
   const HttpClientTls &tls = *req.client_tls;
   api->easy_setopt(c, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
   // Parsed once per process and shared by every connection (with OpenSSL 3, as Debian's libcurl4).
-  if (curl::use_client_files(c, tls, api->easy_setopt)) {
-    api->easy_setopt(c, CURLOPT_CERTINFO, 1L);
-    return;
-  }
+  if (curl::use_client_files(c, tls, api->easy_setopt)) return;
   api->easy_setopt(c, CURLOPT_CAINFO, tls.ca.c_str());
   // Only that CA: the system's directory of CAs (Debian's libcurl default) is not trusted.
   api->easy_setopt(c, CURLOPT_CAPATH, nullptr);
@@ -94,8 +91,6 @@ void set_tls(const curl::Api *api, CURL *c, const HttpRequest &req) {
   api->easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
   api->easy_setopt(c, CURLOPT_SSLKEY, tls.key.c_str());
   api->easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
-  // The server's certificate, kept for the error that names what it is valid for.
-  api->easy_setopt(c, CURLOPT_CERTINFO, 1L);
 }
 
 Status set_options(const curl::Api *api, CURL *c, const HttpRequest &req, Transfer &t,
@@ -223,6 +218,12 @@ HttpFailure describe(const curl::Api *api, CURL *c, CURLcode rc, const Transfer 
   return f;
 }
 
+CURLcode run(const curl::Api *api, CURL *c, const HttpRequest &req) {
+  if (!req.client_tls) return api->easy_perform(c);
+  curl::LeanScope lean; // the engine's TLS: a client that needs only what a short handshake uses
+  return api->easy_perform(c);
+}
+
 } // namespace
 
 HttpSession::~HttpSession() {
@@ -251,12 +252,13 @@ HttpResult<HttpResponse> HttpSession::perform(const HttpRequest &req) {
   CurlSlist headers;
   char errbuf[CURL_ERROR_SIZE] = {0};
   if (auto st = set_options(api, c, req, t, headers, errbuf); !st) return failure(st.error());
-  CURLcode rc;
-  if (req.client_tls) {
-    curl::LeanScope lean; // the engine's TLS: a client that needs only what a short handshake uses
-    rc = api->easy_perform(c);
-  } else {
-    rc = api->easy_perform(c);
+  CURLcode rc = run(api, c, req);
+  if (rc == CURLE_PEER_FAILED_VERIFICATION && req.client_tls) {
+    // Once more, gathering the server's certificate (CURLOPT_CERTINFO) for the error that names
+    // what it is valid for: text made of every certificate, too dear for each good handshake.
+    api->easy_setopt(c, CURLOPT_CERTINFO, 1L);
+    errbuf[0] = '\0';
+    rc = run(api, c, req);
   }
   // The handle outlives this call: it must not point at this frame's buffer.
   api->easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);

@@ -92,6 +92,36 @@ TEST_CASE("docker client: the client certificate is sent (an engine run with --t
   CHECK(r.error().message.find('\n') == std::string::npos);
 }
 
+// The client's files are parsed once for the same bytes (each machine holds a copy of the
+// store's): a machine whose files changed is served from its new files, never another's parse.
+TEST_CASE("docker client: copies of the same files are shared, changed files are read again") {
+  TempDir t, other;
+  HostileEngine e(t.path, reply(k_version), EngineOptions{.require_client_cert = true});
+  REQUIRE(CertAuthority::load_or_create(other.path / "certs", "other"));
+  auto copy_files = [](const fs::path &dir, const TlsFiles &from) {
+    fs::create_directories(dir);
+    TlsFiles to{dir / "ca.pem", dir / "cert.pem", dir / "key.pem"};
+    for (auto [a, b] : {std::pair{from.ca, to.ca}, {from.cert, to.cert}, {from.key, to.key}})
+      fs::copy_file(a, b, fs::copy_options::overwrite_existing);
+    return to;
+  };
+  TlsFiles m1 = copy_files(t.path / "m1", e.tls), m2 = copy_files(t.path / "m2", e.tls);
+  CHECK(docker_version("127.0.0.1", e.port, m1, k_timeout) == "24.0");
+  CHECK(docker_version("127.0.0.1", e.port, m2, k_timeout) == "24.0");
+  // m2's certificate and key now come from another CA: the engine refuses them.
+  TlsFiles theirs{other.path / "certs/ca.pem", other.path / "certs/cert.pem",
+                  other.path / "certs/key.pem"};
+  copy_files(t.path / "m2", TlsFiles{e.tls.ca, theirs.cert, theirs.key});
+  CHECK_FALSE(docker_version("127.0.0.1", e.port, m2, k_timeout));
+  // Its CA too: the engine (which sends its CA along) is no longer trusted.
+  copy_files(t.path / "m2", theirs);
+  auto v = docker_version("127.0.0.1", e.port, m2, k_timeout);
+  REQUIRE_FALSE(v);
+  CHECK(v.error().code == Errc::auth);
+  CHECK(v.error().message == "x509: self-signed certificate in certificate chain");
+  CHECK(docker_version("127.0.0.1", e.port, m1, k_timeout) == "24.0");
+}
+
 TEST_CASE("docker client: unreadable certificate files are named") {
   TempDir t;
   HostileEngine e(t.path, reply(k_version));
