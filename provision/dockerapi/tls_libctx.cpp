@@ -6,13 +6,10 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
-#include <array>
 #include <mutex>
 #include <provision/crypto/openssl_text.hpp>
 #include <provision/dockerapi/tls_libctx.hpp>
 #include <provision/http/lean_libctx.hpp>
-#include <strings.h>
-#include <vector>
 
 // OpenSSL's own default provider's entry point: present when OpenSSL is linked statically (the
 // product build), absent (null) with the shared library, which does not export it.
@@ -28,24 +25,18 @@ struct Filter {
   OSSL_FUNC_provider_query_operation_fn *query = nullptr;
   OSSL_FUNC_provider_get_capabilities_fn *capabilities = nullptr;
   OSSL_FUNC_provider_teardown_fn *teardown = nullptr;
-  std::array<std::vector<OSSL_ALGORITHM>, 64> ops;
+  LeanOps ops;
 };
 Filter g_filter;
 
 const OSSL_ALGORITHM *filter_query(void *, int op, int *no_cache) {
-  *no_cache = 0;
-  if (op <= 0 || op >= static_cast<int>(g_filter.ops.size()) || g_filter.ops[op].size() < 2)
-    return nullptr;
-  return g_filter.ops[op].data();
+  return g_filter.ops.answer(op, no_cache);
 }
 
 // The TLS groups and their parameters (TLS-GROUP) come from the default provider.
 int filter_capabilities(void *, const char *capability, OSSL_CALLBACK *cb, void *arg) {
-  LeanGroupSink sink{cb, arg};
-  if (::strcasecmp(capability, "TLS-GROUP") == 0) {
-    cb = pass_lean_group;
-    arg = &sink;
-  }
+  LeanGroupSink sink{};
+  lean_capability(capability, cb, arg, sink);
   if (g_filter.shared) return OSSL_PROVIDER_get_capabilities(g_filter.shared, capability, cb, arg);
   return g_filter.capabilities(g_filter.inner_ctx, capability, cb, arg);
 }
@@ -89,15 +80,11 @@ int filter_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in, const O
     if (!(g_filter.shared = OSSL_PROVIDER_load(nullptr, "default"))) return 0;
     g_filter.inner_ctx = OSSL_PROVIDER_get0_provider_ctx(g_filter.shared);
   }
-  for (int op = 1; op < static_cast<int>(g_filter.ops.size()); ++op) {
+  g_filter.ops.fill([](int op) {
     int no_cache = 0;
-    const OSSL_ALGORITHM *all = g_filter.shared
-                                    ? OSSL_PROVIDER_query_operation(g_filter.shared, op, &no_cache)
-                                    : g_filter.query(g_filter.inner_ctx, op, &no_cache);
-    for (const OSSL_ALGORITHM *a = all; a && a->algorithm_names; ++a)
-      if (lean_algorithm(op, a->algorithm_names)) g_filter.ops[op].push_back(*a);
-    g_filter.ops[op].push_back(OSSL_ALGORITHM{nullptr, nullptr, nullptr, nullptr});
-  }
+    return g_filter.shared ? OSSL_PROVIDER_query_operation(g_filter.shared, op, &no_cache)
+                           : g_filter.query(g_filter.inner_ctx, op, &no_cache);
+  });
   *provctx = g_filter.inner_ctx;
   *out = k_filter_dispatch;
   return 1;

@@ -2,10 +2,8 @@
 #include <openssl/core_names.h>
 #include <openssl/params.h>
 
-#include <array>
 #include <provision/http/lean_libctx.hpp>
 #include <strings.h>
-#include <vector>
 
 namespace sc {
 
@@ -50,29 +48,36 @@ int pass_lean_group(const OSSL_PARAM params[], void *sink) {
   return lean_group(params) ? s->cb(params, s->arg) : 1;
 }
 
+void lean_capability(const char *capability, OSSL_CALLBACK *&cb, void *&arg, LeanGroupSink &sink) {
+  if (::strcasecmp(capability, "TLS-GROUP") != 0) return;
+  sink = {cb, arg};
+  cb = pass_lean_group;
+  arg = &sink;
+}
+
+const OSSL_ALGORITHM *LeanOps::answer(int op, int *no_cache) const {
+  *no_cache = 0;
+  if (op <= 0 || op >= static_cast<int>(m_ops.size()) || m_ops[op].size() < 2) return nullptr;
+  return m_ops[op].data();
+}
+
 namespace {
 
 struct Filter {
   const OsslApi *api = nullptr;
   OSSL_PROVIDER *inner = nullptr; // the default provider, in the default library context
-  std::array<std::vector<OSSL_ALGORITHM>, 64> ops;
+  LeanOps ops;
 };
 Filter g_filter;
 
 const OSSL_ALGORITHM *filter_query(void *, int op, int *no_cache) {
-  *no_cache = 0;
-  if (op <= 0 || op >= static_cast<int>(g_filter.ops.size()) || g_filter.ops[op].size() < 2)
-    return nullptr;
-  return g_filter.ops[op].data();
+  return g_filter.ops.answer(op, no_cache);
 }
 
 // The TLS groups and their parameters (TLS-GROUP) come from the default provider, filtered.
 int filter_capabilities(void *, const char *capability, OSSL_CALLBACK *cb, void *arg) {
-  LeanGroupSink sink{cb, arg};
-  if (::strcasecmp(capability, "TLS-GROUP") == 0) {
-    cb = pass_lean_group;
-    arg = &sink;
-  }
+  LeanGroupSink sink{};
+  lean_capability(capability, cb, arg, sink);
   return g_filter.api->provider_get_capabilities(g_filter.inner, capability, cb, arg);
 }
 
@@ -107,13 +112,10 @@ OSSL_LIB_CTX *make_lean_libctx(const OsslApi &a) {
   g_filter.api = &a;
   g_filter.inner = a.provider_load(nullptr, "default");
   if (!g_filter.inner) return nullptr;
-  for (int op = 1; op < static_cast<int>(g_filter.ops.size()); ++op) {
+  g_filter.ops.fill([&](int op) {
     int no_cache = 0;
-    const OSSL_ALGORITHM *all = a.provider_query_operation(g_filter.inner, op, &no_cache);
-    for (const OSSL_ALGORITHM *alg = all; alg && alg->algorithm_names; ++alg)
-      if (lean_algorithm(op, alg->algorithm_names)) g_filter.ops[op].push_back(*alg);
-    g_filter.ops[op].push_back(OSSL_ALGORITHM{nullptr, nullptr, nullptr, nullptr});
-  }
+    return a.provider_query_operation(g_filter.inner, op, &no_cache);
+  });
   OSSL_LIB_CTX *ctx = a.libctx_new();
   if (!ctx) return nullptr;
   if (a.set_drbg_type(ctx, "HASH-DRBG", nullptr, nullptr, "SHA256") != 1 ||

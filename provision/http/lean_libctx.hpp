@@ -16,7 +16,9 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
+#include <array>
 #include <string_view>
+#include <vector>
 
 namespace sc {
 
@@ -38,6 +40,28 @@ struct LeanGroupSink {
   void *arg;
 };
 int pass_lean_group(const OSSL_PARAM params[], void *sink);
+
+// For a lean provider's get_capabilities: when `capability` is TLS-GROUP, `cb` and `arg` become
+// pass_lean_group and `sink`, which holds the caller's.
+void lean_capability(const char *capability, OSSL_CALLBACK *&cb, void *&arg, LeanGroupSink &sink);
+
+// What a lean provider answers, per operation: the kept part of another provider's algorithms.
+class LeanOps {
+public:
+  // Keeps, for every operation, what lean_algorithm keeps of `query(op)` (a provider's list).
+  template <class Query> void fill(Query &&query) {
+    for (int op = 1; op < static_cast<int>(m_ops.size()); ++op) {
+      for (const OSSL_ALGORITHM *a = query(op); a && a->algorithm_names; ++a)
+        if (lean_algorithm(op, a->algorithm_names)) m_ops[op].push_back(*a);
+      m_ops[op].push_back(OSSL_ALGORITHM{nullptr, nullptr, nullptr, nullptr});
+    }
+  }
+  // The provider's query_operation: null for an operation with nothing kept.
+  const OSSL_ALGORITHM *answer(int op, int *no_cache) const;
+
+private:
+  std::array<std::vector<OSSL_ALGORITHM>, 64> m_ops;
+};
 
 // The functions a lean context is made with, from one copy of OpenSSL.
 struct OsslApi {
