@@ -5,12 +5,12 @@
 #include <chrono>
 #include <drivers/amazonec2/sigv4.hpp>
 #include <drivers/amazonec2/xml.hpp>
-#include <drivers/http/http.hpp>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <provision/http/http.hpp>
 #include <provision/util/ui.hpp>
 #include <string>
 #include <vector>

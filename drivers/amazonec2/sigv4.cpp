@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <ctime>
 #include <drivers/amazonec2/sigv4.hpp>
-#include <drivers/http/http.hpp>
 #include <map>
+#include <provision/http/http.hpp>
 #include <provision/util/number.hpp>
 #include <provision/util/text.hpp>
 

@@ -1,6 +1,6 @@
-#include <drivers/http/curl_api.hpp>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <provision/http/curl_api.hpp>
 #include <unistd.h>
 
 #include <cstdio>

@@ -6,13 +6,10 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
-#include <array>
 #include <mutex>
 #include <provision/crypto/openssl_text.hpp>
 #include <provision/dockerapi/tls_libctx.hpp>
-#include <string_view>
-#include <strings.h>
-#include <vector>
+#include <provision/http/lean_libctx.hpp>
 
 // OpenSSL's own default provider's entry point: present when OpenSSL is linked statically (the
 // product build), absent (null) with the shared library, which does not export it.
@@ -22,79 +19,24 @@ extern "C" int ossl_default_provider_init(const OSSL_CORE_HANDLE *, const OSSL_D
 namespace sc {
 namespace {
 
-// Operations taken whole (random generators, key decoders/encoders), and, for the others, the
-// algorithms a TLS client needs: AEAD record ciphers, handshake hashes and KDFs, (EC)DHE groups,
-// ECDSA/RSA(-PSS) signatures.
-bool wanted(int op, std::string_view names) {
-  if (op == OSSL_OP_RAND || op == OSSL_OP_DECODER || op == OSSL_OP_ENCODER || op == OSSL_OP_STORE)
-    return true;
-  static constexpr std::array<std::string_view, 19> k_keep = {
-      "AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305",
-      "SHA1",        "SHA2-224",    "SHA2-256",
-      "SHA2-384",    "SHA2-512",    "HMAC",
-      "HKDF",        "TLS13-KDF",   "TLS1-PRF",
-      "EC",          "X25519",      "RSA",
-      "RSA-PSS",     "ECDH",        "ECDSA",
-      "X448"};
-  // `names` is "NAME:ALIAS:OID...".
-  while (!names.empty()) {
-    auto colon = names.find(':');
-    auto name = names.substr(0, colon);
-    for (auto k : k_keep)
-      if (k.size() == name.size() && ::strncasecmp(k.data(), name.data(), k.size()) == 0)
-        return true;
-    names = colon == std::string_view::npos ? std::string_view{} : names.substr(colon + 1);
-  }
-  return false;
-}
-
 struct Filter {
   OSSL_PROVIDER *shared = nullptr; // without our own: the default context's default provider
   void *inner_ctx = nullptr;       // the default provider's context
   OSSL_FUNC_provider_query_operation_fn *query = nullptr;
   OSSL_FUNC_provider_get_capabilities_fn *capabilities = nullptr;
   OSSL_FUNC_provider_teardown_fn *teardown = nullptr;
-  std::array<std::vector<OSSL_ALGORITHM>, 64> ops;
+  LeanOps ops;
 };
 Filter g_filter;
 
 const OSSL_ALGORITHM *filter_query(void *, int op, int *no_cache) {
-  *no_cache = 0;
-  if (op <= 0 || op >= static_cast<int>(g_filter.ops.size()) || g_filter.ops[op].size() < 2)
-    return nullptr;
-  return g_filter.ops[op].data();
-}
-
-// The (EC)DHE groups a client offers: those of the key managers kept. libssl checks each group a
-// provider announces by fetching its key manager, and a failed fetch formats an error: the
-// finite-field groups alone cost ~0.25 M instructions a check.
-bool wanted_group(const OSSL_PARAM params[]) {
-  const OSSL_PARAM *p = OSSL_PARAM_locate_const(params, OSSL_CAPABILITY_TLS_GROUP_NAME);
-  const char *name = nullptr;
-  if (!p || OSSL_PARAM_get_utf8_string_ptr(p, &name) != 1) return false;
-  for (const char *k :
-       {"x25519", "x448", "secp256r1", "P-256", "secp384r1", "P-384", "secp521r1", "P-521"})
-    if (::strcasecmp(k, name) == 0) return true;
-  return false;
-}
-
-struct GroupSink {
-  OSSL_CALLBACK *cb;
-  void *arg;
-};
-
-int pass_wanted_group(const OSSL_PARAM params[], void *sink) {
-  auto *s = static_cast<GroupSink *>(sink);
-  return wanted_group(params) ? s->cb(params, s->arg) : 1;
+  return g_filter.ops.answer(op, no_cache);
 }
 
 // The TLS groups and their parameters (TLS-GROUP) come from the default provider.
 int filter_capabilities(void *, const char *capability, OSSL_CALLBACK *cb, void *arg) {
-  GroupSink sink{cb, arg};
-  if (::strcasecmp(capability, "TLS-GROUP") == 0) {
-    cb = pass_wanted_group;
-    arg = &sink;
-  }
+  LeanGroupSink sink{};
+  lean_capability(capability, cb, arg, sink);
   if (g_filter.shared) return OSSL_PROVIDER_get_capabilities(g_filter.shared, capability, cb, arg);
   return g_filter.capabilities(g_filter.inner_ctx, capability, cb, arg);
 }
@@ -138,15 +80,11 @@ int filter_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in, const O
     if (!(g_filter.shared = OSSL_PROVIDER_load(nullptr, "default"))) return 0;
     g_filter.inner_ctx = OSSL_PROVIDER_get0_provider_ctx(g_filter.shared);
   }
-  for (int op = 1; op < static_cast<int>(g_filter.ops.size()); ++op) {
+  g_filter.ops.fill([](int op) {
     int no_cache = 0;
-    const OSSL_ALGORITHM *all = g_filter.shared
-                                    ? OSSL_PROVIDER_query_operation(g_filter.shared, op, &no_cache)
-                                    : g_filter.query(g_filter.inner_ctx, op, &no_cache);
-    for (const OSSL_ALGORITHM *a = all; a && a->algorithm_names; ++a)
-      if (wanted(op, a->algorithm_names)) g_filter.ops[op].push_back(*a);
-    g_filter.ops[op].push_back(OSSL_ALGORITHM{nullptr, nullptr, nullptr, nullptr});
-  }
+    return g_filter.shared ? OSSL_PROVIDER_query_operation(g_filter.shared, op, &no_cache)
+                           : g_filter.query(g_filter.inner_ctx, op, &no_cache);
+  });
   *provctx = g_filter.inner_ctx;
   *out = k_filter_dispatch;
   return 1;

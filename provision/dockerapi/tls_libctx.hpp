@@ -3,7 +3,8 @@
 // OpenSSL 3.0 builds every algorithm of an operation on the first fetch of any of them (all ~130
 // ciphers to use AES-GCM) and copies its whole legacy name table into each library context: about
 // 1 ms of a 3 ms check. The check's context therefore sees the default provider through a filter
-// that lists only what a TLS 1.2/1.3 client with EC or RSA certificates uses.
+// that lists only what a TLS 1.2/1.3 client with EC or RSA certificates uses (lean_libctx.hpp, the
+// same as libcurl's copy of OpenSSL gets for the engine API client).
 #include <openssl/types.h>
 
 namespace sc {

@@ -5,6 +5,7 @@
 #include <provision/cluster/network.hpp>
 #include <provision/cluster/swarm_classic.hpp>
 #include <provision/cluster/swarm_mode.hpp>
+#include <provision/dockerapi/docker_client.hpp>
 #include <provision/machine/cluster_role.hpp>
 #include <provision/machine/connection.hpp>
 #include <provision/util/net.hpp>
@@ -182,20 +183,21 @@ Status wait_for_classic_nodes(Services &s, Machine &master, const std::vector<st
   auto ip = master.driver->ip();
   if (!ip) return fail(ip.error());
   int port = swarm_port(master.rec);
-  auto files = client_tls(s, master);
-  return poll_until(
-      fmt::format("Swarm manager on {}:{}: every node Healthy", *ip, port), timeout,
-      [&]() -> Status {
-        auto r = docker_request(*ip, port, files, "GET", "/info", "", std::chrono::seconds(5));
-        if (!r) return fail(r.error());
-        if (r->status != 200)
-          return fail(Errc::generic, fmt::format("GET /info answered HTTP {}", r->status));
-        auto nodes = parse_manager_nodes(r->body);
-        if (!nodes) return fail(nodes.error());
-        auto missing = nodes_not_healthy(*nodes, names);
-        if (!missing.empty()) return fail(Errc::not_found, missing);
-        return ok();
-      });
+  // One connection for the whole wait: the manager keeps it open between polls.
+  DockerClient manager(*ip, port, client_tls(s, master));
+  return poll_until(fmt::format("Swarm manager on {}:{}: every node Healthy", *ip, port), timeout,
+                    [&]() -> Status {
+                      auto r = manager.request("GET", "/info", "", std::chrono::seconds(5));
+                      if (!r) return fail(r.error());
+                      if (r->status != 200)
+                        return fail(Errc::generic,
+                                    fmt::format("GET /info answered HTTP {}", r->status));
+                      auto nodes = parse_manager_nodes(r->body);
+                      if (!nodes) return fail(nodes.error());
+                      auto missing = nodes_not_healthy(*nodes, names);
+                      if (!missing.empty()) return fail(Errc::not_found, missing);
+                      return ok();
+                    });
 }
 
 Status finish_cluster_up(Services &s, const ClusterFile &f, bool quiet) {

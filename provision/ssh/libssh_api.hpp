@@ -1,5 +1,5 @@
 #pragma once
-// libssh, loaded when first needed (like libcurl, drivers/http/curl_api.hpp). Linked at start-up,
+// libssh, loaded when first needed (like libcurl, provision/http/curl_api.hpp). Linked at start-up,
 // libssh and what it pulls in (libcrypto, GSSAPI/Kerberos: six libraries) cost every command —
 // `swarmctl url`, `env`, `ls -q` — most of its start-up time, though only commands that open an
 // SSH session or make a key use it. The code calls libssh's functions as usual: this component

@@ -7,18 +7,22 @@
 
 namespace sc::dynlib {
 
-Library open(const char *soname, const char *env_override, const char *package) {
+Library open(const char *soname, const char *env_override, const char *package, Bind bind) {
   Library l;
   const char *env = env_override ? std::getenv(env_override) : nullptr;
   const char *name = env && *env ? env : soname;
   // RTLD_LOCAL: the library's own dependencies stay out of the global namespace.
-  l.handle = ::dlopen(name, RTLD_NOW | RTLD_LOCAL);
+  l.handle = ::dlopen(name, (bind == Bind::lazy ? RTLD_LAZY : RTLD_NOW) | RTLD_LOCAL);
   if (!l.handle) {
     const char *why = ::dlerror();
     l.error = fmt::format("cannot load {} ({}); install it with: apt-get install {}", name,
                           why ? why : "unknown error", package);
   }
   return l;
+}
+
+void *find_loaded(const char *soname) {
+  return ::dlopen(soname, RTLD_NOLOAD | RTLD_LAZY | RTLD_LOCAL);
 }
 
 void *require(const Library &lib, const char *soname, const char *name) {

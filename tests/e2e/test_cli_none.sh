@@ -78,7 +78,7 @@ eq "bad filter exits non-zero" 1 "$([ $rc -ne 0 ] && echo 1 || echo 0)"
 err=$(sc env --swarm m1 2>&1); rc=$?
 eq "env --swarm on a non-master" 'Error checking TLS connection: "m1" is not a swarm master. The --swarm flag is intended for use with swarm masters' "$err"
 
-# libcurl is loaded only by the drivers that speak HTTP (drivers/http/curl_api.hpp): short commands
+# libcurl is loaded only by the drivers that speak HTTP (provision/http/curl_api.hpp): short commands
 # do not pay for mapping it and its ~20 dependencies; when it is missing, the one line says so.
 eq "the binary does not link libcurl" 0 "$(ldd "$SWARMCTL_BIN" | grep -c libcurl)"
 err=$(SWARMCTL_LIBCURL=libcurl-missing.so.4 sc create -d amazonec2 --amazonec2-access-key AKIDEXAMPLE \

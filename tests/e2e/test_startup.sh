@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Start-up cost: a light command maps only libc and libm (OpenSSL, yaml-cpp, fmt and libstdc++
 # are in the binary; libssh and libcurl are dlopen'ed by the commands that use them), and a
-# missing libssh is one clear line from the command that needs it, not a failure of every
-# command. No root: `none` and `generic` records. (Figures: bench/startup.sh.)
+# missing libssh or libcurl is one clear line from the command that needs it, not a failure of
+# every command. No root: `none` and `generic` records. (Figures: bench/startup.sh.)
 set -uo pipefail
 SWARMCTL_BIN=${SWARMCTL_BIN:?}
 T=$(mktemp -d /tmp/swarmctl-e2e-startup.XXXXXX)
@@ -27,6 +27,24 @@ eq "url loads nothing else at run time" "" "$(tr ' ' '\n' <<<"$loaded" | grep -v
 loaded=$(LD_DEBUG=libs sc env --shell bash m1 2>&1 >/dev/null | grep -oE 'calling init: [^ ]+' | sed 's/.*\///' | sort -u | xargs)
 eq "env loads nothing else either (its TLS check is OpenSSL inside the binary)" "" \
   "$(tr ' ' '\n' <<<"$loaded" | grep -vxE 'libc.so.6|libm.so.6|ld-linux-x86-64.so.2' | xargs)"
+for c in "ip m1" "inspect m1" "ls -q" "version"; do
+  # shellcheck disable=SC2086
+  loaded=$(LD_DEBUG=libs sc $c 2>&1 >/dev/null | grep -oE 'calling init: [^ ]+' | sed 's/.*\///' | sort -u | xargs)
+  eq "$c loads nothing else either" "" \
+    "$(tr ' ' '\n' <<<"$loaded" | grep -vxE 'libc.so.6|libm.so.6|ld-linux-x86-64.so.2' | xargs)"
+done
+# The engine API client is libcurl's (provision/http): `version NAME` loads it on its first request,
+# and without it says so in one line. (Nothing listens on port 1: the request fails after.)
+sc create -q -d none --url tcp://127.0.0.1:1 m0
+loaded=$(LD_DEBUG=libs sc version m0 2>&1 >/dev/null | grep -oE 'calling init: [^ ]+' | sed 's/.*\///' | sort -u | xargs)
+eq "version m0 loads libcurl for the engine request" 1 "$(tr ' ' '\n' <<<"$loaded" | grep -c '^libcurl.so.4$')"
+eq "version m0 without an engine: the dial error" "dial tcp 127.0.0.1:1: connect: Connection refused" \
+  "$(sc version m0 2>&1)"
+out=$(SWARMCTL_LIBCURL=/nonexistent/libcurl.so.4 sc version m0 2>&1); rc=$?
+eq "version m0 without libcurl: exit 1" 1 "$rc"
+eq "version m0 without libcurl: one line naming the library" 1 \
+  "$(grep -c 'cannot load /nonexistent/libcurl.so.4 .*apt-get install libcurl4' <<<"$out")"
+eq "version m0 without libcurl: only that line" 1 "$(wc -l <<<"$out")"
 
 # A command that needs libssh, without it: one line naming the library and its package. (A
 # listener on loopback stands for the host's SSH port: the generic driver's state is a TCP dial.)

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <drivers/http/http.hpp>
+#include <provision/http/http.hpp>
 #include <provision/util/fs.hpp>
 #include <provision/util/poll.hpp>
 #include <provision/util/process.hpp>

@@ -1,106 +1,19 @@
-// The Docker API client against a hostile engine: a real TLS server on 127.0.0.1 (certificates
-// from the store's CA code) that answers with malformed, endless or escape-laden replies.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <openssl/ssl.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include "../../support/loopback.hpp"
+// The Docker API client against a hostile engine (hostile_engine.hpp): malformed, endless or
+// escape-laden replies give one error or a printable version, never an abort or a full memory.
 #include "../../support/temp_dir.hpp"
-#include <atomic>
+#include "hostile_engine.hpp"
 #include <csignal>
-#include <cstdlib>
-#include <doctest/doctest.h>
-#include <functional>
-#include <provision/crypto/ca.hpp>
+#include <mutex>
 #include <provision/dockerapi/docker_client.hpp>
 #include <provision/util/poll.hpp>
-#include <thread>
 
 using namespace sc;
+using sc::test::HostileEngine;
+using sc::test::reply;
+using sc::test::TempDir;
 
 namespace {
-
-// A one-request-per-connection TLS server: reads the request head, then `respond` writes the
-// reply on the TLS session. Counts the reply bytes the client accepted.
-class HostileEngine {
-public:
-  using Respond = std::function<void(SSL *, std::atomic<size_t> &written)>;
-
-  HostileEngine(const fs::path &dir, Respond respond) : m_respond(std::move(respond)) {
-    auto ca = CertAuthority::load_or_create(dir / "certs", "test");
-    REQUIRE(ca);
-    REQUIRE(ca->issue_server_cert("test", {"127.0.0.1"}, false, dir / "server.pem",
-                                  dir / "server-key.pem"));
-    tls = {dir / "certs/ca.pem", dir / "certs/cert.pem", dir / "certs/key.pem"};
-    m_ctx = SSL_CTX_new(TLS_server_method());
-    REQUIRE(SSL_CTX_use_certificate_chain_file(m_ctx, (dir / "server.pem").c_str()) == 1);
-    REQUIRE(SSL_CTX_use_PrivateKey_file(m_ctx, (dir / "server-key.pem").c_str(),
-                                        SSL_FILETYPE_PEM) == 1);
-    m_listen = test::listen_loopback(port);
-    m_thread = std::thread([this] { serve(); });
-  }
-  ~HostileEngine() {
-    m_stop = true;
-    m_thread.join();
-    ::close(m_listen);
-    SSL_CTX_free(m_ctx);
-  }
-
-  TlsFiles tls;
-  int port = 0;
-  std::atomic<size_t> written{0};
-  std::atomic<int> served{0};   // replies finished (the client read them or hung up)
-  std::atomic<int> requests{0}; // request heads received
-  std::atomic<int> handled{0};  // connections closed, whatever happened on them
-
-private:
-  void serve() {
-    while (!m_stop) {
-      pollfd p{m_listen, POLLIN, 0};
-      if (::poll(&p, 1, 50) <= 0) continue;
-      int fd = ::accept4(m_listen, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) continue;
-      SSL *ssl = SSL_new(m_ctx);
-      SSL_set_fd(ssl, fd);
-      if (SSL_accept(ssl) == 1) {
-        std::string head;
-        char buf[4096];
-        while (head.find("\r\n\r\n") == std::string::npos) {
-          int n = SSL_read(ssl, buf, sizeof buf);
-          if (n <= 0) break;
-          head.append(buf, static_cast<size_t>(n));
-        }
-        if (head.find("\r\n\r\n") != std::string::npos) ++requests;
-        m_respond(ssl, written);
-        SSL_shutdown(ssl);
-        ++served;
-      }
-      SSL_free(ssl);
-      ::close(fd);
-      ++handled;
-    }
-  }
-
-  Respond m_respond;
-  SSL_CTX *m_ctx = nullptr;
-  int m_listen = -1;
-  std::atomic<bool> m_stop{false};
-  std::thread m_thread;
-};
-
-HostileEngine::Respond reply(std::string text) {
-  return [text](SSL *ssl, std::atomic<size_t> &written) {
-    if (SSL_write(ssl, text.data(), static_cast<int>(text.size())) > 0) written += text.size();
-  };
-}
-
-using test::TempDir;
-
 constexpr auto k_timeout = std::chrono::seconds(20);
-
 } // namespace
 
 TEST_CASE("docker client: a chunked version reply from a real TLS engine is decoded") {
@@ -112,6 +25,18 @@ TEST_CASE("docker client: a chunked version reply from a real TLS engine is deco
   CHECK(*v == "24.0.7");
 }
 
+TEST_CASE("docker client: the request names the engine and swarmctl, and asks for HTTP/1.1") {
+  TempDir t;
+  HostileEngine e(t.path, reply("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"));
+  REQUIRE(docker_ping("127.0.0.1", e.port, e.tls, k_timeout));
+  REQUIRE(poll_until("the engine to close", std::chrono::seconds(20), [&]() -> Status {
+    return e.handled > 0 ? ok() : fail(Errc::generic, "still open");
+  }));
+  CHECK(e.last_head.rfind("GET /_ping HTTP/1.1\r\n", 0) == 0);
+  CHECK(e.last_head.find(fmt::format("\r\nHost: 127.0.0.1:{}\r\n", e.port)) != std::string::npos);
+  CHECK(e.last_head.find("\r\nUser-Agent: swarmctl\r\n") != std::string::npos);
+}
+
 TEST_CASE("docker client: a malformed chunked reply is one error, not an abort") {
   TempDir t;
   HostileEngine e(t.path,
@@ -119,8 +44,49 @@ TEST_CASE("docker client: a malformed chunked reply is one error, not an abort")
   auto v = docker_version("127.0.0.1", e.port, e.tls, k_timeout);
   REQUIRE_FALSE(v);
   CHECK(v.error().code == Errc::parse);
-  CHECK(v.error().message ==
-        "malformed HTTP response from the Docker engine: bad chunk size 'not-hex'");
+  CHECK(v.error().message == "malformed HTTP response from the Docker engine: "
+                             "Illegal or missing hexadecimal sequence in chunked-encoding");
+}
+
+TEST_CASE("docker client: any malformed reply is one printable line with Errc::parse") {
+  // Bad chunks, status lines, headers and lengths: the engine is a remote host (issue 13: a
+  // malformed chunk aborted `ls`).
+  TempDir t;
+  std::mutex mu;
+  std::string current;
+  HostileEngine e(t.path, [&](SSL *ssl, std::atomic<size_t> &) {
+    std::lock_guard lk(mu);
+    SSL_write(ssl, current.data(), static_cast<int>(current.size()));
+  });
+  for (const char *bad : {
+           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n",
+           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nab",
+           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcdXY0\r\n\r\n",
+           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\nx\r\n",
+           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\n\x1b[2Jxx\r\nabcdefgh\r\n",
+           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n",
+           "",
+           "garbage\r\n\r\n",
+           "HTTP/1.1\r\n\r\n",
+           "HTTP/1.1 abc OK\r\n\r\n",
+           "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+           "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+           "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+           "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+           "HTTP/1.1 200 OK\r\n",
+       }) {
+    CAPTURE(bad);
+    {
+      std::lock_guard lk(mu);
+      current = bad;
+    }
+    auto v = docker_version("127.0.0.1", e.port, e.tls, k_timeout);
+    REQUIRE_FALSE(v);
+    CHECK(v.error().code == Errc::parse);
+    CHECK(v.error().message.find('\n') == std::string::npos);
+    for (char c : v.error().message)
+      CHECK((c >= ' ' && c < 0x7f));
+  }
 }
 
 TEST_CASE("docker client: the engine's version reaches the terminal without escapes") {
@@ -149,12 +115,48 @@ TEST_CASE("docker client: an endless reply is cut at 1 MiB instead of filling me
   });
   auto v = docker_version("127.0.0.1", e.port, e.tls, k_timeout);
   REQUIRE_FALSE(v);
+  CHECK(v.error().code == Errc::parse);
   CHECK(v.error().message == "the Docker engine's reply to GET /version is larger than 1024 KiB");
   // The client stopped reading: what the server could write is 1 MiB plus socket buffers.
   REQUIRE(poll_until("the engine's reply to end", std::chrono::seconds(20), [&]() -> Status {
     return e.served > 0 ? ok() : fail(Errc::generic, "still writing");
   }));
   CHECK(e.written < k_offered / 2);
+}
+
+TEST_CASE("docker client: endless headers are refused, not read into memory") {
+  std::signal(SIGPIPE, SIG_IGN); // the server writes on after the client hung up
+  TempDir t;
+  constexpr size_t k_offered = 64u << 20;
+  HostileEngine e(t.path, [](SSL *ssl, std::atomic<size_t> &written) {
+    std::string head = "HTTP/1.1 200 OK\r\n";
+    SSL_write(ssl, head.data(), static_cast<int>(head.size()));
+    std::string line = "X-Junk: " + std::string(1000, 'x') + "\r\n";
+    while (written < k_offered) {
+      int n = SSL_write(ssl, line.data(), static_cast<int>(line.size()));
+      if (n <= 0) break;
+      written += static_cast<size_t>(n);
+    }
+  });
+  auto v = docker_version("127.0.0.1", e.port, e.tls, k_timeout);
+  REQUIRE_FALSE(v);
+  CHECK(v.error().code == Errc::parse);
+  CHECK(v.error().message.rfind("malformed HTTP response from the Docker engine: ", 0) == 0);
+  REQUIRE(poll_until("the engine's reply to end", std::chrono::seconds(20), [&]() -> Status {
+    return e.served > 0 ? ok() : fail(Errc::generic, "still writing");
+  }));
+  CHECK(e.written < k_offered / 2);
+}
+
+TEST_CASE("docker client: a reply of exactly 1 MiB is accepted") {
+  TempDir t;
+  std::string body = "{\"Version\":\"1.0\"}";
+  body += std::string(k_max_engine_reply - body.size(), ' ');
+  HostileEngine e(t.path, reply("HTTP/1.1 200 OK\r\nContent-Length: " +
+                                std::to_string(body.size()) + "\r\n\r\n" + body));
+  auto v = docker_version("127.0.0.1", e.port, e.tls, k_timeout);
+  REQUIRE(v);
+  CHECK(*v == "1.0");
 }
 
 TEST_CASE("docker client: the TLS check is the handshake alone, as docker-machine's") {
@@ -167,7 +169,10 @@ TEST_CASE("docker client: the TLS check is the handshake alone, as docker-machin
         return e.handled > 0 ? ok() : fail(Errc::generic, "still open");
       }));
   CHECK(e.requests == 0);
-  CHECK_FALSE(docker_ping("127.0.0.1", e.port, e.tls, k_timeout));
+  auto ping = docker_ping("127.0.0.1", e.port, e.tls, k_timeout);
+  REQUIRE_FALSE(ping);
+  CHECK(ping.error().code == Errc::remote_failed);
+  CHECK(ping.error().message == "GET /_ping: HTTP 500");
 }
 
 TEST_CASE("docker client: the TLS check refuses an engine the machine's CA did not certify") {

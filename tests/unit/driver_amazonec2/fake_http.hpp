@@ -1,8 +1,8 @@
 #pragma once
 // A scripted HttpClient for EC2 tests: a handler per request, every request recorded.
-#include <drivers/http/http.hpp>
 #include <functional>
 #include <mutex>
+#include <provision/http/http.hpp>
 #include <provision/util/fs.hpp>
 #include <string>
 #include <vector>

@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 #include <drivers/amazonec2/client.hpp>
 #include <drivers/amazonec2/sigv4.hpp>
-#include <drivers/http/http.hpp>
 #include <nlohmann/json.hpp>
+#include <provision/http/http.hpp>
 
 #include "fake_http.hpp"
 
