@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up cost: a light command maps only libc and libm (OpenSSL, yaml-cpp, fmt and libstdc++
+# Start-up cost: a light command maps only libc (OpenSSL, yaml-cpp, fmt and libstdc++
 # are in the binary; libssh and libcurl are dlopen'ed by the commands that use them), and a
 # missing libssh or libcurl is one clear line from the command that needs it, not a failure of
 # every command. No root: `none` and `generic` records. (Figures: bench/startup.sh.)
@@ -19,19 +19,19 @@ if grep -q 'SWARMCTL_STATIC_DEPS:BOOL=OFF' "$(dirname "$SWARMCTL_BIN")/CMakeCach
   exit 77
 fi
 libs=$(ldd "$SWARMCTL_BIN" | awk '{print $1}' | grep -vE '^(linux-vdso|/lib64/ld-linux)' | sed 's/\.so.*//' | sort | xargs)
-eq "the binary needs libc (and libm) only" "" "$(tr ' ' '\n' <<<"$libs" | grep -vxE 'libc|libm' | xargs)"
+eq "the binary needs libc only (no libm: cmd/no_libm.cpp)" "libc" "$libs"
 
 sc create -q -d none --url tcp://127.0.0.1:2376 m1
 loaded=$(LD_DEBUG=libs sc url m1 2>&1 >/dev/null | grep -oE 'calling init: [^ ]+' | sed 's/.*\///' | sort -u | xargs)
-eq "url loads nothing else at run time" "" "$(tr ' ' '\n' <<<"$loaded" | grep -vxE 'libc.so.6|libm.so.6|ld-linux-x86-64.so.2' | xargs)"
+eq "url loads nothing else at run time" "" "$(tr ' ' '\n' <<<"$loaded" | grep -vxE 'libc.so.6|ld-linux-x86-64.so.2' | xargs)"
 loaded=$(LD_DEBUG=libs sc env --shell bash m1 2>&1 >/dev/null | grep -oE 'calling init: [^ ]+' | sed 's/.*\///' | sort -u | xargs)
 eq "env loads nothing else either (its TLS check is OpenSSL inside the binary)" "" \
-  "$(tr ' ' '\n' <<<"$loaded" | grep -vxE 'libc.so.6|libm.so.6|ld-linux-x86-64.so.2' | xargs)"
+  "$(tr ' ' '\n' <<<"$loaded" | grep -vxE 'libc.so.6|ld-linux-x86-64.so.2' | xargs)"
 for c in "ip m1" "inspect m1" "ls -q" "version"; do
   # shellcheck disable=SC2086
   loaded=$(LD_DEBUG=libs sc $c 2>&1 >/dev/null | grep -oE 'calling init: [^ ]+' | sed 's/.*\///' | sort -u | xargs)
   eq "$c loads nothing else either" "" \
-    "$(tr ' ' '\n' <<<"$loaded" | grep -vxE 'libc.so.6|libm.so.6|ld-linux-x86-64.so.2' | xargs)"
+    "$(tr ' ' '\n' <<<"$loaded" | grep -vxE 'libc.so.6|ld-linux-x86-64.so.2' | xargs)"
 done
 # The engine API client is libcurl's (provision/http): `version NAME` loads it on its first request,
 # and without it says so in one line. (Nothing listens on port 1: the request fails after.)
