@@ -19,51 +19,31 @@ extern "C" int ossl_default_provider_init(const OSSL_CORE_HANDLE *, const OSSL_D
 namespace sc {
 namespace {
 
-struct Filter {
-  OSSL_PROVIDER *shared = nullptr; // without our own: the default context's default provider
-  void *inner_ctx = nullptr;       // the default provider's context
+// The provider the filter keeps algorithms of: a default provider of the filter's own, or the
+// default context's.
+struct Inner {
+  OSSL_PROVIDER *shared = nullptr; // the default context's default provider, without our own
+  void *ctx = nullptr;             // the default provider's context
   OSSL_FUNC_provider_query_operation_fn *query = nullptr;
   OSSL_FUNC_provider_get_capabilities_fn *capabilities = nullptr;
   OSSL_FUNC_provider_teardown_fn *teardown = nullptr;
-  LeanOps ops;
 };
-Filter g_filter;
-
-const OSSL_ALGORITHM *filter_query(void *, int op, int *no_cache) {
-  return g_filter.ops.answer(op, no_cache);
-}
-
-// The TLS groups and their parameters (TLS-GROUP) come from the default provider.
-int filter_capabilities(void *, const char *capability, OSSL_CALLBACK *cb, void *arg) {
-  LeanGroupSink sink{};
-  lean_capability(capability, cb, arg, sink);
-  if (g_filter.shared) return OSSL_PROVIDER_get_capabilities(g_filter.shared, capability, cb, arg);
-  return g_filter.capabilities(g_filter.inner_ctx, capability, cb, arg);
-}
-
-void filter_teardown(void *) {
-  if (g_filter.teardown) g_filter.teardown(g_filter.inner_ctx);
-}
-
-const OSSL_DISPATCH k_filter_dispatch[] = {
-    {OSSL_FUNC_PROVIDER_QUERY_OPERATION, reinterpret_cast<void (*)(void)>(filter_query)},
-    {OSSL_FUNC_PROVIDER_GET_CAPABILITIES, reinterpret_cast<void (*)(void)>(filter_capabilities)},
-    {OSSL_FUNC_PROVIDER_TEARDOWN, reinterpret_cast<void (*)(void)>(filter_teardown)},
-    {0, nullptr}};
+Inner g_inner;
+LeanFilter g_filter;
 
 // Starts a default provider of the filter's own, under the filter's core handle.
 bool start_own_default(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in) {
   const OSSL_DISPATCH *inner = nullptr;
-  if (ossl_default_provider_init(handle, in, &inner, &g_filter.inner_ctx) != 1) return false;
+  if (ossl_default_provider_init(handle, in, &inner, &g_inner.ctx) != 1) return false;
   for (; inner->function_id != 0; ++inner) {
     if (inner->function_id == OSSL_FUNC_PROVIDER_QUERY_OPERATION)
-      g_filter.query = OSSL_FUNC_provider_query_operation(inner);
+      g_inner.query = OSSL_FUNC_provider_query_operation(inner);
     else if (inner->function_id == OSSL_FUNC_PROVIDER_GET_CAPABILITIES)
-      g_filter.capabilities = OSSL_FUNC_provider_get_capabilities(inner);
+      g_inner.capabilities = OSSL_FUNC_provider_get_capabilities(inner);
     else if (inner->function_id == OSSL_FUNC_PROVIDER_TEARDOWN)
-      g_filter.teardown = OSSL_FUNC_provider_teardown(inner);
+      g_inner.teardown = OSSL_FUNC_provider_teardown(inner);
   }
-  return g_filter.query && g_filter.capabilities;
+  return g_inner.query && g_inner.capabilities;
 }
 
 // Statically linked, the filter runs a default provider of its own: its algorithms then fetch
@@ -77,16 +57,22 @@ int filter_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in, const O
     if (!start_own_default(handle, in)) return 0;
   } else {
     RAND_set_DRBG_type(nullptr, "HASH-DRBG", nullptr, nullptr, "SHA256");
-    if (!(g_filter.shared = OSSL_PROVIDER_load(nullptr, "default"))) return 0;
-    g_filter.inner_ctx = OSSL_PROVIDER_get0_provider_ctx(g_filter.shared);
+    if (!(g_inner.shared = OSSL_PROVIDER_load(nullptr, "default"))) return 0;
+    g_inner.ctx = OSSL_PROVIDER_get0_provider_ctx(g_inner.shared);
   }
   g_filter.ops.fill([](int op) {
     int no_cache = 0;
-    return g_filter.shared ? OSSL_PROVIDER_query_operation(g_filter.shared, op, &no_cache)
-                           : g_filter.query(g_filter.inner_ctx, op, &no_cache);
+    return g_inner.shared ? OSSL_PROVIDER_query_operation(g_inner.shared, op, &no_cache)
+                          : g_inner.query(g_inner.ctx, op, &no_cache);
   });
-  *provctx = g_filter.inner_ctx;
-  *out = k_filter_dispatch;
+  // The TLS groups and their parameters (TLS-GROUP) come from the default provider.
+  g_filter.capabilities = [](const char *capability, OSSL_CALLBACK *cb, void *arg) {
+    if (g_inner.shared) return OSSL_PROVIDER_get_capabilities(g_inner.shared, capability, cb, arg);
+    return g_inner.capabilities(g_inner.ctx, capability, cb, arg);
+  };
+  if (g_inner.teardown) g_filter.teardown = [] { g_inner.teardown(g_inner.ctx); };
+  *provctx = g_inner.ctx;
+  *out = lean_dispatch<g_filter>();
   return 1;
 }
 

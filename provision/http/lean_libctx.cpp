@@ -63,35 +63,16 @@ const OSSL_ALGORITHM *LeanOps::answer(int op, int *no_cache) const {
 
 namespace {
 
-struct Filter {
-  const OsslApi *api = nullptr;
-  OSSL_PROVIDER *inner = nullptr; // the default provider, in the default library context
-  LeanOps ops;
-};
-Filter g_filter;
-
-const OSSL_ALGORITHM *filter_query(void *, int op, int *no_cache) {
-  return g_filter.ops.answer(op, no_cache);
-}
-
-// The TLS groups and their parameters (TLS-GROUP) come from the default provider, filtered.
-int filter_capabilities(void *, const char *capability, OSSL_CALLBACK *cb, void *arg) {
-  LeanGroupSink sink{};
-  lean_capability(capability, cb, arg, sink);
-  return g_filter.api->provider_get_capabilities(g_filter.inner, capability, cb, arg);
-}
-
-const OSSL_DISPATCH k_filter_dispatch[] = {
-    {OSSL_FUNC_PROVIDER_QUERY_OPERATION, reinterpret_cast<void (*)(void)>(filter_query)},
-    {OSSL_FUNC_PROVIDER_GET_CAPABILITIES, reinterpret_cast<void (*)(void)>(filter_capabilities)},
-    {0, nullptr}};
+const OsslApi *g_api = nullptr;
+OSSL_PROVIDER *g_inner = nullptr; // the default provider, in the default library context
+LeanFilter g_filter;
 
 // The filter shares the default provider's context: its algorithms run as the default
 // provider's, fetching what they use inside (a DRBG's digest, a KDF's hash) from its context.
 int filter_init(const OSSL_CORE_HANDLE *, const OSSL_DISPATCH *, const OSSL_DISPATCH **out,
                 void **provctx) {
-  *provctx = g_filter.api->provider_get0_provider_ctx(g_filter.inner);
-  *out = k_filter_dispatch;
+  *provctx = g_api->provider_get0_provider_ctx(g_inner);
+  *out = lean_dispatch<g_filter>();
   return 1;
 }
 
@@ -109,13 +90,17 @@ void lean_openssl_init(const OsslApi &a) {
 
 OSSL_LIB_CTX *make_lean_libctx(const OsslApi &a) {
   lean_openssl_init(a);
-  g_filter.api = &a;
-  g_filter.inner = a.provider_load(nullptr, "default");
-  if (!g_filter.inner) return nullptr;
+  g_api = &a;
+  g_inner = a.provider_load(nullptr, "default");
+  if (!g_inner) return nullptr;
   g_filter.ops.fill([&](int op) {
     int no_cache = 0;
-    return a.provider_query_operation(g_filter.inner, op, &no_cache);
+    return a.provider_query_operation(g_inner, op, &no_cache);
   });
+  // The TLS groups and their parameters (TLS-GROUP) come from the default provider.
+  g_filter.capabilities = [](const char *capability, OSSL_CALLBACK *cb, void *arg) {
+    return g_api->provider_get_capabilities(g_inner, capability, cb, arg);
+  };
   OSSL_LIB_CTX *ctx = a.libctx_new();
   if (!ctx) return nullptr;
   if (a.set_drbg_type(ctx, "HASH-DRBG", nullptr, nullptr, "SHA256") != 1 ||

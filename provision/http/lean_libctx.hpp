@@ -10,6 +10,7 @@
 // curl_ossl.hpp). Both filter with the lists below; the context here is made through a table of
 // one copy's functions, for libcurl's.
 #include <openssl/core.h>
+#include <openssl/core_dispatch.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/provider.h>
@@ -17,6 +18,7 @@
 #include <openssl/ssl.h>
 
 #include <array>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -62,6 +64,38 @@ public:
 private:
   std::array<std::vector<OSSL_ALGORITHM>, 64> m_ops;
 };
+
+// A lean provider's state: what it keeps of the inner provider, and the inner provider's
+// capabilities and teardown (empty: nothing to tear down).
+struct LeanFilter {
+  LeanOps ops;
+  std::function<int(const char *capability, OSSL_CALLBACK *cb, void *arg)> capabilities;
+  std::function<void()> teardown;
+};
+
+// The dispatch table of the lean provider whose state is `F`: query_operation answers from
+// F.ops, get_capabilities passes on the lean groups only (lean_capability), teardown tears the
+// inner provider down. A global, because OpenSSL hands these functions the inner provider's
+// context (the one the kept algorithms run with), not the filter's.
+template <LeanFilter &F> const OSSL_DISPATCH *lean_dispatch() {
+  using Fn = void (*)(void);
+  static const OSSL_DISPATCH table[] = {
+      {OSSL_FUNC_PROVIDER_QUERY_OPERATION,
+       reinterpret_cast<Fn>(+[](void *, int op, int *no_cache) -> const OSSL_ALGORITHM * {
+         return F.ops.answer(op, no_cache);
+       })},
+      {OSSL_FUNC_PROVIDER_GET_CAPABILITIES,
+       reinterpret_cast<Fn>(+[](void *, const char *capability, OSSL_CALLBACK *cb, void *arg) {
+         LeanGroupSink sink{};
+         lean_capability(capability, cb, arg, sink);
+         return F.capabilities(capability, cb, arg);
+       })},
+      {OSSL_FUNC_PROVIDER_TEARDOWN, reinterpret_cast<Fn>(+[](void *) {
+         if (F.teardown) F.teardown();
+       })},
+      {0, nullptr}};
+  return table;
+}
 
 // The functions a lean context is made with, from one copy of OpenSSL.
 struct OsslApi {
