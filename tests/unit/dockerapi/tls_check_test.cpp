@@ -132,14 +132,22 @@ void spoil_keeping_identity(const fs::path &f) {
   REQUIRE(::utimensat(AT_FDCWD, f.c_str(), times, 0) == 0);
 }
 
+// One check's world: a store's PKI in a temporary directory, an engine that serves with it, and
+// the file the session is kept in.
+struct Rig {
+  TempDir t;
+  Pki pki{t.path};
+  TicketEngine e{pki.ctx()};
+  fs::path kept = t.path / "tls-session";
+  Status check() { return docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept); }
+};
+
 } // namespace
 
 TEST_CASE("tls check: the second check resumes the session and reads no certificate file") {
-  TempDir t;
-  Pki pki(t.path);
-  TicketEngine e(pki.ctx());
-  auto kept = t.path / "tls-session";
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  Rig r;
+  auto &[t, pki, e, kept] = r;
+  REQUIRE(r.check());
   CHECK(e.counted(1, 1));
   REQUIRE(fs::exists(kept));
   auto mode = fs::status(kept).permissions() & fs::perms::all;
@@ -148,59 +156,53 @@ TEST_CASE("tls check: the second check resumes the session and reads no certific
   // need them.
   for (const auto &f : {pki.tls.ca, pki.tls.cert, pki.tls.key})
     spoil_keeping_identity(f);
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  REQUIRE(r.check());
+  REQUIRE(r.check());
   CHECK(e.counted(3, 1));
 }
 
 TEST_CASE("tls check: no session is offered once the client's files changed") {
-  TempDir t;
-  Pki pki(t.path);
-  TicketEngine e(pki.ctx());
-  auto kept = t.path / "tls-session";
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  Rig r;
+  auto &[t, pki, e, kept] = r;
+  REQUIRE(r.check());
   // Same bytes, new modification time: as after regenerate-certs.
   fs::last_write_time(pki.tls.cert, fs::last_write_time(pki.tls.cert) + std::chrono::seconds(1));
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  REQUIRE(r.check());
   CHECK(e.counted(2, 2));
 }
 
 TEST_CASE("tls check: an engine that forgot the session is checked in full, certificate too") {
-  TempDir t, other;
-  Pki pki(t.path);
-  TicketEngine e(pki.ctx());
-  auto kept = t.path / "tls-session";
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  Rig r;
+  auto &[t, pki, e, kept] = r;
+  TempDir other;
+  REQUIRE(r.check());
   e.use(pki.ctx()); // restarted: new ticket keys
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  REQUIRE(r.check());
   CHECK(e.counted(2, 2));
   // Restarted with a certificate from another CA: refused although a session is kept.
   Pki theirs(other.path, "other");
   e.use(server_ctx(theirs.server, theirs.server_key, pki.tls.ca, 0));
-  auto r = docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept);
-  REQUIRE_FALSE(r);
-  CHECK(r.error().code == Errc::auth);
-  CHECK(r.error().message == "x509: unable to get local issuer certificate");
+  auto refused = r.check();
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == Errc::auth);
+  CHECK(refused.error().message == "x509: unable to get local issuer certificate");
 }
 
 TEST_CASE("tls check: TLS 1.2 with an engine that speaks 1.3, as docker-machine 0.16.2") {
-  TempDir t;
-  Pki pki(t.path);
-  TicketEngine e(pki.ctx());
-  auto kept = t.path / "tls-session";
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  Rig r;
+  auto &[t, pki, e, kept] = r;
+  REQUIRE(r.check());
   CHECK(e.counted(1, 1));
   CHECK(e.version == TLS1_2_VERSION);
   e.version = 0;
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  REQUIRE(r.check());
   CHECK(e.counted(2, 1));
   CHECK(e.version == TLS1_2_VERSION);
 }
 
 TEST_CASE("tls check: a TLS 1.3 session kept by an earlier swarmctl is not offered") {
-  TempDir t;
-  Pki pki(t.path);
-  TicketEngine e(pki.ctx());
+  Rig r;
+  auto &[t, pki, e, kept] = r;
   // What swarmctl kept before its check spoke TLS 1.2: a TLS 1.3 session with this engine.
   SSL_CTX *c = SSL_CTX_new(TLS_client_method());
   SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION);
@@ -222,7 +224,6 @@ TEST_CASE("tls check: a TLS 1.3 session kept by an earlier swarmctl is not offer
     s13 = SSL_get1_session(ssl);
   }
   REQUIRE(SSL_SESSION_get_protocol_version(s13) == TLS1_3_VERSION);
-  auto kept = t.path / "tls-session";
   auto binding = session_binding("127.0.0.1", e.port, {pki.tls.ca, pki.tls.cert, pki.tls.key});
   REQUIRE(save_session(kept, binding, s13, std::time(nullptr) + 3600));
   SSL_SESSION_free(s13);
@@ -230,8 +231,8 @@ TEST_CASE("tls check: a TLS 1.3 session kept by an earlier swarmctl is not offer
   SSL_CTX_free(c);
   sock->reset();
   // The check does a full TLS 1.2 handshake and keeps its session instead.
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  REQUIRE(r.check());
+  REQUIRE(r.check());
   CHECK(e.counted(3, 2));
   CHECK(e.version == TLS1_2_VERSION);
 }
@@ -270,22 +271,19 @@ TEST_CASE("tls check: RSA certificates, as docker-machine's stores hold, are che
 }
 
 TEST_CASE("tls check: unreadable client files are one clear error") {
-  TempDir t;
-  Pki pki(t.path);
-  TicketEngine e(pki.ctx());
-  spoil_keeping_identity(pki.tls.key);
-  auto r = docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, t.path / "tls-session");
-  REQUIRE_FALSE(r);
-  CHECK(r.error().message == "cannot read client certificate " + pki.tls.cert.string() + " / key");
-  CHECK_FALSE(fs::exists(t.path / "tls-session"));
+  Rig r;
+  spoil_keeping_identity(r.pki.tls.key);
+  auto res = r.check();
+  REQUIRE_FALSE(res);
+  CHECK(res.error().message ==
+        "cannot read client certificate " + r.pki.tls.cert.string() + " / key");
+  CHECK_FALSE(fs::exists(r.kept));
 }
 
 TEST_CASE("tls session file: kept sessions are refused when expired, foreign or damaged") {
-  TempDir t;
-  Pki pki(t.path);
-  TicketEngine e(pki.ctx());
-  auto kept = t.path / "tls-session";
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  Rig r;
+  auto &[t, pki, e, kept] = r;
+  REQUIRE(r.check());
   auto binding = session_binding("127.0.0.1", e.port, {pki.tls.ca, pki.tls.cert, pki.tls.key});
   auto now = std::time(nullptr);
   REQUIRE(load_session(kept, binding, now));
@@ -307,7 +305,7 @@ TEST_CASE("tls session file: kept sessions are refused when expired, foreign or 
   REQUIRE(atomic_write(kept, *text + "trailing"));
   CHECK_FALSE(load_session(kept, binding, now));
   // A damaged file costs a full handshake, nothing else.
-  REQUIRE(docker_tls_check("127.0.0.1", e.port, pki.tls, k_timeout, kept));
+  REQUIRE(r.check());
   CHECK(e.counted(2, 2));
 }
 
