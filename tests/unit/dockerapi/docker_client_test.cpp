@@ -8,7 +8,9 @@
 #include <provision/util/poll.hpp>
 
 using namespace sc;
+using sc::test::flood;
 using sc::test::HostileEngine;
+using sc::test::other_store_files;
 using sc::test::reply;
 using sc::test::TempDir;
 
@@ -103,16 +105,8 @@ TEST_CASE("docker client: an endless reply is cut at 1 MiB instead of filling me
   std::signal(SIGPIPE, SIG_IGN); // the server writes on after the client hung up
   TempDir t;
   constexpr size_t k_offered = 64u << 20;
-  HostileEngine e(t.path, [](SSL *ssl, std::atomic<size_t> &written) {
-    std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n";
-    SSL_write(ssl, head.data(), static_cast<int>(head.size()));
-    std::string chunk(64 << 10, 'x');
-    while (written < k_offered) {
-      int n = SSL_write(ssl, chunk.data(), static_cast<int>(chunk.size()));
-      if (n <= 0) break;
-      written += static_cast<size_t>(n);
-    }
-  });
+  HostileEngine e(t.path, flood("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n",
+                                std::string(64 << 10, 'x'), k_offered));
   auto v = docker_version("127.0.0.1", e.port, e.tls, k_timeout);
   REQUIRE_FALSE(v);
   CHECK(v.error().code == Errc::parse);
@@ -128,16 +122,8 @@ TEST_CASE("docker client: endless headers are refused, not read into memory") {
   std::signal(SIGPIPE, SIG_IGN); // the server writes on after the client hung up
   TempDir t;
   constexpr size_t k_offered = 64u << 20;
-  HostileEngine e(t.path, [](SSL *ssl, std::atomic<size_t> &written) {
-    std::string head = "HTTP/1.1 200 OK\r\n";
-    SSL_write(ssl, head.data(), static_cast<int>(head.size()));
-    std::string line = "X-Junk: " + std::string(1000, 'x') + "\r\n";
-    while (written < k_offered) {
-      int n = SSL_write(ssl, line.data(), static_cast<int>(line.size()));
-      if (n <= 0) break;
-      written += static_cast<size_t>(n);
-    }
-  });
+  HostileEngine e(t.path, flood("HTTP/1.1 200 OK\r\n", "X-Junk: " + std::string(1000, 'x') + "\r\n",
+                                k_offered));
   auto v = docker_version("127.0.0.1", e.port, e.tls, k_timeout);
   REQUIRE_FALSE(v);
   CHECK(v.error().code == Errc::parse);
@@ -178,10 +164,7 @@ TEST_CASE("docker client: the TLS check is the handshake alone, as docker-machin
 TEST_CASE("docker client: the TLS check refuses an engine the machine's CA did not certify") {
   TempDir t, other;
   HostileEngine e(t.path, reply("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"));
-  auto ca = CertAuthority::load_or_create(other.path / "certs", "other");
-  REQUIRE(ca);
-  TlsFiles theirs{other.path / "certs/ca.pem", other.path / "certs/cert.pem",
-                  other.path / "certs/key.pem"};
+  auto theirs = other_store_files(other.path);
   auto r = docker_tls_check("127.0.0.1", e.port, theirs, k_timeout);
   REQUIRE_FALSE(r);
   CHECK(r.error().code == Errc::auth);

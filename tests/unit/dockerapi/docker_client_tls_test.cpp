@@ -11,7 +11,9 @@
 
 using namespace sc;
 using sc::test::EngineOptions;
+using sc::test::flood;
 using sc::test::HostileEngine;
+using sc::test::other_store_files;
 using sc::test::reply;
 using sc::test::TempDir;
 
@@ -60,10 +62,7 @@ TEST_CASE("docker client: a certificate for other names is refused, naming them 
 TEST_CASE("docker client: an engine certified by another CA is refused before any request") {
   TempDir t, other;
   HostileEngine e(t.path, reply(k_version));
-  auto ca = CertAuthority::load_or_create(other.path / "certs", "other");
-  REQUIRE(ca);
-  TlsFiles theirs{other.path / "certs/ca.pem", other.path / "certs/cert.pem",
-                  other.path / "certs/key.pem"};
+  auto theirs = other_store_files(other.path);
   auto v = docker_version("127.0.0.1", e.port, theirs, k_timeout);
   REQUIRE_FALSE(v);
   CHECK(v.error().code == Errc::auth);

@@ -120,4 +120,24 @@ inline HostileEngine::Respond reply(std::string text) {
   };
 }
 
+// A respond function that writes `head`, then `unit` again and again until `limit` bytes are
+// written or the client hangs up.
+inline HostileEngine::Respond flood(std::string head, std::string unit, size_t limit) {
+  return [head, unit, limit](SSL *ssl, std::atomic<size_t> &written) {
+    SSL_write(ssl, head.data(), static_cast<int>(head.size()));
+    while (written < limit) {
+      int n = SSL_write(ssl, unit.data(), static_cast<int>(unit.size()));
+      if (n <= 0) break;
+      written += static_cast<size_t>(n);
+    }
+  };
+}
+
+// The CA, client certificate and key of another store (made under `dir`): an engine of this
+// test's store is not certified by that CA.
+inline TlsFiles other_store_files(const fs::path &dir) {
+  REQUIRE(CertAuthority::load_or_create(dir / "certs", "other"));
+  return {dir / "certs/ca.pem", dir / "certs/cert.pem", dir / "certs/key.pem"};
+}
+
 } // namespace sc::test
