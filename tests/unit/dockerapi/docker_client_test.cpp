@@ -8,11 +8,7 @@
 #include <provision/util/poll.hpp>
 
 using namespace sc;
-using sc::test::flood;
-using sc::test::HostileEngine;
-using sc::test::other_store_files;
-using sc::test::reply;
-using sc::test::TempDir;
+using namespace sc::test;
 
 namespace {
 constexpr auto k_timeout = std::chrono::seconds(20);

@@ -10,12 +10,7 @@
 #include <vector>
 
 using namespace sc;
-using sc::test::EngineOptions;
-using sc::test::flood;
-using sc::test::HostileEngine;
-using sc::test::other_store_files;
-using sc::test::reply;
-using sc::test::TempDir;
+using namespace sc::test;
 
 namespace {
 
